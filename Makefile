@@ -1,0 +1,54 @@
+# Atlas Access Manager. `make run` and `make test` do all the set-up they need.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+TAURI := ui/node_modules/.bin/tauri
+APP_BINARY := target/debug/atlas-access-manager
+# A display, a D-Bus session and an unlocked keyring, for tests and headless runs.
+IN_SESSION := xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- tests/with-keyring.sh
+
+.PHONY: help deps ui app run bindings fmt lint test test-rust test-ui
+
+help:
+	@echo "make run    install what is missing, build, open the app"
+	@echo "make test   install what is missing, run every test suite"
+
+deps:
+	@bash .ci/deps.sh
+
+ui: deps
+	cd ui && npm run build
+
+# The app the way users get it: the built UI embedded in the binary.
+app: ui
+	$(TAURI) build --debug --no-bundle
+
+run: app
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+		$(APP_BINARY); \
+	else \
+		echo "No display: running under Xvfb"; \
+		$(IN_SESSION) $(APP_BINARY); \
+	fi
+
+# Regenerates ui/src/bindings from the Rust types.
+bindings:
+	UPDATE_BINDINGS=1 cargo test -p atlas-access-manager --lib bindings
+
+fmt:
+	cargo fmt --all
+
+lint: deps
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets --locked -- -D warnings
+	cd ui && npm run typecheck
+
+test-ui: deps
+	cd ui && npm test
+
+# Every Rust suite, the end-to-end one included, in one session with a display
+# and a real Secret Service.
+test-rust: app
+	$(IN_SESSION) cargo test --workspace --locked
+
+test: lint test-ui test-rust

@@ -1,0 +1,5 @@
+//! The parts of Atlas Access Manager that do not depend on Tauri: the Atlas
+//! Administration API client, access-list validation, the credential store and
+//! the use cases that span several calls.
+
+pub mod keychain;

@@ -1,0 +1,1 @@
+//! An Atlas-compatible Administration API server.

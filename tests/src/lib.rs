@@ -1,0 +1,281 @@
+//! The end-to-end harness: starts `tauri-driver` on a free port, opens a
+//! WebDriver session on the built app, finds things by `data-testid`, saves
+//! screenshots under `target/e2e-screenshots/`, and always shuts the driver
+//! and the app down, even when a test fails.
+//!
+//! The app must be built the way users get it first (`make app`, which runs
+//! `tauri build --debug --no-bundle`); a plain `cargo build` binary would load
+//! the dev server URL and show a blank window.
+
+use std::net::{Ipv4Addr, SocketAddrV4, TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use nix::sys::signal::{Signal, killpg};
+use nix::unistd::Pid;
+
+/// How long a screen may take to show what a test waits for.
+pub const UI_TIMEOUT: Duration = Duration::from_secs(20);
+const DRIVER_START_TIMEOUT: Duration = Duration::from_secs(20);
+/// How long the app may take to open a WebDriver session.
+const SESSION_TIMEOUT: Duration = Duration::from_secs(60);
+/// The bound on one test's whole conversation with the app.
+pub const TEST_TIMEOUT: Duration = Duration::from_secs(180);
+
+#[derive(Debug, thiserror::Error)]
+pub enum HarnessError {
+    #[error("the app binary {0} does not exist: run `make app` first")]
+    AppNotBuilt(PathBuf),
+    #[error("tauri-driver was not found on PATH or in ~/.cargo/bin: run `make deps`")]
+    DriverNotInstalled,
+    #[error("could not start tauri-driver: {0}")]
+    DriverSpawn(std::io::Error),
+    #[error("tauri-driver did not listen on port {0} within {DRIVER_START_TIMEOUT:?}")]
+    DriverNotReady(u16),
+    #[error("could not find a free local port: {0}")]
+    NoFreePort(std::io::Error),
+    #[error("the step {0:?} did not finish within its time limit")]
+    TimedOut(String),
+    #[error("WebDriver session could not start: {0}")]
+    NewSession(#[from] fantoccini::error::NewSessionError),
+    #[error("WebDriver command failed: {0}")]
+    WebDriver(#[from] fantoccini::error::CmdError),
+    #[error("could not write a screenshot: {0}")]
+    Screenshot(std::io::Error),
+}
+
+pub type Result<T> = std::result::Result<T, HarnessError>;
+
+/// The workspace root (the parent of this crate).
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")))
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"))
+}
+
+/// The binary `tauri build --debug --no-bundle` produces.
+pub fn app_binary() -> PathBuf {
+    target_dir().join("debug").join("atlas-access-manager")
+}
+
+/// Where screenshots are kept for people to look at after a run.
+pub fn screenshots_dir() -> PathBuf {
+    target_dir().join("e2e-screenshots")
+}
+
+fn tauri_driver() -> Result<PathBuf> {
+    let from_path = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join("tauri-driver"))
+            .find(|candidate| candidate.is_file())
+    });
+    let from_cargo = std::env::var_os("HOME")
+        .map(|home| PathBuf::from(home).join(".cargo/bin/tauri-driver"))
+        .filter(|candidate| candidate.is_file());
+    from_path
+        .or(from_cargo)
+        .ok_or(HarnessError::DriverNotInstalled)
+}
+
+fn free_port() -> Result<u16> {
+    let listener = TcpListener::bind(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0))
+        .map_err(HarnessError::NoFreePort)?;
+    let port = listener
+        .local_addr()
+        .map_err(HarnessError::NoFreePort)?
+        .port();
+    Ok(port)
+}
+
+/// `tauri-driver` and everything it starts (WebKitWebDriver, the app) live in
+/// one process group, so dropping this ends them all.
+struct DriverProcess {
+    child: Child,
+}
+
+impl DriverProcess {
+    fn start(port: u16, native_port: u16, data_home: &Path) -> Result<Self> {
+        let child = Command::new(tauri_driver()?)
+            .arg("--port")
+            .arg(port.to_string())
+            .arg("--native-port")
+            .arg(native_port.to_string())
+            // WebKitGTK under Xvfb: no accessibility bus, no GPU compositing.
+            .env("NO_AT_BRIDGE", "1")
+            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+            // The app's config and data go to a directory of this run only.
+            .env("XDG_CONFIG_HOME", data_home.join("config"))
+            .env("XDG_DATA_HOME", data_home.join("data"))
+            .env("XDG_CACHE_HOME", data_home.join("cache"))
+            .stdin(Stdio::null())
+            .process_group(0)
+            .spawn()
+            .map_err(HarnessError::DriverSpawn)?;
+        let driver = Self { child };
+        let deadline = Instant::now() + DRIVER_START_TIMEOUT;
+        let address = SocketAddrV4::new(Ipv4Addr::LOCALHOST, port);
+        while TcpStream::connect_timeout(&address.into(), Duration::from_millis(200)).is_err() {
+            if Instant::now() > deadline {
+                return Err(HarnessError::DriverNotReady(port));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Ok(driver)
+    }
+}
+
+impl Drop for DriverProcess {
+    fn drop(&mut self) {
+        let group = Pid::from_raw(self.child.id() as i32);
+        let _ = killpg(group, Signal::SIGTERM);
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = killpg(group, Signal::SIGKILL);
+        let _ = self.child.wait();
+    }
+}
+
+/// One app on the display at a time: screenshots show the whole display, and
+/// two WebKit processes at once are too much for a 2-core machine anyway.
+static DISPLAY: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// The running app, driven through WebDriver.
+pub struct App {
+    client: Client,
+    _display: tokio::sync::MutexGuard<'static, ()>,
+    // Dropped after `client`: the driver outlives the session.
+    _driver: DriverProcess,
+    data_home: tempfile::TempDir,
+}
+
+impl App {
+    /// Starts the built app in a fresh WebDriver session, once the display is free.
+    pub async fn launch() -> Result<Self> {
+        let display = DISPLAY.lock().await;
+        let binary = app_binary();
+        if !binary.is_file() {
+            return Err(HarnessError::AppNotBuilt(binary));
+        }
+        let data_home = tempfile::tempdir().map_err(HarnessError::DriverSpawn)?;
+        let port = free_port()?;
+        let native_port = free_port()?;
+        let driver = DriverProcess::start(port, native_port, data_home.path())?;
+
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert(
+            "tauri:options".to_owned(),
+            serde_json::json!({ "application": binary }),
+        );
+        let driver_url = format!("http://127.0.0.1:{port}");
+        let mut builder = ClientBuilder::rustls()
+            .map_err(|error| HarnessError::DriverSpawn(std::io::Error::other(error)))?;
+        builder.capabilities(capabilities);
+        let connect = builder.connect(&driver_url);
+        let client = tokio::time::timeout(SESSION_TIMEOUT, connect)
+            .await
+            .map_err(|_| HarnessError::TimedOut("open a WebDriver session".to_owned()))??;
+        Ok(Self {
+            client,
+            _display: display,
+            _driver: driver,
+            data_home,
+        })
+    }
+
+    /// The directory that stands in for the user's config, data and cache homes.
+    pub fn data_home(&self) -> &Path {
+        self.data_home.path()
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// Waits for the element with this `data-testid` and returns it.
+    pub async fn find(&self, test_id: &str) -> Result<Element> {
+        let element = self
+            .client
+            .wait()
+            .at_most(UI_TIMEOUT)
+            .for_element(Locator::Css(&format!("[data-testid='{test_id}']")))
+            .await?;
+        Ok(element)
+    }
+
+    /// Clicks the element with this `data-testid`.
+    pub async fn click(&self, test_id: &str) -> Result<()> {
+        self.find(test_id).await?.click().await?;
+        Ok(())
+    }
+
+    /// The text of the element with this `data-testid`.
+    pub async fn text(&self, test_id: &str) -> Result<String> {
+        Ok(self.find(test_id).await?.text().await?)
+    }
+
+    /// Saves a PNG of the display as `target/e2e-screenshots/<name>.png`.
+    ///
+    /// WebKitWebDriver's own screenshot command never answers under Xvfb, so
+    /// the picture is taken from the X server (ImageMagick's `import`). Only
+    /// one app is on the display at a time (see [`App::launch`]), so the
+    /// display shows exactly this window.
+    pub async fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        let dir = screenshots_dir();
+        std::fs::create_dir_all(&dir).map_err(HarnessError::Screenshot)?;
+        let path = dir.join(format!("{name}.png"));
+        // Let the last click's rendering settle before the picture.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let capture = tokio::process::Command::new("import")
+            .args(["-window", "root"])
+            .arg(&path)
+            .kill_on_drop(true)
+            .output();
+        let output = tokio::time::timeout(UI_TIMEOUT, capture)
+            .await
+            .map_err(|_| HarnessError::TimedOut(format!("screenshot {name}")))?
+            .map_err(HarnessError::Screenshot)?;
+        if !output.status.success() {
+            return Err(HarnessError::Screenshot(std::io::Error::other(
+                String::from_utf8_lossy(&output.stderr).into_owned(),
+            )));
+        }
+        Ok(path)
+    }
+
+    /// Runs a test's steps against the app within [`TEST_TIMEOUT`], saves a
+    /// screenshot of the last screen whatever happened, and closes the app.
+    pub async fn run<F>(self, name: &str, steps: F) -> Result<()>
+    where
+        F: AsyncFnOnce(&App) -> Result<()>,
+    {
+        let outcome = tokio::time::timeout(TEST_TIMEOUT, steps(&self))
+            .await
+            .unwrap_or_else(|_| Err(HarnessError::TimedOut(name.to_owned())));
+        let _ = tokio::time::timeout(UI_TIMEOUT, self.screenshot(&format!("{name}-last"))).await;
+        let closed = tokio::time::timeout(UI_TIMEOUT, self.close()).await;
+        outcome?;
+        closed.map_err(|_| HarnessError::TimedOut("close the app".to_owned()))?
+    }
+
+    /// Ends the WebDriver session (the app quits), then the driver.
+    pub async fn close(self) -> Result<()> {
+        self.client.close().await?;
+        Ok(())
+    }
+}

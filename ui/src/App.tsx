@@ -1,0 +1,78 @@
+import { useState } from "react";
+import { css } from "@leafygreen-ui/emotion";
+import { SideNav, SideNavItem } from "@leafygreen-ui/side-nav";
+import Icon from "@leafygreen-ui/icon";
+import { Header } from "./Header";
+import { SECTIONS, type SectionId } from "./navigation";
+import { ConnectionsPage } from "./pages/ConnectionsPage";
+import { OrganizationAccessPage } from "./pages/OrganizationAccessPage";
+import { ProjectAccessPage } from "./pages/ProjectAccessPage";
+import { SettingsPage } from "./pages/SettingsPage";
+
+const shell = css`
+  display: grid;
+  grid-template-columns: auto 1fr;
+  grid-template-rows: 56px 1fr;
+  grid-template-areas:
+    "nav header"
+    "nav main";
+  height: 100vh;
+`;
+const navArea = css`
+  grid-area: nav;
+  position: relative;
+`;
+// The side nav lays its items out absolutely, so it must be given its height.
+const fullHeight = css`
+  height: 100%;
+`;
+const mainArea = css`
+  grid-area: main;
+  overflow: auto;
+  padding: 24px 32px;
+`;
+
+function Page({ section }: { section: SectionId }) {
+  switch (section) {
+    case "organization":
+      return <OrganizationAccessPage />;
+    case "project":
+      return <ProjectAccessPage />;
+    case "connections":
+      return <ConnectionsPage />;
+    case "settings":
+      return <SettingsPage />;
+  }
+}
+
+export default function App() {
+  const [section, setSection] = useState<SectionId>("organization");
+  return (
+    <div className={shell} data-testid="app-shell">
+      <div className={navArea}>
+        <SideNav
+          aria-label="Atlas Access Manager"
+          widthOverride={220}
+          className={fullHeight}
+          data-testid="side-nav"
+        >
+          {SECTIONS.map((item) => (
+            <SideNavItem
+              key={item.id}
+              active={item.id === section}
+              glyph={<Icon glyph={item.glyph} />}
+              onClick={() => setSection(item.id)}
+              data-testid={`nav-${item.id}`}
+            >
+              {item.label}
+            </SideNavItem>
+          ))}
+        </SideNav>
+      </div>
+      <Header />
+      <main className={mainArea} data-testid={`page-${section}`}>
+        <Page section={section} />
+      </main>
+    </div>
+  );
+}
