@@ -37,7 +37,13 @@ if [ -f ui/package-lock.json ]; then
   stamp=ui/node_modules/.package-lock.json
   if [ ! -f "$stamp" ] || [ ui/package-lock.json -nt "$stamp" ]; then
     echo "deps: npm ci in ui/"
-    (cd ui && npm ci --no-audit --no-fund)
+    # A registry that serves only this platform's @tauri-apps/cli binary leaves
+    # the other platforms out of the lock file, and `npm ci` refuses such a
+    # lock; `npm install` installs the same locked versions.
+    if ! (cd ui && npm ci --no-audit --no-fund); then
+      echo "deps: npm ci refused the lock file; npm install with the same lock"
+      (cd ui && npm install --no-audit --no-fund)
+    fi
   fi
 fi
 
