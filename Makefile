@@ -38,10 +38,10 @@ bindings:
 fmt:
 	cargo fmt --all
 
-lint: deps
+# The app embeds ui/dist at compile time, so the UI (type-checked) is built first.
+lint: ui
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
-	cd ui && npm run typecheck
 
 test-ui: deps
 	cd ui && npm test
