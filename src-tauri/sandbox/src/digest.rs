@@ -1,0 +1,333 @@
+//! HTTP Digest authentication as Atlas does it: realm "MMS Public API", MD5,
+//! qop "auth". Nonces expire (a late one gets `stale=true`), and each nonce
+//! count may be used once.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use md5::{Digest, Md5};
+use rand::Rng;
+use rand::distr::Alphanumeric;
+
+pub const REALM: &str = "MMS Public API";
+/// How many nonces are remembered at most; the oldest are forgotten first.
+const MAX_NONCES: usize = 100_000;
+
+pub fn md5_hex(text: &str) -> String {
+    format!("{:x}", Md5::digest(text.as_bytes()))
+}
+
+/// HA1 for a key pair: the only thing about a private key the server keeps.
+pub fn ha1(public_key: &str, private_key: &str) -> String {
+    md5_hex(&format!("{public_key}:{REALM}:{private_key}"))
+}
+
+/// Why a request was not authenticated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rejection {
+    /// No or unusable credentials: challenge afresh.
+    Missing,
+    /// Right credentials, expired nonce: challenge with `stale=true`.
+    Stale,
+    /// Wrong key, wrong response or a replayed nonce count.
+    Refused,
+}
+
+struct NonceState {
+    issued: Instant,
+    highest_count: u32,
+}
+
+pub struct DigestAuth {
+    nonces: Mutex<HashMap<String, NonceState>>,
+    lifetime: Duration,
+}
+
+/// The parameters of an `Authorization: Digest …` header.
+#[derive(Debug, Default)]
+struct Credentials {
+    username: String,
+    realm: String,
+    nonce: String,
+    uri: String,
+    response: String,
+    qop: String,
+    nc: String,
+    cnonce: String,
+    algorithm: Option<String>,
+}
+
+impl DigestAuth {
+    pub fn new(lifetime: Duration) -> Self {
+        Self {
+            nonces: Mutex::new(HashMap::new()),
+            lifetime,
+        }
+    }
+
+    /// A `WWW-Authenticate` value with a new nonce.
+    pub fn challenge(&self, stale: bool) -> String {
+        let nonce: String = rand::rng()
+            .sample_iter(&Alphanumeric)
+            .take(32)
+            .map(char::from)
+            .collect();
+        if let Ok(mut nonces) = self.nonces.lock() {
+            if nonces.len() >= MAX_NONCES {
+                let lifetime = self.lifetime;
+                nonces.retain(|_, state| state.issued.elapsed() < lifetime);
+                if nonces.len() >= MAX_NONCES {
+                    nonces.clear();
+                }
+            }
+            nonces.insert(
+                nonce.clone(),
+                NonceState {
+                    issued: Instant::now(),
+                    highest_count: 0,
+                },
+            );
+        }
+        format!(
+            "Digest realm=\"{REALM}\", domain=\"\", nonce=\"{nonce}\", algorithm=MD5, qop=\"auth\", stale={stale}"
+        )
+    }
+
+    /// Checks an `Authorization` header for `method` on `uri` (path and query).
+    /// `ha1_of` finds a public key's HA1. On success, the public key.
+    pub fn verify(
+        &self,
+        method: &str,
+        uri: &str,
+        header: Option<&str>,
+        ha1_of: impl Fn(&str) -> Option<String>,
+    ) -> Result<String, Rejection> {
+        let header = header.ok_or(Rejection::Missing)?;
+        let credentials = parse(header).ok_or(Rejection::Missing)?;
+        if credentials.realm != REALM
+            || credentials.qop != "auth"
+            || credentials
+                .algorithm
+                .as_deref()
+                .is_some_and(|alg| !alg.eq_ignore_ascii_case("MD5"))
+        {
+            return Err(Rejection::Missing);
+        }
+        if credentials.uri != uri {
+            return Err(Rejection::Refused);
+        }
+        let count = u32::from_str_radix(&credentials.nc, 16).map_err(|_| Rejection::Refused)?;
+        let ha1 = ha1_of(&credentials.username).ok_or(Rejection::Refused)?;
+        let ha2 = md5_hex(&format!("{method}:{}", credentials.uri));
+        let expected = md5_hex(&format!(
+            "{ha1}:{}:{}:{}:{}:{ha2}",
+            credentials.nonce, credentials.nc, credentials.cnonce, credentials.qop
+        ));
+        if !constant_time_eq(
+            expected.as_bytes(),
+            credentials.response.to_ascii_lowercase().as_bytes(),
+        ) {
+            return Err(Rejection::Refused);
+        }
+        let mut nonces = self.nonces.lock().map_err(|_| Rejection::Missing)?;
+        let state = nonces.get_mut(&credentials.nonce).ok_or(Rejection::Stale)?;
+        if state.issued.elapsed() >= self.lifetime {
+            nonces.remove(&credentials.nonce);
+            return Err(Rejection::Stale);
+        }
+        if count <= state.highest_count {
+            return Err(Rejection::Refused);
+        }
+        state.highest_count = count;
+        Ok(credentials.username)
+    }
+}
+
+fn constant_time_eq(left: &[u8], right: &[u8]) -> bool {
+    left.len() == right.len()
+        && left
+            .iter()
+            .zip(right)
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}
+
+/// Parses `Digest k=v, k="v, with commas", …`.
+fn parse(header: &str) -> Option<Credentials> {
+    let rest = header.trim_start();
+    let (scheme, params) = rest.split_once(char::is_whitespace)?;
+    if !scheme.eq_ignore_ascii_case("Digest") {
+        return None;
+    }
+    let mut credentials = Credentials::default();
+    let mut chars = params.chars().peekable();
+    loop {
+        while chars.peek().is_some_and(|c| c.is_whitespace() || *c == ',') {
+            chars.next();
+        }
+        let name: String = chars.by_ref().take_while(|c| *c != '=').collect();
+        if name.is_empty() {
+            break;
+        }
+        let mut value = String::new();
+        if chars.peek() == Some(&'"') {
+            chars.next();
+            let mut escaped = false;
+            for c in chars.by_ref() {
+                match (escaped, c) {
+                    (false, '\\') => escaped = true,
+                    (false, '"') => break,
+                    _ => {
+                        value.push(c);
+                        escaped = false;
+                    }
+                }
+            }
+        } else {
+            while let Some(c) = chars.peek() {
+                if *c == ',' {
+                    break;
+                }
+                value.push(*c);
+                chars.next();
+            }
+            value = value.trim().to_owned();
+        }
+        match name.trim().to_ascii_lowercase().as_str() {
+            "username" => credentials.username = value,
+            "realm" => credentials.realm = value,
+            "nonce" => credentials.nonce = value,
+            "uri" => credentials.uri = value,
+            "response" => credentials.response = value,
+            "qop" => credentials.qop = value,
+            "nc" => credentials.nc = value,
+            "cnonce" => credentials.cnonce = value,
+            "algorithm" => credentials.algorithm = Some(value),
+            _ => {}
+        }
+    }
+    let complete = [
+        &credentials.username,
+        &credentials.nonce,
+        &credentials.uri,
+        &credentials.response,
+        &credentials.nc,
+        &credentials.cnonce,
+    ]
+    .iter()
+    .all(|field| !field.is_empty());
+    complete.then_some(credentials)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn authorization(auth: &DigestAuth, nonce: &str, nc: &str, private_key: &str) -> String {
+        let _ = auth;
+        let ha1 = ha1("abcdefgh", private_key);
+        let ha2 = md5_hex("GET:/api/atlas/v2");
+        let response = md5_hex(&format!("{ha1}:{nonce}:{nc}:cnonce1:auth:{ha2}"));
+        format!(
+            "Digest username=\"abcdefgh\", realm=\"MMS Public API\", nonce=\"{nonce}\", uri=\"/api/atlas/v2\", \
+             algorithm=MD5, response=\"{response}\", qop=auth, nc={nc}, cnonce=\"cnonce1\""
+        )
+    }
+
+    fn nonce_of(challenge: &str) -> String {
+        challenge
+            .split("nonce=\"")
+            .nth(1)
+            .and_then(|rest| rest.split('"').next())
+            .unwrap()
+            .to_owned()
+    }
+
+    fn lookup(user: &str) -> Option<String> {
+        (user == "abcdefgh").then(|| ha1("abcdefgh", "secret"))
+    }
+
+    #[test]
+    fn challenge_has_atlas_form() {
+        let auth = DigestAuth::new(Duration::from_secs(60));
+        let challenge = auth.challenge(false);
+        let nonce = nonce_of(&challenge);
+        assert_eq!(nonce.len(), 32);
+        assert_eq!(
+            challenge,
+            format!(
+                "Digest realm=\"MMS Public API\", domain=\"\", nonce=\"{nonce}\", algorithm=MD5, qop=\"auth\", stale=false"
+            )
+        );
+    }
+
+    #[test]
+    fn accepts_right_key_and_refuses_replay_and_wrong_key() {
+        let auth = DigestAuth::new(Duration::from_secs(60));
+        let nonce = nonce_of(&auth.challenge(false));
+        let good = authorization(&auth, &nonce, "00000001", "secret");
+        assert_eq!(
+            auth.verify("GET", "/api/atlas/v2", Some(&good), lookup),
+            Ok("abcdefgh".to_owned())
+        );
+        assert_eq!(
+            auth.verify("GET", "/api/atlas/v2", Some(&good), lookup),
+            Err(Rejection::Refused)
+        );
+        let next = authorization(&auth, &nonce, "00000002", "secret");
+        assert!(
+            auth.verify("GET", "/api/atlas/v2", Some(&next), lookup)
+                .is_ok()
+        );
+        let wrong = authorization(&auth, &nonce, "00000003", "not-the-secret");
+        assert_eq!(
+            auth.verify("GET", "/api/atlas/v2", Some(&wrong), lookup),
+            Err(Rejection::Refused)
+        );
+        assert_eq!(
+            auth.verify("GET", "/other", Some(&next), lookup),
+            Err(Rejection::Refused)
+        );
+    }
+
+    #[test]
+    fn expired_and_unknown_nonces_are_stale() {
+        let auth = DigestAuth::new(Duration::ZERO);
+        let nonce = nonce_of(&auth.challenge(false));
+        let header = authorization(&auth, &nonce, "00000001", "secret");
+        assert_eq!(
+            auth.verify("GET", "/api/atlas/v2", Some(&header), lookup),
+            Err(Rejection::Stale)
+        );
+        let unknown = authorization(
+            &auth,
+            "0123456789abcdef0123456789abcdef",
+            "00000001",
+            "secret",
+        );
+        assert_eq!(
+            auth.verify("GET", "/api/atlas/v2", Some(&unknown), lookup),
+            Err(Rejection::Stale)
+        );
+    }
+
+    #[test]
+    fn garbage_headers_are_missing_credentials() {
+        let auth = DigestAuth::new(Duration::from_secs(60));
+        for header in [
+            "",
+            "Basic abc",
+            "Digest",
+            "Digest username",
+            "Digest =,,,\"",
+            "Digest a=\"unterminated",
+        ] {
+            assert_eq!(
+                auth.verify("GET", "/", Some(header), lookup),
+                Err(Rejection::Missing),
+                "{header}"
+            );
+        }
+    }
+}

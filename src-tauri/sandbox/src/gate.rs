@@ -1,0 +1,307 @@
+//! What every request passes before its handler, in Atlas's order: simulated
+//! latency and faults, the API version, Digest authentication, the key's
+//! access list and the organization's access-list requirement, the rate
+//! limit. Every response leaves with `RateLimit-*` headers.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use tokio::sync::Notify;
+
+use crate::Shared;
+use crate::digest::Rejection;
+use crate::error::{ApiError, UNAUTHORIZED_BODY};
+use crate::faults::Fault;
+use crate::wire::ATLAS_MEDIA_TYPE;
+
+/// The connection a request came on: its peer, and a way to drop it.
+#[derive(Clone)]
+pub struct Connection {
+    pub peer: SocketAddr,
+    pub abort: Arc<Notify>,
+}
+
+/// The authenticated caller, for handlers.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub key_id: String,
+    pub ip: IpAddr,
+}
+
+/// The rate limit Atlas reports when none is enforced.
+pub const NOMINAL_LIMIT: u32 = 500;
+const WINDOW: Duration = Duration::from_secs(60);
+
+/// A fixed one-minute window per public key.
+pub struct RateLimiter {
+    limit: Option<u32>,
+    windows: Mutex<HashMap<String, (Instant, u32)>>,
+}
+
+enum Admission {
+    Allowed { remaining: u32 },
+    Refused { retry_after: u64 },
+}
+
+impl RateLimiter {
+    pub fn new(limit: Option<u32>) -> Self {
+        Self {
+            limit,
+            windows: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn reported_limit(&self) -> u32 {
+        self.limit.unwrap_or(NOMINAL_LIMIT)
+    }
+
+    fn admit(&self, key: &str) -> Admission {
+        let Ok(mut windows) = self.windows.lock() else {
+            return Admission::Allowed { remaining: 0 };
+        };
+        let now = Instant::now();
+        let window = windows.entry(key.to_owned()).or_insert((now, 0));
+        if now.duration_since(window.0) >= WINDOW {
+            *window = (now, 0);
+        }
+        let limit = self.reported_limit();
+        if self.limit.is_some() && window.1 >= limit {
+            let left = WINDOW.saturating_sub(now.duration_since(window.0));
+            return Admission::Refused {
+                retry_after: left.as_secs().max(1),
+            };
+        }
+        window.1 += 1;
+        Admission::Allowed {
+            remaining: limit.saturating_sub(window.1),
+        }
+    }
+}
+
+pub async fn gate(State(shared): State<Arc<Shared>>, mut request: Request, next: Next) -> Response {
+    shared.exchanges.fetch_add(1, Ordering::Relaxed);
+    let connection = request.extensions().get::<Connection>().cloned();
+    if !shared.latency.is_zero() {
+        tokio::time::sleep(shared.latency).await;
+    }
+    let fault = shared.faults.draw();
+    match fault {
+        Some(Fault::Status(code)) => return injected_status(code),
+        Some(Fault::Slow(extra)) => tokio::time::sleep(extra).await,
+        Some(Fault::Reset) | None => {}
+    }
+
+    let peer_ip = connection.as_ref().map(|c| c.peer.ip().to_canonical());
+    let caller_ip = shared
+        .apparent_ip
+        .or(peer_ip)
+        .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+    let response = match admit(&shared, &mut request, caller_ip) {
+        Ok(remaining) => {
+            let mut response = next.run(request).await;
+            rate_headers(&mut response, shared.rate.reported_limit(), remaining);
+            response
+        }
+        Err(Refusal::Challenge(rejection)) => challenge(&shared, rejection),
+        Err(Refusal::Error(error)) => {
+            let rate_limited = error.status == StatusCode::TOO_MANY_REQUESTS;
+            let mut response = error.into_response();
+            if rate_limited {
+                rate_headers(&mut response, shared.rate.reported_limit(), 0);
+            }
+            response
+        }
+    };
+
+    if let (Some(Fault::Reset), Some(connection)) = (fault, connection) {
+        connection.abort.notify_one();
+        // The connection task drops this future together with the connection.
+        std::future::pending::<()>().await;
+    }
+    response
+}
+
+/// Why a request does not reach its handler.
+enum Refusal {
+    Challenge(Rejection),
+    Error(ApiError),
+}
+
+impl From<ApiError> for Refusal {
+    fn from(error: ApiError) -> Self {
+        Self::Error(error)
+    }
+}
+
+/// Version, authentication, access lists and the rate limit. On success the
+/// caller is in the request's extensions and the remaining rate is returned.
+fn admit(shared: &Shared, request: &mut Request, caller_ip: IpAddr) -> Result<u32, Refusal> {
+    let private_api = request.uri().path().starts_with("/api/private/");
+    if !private_api {
+        check_version(request)?;
+    }
+
+    let uri = request
+        .uri()
+        .path_and_query()
+        .map(|pq| pq.as_str().to_owned())
+        .unwrap_or_default();
+    let authorization = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok());
+    let public_key = shared
+        .digest
+        .verify(
+            request.method().as_str(),
+            &uri,
+            authorization,
+            |public_key| {
+                shared
+                    .store
+                    .read(|data| data.key_by_public(public_key).map(|key| key.ha1.clone()))
+            },
+        )
+        .map_err(Refusal::Challenge)?;
+
+    let key_id = shared.store.touch(|data| -> Result<String, ApiError> {
+        let requires_list: Vec<bool> = {
+            let key = data.key_by_public(&public_key).ok_or_else(unknown_key)?;
+            key.org_ids()
+                .filter_map(|org| data.orgs.get(org))
+                .map(|org| org.settings.api_access_list_required)
+                .collect()
+        };
+        let key = data
+            .keys
+            .values_mut()
+            .find(|key| key.public_key == public_key)
+            .ok_or_else(unknown_key)?;
+        if !private_api {
+            if key.access_list.is_empty() {
+                if requires_list.iter().any(|required| *required) {
+                    return Err(ApiError::forbidden(
+                        "ORG_REQUIRES_ACCESS_LIST",
+                        "This organization requires access through an access list of ip ranges.",
+                    ));
+                }
+            } else if !key.allows(caller_ip) {
+                return Err(ApiError::forbidden(
+                    "IP_ADDRESS_NOT_ON_ACCESS_LIST",
+                    format!("IP address {caller_ip} is not allowed to access this resource."),
+                )
+                .with_parameters([caller_ip.to_string()]));
+            }
+            let now = chrono::Utc::now();
+            if let Some(entry) = key
+                .access_list
+                .iter_mut()
+                .find(|entry| entry.cidr.contains(&caller_ip))
+            {
+                entry.count += 1;
+                entry.last_used = Some(now);
+                entry.last_used_address = Some(caller_ip);
+            }
+        }
+        Ok(key.id.clone())
+    })?;
+
+    let remaining = match shared.rate.admit(&public_key) {
+        Admission::Allowed { remaining } => remaining,
+        Admission::Refused { retry_after } => {
+            let mut error = ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "RATE_LIMITED",
+                format!(
+                    "Too many requests: this key may make {} requests a minute.",
+                    shared.rate.reported_limit()
+                ),
+            );
+            error.retry_after = Some(retry_after);
+            return Err(error.into());
+        }
+    };
+    request.extensions_mut().insert(Caller {
+        key_id,
+        ip: caller_ip,
+    });
+    Ok(remaining)
+}
+
+fn unknown_key() -> ApiError {
+    ApiError::new(
+        StatusCode::UNAUTHORIZED,
+        "UNEXPECTED_ERROR",
+        "You are not authorized for this resource.",
+    )
+}
+
+fn check_version(request: &Request) -> Result<(), ApiError> {
+    let accept = request
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or("");
+    let versions: Vec<&str> = accept
+        .split(',')
+        .map(|part| part.split(';').next().unwrap_or("").trim())
+        .filter(|media| media.starts_with("application/vnd.atlas."))
+        .collect();
+    if versions.contains(&ATLAS_MEDIA_TYPE) {
+        return Ok(());
+    }
+    let asked = versions.first().copied().unwrap_or(accept);
+    Err(ApiError::new(
+        StatusCode::NOT_ACCEPTABLE,
+        "INVALID_VERSION_DATE",
+        format!(
+            "The version in the Accept header is missing or not supported: \"{asked}\". Send Accept: {ATLAS_MEDIA_TYPE}."
+        ),
+    )
+    .with_parameters([asked]))
+}
+
+fn challenge(shared: &Shared, rejection: Rejection) -> Response {
+    let mut response = (StatusCode::UNAUTHORIZED, UNAUTHORIZED_BODY).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    headers.insert("X-Error-Code", HeaderValue::from_static("UNEXPECTED_ERROR"));
+    let challenge = shared.digest.challenge(rejection == Rejection::Stale);
+    if let Ok(value) = HeaderValue::from_str(&challenge) {
+        headers.insert(header::WWW_AUTHENTICATE, value);
+    }
+    response
+}
+
+fn injected_status(code: u16) -> Response {
+    let status = StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let (error_code, detail) = match code {
+        429 => ("RATE_LIMITED", "Too many requests (injected fault)."),
+        503 => (
+            "SERVICE_UNAVAILABLE",
+            "The service is unavailable (injected fault).",
+        ),
+        _ => ("UNEXPECTED_ERROR", "Unexpected error (injected fault)."),
+    };
+    let mut error = ApiError::new(status, error_code, detail);
+    if code == 429 || code == 503 {
+        error.retry_after = Some(1);
+    }
+    error.into_response()
+}
+
+fn rate_headers(response: &mut Response, limit: u32, remaining: u32) {
+    let headers = response.headers_mut();
+    headers.insert("RateLimit-Limit", HeaderValue::from(limit));
+    headers.insert("RateLimit-Remaining", HeaderValue::from(remaining));
+}

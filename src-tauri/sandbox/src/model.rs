@@ -1,0 +1,212 @@
+//! What the sandbox knows: organizations, projects, API keys with their roles
+//! and access lists. Serialised as is for `--state`.
+//!
+//! Private keys are never kept: only the digest HA1 (what Digest auth needs)
+//! and the last 12 characters (what every read after creation shows).
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+use chrono::{DateTime, Utc};
+use ipnet::IpNet;
+use serde::{Deserialize, Serialize};
+
+/// The roles an organization can grant, as Atlas names them.
+pub const ORG_ROLES: &[&str] = &[
+    "ORG_OWNER",
+    "ORG_MEMBER",
+    "ORG_GROUP_CREATOR",
+    "ORG_BILLING_ADMIN",
+    "ORG_BILLING_READ_ONLY",
+    "ORG_STREAM_PROCESSING_ADMIN",
+    "ORG_READ_ONLY",
+];
+
+/// The roles a project can grant, as Atlas names them.
+pub const PROJECT_ROLES: &[&str] = &[
+    "GROUP_OWNER",
+    "GROUP_CLUSTER_MANAGER",
+    "GROUP_DATA_ACCESS_ADMIN",
+    "GROUP_DATA_ACCESS_READ_WRITE",
+    "GROUP_DATA_ACCESS_READ_ONLY",
+    "GROUP_READ_ONLY",
+    "GROUP_SEARCH_INDEX_EDITOR",
+    "GROUP_STREAM_PROCESSING_OWNER",
+    "GROUP_DATABASE_ACCESS_ADMIN",
+    "GROUP_BACKUP_MANAGER",
+    "GROUP_OBSERVABILITY_VIEWER",
+];
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Org {
+    pub id: String,
+    pub name: String,
+    pub settings: OrgSettings,
+}
+
+/// The organization settings the Admin API reads and writes.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct OrgSettings {
+    pub api_access_list_required: bool,
+    pub gen_ai_features_enabled: bool,
+    pub max_service_account_secret_validity_in_hours: Option<i32>,
+    pub multi_factor_auth_required: bool,
+    pub operations_contact: Option<String>,
+    pub restrict_employee_access: bool,
+    pub security_contact: Option<String>,
+    pub streams_cross_group_enabled: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Project {
+    pub id: String,
+    pub org_id: String,
+    pub name: String,
+    pub created: DateTime<Utc>,
+}
+
+/// One role of a key: in an organization or in a project.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Scope {
+    Org(String),
+    Project(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Role {
+    pub scope: Scope,
+    pub name: String,
+}
+
+impl Role {
+    pub fn org(org_id: &str, name: &str) -> Self {
+        Self {
+            scope: Scope::Org(org_id.to_owned()),
+            name: name.to_owned(),
+        }
+    }
+
+    pub fn project(project_id: &str, name: &str) -> Self {
+        Self {
+            scope: Scope::Project(project_id.to_owned()),
+            name: name.to_owned(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct AccessEntry {
+    /// Always the network form; a single address is a /32 or /128.
+    pub cidr: IpNet,
+    /// Set when the entry was added as one address (`ipAddress`).
+    pub ip_address: Option<IpAddr>,
+    pub created: DateTime<Utc>,
+    pub count: u64,
+    pub last_used: Option<DateTime<Utc>>,
+    pub last_used_address: Option<IpAddr>,
+}
+
+impl AccessEntry {
+    pub fn new(cidr: IpNet, ip_address: Option<IpAddr>, created: DateTime<Utc>) -> Self {
+        Self {
+            cidr,
+            ip_address,
+            created,
+            count: 0,
+            last_used: None,
+            last_used_address: None,
+        }
+    }
+
+    /// What names the entry in a path: the address for a single one, else
+    /// the block with its slash encoded.
+    pub fn path_segment(&self) -> String {
+        match self.ip_address {
+            Some(ip) => crate::wire::atlas_ip(ip),
+            None => crate::wire::atlas_net(self.cidr).replace('/', "%2F"),
+        }
+    }
+
+    /// True when `text` (an address or a block, in any notation) names this entry.
+    pub fn is_named_by(&self, text: &str) -> bool {
+        if let Ok(ip) = text.parse::<IpAddr>() {
+            return self.cidr.prefix_len() == self.cidr.max_prefix_len() && self.cidr.addr() == ip;
+        }
+        text.parse::<IpNet>().is_ok_and(|net| net == self.cidr)
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ApiKey {
+    pub id: String,
+    pub public_key: String,
+    pub desc: String,
+    /// MD5("publicKey:realm:privateKey"), all Digest auth needs.
+    pub ha1: String,
+    /// The last 12 characters of the private key, for the redacted form.
+    pub private_key_tail: String,
+    pub roles: Vec<Role>,
+    pub access_list: Vec<AccessEntry>,
+}
+
+impl ApiKey {
+    pub fn org_roles<'a>(&'a self, org_id: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.roles.iter().filter_map(move |role| match &role.scope {
+            Scope::Org(id) if id == org_id => Some(role.name.as_str()),
+            _ => None,
+        })
+    }
+
+    pub fn project_roles<'a>(&'a self, project_id: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.roles.iter().filter_map(move |role| match &role.scope {
+            Scope::Project(id) if id == project_id => Some(role.name.as_str()),
+            _ => None,
+        })
+    }
+
+    pub fn in_org(&self, org_id: &str) -> bool {
+        self.org_roles(org_id).next().is_some()
+    }
+
+    pub fn in_project(&self, project_id: &str) -> bool {
+        self.project_roles(project_id).next().is_some()
+    }
+
+    pub fn has_org_role(&self, org_id: &str, role: &str) -> bool {
+        self.org_roles(org_id).any(|name| name == role)
+    }
+
+    /// The organizations this key has a role in.
+    pub fn org_ids(&self) -> impl Iterator<Item = &str> {
+        self.roles.iter().filter_map(|role| match &role.scope {
+            Scope::Org(id) => Some(id.as_str()),
+            Scope::Project(_) => None,
+        })
+    }
+
+    pub fn redacted_private_key(&self) -> String {
+        format!("********-****-****-{}", self.private_key_tail)
+    }
+
+    /// True when some entry lets this address in.
+    pub fn allows(&self, ip: IpAddr) -> bool {
+        self.access_list
+            .iter()
+            .any(|entry| entry.cidr.contains(&ip))
+    }
+}
+
+/// Everything the sandbox stores.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Data {
+    pub orgs: BTreeMap<String, Org>,
+    pub projects: BTreeMap<String, Project>,
+    pub keys: BTreeMap<String, ApiKey>,
+}
+
+impl Data {
+    pub fn key_by_public(&self, public_key: &str) -> Option<&ApiKey> {
+        self.keys.values().find(|key| key.public_key == public_key)
+    }
+}
