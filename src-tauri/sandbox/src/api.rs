@@ -384,9 +384,15 @@ pub async fn current_ip(Extension(who): Extension<Caller>) -> Response {
     struct IpInfo {
         current_ipv4_address: String,
     }
-    ok(IpInfo {
+    let mut response = ok(IpInfo {
         current_ipv4_address: who.ip.to_string(),
-    })
+    });
+    // The private API is not versioned: plain JSON, as Atlas answers it.
+    response.headers_mut().insert(
+        axum::http::header::CONTENT_TYPE,
+        axum::http::HeaderValue::from_static("application/json"),
+    );
+    response
 }
 
 fn name_filter(query: &QueryParams) -> Option<String> {

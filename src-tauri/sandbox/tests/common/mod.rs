@@ -1,0 +1,263 @@
+//! What the sandbox's integration tests share: a sandbox started in-process,
+//! a Digest client (diqwest, an implementation independent of the sandbox),
+//! and validation of every response against its schema in the spec subset.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use atlas_sandbox::{Config, Sandbox};
+use diqwest::{DigestAuthSession, WithDigestAuth};
+use reqwest::Method;
+use reqwest::header::{HeaderMap, HeaderValue};
+use serde_json::Value;
+
+pub const MEDIA_TYPE: &str = "application/vnd.atlas.2023-01-01+json";
+
+pub fn shared_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/atlas-api")
+}
+
+/// The spec subset as JSON.
+pub fn spec() -> &'static Value {
+    static SPEC: OnceLock<Value> = OnceLock::new();
+    SPEC.get_or_init(|| {
+        let text = std::fs::read_to_string(shared_dir().join("atlas-admin-v2-access.yaml"))
+            .expect("shared/atlas-api/atlas-admin-v2-access.yaml beside the repository");
+        serde_yaml::from_str(&text).expect("the spec parses")
+    })
+}
+
+/// The spec's path template that matches a concrete path, e.g.
+/// `/api/atlas/v2/orgs/{orgId}/apiKeys` for `/api/atlas/v2/orgs/6a…/apiKeys`.
+pub fn template_for(method: &Method, path: &str) -> Option<String> {
+    let paths = spec()["paths"].as_object()?;
+    let segments: Vec<&str> = path.split('/').collect();
+    let mut matches: Vec<&String> = paths
+        .keys()
+        .filter(|template| {
+            paths[*template]
+                .get(method.as_str().to_lowercase())
+                .is_some()
+        })
+        .filter(|template| {
+            let parts: Vec<&str> = template.split('/').collect();
+            parts.len() == segments.len()
+                && parts
+                    .iter()
+                    .zip(&segments)
+                    .all(|(t, s)| (t.starts_with('{') && !s.is_empty()) || t == s)
+        })
+        .collect();
+    // The most literal template wins (`groups/byName/{x}` over `groups/{a}/{b}`).
+    matches.sort_by_key(|template| template.matches('{').count());
+    matches.first().map(|template| (*template).clone())
+}
+
+/// Validates a response body against the schema the spec gives for this
+/// operation and status. Panics with the violations.
+pub fn assert_matches_spec(method: &Method, path: &str, status: u16, body: &Value) {
+    let Some(template) = template_for(method, path) else {
+        panic!("{method} {path} is not an operation of the spec subset");
+    };
+    let operation = &spec()["paths"][&template][method.as_str().to_lowercase()];
+    let mut response = &operation["responses"][status.to_string()];
+    assert!(
+        !response.is_null(),
+        "{method} {template}: status {status} is not documented"
+    );
+    if let Some(reference) = response.get("$ref").and_then(Value::as_str) {
+        let name = reference.rsplit('/').next().unwrap_or_default();
+        response = &spec()["components"]["responses"][name];
+    }
+    let Some(content) = response.get("content").and_then(Value::as_object) else {
+        assert!(
+            body.is_null(),
+            "{method} {template} {status} documents no body, got {body}"
+        );
+        return;
+    };
+    let schema = content
+        .values()
+        .next()
+        .map(|media| media["schema"].clone())
+        .unwrap_or(Value::Null);
+    if schema.is_null() {
+        assert!(
+            body.is_null(),
+            "{method} {template} {status} documents no body, got {body}"
+        );
+        return;
+    }
+    let root = serde_json::json!({
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "allOf": [schema],
+        "components": response_components(),
+    });
+    let validator = jsonschema::validator_for(&root).expect("the spec's schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(body)
+        .map(|error| format!("{error} at {}", error.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{method} {template} {status}: {errors:#?}\nbody: {body}"
+    );
+}
+
+/// Where Atlas's own recorded answers break the spec subset, the spec is
+/// relaxed for answers (pointer into components, keyword removed, evidence).
+const RECORDED_DEVIATIONS: &[(&str, &str, &str)] = &[
+    (
+        "/schemas/AtlasOrganization/properties/name",
+        "pattern",
+        "recorded/TestAtlasOrgs: Atlas answers the name \"Atlas CLI E2E\", with spaces",
+    ),
+    (
+        "/schemas/UserAccessListResponse/properties/count",
+        "minimum",
+        "recorded/TestAtlasOrgAPIKeyAccessList/Create: Atlas answers \"count\":0 for a new entry",
+    ),
+];
+
+fn response_components() -> &'static Value {
+    static COMPONENTS: OnceLock<Value> = OnceLock::new();
+    COMPONENTS.get_or_init(|| {
+        let mut components = spec()["components"].clone();
+        for (pointer, keyword, _evidence) in RECORDED_DEVIATIONS {
+            if let Some(schema) = components
+                .pointer_mut(pointer)
+                .and_then(Value::as_object_mut)
+            {
+                schema.remove(*keyword);
+            }
+        }
+        components
+    })
+}
+
+/// One answer, with its body parsed (Null for none).
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Value,
+}
+
+impl Answer {
+    pub fn content_type(&self) -> &str {
+        self.headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    pub fn error_code(&self) -> &str {
+        self.body["errorCode"].as_str().unwrap_or("")
+    }
+}
+
+/// A Digest client for one key.
+pub struct Client {
+    pub base_url: String,
+    http: reqwest::Client,
+    session: DigestAuthSession,
+}
+
+impl Client {
+    pub fn new(base_url: &str, public_key: &str, private_key: &str) -> Self {
+        let mut headers = HeaderMap::new();
+        headers.insert("accept", HeaderValue::from_static(MEDIA_TYPE));
+        headers.insert("content-type", HeaderValue::from_static(MEDIA_TYPE));
+        Self {
+            base_url: base_url.to_owned(),
+            http: reqwest::Client::builder()
+                .default_headers(headers)
+                .build()
+                .expect("client"),
+            session: DigestAuthSession::new(public_key, private_key),
+        }
+    }
+
+    pub fn admin(sandbox: &Sandbox) -> Self {
+        let admin = sandbox.admin();
+        Self::new(&admin.base_url, &admin.public_key, &admin.private_key)
+    }
+
+    /// Sends, checks the answer against the spec, and returns it.
+    pub async fn call(&self, method: Method, path: &str, body: Option<Value>) -> Answer {
+        let answer = self.call_unchecked(method.clone(), path, body).await;
+        let bare = path.split('?').next().unwrap_or(path);
+        assert_matches_spec(&method, bare, answer.status, &answer.body);
+        answer
+    }
+
+    pub async fn call_unchecked(&self, method: Method, path: &str, body: Option<Value>) -> Answer {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.base_url));
+        if let Some(body) = body {
+            request = request.body(body.to_string());
+        }
+        let response = request
+            .send_digest_auth(&self.session)
+            .await
+            .expect("request sent");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let bytes = response.bytes().await.expect("body read");
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes)
+                .unwrap_or_else(|error| panic!("not JSON ({error}): {bytes:?}"))
+        };
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> Answer {
+        self.call(Method::GET, path, None).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Answer {
+        self.call(Method::POST, path, Some(body)).await
+    }
+
+    pub async fn patch(&self, path: &str, body: Value) -> Answer {
+        self.call(Method::PATCH, path, Some(body)).await
+    }
+
+    pub async fn delete(&self, path: &str) -> Answer {
+        self.call(Method::DELETE, path, None).await
+    }
+}
+
+pub async fn start(config: Config) -> Sandbox {
+    Sandbox::start(config).await.expect("sandbox starts")
+}
+
+pub async fn demo() -> Sandbox {
+    start(Config::default()).await
+}
+
+/// The redacted form every read shows.
+pub fn is_redacted(private_key: &str) -> bool {
+    let Some(tail) = private_key.strip_prefix("********-****-****-") else {
+        return false;
+    };
+    tail.len() == 12 && tail.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// A UUID, as a private key is shown once at creation.
+pub fn is_uuid(text: &str) -> bool {
+    let groups: Vec<&str> = text.split('-').collect();
+    groups.iter().map(|g| g.len()).collect::<Vec<_>>() == [8, 4, 4, 4, 12]
+        && groups
+            .iter()
+            .all(|g| g.bytes().all(|b| b.is_ascii_hexdigit()))
+}
