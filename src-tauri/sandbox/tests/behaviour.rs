@@ -2,6 +2,8 @@
 //! authentication, authorization, access lists, validation, pagination,
 //! persistence, faults and rate limits.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failure should panic
+
 mod common;
 
 use std::time::Duration;

@@ -2,6 +2,8 @@
 //! Atlas did: same status, content type, JSON keys (recursively, in the same
 //! order) and the same redaction of private keys.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failure should panic
+
 mod common;
 
 use std::collections::BTreeSet;

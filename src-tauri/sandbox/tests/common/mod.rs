@@ -2,6 +2,7 @@
 //! a Digest client (diqwest, an implementation independent of the sandbox),
 //! and validation of every response against its schema in the spec subset.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failure should panic
 #![allow(dead_code)]
 
 use std::path::PathBuf;
