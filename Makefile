@@ -7,7 +7,7 @@ APP_BINARY := target/debug/atlas-access-manager
 # A display, a D-Bus session and an unlocked keyring, for tests and headless runs.
 IN_SESSION := xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- tests/with-keyring.sh
 
-.PHONY: help deps ui app run bindings fmt lint test test-rust test-ui
+.PHONY: help deps ui app run bindings fmt lint test test-rust test-ui test-api
 
 help:
 	@echo "make run    install what is missing, build, open the app"
@@ -51,4 +51,10 @@ test-ui: deps
 test-rust: app
 	$(IN_SESSION) cargo test --workspace --locked
 
-test: lint test-ui test-rust
+# The sandbox binary against independent clients (curl, Python requests) and
+# schemathesis over the spec subset.
+test-api: deps
+	cargo build -p atlas-sandbox --locked
+	.venv/bin/pytest tests/api -q -p no:cacheprovider
+
+test: lint test-ui test-rust test-api

@@ -13,6 +13,7 @@ APT_PACKAGES=(
   libssl-dev libdbus-1-dev libxdo-dev
   webkit2gtk-driver xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools
   imagemagick   # `import` takes the e2e screenshots from the X server
+  python3 python3-venv python3-pip
 )
 
 missing=()
@@ -50,4 +51,18 @@ fi
 if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
   echo "deps: cargo install tauri-driver (2.x, for Tauri v2)"
   cargo install tauri-driver --version "^2" --locked
+fi
+
+# Python tools of the API suites (curl/requests clients, schemathesis), in a
+# project virtualenv so the system Python is left alone.
+requirements=tests/api/requirements.txt
+if [ ! -x .venv/bin/python ]; then
+  echo "deps: python3 -m venv .venv"
+  python3 -m venv .venv
+fi
+stamp=.venv/.requirements-installed
+if [ ! -f "$stamp" ] || [ "$requirements" -nt "$stamp" ]; then
+  echo "deps: pip install -r $requirements"
+  .venv/bin/pip install --quiet --disable-pip-version-check -r "$requirements"
+  touch "$stamp"
 fi
