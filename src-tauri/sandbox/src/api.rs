@@ -60,16 +60,17 @@ impl Params {
     /// A 24-hex id, or `PATH_PARAM_PARSE_ERROR`.
     fn id(&self, name: &str) -> Result<&str> {
         let value = self.text(name)?;
-        let valid = value.len() == 24
-            && value
-                .bytes()
-                .all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
-        if valid {
+        if is_object_id(value) {
             Ok(value)
         } else {
             Err(ApiError::path_param(name, value))
         }
     }
+}
+
+/// Atlas's ids: 24 lowercase hexadecimal digits (a MongoDB ObjectId).
+fn is_object_id(text: &str) -> bool {
+    text.len() == 24 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 /// Query parameters, with Atlas's error for a malformed query string.
@@ -602,7 +603,7 @@ pub async fn create_group(
     }
     let org_id =
         optional_string(&map, "orgId")?.ok_or_else(|| ApiError::missing_attribute("orgId"))?;
-    if org_id.len() != 24 || !org_id.bytes().all(|b| b.is_ascii_hexdigit()) {
+    if !is_object_id(&org_id) {
         return Err(ApiError::invalid_attribute(
             "orgId",
             "expected a 24-character hexadecimal id.",
