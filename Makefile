@@ -42,6 +42,7 @@ fmt:
 lint: ui
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
+	RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
 
 test-ui: deps
 	cd ui && npm test

@@ -2,4 +2,6 @@
 //! Administration API client, access-list validation, the credential store and
 //! the use cases that span several calls.
 
+pub mod atlas;
 pub mod keychain;
+pub mod roles;

@@ -1,0 +1,670 @@
+//! `AtlasClient`: every call the app makes to the Atlas Administration API.
+
+use std::time::{Duration, Instant};
+
+use diqwest::{DigestAuthSession, WithDigestAuth};
+use futures::stream::{self, StreamExt, TryStreamExt};
+use rand::Rng;
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
+use secrecy::{ExposeSecret, SecretString};
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+
+use super::error::AtlasError;
+use super::models::{
+    AccessListEntry, AccessListRequest, ApiKey, CreatedApiKey, CreatedApiKeyWire, ErrorBody,
+    IpInfo, OrgSettings, Organization, Page, Project, SystemStatus,
+};
+
+/// The API version this client speaks, as a media type.
+pub const MEDIA_TYPE: &str = "application/vnd.atlas.2023-01-01+json";
+/// Where Atlas lives; Atlas for Government and Ops Manager style deployments differ.
+pub const DEFAULT_BASE_URL: &str = "https://cloud.mongodb.com";
+/// The largest page Atlas serves.
+pub const MAX_PAGE: usize = 500;
+
+/// How hard to try again, and how many pages to fetch at once.
+#[derive(Debug, Clone)]
+pub struct ClientOptions {
+    pub connect_timeout: Duration,
+    pub request_timeout: Duration,
+    /// Tries in all, the first included.
+    pub max_tries: u32,
+    pub backoff_base: Duration,
+    /// The longest `Retry-After` honoured; a longer one is an error.
+    pub max_retry_after: Duration,
+    pub page_concurrency: usize,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        Self {
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            max_tries: 3,
+            backoff_base: Duration::from_millis(250),
+            max_retry_after: Duration::from_secs(30),
+            page_concurrency: 4,
+        }
+    }
+}
+
+/// A client for one API key.
+pub struct AtlasClient {
+    base_url: String,
+    http: reqwest::Client,
+    /// Caches the Digest challenge: one round trip per request after the first.
+    digest: DigestAuthSession,
+    options: ClientOptions,
+}
+
+impl std::fmt::Debug for AtlasClient {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AtlasClient")
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+/// How a request may be repeated when its answer does not come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Repeat {
+    /// GET, PATCH, DELETE: the same request twice has the same effect.
+    Idempotent,
+    /// POST: only when it certainly never reached the server.
+    OnlyIfNotSent,
+}
+
+impl AtlasClient {
+    pub fn new(
+        base_url: &str,
+        public_key: &str,
+        private_key: &SecretString,
+    ) -> Result<Self, AtlasError> {
+        Self::with_options(base_url, public_key, private_key, ClientOptions::default())
+    }
+
+    pub fn with_options(
+        base_url: &str,
+        public_key: &str,
+        private_key: &SecretString,
+        options: ClientOptions,
+    ) -> Result<Self, AtlasError> {
+        let base_url = base_url.trim_end_matches('/').to_owned();
+        if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
+            return Err(AtlasError::InvalidInput(format!(
+                "The base URL \"{base_url}\" must start with https:// (or http:// for a local server)."
+            )));
+        }
+        let mut headers = HeaderMap::new();
+        headers.insert(ACCEPT, HeaderValue::from_static(MEDIA_TYPE));
+        let http = reqwest::Client::builder()
+            .default_headers(headers)
+            .user_agent(concat!("AtlasAccessManager/", env!("CARGO_PKG_VERSION")))
+            .connect_timeout(options.connect_timeout)
+            .timeout(options.request_timeout)
+            .build()
+            .map_err(|error| AtlasError::Unreachable {
+                url: base_url.clone(),
+                reason: error.to_string(),
+            })?;
+        Ok(Self {
+            digest: DigestAuthSession::new(public_key, private_key.expose_secret()),
+            base_url,
+            http,
+            options,
+        })
+    }
+
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    // ---------- transport ----------
+
+    /// Sends one request, retrying where that is safe, and returns the
+    /// successful answer's body (empty for 204).
+    async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        repeat: Repeat,
+    ) -> Result<Vec<u8>, AtlasError> {
+        let url = format!("{}{path}", self.base_url);
+        let mut try_number = 1;
+        loop {
+            let mut request = self.http.request(method.clone(), &url);
+            if let Some(body) = body {
+                request = request
+                    .header(CONTENT_TYPE, MEDIA_TYPE)
+                    .body(body.to_string());
+            }
+            // Each failure is an error, and a wait when another try is safe.
+            let (error, retry_in) = match request.send_digest_auth(&self.digest).await {
+                Ok(response) if response.status().is_success() => {
+                    let bytes = response
+                        .bytes()
+                        .await
+                        .map_err(|error| transport_error(&url, &error))?;
+                    return Ok(bytes.to_vec());
+                }
+                Ok(response) => {
+                    let status = response.status();
+                    let wait = retry_after(response.headers());
+                    let error = api_error(status, &response.bytes().await.unwrap_or_default());
+                    // Atlas refused the request, so it was not carried out.
+                    let retry_in = match status {
+                        StatusCode::TOO_MANY_REQUESTS => match wait {
+                            Some(wait) if wait > self.options.max_retry_after => None,
+                            wait => Some(wait.unwrap_or_else(|| self.backoff(try_number))),
+                        },
+                        StatusCode::BAD_GATEWAY
+                        | StatusCode::SERVICE_UNAVAILABLE
+                        | StatusCode::GATEWAY_TIMEOUT
+                            if repeat == Repeat::Idempotent =>
+                        {
+                            Some(
+                                wait.unwrap_or_else(|| self.backoff(try_number))
+                                    .min(self.options.max_retry_after),
+                            )
+                        }
+                        _ => None,
+                    };
+                    (error, retry_in)
+                }
+                Err(diqwest::error::Error::Reqwest(error)) => {
+                    let never_sent = error.is_connect();
+                    if never_sent || (repeat == Repeat::Idempotent && !error.is_timeout()) {
+                        (
+                            transport_error(&url, &error),
+                            Some(self.backoff(try_number)),
+                        )
+                    } else if repeat == Repeat::OnlyIfNotSent {
+                        // Sent, and no answer: it may have happened. Never send it again.
+                        let what = format!("{method} {path}");
+                        (AtlasError::OutcomeUnknown { what }, None)
+                    } else {
+                        (transport_error(&url, &error), None)
+                    }
+                }
+                Err(other) => {
+                    let reason = other.to_string();
+                    (
+                        AtlasError::Unreachable {
+                            url: url.clone(),
+                            reason,
+                        },
+                        None,
+                    )
+                }
+            };
+            match retry_in {
+                Some(wait) if try_number < self.options.max_tries => {
+                    tracing::debug!(%method, path, try_number, ?wait, %error, "retrying Atlas request");
+                    tokio::time::sleep(wait).await;
+                    try_number += 1;
+                }
+                _ => return Err(error),
+            }
+        }
+    }
+
+    /// Exponential backoff with full jitter.
+    fn backoff(&self, try_number: u32) -> Duration {
+        let ceiling = self
+            .options
+            .backoff_base
+            .saturating_mul(1 << (try_number - 1).min(6));
+        let millis = ceiling.as_millis().max(1) as u64;
+        Duration::from_millis(rand::rng().random_range(millis / 2..=millis))
+    }
+
+    async fn json<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        repeat: Repeat,
+    ) -> Result<T, AtlasError> {
+        let bytes = self.send(method.clone(), path, body, repeat).await?;
+        serde_json::from_slice(&bytes).map_err(|error| AtlasError::Decode {
+            what: format!("{method} {path}"),
+            reason: error.to_string(),
+        })
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, AtlasError> {
+        self.json(Method::GET, path, None, Repeat::Idempotent).await
+    }
+
+    async fn patch<T: DeserializeOwned>(&self, path: &str, body: &Value) -> Result<T, AtlasError> {
+        self.json(Method::PATCH, path, Some(body), Repeat::Idempotent)
+            .await
+    }
+
+    async fn delete(&self, path: &str) -> Result<(), AtlasError> {
+        self.send(Method::DELETE, path, None, Repeat::Idempotent)
+            .await
+            .map(drop)
+    }
+
+    /// Every item of a list: the first page tells the total, the others
+    /// are fetched a few at a time and returned in order.
+    pub async fn list_all<T: DeserializeOwned + Send>(
+        &self,
+        path: &str,
+    ) -> Result<Vec<T>, AtlasError> {
+        let separator = if path.contains('?') { '&' } else { '?' };
+        let page_path = |page: usize| {
+            format!("{path}{separator}itemsPerPage={MAX_PAGE}&pageNum={page}&includeCount=true")
+        };
+        let first: Page<T> = self.get(&page_path(1)).await?;
+        let total = first
+            .total_count
+            .map_or(first.results.len(), |total| total as usize);
+        let pages = total.div_ceil(MAX_PAGE).max(1);
+        let mut items = first.results;
+        let rest: Vec<Page<T>> = stream::iter(2..=pages)
+            .map(|page| {
+                let path = page_path(page);
+                async move { self.get::<Page<T>>(&path).await }
+            })
+            .buffered(self.options.page_concurrency.max(1))
+            .try_collect()
+            .await?;
+        for page in rest {
+            items.extend(page.results);
+        }
+        Ok(items)
+    }
+
+    // ---------- system ----------
+
+    /// Who the key in use is (and proof that it works).
+    pub async fn system_status(&self) -> Result<SystemStatus, AtlasError> {
+        self.get("/api/atlas/v2").await
+    }
+
+    /// The public address Atlas sees this computer at.
+    pub async fn current_ip(&self) -> Result<String, AtlasError> {
+        self.get::<IpInfo>("/api/private/ipinfo")
+            .await
+            .map(|info| info.current_ipv4_address)
+    }
+
+    // ---------- organizations and projects ----------
+
+    pub async fn list_orgs(&self) -> Result<Vec<Organization>, AtlasError> {
+        self.list_all("/api/atlas/v2/orgs").await
+    }
+
+    pub async fn get_org(&self, org_id: &str) -> Result<Organization, AtlasError> {
+        self.get(&format!("/api/atlas/v2/orgs/{}", segment(org_id)))
+            .await
+    }
+
+    pub async fn list_org_projects(&self, org_id: &str) -> Result<Vec<Project>, AtlasError> {
+        self.list_all(&format!("/api/atlas/v2/orgs/{}/groups", segment(org_id)))
+            .await
+    }
+
+    pub async fn org_settings(&self, org_id: &str) -> Result<OrgSettings, AtlasError> {
+        self.get(&format!("/api/atlas/v2/orgs/{}/settings", segment(org_id)))
+            .await
+    }
+
+    pub async fn set_api_access_list_required(
+        &self,
+        org_id: &str,
+        required: bool,
+    ) -> Result<OrgSettings, AtlasError> {
+        self.patch(
+            &format!("/api/atlas/v2/orgs/{}/settings", segment(org_id)),
+            &json!({ "apiAccessListRequired": required }),
+        )
+        .await
+    }
+
+    pub async fn list_projects(&self) -> Result<Vec<Project>, AtlasError> {
+        self.list_all("/api/atlas/v2/groups").await
+    }
+
+    pub async fn get_project(&self, project_id: &str) -> Result<Project, AtlasError> {
+        self.get(&format!("/api/atlas/v2/groups/{}", segment(project_id)))
+            .await
+    }
+
+    pub async fn get_project_by_name(&self, name: &str) -> Result<Project, AtlasError> {
+        self.get(&format!("/api/atlas/v2/groups/byName/{}", segment(name)))
+            .await
+    }
+
+    // ---------- organization API keys ----------
+
+    pub async fn list_org_keys(&self, org_id: &str) -> Result<Vec<ApiKey>, AtlasError> {
+        self.list_all(&format!("/api/atlas/v2/orgs/{}/apiKeys", segment(org_id)))
+            .await
+    }
+
+    pub async fn get_org_key(&self, org_id: &str, key_id: &str) -> Result<ApiKey, AtlasError> {
+        self.get(&format!(
+            "/api/atlas/v2/orgs/{}/apiKeys/{}",
+            segment(org_id),
+            segment(key_id)
+        ))
+        .await
+    }
+
+    /// Creates an organization key. Never sent twice: if the answer is lost,
+    /// the keys are listed and the one just made is reported as
+    /// [`AtlasError::CreatedButPrivateKeyLost`], so it can be deleted.
+    pub async fn create_org_key(
+        &self,
+        org_id: &str,
+        desc: &str,
+        roles: &[String],
+    ) -> Result<CreatedApiKey, AtlasError> {
+        let path = format!("/api/atlas/v2/orgs/{}/apiKeys", segment(org_id));
+        let body = json!({ "desc": desc, "roles": roles });
+        self.create_key(&path, &body, org_id, desc).await
+    }
+
+    pub async fn update_org_key(
+        &self,
+        org_id: &str,
+        key_id: &str,
+        desc: Option<&str>,
+        roles: Option<&[String]>,
+    ) -> Result<ApiKey, AtlasError> {
+        let mut body = serde_json::Map::new();
+        if let Some(desc) = desc {
+            body.insert("desc".to_owned(), json!(desc));
+        }
+        if let Some(roles) = roles {
+            body.insert("roles".to_owned(), json!(roles));
+        }
+        let path = format!(
+            "/api/atlas/v2/orgs/{}/apiKeys/{}",
+            segment(org_id),
+            segment(key_id)
+        );
+        self.patch(&path, &Value::Object(body)).await
+    }
+
+    /// Deletes the key; it leaves every project too.
+    pub async fn delete_org_key(&self, org_id: &str, key_id: &str) -> Result<(), AtlasError> {
+        self.delete(&format!(
+            "/api/atlas/v2/orgs/{}/apiKeys/{}",
+            segment(org_id),
+            segment(key_id)
+        ))
+        .await
+    }
+
+    // ---------- access lists ----------
+
+    fn access_path(org_id: &str, key_id: &str) -> String {
+        format!(
+            "/api/atlas/v2/orgs/{}/apiKeys/{}/accessList",
+            segment(org_id),
+            segment(key_id)
+        )
+    }
+
+    pub async fn list_access_list(
+        &self,
+        org_id: &str,
+        key_id: &str,
+    ) -> Result<Vec<AccessListEntry>, AtlasError> {
+        self.list_all(&Self::access_path(org_id, key_id)).await
+    }
+
+    /// Adds entries; answers with the key's whole list. Adding an entry that
+    /// is already there changes nothing, so this may be repeated safely.
+    pub async fn add_access_entries(
+        &self,
+        org_id: &str,
+        key_id: &str,
+        entries: &[AccessListRequest],
+    ) -> Result<Vec<AccessListEntry>, AtlasError> {
+        let body = Value::Array(entries.iter().map(AccessListRequest::to_json).collect());
+        let path = format!(
+            "{}?itemsPerPage={MAX_PAGE}",
+            Self::access_path(org_id, key_id)
+        );
+        let page: Page<AccessListEntry> = self
+            .json(Method::POST, &path, Some(&body), Repeat::Idempotent)
+            .await?;
+        Ok(page.results)
+    }
+
+    pub async fn get_access_entry(
+        &self,
+        org_id: &str,
+        key_id: &str,
+        entry: &str,
+    ) -> Result<AccessListEntry, AtlasError> {
+        self.get(&format!(
+            "{}/{}",
+            Self::access_path(org_id, key_id),
+            segment(entry)
+        ))
+        .await
+    }
+
+    /// Removes one entry, named by its address or its CIDR block.
+    pub async fn delete_access_entry(
+        &self,
+        org_id: &str,
+        key_id: &str,
+        entry: &str,
+    ) -> Result<(), AtlasError> {
+        self.delete(&format!(
+            "{}/{}",
+            Self::access_path(org_id, key_id),
+            segment(entry)
+        ))
+        .await
+    }
+
+    // ---------- project API keys ----------
+
+    pub async fn list_project_keys(&self, project_id: &str) -> Result<Vec<ApiKey>, AtlasError> {
+        self.list_all(&format!(
+            "/api/atlas/v2/groups/{}/apiKeys",
+            segment(project_id)
+        ))
+        .await
+    }
+
+    /// Creates a project key (Atlas makes it an Organization Member too).
+    /// Like [`Self::create_org_key`], never sent twice.
+    pub async fn create_project_key(
+        &self,
+        org_id: &str,
+        project_id: &str,
+        desc: &str,
+        roles: &[String],
+    ) -> Result<CreatedApiKey, AtlasError> {
+        let path = format!("/api/atlas/v2/groups/{}/apiKeys", segment(project_id));
+        let body = json!({ "desc": desc, "roles": roles });
+        self.create_key(&path, &body, org_id, desc).await
+    }
+
+    /// Gives an organization key roles in a project. Repeating it sets the
+    /// same roles again, so it is safe to retry.
+    pub async fn invite_key_to_project(
+        &self,
+        project_id: &str,
+        key_id: &str,
+        roles: &[String],
+    ) -> Result<(), AtlasError> {
+        let path = format!(
+            "/api/atlas/v2/groups/{}/apiKeys/{}",
+            segment(project_id),
+            segment(key_id)
+        );
+        self.send(
+            Method::POST,
+            &path,
+            Some(&json!([{ "roles": roles }])),
+            Repeat::Idempotent,
+        )
+        .await
+        .map(drop)
+    }
+
+    pub async fn update_project_key_roles(
+        &self,
+        project_id: &str,
+        key_id: &str,
+        roles: &[String],
+    ) -> Result<ApiKey, AtlasError> {
+        let path = format!(
+            "/api/atlas/v2/groups/{}/apiKeys/{}",
+            segment(project_id),
+            segment(key_id)
+        );
+        self.patch(&path, &json!({ "roles": roles })).await
+    }
+
+    pub async fn remove_key_from_project(
+        &self,
+        project_id: &str,
+        key_id: &str,
+    ) -> Result<(), AtlasError> {
+        self.delete(&format!(
+            "/api/atlas/v2/groups/{}/apiKeys/{}",
+            segment(project_id),
+            segment(key_id)
+        ))
+        .await
+    }
+
+    /// POSTs a key creation once; on a lost answer, finds the orphan.
+    async fn create_key(
+        &self,
+        path: &str,
+        body: &Value,
+        org_id: &str,
+        desc: &str,
+    ) -> Result<CreatedApiKey, AtlasError> {
+        let started = Instant::now();
+        let since = now_unix().saturating_sub(60);
+        match self
+            .json::<CreatedApiKeyWire>(Method::POST, path, Some(body), Repeat::OnlyIfNotSent)
+            .await
+        {
+            Ok(created) => Ok(created.into()),
+            Err(AtlasError::OutcomeUnknown { what }) => {
+                tracing::warn!(%what, elapsed = ?started.elapsed(), "key creation outcome unknown; looking for it");
+                let keys = self.list_org_keys(org_id).await?;
+                // A key made by this request has this description and an id
+                // (an ObjectId, which starts with its creation time) from now.
+                let orphan = keys
+                    .into_iter()
+                    .filter(|key| {
+                        key.desc == desc && object_id_seconds(&key.id).is_some_and(|at| at >= since)
+                    })
+                    .max_by(|a, b| a.id.cmp(&b.id));
+                match orphan {
+                    Some(key) => Err(AtlasError::CreatedButPrivateKeyLost {
+                        key_id: key.id,
+                        public_key: key.public_key,
+                    }),
+                    None => Err(AtlasError::OutcomeUnknown { what }),
+                }
+            }
+            Err(other) => Err(other),
+        }
+    }
+}
+
+/// A path segment, percent-encoded (`192.0.2.0/24` becomes `192.0.2.0%2F24`).
+fn segment(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, PATH_SEGMENT).to_string()
+}
+
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b':');
+
+fn now_unix() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs())
+}
+
+/// The creation time an ObjectId starts with.
+fn object_id_seconds(id: &str) -> Option<u64> {
+    id.get(..8)
+        .and_then(|hex| u64::from_str_radix(hex, 16).ok())
+}
+
+fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    headers
+        .get(RETRY_AFTER)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|text| text.trim().parse::<u64>().ok())
+        .map(Duration::from_secs)
+}
+
+fn api_error(status: StatusCode, bytes: &[u8]) -> AtlasError {
+    let body: ErrorBody = serde_json::from_slice(bytes).unwrap_or_default();
+    match (status, body.error_code.as_str()) {
+        (_, "IP_ADDRESS_NOT_ON_ACCESS_LIST") => AtlasError::IpNotOnAccessList {
+            detail: body.detail,
+        },
+        (_, "ORG_REQUIRES_ACCESS_LIST") => AtlasError::OrgRequiresAccessList,
+        // A 401 with a role code is a weak key; any other 401 is a wrong key.
+        (StatusCode::UNAUTHORIZED, code) if code != "USER_UNAUTHORIZED" => {
+            AtlasError::BadCredentials
+        }
+        (_, code) => AtlasError::Api {
+            status: status.as_u16(),
+            code: if code.is_empty() {
+                "UNKNOWN".to_owned()
+            } else {
+                code.to_owned()
+            },
+            detail: if body.detail.is_empty() {
+                status.canonical_reason().unwrap_or("error").to_owned()
+            } else {
+                body.detail
+            },
+            parameters: body.parameters,
+        },
+    }
+}
+
+fn transport_error(url: &str, error: &reqwest::Error) -> AtlasError {
+    let mut reason = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(inner) = source {
+        reason = format!("{reason}: {inner}");
+        source = inner.source();
+    }
+    if error.is_timeout() {
+        AtlasError::Timeout {
+            url: url.to_owned(),
+        }
+    } else if reason.to_ascii_lowercase().contains("certificate")
+        || reason.contains("tls")
+        || reason.contains("TLS")
+    {
+        AtlasError::Tls {
+            url: url.to_owned(),
+            reason,
+        }
+    } else {
+        AtlasError::Unreachable {
+            url: url.to_owned(),
+            reason,
+        }
+    }
+}

@@ -1,0 +1,375 @@
+//! The JSON of the Atlas Administration API, as typed values. Unknown fields
+//! are ignored and unknown role names kept, because Atlas adds both over time.
+
+use secrecy::SecretString;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Link {
+    pub href: String,
+    pub rel: String,
+}
+
+/// One page of a list.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Page<T> {
+    #[serde(default)]
+    pub links: Vec<Link>,
+    #[serde(default = "Vec::new")]
+    pub results: Vec<T>,
+    pub total_count: Option<u64>,
+}
+
+/// A role of a key, in an organization (`orgId`) or a project (`groupId`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RoleAssignment {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub org_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub group_id: Option<String>,
+    pub role_name: String,
+}
+
+/// An API key as every read after its creation shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ApiKey {
+    pub id: String,
+    #[serde(default)]
+    pub desc: String,
+    pub public_key: String,
+    /// Always the redacted form, `********-****-****-` and 12 characters.
+    #[serde(rename = "privateKey", default)]
+    pub redacted_private_key: String,
+    #[serde(default)]
+    pub roles: Vec<RoleAssignment>,
+}
+
+impl ApiKey {
+    pub fn org_roles<'a>(&'a self, org_id: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.roles
+            .iter()
+            .filter(move |role| role.org_id.as_deref() == Some(org_id))
+            .map(|role| role.role_name.as_str())
+    }
+
+    pub fn project_roles<'a>(&'a self, project_id: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.roles
+            .iter()
+            .filter(move |role| role.group_id.as_deref() == Some(project_id))
+            .map(|role| role.role_name.as_str())
+    }
+
+    /// The projects this key has a role in.
+    pub fn project_ids(&self) -> Vec<&str> {
+        let mut ids: Vec<&str> = self
+            .roles
+            .iter()
+            .filter_map(|role| role.group_id.as_deref())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+}
+
+/// The answer to a create: the key, and its private key, shown this once.
+/// Not `Serialize`: the private key leaves Rust only through the one-time display.
+#[derive(Debug)]
+pub struct CreatedApiKey {
+    pub key: ApiKey,
+    pub private_key: SecretString,
+}
+
+/// The create answer as it comes over the wire.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct CreatedApiKeyWire {
+    pub id: String,
+    #[serde(default)]
+    pub desc: String,
+    pub public_key: String,
+    pub private_key: SecretString,
+    #[serde(default)]
+    pub roles: Vec<RoleAssignment>,
+}
+
+impl From<CreatedApiKeyWire> for CreatedApiKey {
+    fn from(wire: CreatedApiKeyWire) -> Self {
+        use secrecy::ExposeSecret;
+        let secret = wire.private_key.expose_secret();
+        let tail: String = secret
+            .chars()
+            .skip(secret.chars().count().saturating_sub(12))
+            .collect();
+        Self {
+            key: ApiKey {
+                id: wire.id,
+                desc: wire.desc,
+                public_key: wire.public_key,
+                redacted_private_key: format!("********-****-****-{tail}"),
+                roles: wire.roles,
+            },
+            private_key: wire.private_key,
+        }
+    }
+}
+
+/// One entry of a key's access list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AccessListEntry {
+    #[serde(default)]
+    #[ts(optional)]
+    pub cidr_block: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub ip_address: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub created: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub last_used: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub last_used_address: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub count: Option<u64>,
+}
+
+impl AccessListEntry {
+    /// What names the entry in a path: the address for one, else the block.
+    pub fn path_name(&self) -> &str {
+        match (&self.ip_address, &self.cidr_block) {
+            (Some(ip), Some(cidr)) if cidr.ends_with("/32") || cidr.ends_with("/128") => ip,
+            (_, Some(cidr)) => cidr,
+            (Some(ip), None) => ip,
+            (None, None) => "",
+        }
+    }
+}
+
+/// One entry to add: exactly one of the two.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum AccessListRequest {
+    IpAddress(String),
+    CidrBlock(String),
+}
+
+impl AccessListRequest {
+    /// The request body item: `{"ipAddress": …}` or `{"cidrBlock": …}`.
+    pub(crate) fn to_json(&self) -> serde_json::Value {
+        match self {
+            Self::IpAddress(ip) => serde_json::json!({ "ipAddress": ip }),
+            Self::CidrBlock(cidr) => serde_json::json!({ "cidrBlock": cidr }),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Organization {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub is_deleted: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Project {
+    pub id: String,
+    pub name: String,
+    pub org_id: String,
+    #[serde(default)]
+    #[ts(optional)]
+    pub created: Option<String>,
+}
+
+/// The organization settings this app reads and changes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct OrgSettings {
+    #[serde(default)]
+    pub api_access_list_required: bool,
+    #[serde(default)]
+    pub multi_factor_auth_required: bool,
+    #[serde(default)]
+    pub restrict_employee_access: bool,
+}
+
+/// `GET /api/atlas/v2`: who the key in use is.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SystemStatus {
+    pub api_key: StatusApiKey,
+    #[serde(default)]
+    pub app_name: String,
+    #[serde(default)]
+    pub build: String,
+    #[serde(default)]
+    pub throttling: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StatusApiKey {
+    pub id: String,
+    pub public_key: String,
+    #[serde(default)]
+    pub roles: Vec<RoleAssignment>,
+    #[serde(default)]
+    pub access_list: Vec<AccessListEntry>,
+}
+
+/// `GET /api/private/ipinfo`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IpInfo {
+    pub current_ipv4_address: String,
+}
+
+/// An Atlas error body.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct ErrorBody {
+    #[serde(default)]
+    pub detail: String,
+    #[serde(default)]
+    pub error_code: String,
+    #[serde(default)]
+    pub parameters: Vec<serde_json::Value>,
+}
+
+#[cfg(test)]
+mod recorded {
+    //! Every response in `shared/atlas-api/recorded/` parses into these models.
+
+    use std::path::{Path, PathBuf};
+
+    use secrecy::ExposeSecret;
+
+    use super::*;
+
+    fn files(dir: &Path, found: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("recorded dir") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                files(&path, found);
+            } else if path.extension().is_some_and(|ext| ext == "http") {
+                found.push(path);
+            }
+        }
+    }
+
+    fn status_and_body(path: &Path) -> (u16, String) {
+        let text = std::fs::read_to_string(path).expect("recorded file");
+        let (head, body) = text
+            .split_once("\r\n\r\n")
+            .or_else(|| text.split_once("\n\n"))
+            .unwrap_or((&text, ""));
+        let status = head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|code| code.parse().ok())
+            .expect("status");
+        (status, body.trim().to_owned())
+    }
+
+    #[test]
+    fn every_recorded_response_parses() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/atlas-api/recorded");
+        let mut all = Vec::new();
+        files(&root, &mut all);
+        assert!(all.len() >= 16, "recorded files found: {}", all.len());
+        for path in all {
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .expect("name")
+                .to_owned();
+            let (status, body) = status_and_body(&path);
+            let method = name.split('_').next().expect("method");
+            let route = name.trim_end_matches("_1.http");
+            match (method, status) {
+                ("DELETE", 204) => assert!(body.is_empty(), "{name}"),
+                ("GET", 200) if route == "GET_api_private_ipinfo" => {
+                    let info: IpInfo = serde_json::from_str(&body).expect("ipinfo");
+                    assert!(
+                        info.current_ipv4_address
+                            .parse::<std::net::IpAddr>()
+                            .is_ok()
+                    );
+                }
+                ("GET", 200) if route == "GET_api_atlas_v2_orgs" => {
+                    let page: Page<Organization> = serde_json::from_str(&body).expect(&name);
+                    assert_eq!(page.total_count, Some(page.results.len() as u64));
+                }
+                ("GET", 200) if route.ends_with("_apiKeys") => {
+                    let page: Page<ApiKey> = serde_json::from_str(&body).expect(&name);
+                    assert_eq!(page.results.len(), 14);
+                    assert!(
+                        page.results
+                            .iter()
+                            .all(|key| key.redacted_private_key.starts_with("********-"))
+                    );
+                    let with_projects = page
+                        .results
+                        .iter()
+                        .find(|key| key.project_ids().len() > 20)
+                        .expect("a key in many projects");
+                    assert!(
+                        with_projects
+                            .org_roles("a0123456789abcdef012345a")
+                            .any(|role| role == "ORG_OWNER")
+                    );
+                }
+                ("GET" | "POST", 200) if route.ends_with("_accessList") => {
+                    let page: Page<AccessListEntry> = serde_json::from_str(&body).expect(&name);
+                    let entry = &page.results[0];
+                    assert_eq!(entry.path_name(), entry.ip_address.as_deref().expect("ip"));
+                }
+                ("POST", 200) if route.ends_with("_apiKeys") => {
+                    let created: CreatedApiKey = serde_json::from_str::<CreatedApiKeyWire>(&body)
+                        .expect(&name)
+                        .into();
+                    let secret = created.private_key.expose_secret().to_owned();
+                    assert_eq!(secret.len(), 36);
+                    assert!(created.key.redacted_private_key.ends_with(&secret[24..]));
+                    assert!(
+                        !format!("{created:?}").contains(&secret),
+                        "Debug must not show the private key"
+                    );
+                }
+                ("GET" | "PATCH", 200) if route.contains("_apiKeys_") => {
+                    let key: ApiKey = serde_json::from_str(&body).expect(&name);
+                    assert!(key.redacted_private_key.starts_with("********-****-****-"));
+                }
+                ("GET", 200) => {
+                    let org: Organization = serde_json::from_str(&body).expect(&name);
+                    assert_eq!(org.name, "Atlas CLI E2E");
+                }
+                _ => panic!("{name}: no model for {method} {status}"),
+            }
+        }
+    }
+
+    #[test]
+    fn unknown_fields_and_roles_are_kept_or_ignored() {
+        let key: ApiKey = serde_json::from_str(
+            r#"{"id":"6a793f752c88faeba59bba49","desc":"d","publicKey":"abcdefgh","privateKey":"********-****-****-01bdd56c8977",
+                "roles":[{"orgId":"a0123456789abcdef012345a","roleName":"ORG_BRAND_NEW_ROLE"}],"somethingNew":{"x":1}}"#,
+        )
+        .expect("parses");
+        assert_eq!(key.roles[0].role_name, "ORG_BRAND_NEW_ROLE");
+    }
+}
