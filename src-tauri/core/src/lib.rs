@@ -5,3 +5,4 @@
 pub mod atlas;
 pub mod keychain;
 pub mod roles;
+pub mod usecases;

@@ -2,7 +2,7 @@
 //! qop "auth". Nonces expire (a late one gets `stale=true`), and each nonce
 //! count may be used once.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -13,6 +13,8 @@ use rand::distr::Alphanumeric;
 pub const REALM: &str = "MMS Public API";
 /// How many nonces are remembered at most; the oldest are forgotten first.
 const MAX_NONCES: usize = 100_000;
+/// How many counts one nonce may serve; then it is stale and a new one is issued.
+const MAX_COUNTS_PER_NONCE: usize = 100_000;
 
 pub fn md5_hex(text: &str) -> String {
     format!("{:x}", Md5::digest(text.as_bytes()))
@@ -36,7 +38,9 @@ pub enum Rejection {
 
 struct NonceState {
     issued: Instant,
-    highest_count: u32,
+    /// Counts already used. Concurrent requests arrive out of order, so a
+    /// replay is a count seen before, not one lower than the highest.
+    used_counts: HashSet<u32>,
 }
 
 pub struct DigestAuth {
@@ -85,7 +89,7 @@ impl DigestAuth {
                 nonce.clone(),
                 NonceState {
                     issued: Instant::now(),
-                    highest_count: 0,
+                    used_counts: HashSet::new(),
                 },
             );
         }
@@ -136,10 +140,13 @@ impl DigestAuth {
             nonces.remove(&credentials.nonce);
             return Err(Rejection::Stale);
         }
-        if count <= state.highest_count {
+        if state.used_counts.len() >= MAX_COUNTS_PER_NONCE {
+            nonces.remove(&credentials.nonce);
+            return Err(Rejection::Stale);
+        }
+        if count == 0 || !state.used_counts.insert(count) {
             return Err(Rejection::Refused);
         }
-        state.highest_count = count;
         Ok(credentials.username)
     }
 }
@@ -280,7 +287,7 @@ mod tests {
             auth.verify("GET", "/api/atlas/v2", Some(&next), lookup)
                 .is_ok()
         );
-        let wrong = authorization(&auth, &nonce, "00000003", "not-the-secret");
+        let wrong = authorization(&auth, &nonce, "00000004", "not-the-secret");
         assert_eq!(
             auth.verify("GET", "/api/atlas/v2", Some(&wrong), lookup),
             Err(Rejection::Refused)

@@ -1,0 +1,248 @@
+//! The operations a person starts with one click and that take several
+//! calls: each reports per step, so nothing is lost or left half-told.
+
+use futures::stream::{self, StreamExt};
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::atlas::{
+    AccessListEntry, AccessListRequest, ApiKey, AtlasClient, AtlasError, CreatedApiKey, Project,
+};
+
+/// How far a long operation is, for a progress bar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Progress {
+    pub done: usize,
+    pub total: usize,
+}
+
+/// The outcome of one step, in words for the UI.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase", tag = "status")]
+pub enum StepOutcome {
+    Done,
+    /// Nothing to do: it was already so.
+    Skipped,
+    Failed {
+        message: String,
+        #[ts(optional)]
+        atlas_error_code: Option<String>,
+    },
+}
+
+impl StepOutcome {
+    fn from_result<T>(result: Result<T, AtlasError>) -> Self {
+        match result {
+            Ok(_) => Self::Done,
+            Err(error) => Self::failed(&error),
+        }
+    }
+
+    fn failed(error: &AtlasError) -> Self {
+        Self::Failed {
+            message: error.advice(),
+            atlas_error_code: error.atlas_error_code().map(str::to_owned),
+        }
+    }
+
+    pub fn is_done(&self) -> bool {
+        matches!(self, Self::Done | Self::Skipped)
+    }
+}
+
+/// A project and the roles to give a key in it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProjectRoles {
+    pub project_id: String,
+    pub roles: Vec<String>,
+}
+
+/// Everything the Create API Key dialog asks for.
+#[derive(Debug, Clone, Default)]
+pub struct NewOrgKey {
+    pub desc: String,
+    pub roles: Vec<String>,
+    pub access_list: Vec<AccessListRequest>,
+    pub projects: Vec<ProjectRoles>,
+}
+
+/// The key, and how each later step went. The key (and its private key)
+/// is here whatever happened to the later steps.
+#[derive(Debug)]
+pub struct NewOrgKeyOutcome {
+    pub created: CreatedApiKey,
+    /// `Skipped` when no entries were asked for.
+    pub access_list: StepOutcome,
+    pub invitations: Vec<(String, StepOutcome)>,
+}
+
+/// Creates an organization key, then its access list, then its project
+/// invitations. Fails only if the key itself could not be created.
+pub async fn create_org_key_with_setup(
+    client: &AtlasClient,
+    org_id: &str,
+    plan: &NewOrgKey,
+) -> Result<NewOrgKeyOutcome, AtlasError> {
+    let created = client
+        .create_org_key(org_id, &plan.desc, &plan.roles)
+        .await?;
+    let key_id = created.key.id.clone();
+    let access_list = if plan.access_list.is_empty() {
+        StepOutcome::Skipped
+    } else {
+        StepOutcome::from_result(
+            client
+                .add_access_entries(org_id, &key_id, &plan.access_list)
+                .await,
+        )
+    };
+    let mut invitations = Vec::with_capacity(plan.projects.len());
+    for project in &plan.projects {
+        let outcome = client
+            .invite_key_to_project(&project.project_id, &key_id, &project.roles)
+            .await;
+        invitations.push((
+            project.project_id.clone(),
+            StepOutcome::from_result(outcome),
+        ));
+    }
+    Ok(NewOrgKeyOutcome {
+        created,
+        access_list,
+        invitations,
+    })
+}
+
+/// Invites one key to many projects with the same roles, a few at a time.
+/// Projects where the key already has exactly these roles are skipped, so
+/// running it again after a partial failure finishes the job.
+pub async fn invite_to_projects(
+    client: &AtlasClient,
+    org_id: &str,
+    key_id: &str,
+    project_ids: &[String],
+    roles: &[String],
+    concurrency: usize,
+    on_progress: &(dyn Fn(Progress) + Send + Sync),
+) -> Result<Vec<(String, StepOutcome)>, AtlasError> {
+    let key = client.get_org_key(org_id, key_id).await?;
+    let mut wanted: Vec<&str> = roles.iter().map(String::as_str).collect();
+    wanted.sort_unstable();
+    let total = project_ids.len();
+    let mut done = 0;
+    on_progress(Progress { done, total });
+    let mut results: Vec<(usize, String, StepOutcome)> = Vec::with_capacity(total);
+    let mut pending = Vec::new();
+    for (index, project_id) in project_ids.iter().enumerate() {
+        let mut current: Vec<&str> = key.project_roles(project_id).collect();
+        current.sort_unstable();
+        if current == wanted {
+            results.push((index, project_id.clone(), StepOutcome::Skipped));
+            done += 1;
+            on_progress(Progress { done, total });
+        } else {
+            pending.push((index, project_id.clone()));
+        }
+    }
+    let mut invitations = stream::iter(pending)
+        .map(|(index, project_id)| async move {
+            let outcome = client
+                .invite_key_to_project(&project_id, key_id, roles)
+                .await;
+            (index, project_id, StepOutcome::from_result(outcome))
+        })
+        .buffer_unordered(concurrency.max(1));
+    while let Some(result) = invitations.next().await {
+        results.push(result);
+        done += 1;
+        on_progress(Progress { done, total });
+    }
+    results.sort_by_key(|(index, _, _)| *index);
+    Ok(results
+        .into_iter()
+        .map(|(_, project, outcome)| (project, outcome))
+        .collect())
+}
+
+/// One key of an organization with all the app shows about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyInventory {
+    pub key: ApiKey,
+    /// The key's roles, project by project.
+    pub project_roles: Vec<ProjectRoles>,
+    pub access_list: Vec<AccessListEntry>,
+    /// Why the access list could not be read, if it could not.
+    #[ts(optional)]
+    pub access_list_error: Option<String>,
+}
+
+/// An organization's keys, projects and access lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Inventory {
+    pub keys: Vec<KeyInventory>,
+    pub projects: Vec<Project>,
+}
+
+/// Loads an organization's inventory: the key list and the project list at
+/// once, then every key's access list, a few at a time. Progress counts
+/// requests: two lists, then one per key.
+pub async fn load_inventory(
+    client: &AtlasClient,
+    org_id: &str,
+    concurrency: usize,
+    on_progress: &(dyn Fn(Progress) + Send + Sync),
+) -> Result<Inventory, AtlasError> {
+    on_progress(Progress { done: 0, total: 2 });
+    let (keys, projects) = futures::try_join!(
+        client.list_org_keys(org_id),
+        client.list_org_projects(org_id)
+    )?;
+    let total = 2 + keys.len();
+    let mut done = 2;
+    on_progress(Progress { done, total });
+    let mut access_lists: Vec<Option<Result<Vec<AccessListEntry>, AtlasError>>> =
+        keys.iter().map(|_| None).collect();
+    {
+        let mut lists =
+            stream::iter(keys.iter().enumerate())
+                .map(|(index, key)| async move {
+                    (index, client.list_access_list(org_id, &key.id).await)
+                })
+                .buffer_unordered(concurrency.max(1));
+        while let Some((index, list)) = lists.next().await {
+            access_lists[index] = Some(list);
+            done += 1;
+            on_progress(Progress { done, total });
+        }
+    }
+    let keys = keys
+        .into_iter()
+        .zip(access_lists)
+        .map(|(key, list)| {
+            let (access_list, access_list_error) = match list {
+                Some(Ok(entries)) => (entries, None),
+                Some(Err(error)) => (Vec::new(), Some(error.advice())),
+                None => (Vec::new(), Some("The access list was not read.".to_owned())),
+            };
+            let project_roles = key
+                .project_ids()
+                .into_iter()
+                .map(|project_id| ProjectRoles {
+                    project_id: project_id.to_owned(),
+                    roles: key.project_roles(project_id).map(str::to_owned).collect(),
+                })
+                .collect();
+            KeyInventory {
+                key,
+                project_roles,
+                access_list,
+                access_list_error,
+            }
+        })
+        .collect();
+    Ok(Inventory { keys, projects })
+}

@@ -1,0 +1,205 @@
+//! The multi-step operations against the sandbox over real HTTP.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failure should panic
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use atlas_access_core::atlas::{AccessListRequest, AtlasClient, ClientOptions};
+use atlas_access_core::usecases::{
+    NewOrgKey, Progress, ProjectRoles, StepOutcome, create_org_key_with_setup, invite_to_projects,
+    load_inventory,
+};
+use atlas_sandbox::{Config, Sandbox, Seed};
+use secrecy::{ExposeSecret, SecretString};
+
+fn client(sandbox: &Sandbox) -> AtlasClient {
+    let admin = sandbox.admin();
+    let options = ClientOptions {
+        backoff_base: Duration::from_millis(5),
+        ..ClientOptions::default()
+    };
+    AtlasClient::with_options(
+        &admin.base_url,
+        &admin.public_key,
+        &SecretString::from(admin.private_key.clone()),
+        options,
+    )
+    .unwrap()
+}
+
+fn roles(names: &[&str]) -> Vec<String> {
+    names.iter().map(|name| (*name).to_owned()).collect()
+}
+
+#[tokio::test]
+async fn a_failed_later_step_keeps_the_new_key_and_its_private_key() {
+    let sandbox = Sandbox::start(Config::default()).await.unwrap();
+    let client = client(&sandbox);
+    let org = sandbox.admin().org_id.clone();
+    let project = sandbox.admin().project_ids[0].clone();
+    let plan = NewOrgKey {
+        desc: "with setup".into(),
+        roles: roles(&["ORG_MEMBER"]),
+        access_list: vec![AccessListRequest::IpAddress("198.51.100.4".into())],
+        projects: vec![
+            ProjectRoles {
+                project_id: project.clone(),
+                roles: roles(&["GROUP_READ_ONLY"]),
+            },
+            ProjectRoles {
+                project_id: "0123456789abcdef01234567".into(),
+                roles: roles(&["GROUP_READ_ONLY"]),
+            },
+        ],
+    };
+    let outcome = create_org_key_with_setup(&client, &org, &plan)
+        .await
+        .unwrap();
+    assert_eq!(outcome.created.private_key.expose_secret().len(), 36);
+    assert_eq!(outcome.access_list, StepOutcome::Done);
+    assert_eq!(outcome.invitations[0], (project.clone(), StepOutcome::Done));
+    match &outcome.invitations[1].1 {
+        StepOutcome::Failed {
+            atlas_error_code, ..
+        } => assert_eq!(atlas_error_code.as_deref(), Some("GROUP_NOT_FOUND")),
+        other => panic!("expected a failed invitation, got {other:?}"),
+    }
+    let entries = client
+        .list_access_list(&org, &outcome.created.key.id)
+        .await
+        .unwrap();
+    assert_eq!(entries.len(), 1);
+}
+
+#[tokio::test]
+async fn bulk_invite_reports_progress_and_skips_what_is_done() {
+    let sandbox = Sandbox::start(Config {
+        seed: Seed::Scale {
+            keys: 5,
+            projects: 12,
+        },
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let client = client(&sandbox);
+    let org = sandbox.admin().org_id.clone();
+    let key = client
+        .create_org_key(&org, "to invite", &roles(&["ORG_MEMBER"]))
+        .await
+        .unwrap()
+        .key;
+    let projects: Vec<String> = sandbox.admin().project_ids.clone();
+    let wanted = roles(&["GROUP_READ_ONLY", "GROUP_DATA_ACCESS_READ_ONLY"]);
+    // Two projects already done by hand.
+    for project in &projects[..2] {
+        client
+            .invite_key_to_project(project, &key.id, &wanted)
+            .await
+            .unwrap();
+    }
+    let seen = Mutex::new(Vec::new());
+    let record = |progress: Progress| seen.lock().unwrap().push(progress);
+    let results = invite_to_projects(&client, &org, &key.id, &projects, &wanted, 4, &record)
+        .await
+        .unwrap();
+    assert_eq!(
+        results.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>(),
+        projects,
+        "a result per project, in order"
+    );
+    assert_eq!(
+        results
+            .iter()
+            .filter(|(_, o)| *o == StepOutcome::Skipped)
+            .count(),
+        2
+    );
+    assert_eq!(
+        results
+            .iter()
+            .filter(|(_, o)| *o == StepOutcome::Done)
+            .count(),
+        10
+    );
+    let seen = seen.into_inner().unwrap();
+    assert_eq!(seen.first(), Some(&Progress { done: 0, total: 12 }));
+    assert_eq!(
+        seen.last(),
+        Some(&Progress {
+            done: 12,
+            total: 12
+        })
+    );
+    assert!(seen.windows(2).all(|pair| pair[1].done == pair[0].done + 1));
+
+    let again = invite_to_projects(&client, &org, &key.id, &projects, &wanted, 4, &|_| {})
+        .await
+        .unwrap();
+    assert!(
+        again
+            .iter()
+            .all(|(_, outcome)| *outcome == StepOutcome::Skipped),
+        "a second run has nothing to do"
+    );
+}
+
+#[tokio::test]
+async fn inventory_has_every_key_with_its_roles_and_access_list() {
+    let sandbox = Sandbox::start(Config {
+        seed: Seed::Scale {
+            keys: 300,
+            projects: 20,
+        },
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let client = client(&sandbox);
+    let org = sandbox.admin().org_id.clone();
+    let seen = Mutex::new(Vec::new());
+    let before = sandbox.exchanges();
+    let inventory = load_inventory(&client, &org, 8, &|progress| {
+        seen.lock().unwrap().push(progress)
+    })
+    .await
+    .unwrap();
+    assert_eq!(inventory.keys.len(), 301);
+    assert_eq!(inventory.projects.len(), 20);
+    assert!(
+        inventory
+            .keys
+            .iter()
+            .all(|key| key.access_list_error.is_none() && key.access_list.len() <= 5)
+    );
+    // Two lists, one access list per key, and a challenge for each of the
+    // two opening requests (they start together, before any nonce is known).
+    let exchanges = sandbox.exchanges() - before;
+    assert!(
+        (2 + 301 + 1..=2 + 301 + 2).contains(&exchanges),
+        "{exchanges} exchanges"
+    );
+    assert_eq!(
+        seen.lock().unwrap().last(),
+        Some(&Progress {
+            done: 303,
+            total: 303
+        })
+    );
+    // Spot-check against direct reads.
+    for key in inventory.keys.iter().step_by(50) {
+        assert_eq!(
+            key.access_list,
+            client.list_access_list(&org, &key.key.id).await.unwrap()
+        );
+        for project in &key.project_roles {
+            let direct: Vec<String> = key
+                .key
+                .project_roles(&project.project_id)
+                .map(str::to_owned)
+                .collect();
+            assert_eq!(project.roles, direct);
+        }
+    }
+}
