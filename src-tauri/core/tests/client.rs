@@ -431,3 +431,46 @@ async fn a_lost_create_answer_reports_the_orphan_key_once() {
         );
     }
 }
+
+#[tokio::test]
+async fn reads_are_retried_after_429_and_connection_resets() {
+    for faults in ["429=0.4", "reset=0.4"] {
+        let flaky = sandbox(Config {
+            faults: faults.parse().unwrap(),
+            fault_seed: 5,
+            ..Config::default()
+        })
+        .await;
+        let client = admin_client(&flaky);
+        let mut answered = 0;
+        for _ in 0..15 {
+            if client.list_orgs().await.is_ok() {
+                answered += 1;
+            }
+        }
+        assert!(
+            answered >= 12,
+            "{faults}: {answered} of 15 reads answered through retries"
+        );
+        assert!(flaky.exchanges() > 16, "{faults}: retries happened");
+    }
+}
+
+#[tokio::test]
+async fn a_retry_after_longer_than_the_cap_is_not_waited_for() {
+    let limited = sandbox(Config {
+        rate_limit_per_minute: Some(2),
+        ..Config::default()
+    })
+    .await;
+    let client = admin_client(&limited);
+    client.list_orgs().await.unwrap();
+    client.list_orgs().await.unwrap();
+    let started = std::time::Instant::now();
+    let refused = client.list_orgs().await.unwrap_err();
+    assert_eq!(refused.atlas_error_code(), Some("RATE_LIMITED"));
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "a minute-long Retry-After is reported, not slept through"
+    );
+}

@@ -336,6 +336,19 @@ impl AtlasClient {
             .await
     }
 
+    /// Creates a project. Not retried blindly: a lost answer is reported as
+    /// [`AtlasError::OutcomeUnknown`] (look it up by name before trying again).
+    pub async fn create_project(&self, org_id: &str, name: &str) -> Result<Project, AtlasError> {
+        let body = json!({ "name": name, "orgId": org_id });
+        self.json(
+            Method::POST,
+            "/api/atlas/v2/groups",
+            Some(&body),
+            Repeat::OnlyIfNotSent,
+        )
+        .await
+    }
+
     pub async fn get_project_by_name(&self, name: &str) -> Result<Project, AtlasError> {
         self.get(&format!("/api/atlas/v2/groups/byName/{}", segment(name)))
             .await
