@@ -2,6 +2,7 @@
 //! Administration API client, access-list validation, the credential store and
 //! the use cases that span several calls.
 
+pub mod access_list;
 pub mod atlas;
 pub mod keychain;
 pub mod roles;
