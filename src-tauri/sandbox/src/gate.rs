@@ -85,9 +85,24 @@ impl RateLimiter {
     }
 }
 
-pub async fn gate(State(shared): State<Arc<Shared>>, mut request: Request, next: Next) -> Response {
+pub async fn gate(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
     shared.exchanges.fetch_add(1, Ordering::Relaxed);
     let connection = request.extensions().get::<Connection>().cloned();
+    // Read every body to its end first, whatever happens next: a connection
+    // whose request body was left unread must be closed, and a client may
+    // already be sending its next request (the authenticated retry of a
+    // challenged POST) on it.
+    let (parts, body) = request.into_parts();
+    let mut request = match axum::body::to_bytes(body, MAX_BODY).await {
+        Ok(bytes) => Request::from_parts(parts, axum::body::Body::from(bytes)),
+        Err(_) => {
+            return ApiError::bad_request(
+                "REQUEST_TOO_LARGE",
+                "The request body is larger than 8 MiB or was cut off.",
+            )
+            .into_response();
+        }
+    };
     if !shared.latency.is_zero() {
         tokio::time::sleep(shared.latency).await;
     }
@@ -109,15 +124,7 @@ pub async fn gate(State(shared): State<Arc<Shared>>, mut request: Request, next:
             rate_headers(&mut response, shared.rate.reported_limit(), remaining);
             response
         }
-        Err(Refusal::Challenge(rejection)) => challenge(&shared, rejection),
-        Err(Refusal::Error(error)) => {
-            let rate_limited = error.status == StatusCode::TOO_MANY_REQUESTS;
-            let mut response = error.into_response();
-            if rate_limited {
-                rate_headers(&mut response, shared.rate.reported_limit(), 0);
-            }
-            response
-        }
+        Err(refusal) => refusal_response(&shared, refusal),
     };
 
     if let (Some(Fault::Reset), Some(connection)) = (fault, connection) {
@@ -126,6 +133,23 @@ pub async fn gate(State(shared): State<Arc<Shared>>, mut request: Request, next:
         std::future::pending::<()>().await;
     }
     response
+}
+
+/// The largest request body the sandbox reads.
+const MAX_BODY: usize = 8 * 1024 * 1024;
+
+fn refusal_response(shared: &Shared, refusal: Refusal) -> Response {
+    match refusal {
+        Refusal::Challenge(rejection) => challenge(shared, rejection),
+        Refusal::Error(error) => {
+            let rate_limited = error.status == StatusCode::TOO_MANY_REQUESTS;
+            let mut response = error.into_response();
+            if rate_limited {
+                rate_headers(&mut response, shared.rate.reported_limit(), 0);
+            }
+            response
+        }
+    }
 }
 
 /// Why a request does not reach its handler.
