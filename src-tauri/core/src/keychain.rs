@@ -36,13 +36,13 @@ pub fn backend_name() -> &'static str {
 }
 
 /// Asks the store for an entry that never exists: "no entry" proves it answers.
-///
-/// Runs the blocking keychain call on tokio's blocking pool.
 pub async fn probe() -> KeychainStatus {
-    let outcome = tokio::task::spawn_blocking(probe_blocking).await;
-    let problem = match outcome {
-        Ok(problem) => problem,
-        Err(join_error) => Some(format!("The keychain check did not finish: {join_error}")),
+    let problem = match read_secret(PROBE_ACCOUNT).await {
+        Ok(_) | Err(KeychainError::Missing { .. }) => None,
+        Err(error) => {
+            tracing::warn!(%error, "keychain unreachable");
+            Some(error.advice())
+        }
     };
     KeychainStatus {
         backend: backend_name().to_owned(),
@@ -51,29 +51,119 @@ pub async fn probe() -> KeychainStatus {
     }
 }
 
-fn probe_blocking() -> Option<String> {
-    let entry = match keyring::Entry::new(SERVICE, PROBE_ACCOUNT) {
-        Ok(entry) => entry,
-        Err(error) => return Some(describe(&error)),
-    };
-    match entry.get_password() {
-        Ok(_) | Err(keyring::Error::NoEntry) => None,
-        Err(error) => Some(describe(&error)),
+/// What can go wrong with the keychain, each with what to do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeychainError {
+    #[error("no {backend} is running")]
+    NoStore {
+        backend: &'static str,
+        detail: String,
+    },
+    #[error("the {backend} is locked")]
+    Locked { backend: &'static str },
+    #[error("the keychain holds no private key for {account}")]
+    Missing { account: String },
+    #[error("the {backend} failed: {detail}")]
+    Failed {
+        backend: &'static str,
+        detail: String,
+    },
+}
+
+impl KeychainError {
+    pub fn advice(&self) -> String {
+        match self {
+            Self::NoStore { backend, .. } => format!(
+                "No {backend} is running, so private keys cannot be kept. On Linux, start GNOME Keyring or KeePassXC (Secret Service) and try again."
+            ),
+            Self::Locked { backend } => {
+                format!("The {backend} is locked. Unlock it and try again.")
+            }
+            Self::Missing { account } => format!(
+                "The connection {account} exists, but its private key is gone from the keychain. Enter the private key again."
+            ),
+            Self::Failed { backend, detail } => format!("The {backend} failed: {detail}"),
+        }
+    }
+
+    fn from_keyring(error: keyring::Error, account: &str) -> Self {
+        let backend = backend_name();
+        match error {
+            keyring::Error::NoEntry => Self::Missing {
+                account: account.to_owned(),
+            },
+            keyring::Error::NoStorageAccess(_) => Self::Locked { backend },
+            keyring::Error::PlatformFailure(detail) => Self::NoStore {
+                backend,
+                detail: detail.to_string(),
+            },
+            other => Self::Failed {
+                backend,
+                detail: other.to_string(),
+            },
+        }
     }
 }
 
-/// A sentence that says what is wrong with the store and what to do.
-fn describe(error: &keyring::Error) -> String {
-    tracing::warn!(error = %error, "keychain unreachable");
-    match error {
-        keyring::Error::NoStorageAccess(_) => format!(
-            "The {} is locked or refused access. Unlock it and try again.",
-            backend_name()
-        ),
-        keyring::Error::PlatformFailure(_) => format!(
-            "No {} answered. On Linux, run a Secret Service such as GNOME Keyring or KeePassXC.",
-            backend_name()
-        ),
-        other => format!("The {} failed: {other}", backend_name()),
-    }
+/// One lock around every keychain call: Secret Service implementations do
+/// not like concurrent writers, and reads must not see half a change.
+static KEYCHAIN_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn with_entry<T>(
+    account: &str,
+    f: impl FnOnce(&keyring::Entry) -> keyring::Result<T>,
+) -> Result<T, KeychainError> {
+    let _guard = KEYCHAIN_LOCK
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let entry = keyring::Entry::new(SERVICE, account)
+        .map_err(|error| KeychainError::from_keyring(error, account))?;
+    f(&entry).map_err(|error| KeychainError::from_keyring(error, account))
+}
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, KeychainError> + Send + 'static,
+) -> Result<T, KeychainError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .unwrap_or_else(|join_error| {
+            Err(KeychainError::Failed {
+                backend: backend_name(),
+                detail: join_error.to_string(),
+            })
+        })
+}
+
+/// Stores the private key of `account`, replacing any earlier one.
+pub async fn store_secret(
+    account: &str,
+    secret: &secrecy::SecretString,
+) -> Result<(), KeychainError> {
+    use secrecy::ExposeSecret;
+    let account = account.to_owned();
+    let secret = secret.clone();
+    blocking(move || with_entry(&account, |entry| entry.set_password(secret.expose_secret()))).await
+}
+
+/// Reads the private key of `account`.
+pub async fn read_secret(account: &str) -> Result<secrecy::SecretString, KeychainError> {
+    let account = account.to_owned();
+    blocking(move || {
+        with_entry(&account, |entry| {
+            entry.get_password().map(secrecy::SecretString::from)
+        })
+    })
+    .await
+}
+
+/// Removes the private key of `account`; removing a missing one is not an error.
+pub async fn delete_secret(account: &str) -> Result<(), KeychainError> {
+    let account = account.to_owned();
+    blocking(
+        move || match with_entry(&account, keyring::Entry::delete_credential) {
+            Err(KeychainError::Missing { .. }) => Ok(()),
+            other => other,
+        },
+    )
+    .await
 }

@@ -35,6 +35,9 @@ pub enum AtlasError {
     CreatedButPrivateKeyLost { key_id: String, public_key: String },
     #[error("{0}")]
     InvalidInput(String),
+    /// The private key could not be read from the keychain.
+    #[error("the private key could not be read: {0}")]
+    Credentials(std::sync::Arc<crate::keychain::KeychainError>),
 }
 
 impl AtlasError {
@@ -80,6 +83,7 @@ impl AtlasError {
                 "The API key {public_key} was created, but the connection dropped before its private key arrived, and a private key cannot be shown again. Delete this key and create a new one."
             ),
             Self::InvalidInput(message) => message.clone(),
+            Self::Credentials(error) => error.advice(),
         }
     }
 }

@@ -1,0 +1,133 @@
+//! The keychain against a real Secret Service (`make test` runs the suites
+//! inside `dbus-run-session` with an unlocked gnome-keyring).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failure should panic
+
+use std::process::Command;
+
+use atlas_access_core::atlas::{AtlasClient, ClientOptions, KeychainCredentials};
+use atlas_access_core::keychain::{self, KeychainError, SERVICE};
+use secrecy::{ExposeSecret, SecretString};
+
+fn account(name: &str) -> String {
+    format!("test-{name}-{}", std::process::id())
+}
+
+fn require_session() {
+    assert!(
+        std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
+        "these tests need a Secret Service: run them with `make test` (dbus-run-session + gnome-keyring)"
+    );
+}
+
+#[tokio::test]
+async fn store_read_replace_delete_and_missing() {
+    require_session();
+    let account = account("roundtrip");
+    keychain::store_secret(&account, &SecretString::from("first-secret".to_owned()))
+        .await
+        .unwrap();
+    assert_eq!(
+        keychain::read_secret(&account)
+            .await
+            .unwrap()
+            .expose_secret(),
+        "first-secret"
+    );
+    keychain::store_secret(&account, &SecretString::from("second-secret".to_owned()))
+        .await
+        .unwrap();
+    assert_eq!(
+        keychain::read_secret(&account)
+            .await
+            .unwrap()
+            .expose_secret(),
+        "second-secret"
+    );
+
+    // Another Secret Service client sees it: the real store, not keyring's mock.
+    let lookup = Command::new("secret-tool")
+        .args(["lookup", "service", SERVICE, "username", &account])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&lookup.stdout), "second-secret");
+
+    keychain::delete_secret(&account).await.unwrap();
+    assert_eq!(
+        keychain::read_secret(&account).await.unwrap_err(),
+        KeychainError::Missing {
+            account: account.clone()
+        }
+    );
+    keychain::delete_secret(&account).await.unwrap();
+    assert!(keychain::probe().await.reachable);
+}
+
+#[tokio::test]
+async fn a_client_reads_its_private_key_from_the_keychain() {
+    require_session();
+    let sandbox = atlas_sandbox::Sandbox::start(atlas_sandbox::Config::default())
+        .await
+        .unwrap();
+    let admin = sandbox.admin();
+    let account = account("client");
+    keychain::store_secret(&account, &SecretString::from(admin.private_key.clone()))
+        .await
+        .unwrap();
+    let credentials = KeychainCredentials {
+        account: account.clone(),
+        public_key: admin.public_key.clone(),
+    };
+    let client = AtlasClient::connect(&admin.base_url, &credentials, ClientOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(client.list_orgs().await.unwrap().len(), 2);
+
+    keychain::delete_secret(&account).await.unwrap();
+    let gone = AtlasClient::connect(&admin.base_url, &credentials, ClientOptions::default())
+        .await
+        .unwrap_err();
+    assert!(
+        gone.advice().contains("gone from the keychain"),
+        "{}",
+        gone.advice()
+    );
+}
+
+/// Run by `no_secret_service_is_a_typed_error` in a child process whose
+/// D-Bus address leads nowhere.
+#[tokio::test]
+#[ignore = "run as a child of no_secret_service_is_a_typed_error"]
+async fn child_without_secret_service() {
+    let error = keychain::read_secret("anything").await.unwrap_err();
+    assert!(matches!(error, KeychainError::NoStore { .. }), "{error:?}");
+    assert!(error.advice().contains("Secret Service"));
+    assert!(!keychain::probe().await.reachable);
+}
+
+#[test]
+fn no_secret_service_is_a_typed_error() {
+    let child = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "--ignored",
+            "--exact",
+            "child_without_secret_service",
+            "--test-threads=1",
+        ])
+        .env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "unix:path=/nonexistent/atlas-access-manager-bus",
+        )
+        .output()
+        .unwrap();
+    let output = String::from_utf8_lossy(&child.stdout);
+    assert!(
+        child.status.success(),
+        "{output}{}",
+        String::from_utf8_lossy(&child.stderr)
+    );
+    assert!(
+        output.contains("1 passed"),
+        "the child ran the test: {output}"
+    );
+}
