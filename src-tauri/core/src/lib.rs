@@ -5,5 +5,6 @@
 pub mod access_list;
 pub mod atlas;
 pub mod keychain;
+pub mod profiles;
 pub mod roles;
 pub mod usecases;

@@ -131,3 +131,30 @@ fn no_secret_service_is_a_typed_error() {
         "the child ran the test: {output}"
     );
 }
+
+#[tokio::test]
+async fn atlas_cli_import_keeps_the_private_key_out_of_our_file() {
+    require_session();
+    use atlas_access_core::profiles::{ProfileStore, import_atlas_cli};
+    let dir = tempfile::tempdir().unwrap();
+    let store = ProfileStore::at(dir.path().join("profiles.json"));
+    let name = account("cli");
+    let secret = "40395d07-a353-4881-853b-43efa41339a1";
+    let text = format!(
+        "[{name}]\n  public_api_key = \"mcpvrzod\"\n  private_api_key = \"{secret}\"\n  org_id = \"a0123456789abcdef012345a\"\n"
+    );
+    let imported = import_atlas_cli(&store, &text).await.unwrap();
+    assert_eq!(imported.len(), 1);
+    assert!(imported[0].private_key_stored);
+    let id = imported[0].profile.id.clone();
+    assert_eq!(
+        keychain::read_secret(&id).await.unwrap().expose_secret(),
+        secret
+    );
+    let file = std::fs::read_to_string(store.path()).unwrap();
+    assert!(
+        file.contains("mcpvrzod") && !file.contains(secret),
+        "{file}"
+    );
+    keychain::delete_secret(&id).await.unwrap();
+}

@@ -1,0 +1,422 @@
+//! Connection profiles: name, base URL, public key and default organization
+//! in a JSON file in the OS config directory; the private key only in the
+//! keychain (see [`crate::keychain`]), under the profile's id.
+//!
+//! Writes are atomic (temporary file, fsync, rename) and serialized across
+//! processes by a lock file. A file that cannot be read is moved aside as
+//! `.bak` and reported, never silently replaced.
+
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// The id of the built-in sandbox profile, which is always there.
+pub const SANDBOX_PROFILE_ID: &str = "sandbox";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Profile {
+    pub id: String,
+    pub name: String,
+    pub base_url: String,
+    pub public_key: String,
+    #[serde(default)]
+    #[ts(optional)]
+    pub default_org_id: Option<String>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct ProfileFile {
+    #[serde(default)]
+    profiles: Vec<Profile>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ProfileError {
+    #[error("no config directory could be found for this user")]
+    NoConfigDir,
+    #[error("cannot read or write {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("no profile with id {0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Invalid(String),
+}
+
+/// What loading found.
+#[derive(Debug)]
+pub struct Loaded {
+    pub profiles: Vec<Profile>,
+    /// Set when the file was unreadable and was moved here.
+    pub moved_aside: Option<PathBuf>,
+}
+
+pub struct ProfileStore {
+    path: PathBuf,
+}
+
+impl ProfileStore {
+    /// The store in the OS config directory (`~/.config/atlas-access-manager` on Linux).
+    pub fn in_config_dir() -> Result<Self, ProfileError> {
+        let dirs = directories::ProjectDirs::from(
+            "io.github",
+            "atlas-access-manager",
+            "atlas-access-manager",
+        )
+        .ok_or(ProfileError::NoConfigDir)?;
+        Ok(Self::at(dirs.config_dir().join("profiles.json")))
+    }
+
+    pub fn at(path: impl Into<PathBuf>) -> Self {
+        Self { path: path.into() }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn io(&self, source: std::io::Error) -> ProfileError {
+        ProfileError::Io {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// Holds the store's lock file until dropped (one writer across processes).
+    fn lock(&self) -> Result<File, ProfileError> {
+        let dir = self.path.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(|e| self.io(e))?;
+        let lock = OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(self.path.with_extension("lock"))
+            .map_err(|e| self.io(e))?;
+        lock.lock().map_err(|e| self.io(e))?;
+        Ok(lock)
+    }
+
+    /// The saved profiles. An unreadable file is moved aside and reported.
+    pub fn load(&self) -> Result<Loaded, ProfileError> {
+        let _lock = self.lock()?;
+        self.load_locked()
+    }
+
+    fn load_locked(&self) -> Result<Loaded, ProfileError> {
+        let bytes = match std::fs::read(&self.path) {
+            Ok(bytes) => bytes,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(Loaded {
+                    profiles: Vec::new(),
+                    moved_aside: None,
+                });
+            }
+            Err(error) => return Err(self.io(error)),
+        };
+        match serde_json::from_slice::<ProfileFile>(&bytes) {
+            Ok(file) => Ok(Loaded {
+                profiles: file.profiles,
+                moved_aside: None,
+            }),
+            Err(error) => {
+                let backup = self.path.with_extension("json.bak");
+                tracing::warn!(%error, backup = %backup.display(), "profile file unreadable; moved aside");
+                std::fs::rename(&self.path, &backup).map_err(|e| self.io(e))?;
+                Ok(Loaded {
+                    profiles: Vec::new(),
+                    moved_aside: Some(backup),
+                })
+            }
+        }
+    }
+
+    fn save_locked(&self, profiles: &[Profile]) -> Result<(), ProfileError> {
+        let bytes = serde_json::to_vec_pretty(&ProfileFile {
+            profiles: profiles.to_vec(),
+        })
+        .map_err(|e| self.io(std::io::Error::other(e)))?;
+        let temp = self
+            .path
+            .with_extension(format!("json.{}.tmp", std::process::id()));
+        let written = (|| {
+            let mut file = File::create(&temp)?;
+            file.write_all(&bytes)?;
+            file.sync_all()?;
+            std::fs::rename(&temp, &self.path)
+        })();
+        if written.is_err() {
+            let _ = std::fs::remove_file(&temp);
+        }
+        written.map_err(|e| self.io(e))
+    }
+
+    /// Adds or replaces the profile with this id.
+    pub fn upsert(&self, profile: Profile) -> Result<(), ProfileError> {
+        validate(&profile)?;
+        let _lock = self.lock()?;
+        let mut profiles = self.load_locked()?.profiles;
+        match profiles
+            .iter_mut()
+            .find(|existing| existing.id == profile.id)
+        {
+            Some(existing) => *existing = profile,
+            None => profiles.push(profile),
+        }
+        self.save_locked(&profiles)
+    }
+
+    /// Removes a profile from the file. Its keychain entry is the caller's to delete.
+    pub fn remove(&self, id: &str) -> Result<Profile, ProfileError> {
+        let _lock = self.lock()?;
+        let mut profiles = self.load_locked()?.profiles;
+        let index = profiles
+            .iter()
+            .position(|profile| profile.id == id)
+            .ok_or_else(|| ProfileError::NotFound(id.to_owned()))?;
+        let removed = profiles.remove(index);
+        self.save_locked(&profiles)?;
+        Ok(removed)
+    }
+}
+
+fn validate(profile: &Profile) -> Result<(), ProfileError> {
+    if profile.id == SANDBOX_PROFILE_ID {
+        return Err(ProfileError::Invalid(
+            "The sandbox profile is built in and cannot be changed.".into(),
+        ));
+    }
+    if profile.name.trim().is_empty() {
+        return Err(ProfileError::Invalid("Give the connection a name.".into()));
+    }
+    if !(profile.base_url.starts_with("https://") || profile.base_url.starts_with("http://")) {
+        return Err(ProfileError::Invalid(format!(
+            "The base URL \"{}\" must start with https:// (for example https://cloud.mongodb.com).",
+            profile.base_url
+        )));
+    }
+    if profile.public_key.trim().is_empty() {
+        return Err(ProfileError::Invalid(
+            "Enter the API key's public key.".into(),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn profile(id: &str) -> Profile {
+        Profile {
+            id: id.to_owned(),
+            name: format!("Profile {id}"),
+            base_url: "https://cloud.mongodb.com".to_owned(),
+            public_key: "abcdefgh".to_owned(),
+            default_org_id: None,
+        }
+    }
+
+    #[test]
+    fn round_trip_replace_and_remove() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ProfileStore::at(dir.path().join("profiles.json"));
+        assert!(store.load().unwrap().profiles.is_empty());
+        store.upsert(profile("a")).unwrap();
+        store.upsert(profile("b")).unwrap();
+        let mut renamed = profile("a");
+        renamed.name = "Production".into();
+        store.upsert(renamed.clone()).unwrap();
+        assert_eq!(store.load().unwrap().profiles, vec![renamed, profile("b")]);
+        assert_eq!(store.remove("b").unwrap(), profile("b"));
+        assert!(matches!(store.remove("b"), Err(ProfileError::NotFound(_))));
+        assert!(matches!(
+            store.upsert(profile(SANDBOX_PROFILE_ID)),
+            Err(ProfileError::Invalid(_))
+        ));
+        let mut bad = profile("c");
+        bad.base_url = "cloud.mongodb.com".into();
+        assert!(matches!(store.upsert(bad), Err(ProfileError::Invalid(_))));
+    }
+
+    #[test]
+    fn a_corrupt_file_is_moved_aside_and_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("profiles.json");
+        std::fs::write(&path, b"{ not json").unwrap();
+        let store = ProfileStore::at(&path);
+        let loaded = store.load().unwrap();
+        assert!(loaded.profiles.is_empty());
+        let backup = loaded.moved_aside.expect("reported");
+        assert_eq!(
+            std::fs::read(&backup).unwrap(),
+            b"{ not json",
+            "kept as it was"
+        );
+        store.upsert(profile("a")).unwrap();
+        assert_eq!(store.load().unwrap().profiles.len(), 1);
+    }
+
+    #[test]
+    fn concurrent_writers_lose_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("profiles.json");
+        std::thread::scope(|scope| {
+            for writer in 0..8 {
+                let path = path.clone();
+                scope.spawn(move || {
+                    let store = ProfileStore::at(path);
+                    for n in 0..10 {
+                        store.upsert(profile(&format!("w{writer}-{n}"))).unwrap();
+                    }
+                });
+            }
+        });
+        let loaded = ProfileStore::at(&path).load().unwrap();
+        assert_eq!(loaded.profiles.len(), 80);
+        assert!(loaded.moved_aside.is_none());
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|name| name.ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+}
+
+/// One profile read from an Atlas CLI config file (`~/.config/atlascli/config.toml`).
+#[derive(Debug)]
+pub struct CliProfile {
+    pub name: String,
+    pub public_key: String,
+    /// Newer Atlas CLI versions keep it in the keychain, not in the file.
+    pub private_key: Option<secrecy::SecretString>,
+    pub org_id: Option<String>,
+    pub base_url: String,
+}
+
+/// Reads the profiles of an Atlas CLI config file that have API keys.
+pub fn parse_atlas_cli_config(text: &str) -> Result<Vec<CliProfile>, ProfileError> {
+    let table: toml::Table = text.parse().map_err(|error: toml::de::Error| {
+        ProfileError::Invalid(format!("The Atlas CLI config is not valid TOML: {error}"))
+    })?;
+    let field = |section: &toml::Table, name: &str| {
+        section
+            .get(name)
+            .and_then(toml::Value::as_str)
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
+    };
+    let mut profiles = Vec::new();
+    for (name, value) in &table {
+        let Some(section) = value.as_table() else {
+            continue;
+        };
+        let Some(public_key) = field(section, "public_api_key") else {
+            continue;
+        };
+        profiles.push(CliProfile {
+            name: name.clone(),
+            public_key,
+            private_key: field(section, "private_api_key").map(secrecy::SecretString::from),
+            org_id: field(section, "org_id"),
+            base_url: field(section, "ops_manager_url")
+                .map(|url| url.trim_end_matches('/').to_owned())
+                .unwrap_or_else(|| crate::atlas::DEFAULT_BASE_URL.to_owned()),
+        });
+    }
+    Ok(profiles)
+}
+
+/// What importing one Atlas CLI profile did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportedProfile {
+    pub profile: Profile,
+    /// False when the file had no private key: it must be entered by hand.
+    pub private_key_stored: bool,
+}
+
+/// Imports Atlas CLI profiles: private keys go into the keychain, the rest
+/// into the store; no private key is ever written to the store's file.
+pub async fn import_atlas_cli(
+    store: &ProfileStore,
+    text: &str,
+) -> Result<Vec<ImportedProfile>, ImportError> {
+    let mut imported = Vec::new();
+    for cli in parse_atlas_cli_config(text)? {
+        let profile = Profile {
+            id: format!("atlascli-{}", cli.name),
+            name: format!("{} (Atlas CLI)", cli.name),
+            base_url: cli.base_url,
+            public_key: cli.public_key,
+            default_org_id: cli.org_id,
+        };
+        let private_key_stored = match &cli.private_key {
+            Some(secret) => {
+                crate::keychain::store_secret(&profile.id, secret).await?;
+                true
+            }
+            None => false,
+        };
+        store.upsert(profile.clone())?;
+        imported.push(ImportedProfile {
+            profile,
+            private_key_stored,
+        });
+    }
+    Ok(imported)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error(transparent)]
+    Profiles(#[from] ProfileError),
+    #[error(transparent)]
+    Keychain(#[from] crate::keychain::KeychainError),
+}
+
+#[cfg(test)]
+mod cli_tests {
+    use secrecy::ExposeSecret;
+
+    use super::*;
+
+    #[test]
+    fn reads_profiles_with_keys_and_their_urls() {
+        let text = r#"
+[default]
+  org_id = "a0123456789abcdef012345a"
+  public_api_key = "abcdefgh"
+  private_api_key = "c8150efd-c7a0-4afd-8c4f-01bdd56c8977"
+  service = "cloud"
+
+[onprem]
+  public_api_key = "zyxwvuts"
+  ops_manager_url = "https://opsmanager.example.com/"
+
+[no_keys]
+  service = "cloud"
+"#;
+        let profiles = parse_atlas_cli_config(text).unwrap();
+        assert_eq!(profiles.len(), 2);
+        assert_eq!(profiles[0].name, "default");
+        assert_eq!(profiles[0].base_url, "https://cloud.mongodb.com");
+        assert_eq!(
+            profiles[0].private_key.as_ref().unwrap().expose_secret(),
+            "c8150efd-c7a0-4afd-8c4f-01bdd56c8977"
+        );
+        assert_eq!(profiles[1].base_url, "https://opsmanager.example.com");
+        assert!(profiles[1].private_key.is_none());
+        assert!(matches!(
+            parse_atlas_cli_config("[x\n"),
+            Err(ProfileError::Invalid(_))
+        ));
+    }
+}
