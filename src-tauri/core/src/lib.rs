@@ -5,6 +5,7 @@
 pub mod access_list;
 pub mod atlas;
 pub mod keychain;
+pub mod lockout;
 pub mod profiles;
 pub mod roles;
 pub mod usecases;

@@ -1,0 +1,123 @@
+//! The lockout guard: before a change that can cut the key in use off from
+//! Atlas, say so, naming the entry or the setting. Computed with the address
+//! Atlas sees (`current_ip`), not the one this computer thinks it has.
+
+use std::net::IpAddr;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use crate::access_list::{allows, entry_net, parse_entry};
+use crate::atlas::{ApiKey, AtlasClient, AtlasError};
+use crate::usecases::load_inventory;
+
+/// Access lists read at once when checking a whole organization.
+const INVENTORY_CONCURRENCY: usize = 8;
+
+/// What a change would do to access.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LockoutCheck {
+    /// The address Atlas sees requests come from.
+    pub current_ip: String,
+    /// Set when the change would lock out the key in use: do not proceed.
+    #[ts(optional)]
+    pub blocking: Option<String>,
+    /// Keys the change would lock out (for the organization setting: the
+    /// keys with no access list).
+    pub keys_locked_out: Vec<ApiKey>,
+}
+
+async fn current_ip(client: &AtlasClient) -> Result<IpAddr, AtlasError> {
+    let text = client.current_ip().await?;
+    text.parse().map_err(|_| AtlasError::Decode {
+        what: "GET /api/private/ipinfo".to_owned(),
+        reason: format!("\"{text}\" is not an IP address"),
+    })
+}
+
+/// Would removing `entry` (an address or block) from `key_id`'s access list
+/// lock out the key in use?
+pub async fn check_entry_removal(
+    client: &AtlasClient,
+    org_id: &str,
+    key_id: &str,
+    entry: &str,
+) -> Result<LockoutCheck, AtlasError> {
+    let ip = current_ip(client).await?;
+    let in_use = client.system_status().await?.api_key;
+    let mut check = LockoutCheck {
+        current_ip: ip.to_string(),
+        blocking: None,
+        keys_locked_out: Vec::new(),
+    };
+    if in_use.id != key_id {
+        return Ok(check);
+    }
+    let removed =
+        parse_entry(entry).map_err(|error| AtlasError::InvalidInput(error.message(entry)))?;
+    let entries = client.list_access_list(org_id, key_id).await?;
+    let remaining: Vec<_> = entries
+        .into_iter()
+        .filter(|e| entry_net(e) != Some(removed))
+        .collect();
+    let org_requires = client.org_settings(org_id).await?.api_access_list_required;
+    let locked_out = if remaining.is_empty() {
+        org_requires
+    } else {
+        !allows(&remaining, ip)
+    };
+    if locked_out {
+        check.blocking = Some(if remaining.is_empty() {
+            format!(
+                "Removing {entry} would leave the key in use ({}) with no access list, which this organization does not allow: the app would lose access.",
+                in_use.public_key
+            )
+        } else {
+            format!(
+                "Removing {entry} would lock out the key in use ({}): Atlas sees this computer as {ip}, and no other entry lets that address in.",
+                in_use.public_key
+            )
+        });
+    }
+    Ok(check)
+}
+
+/// What turning on "Require IP Access List for the Atlas Administration
+/// API" would do: the keys with no entries are locked out, and if the key in
+/// use is one of them, it is blocking.
+pub async fn check_require_access_list(
+    client: &AtlasClient,
+    org_id: &str,
+) -> Result<LockoutCheck, AtlasError> {
+    let ip = current_ip(client).await?;
+    let in_use = client.system_status().await?.api_key;
+    let inventory = load_inventory(client, org_id, INVENTORY_CONCURRENCY, &|_| {}).await?;
+    if let Some(unread) = inventory
+        .keys
+        .iter()
+        .find_map(|key| key.access_list_error.clone())
+    {
+        // Guessing here could lock someone out: better to say it is unknown.
+        return Err(AtlasError::InvalidInput(format!(
+            "Not every access list could be read: {unread}"
+        )));
+    }
+    let keys_locked_out: Vec<ApiKey> = inventory
+        .keys
+        .into_iter()
+        .filter(|key| key.access_list.is_empty())
+        .map(|key| key.key)
+        .collect();
+    let blocking = keys_locked_out.iter().find(|key| key.id == in_use.id).map(|key| {
+        format!(
+            "Requiring an IP access list would lock out the key in use ({}): it has no access list. Add {ip} to its access list first.",
+            key.public_key
+        )
+    });
+    Ok(LockoutCheck {
+        current_ip: ip.to_string(),
+        blocking,
+        keys_locked_out,
+    })
+}

@@ -1,0 +1,123 @@
+//! The lockout guard against the sandbox, which sees every request as coming
+//! from 203.0.113.9 (`--apparent-ip`).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failure should panic
+
+use atlas_access_core::atlas::{AccessListRequest, AtlasClient};
+use atlas_access_core::lockout::{check_entry_removal, check_require_access_list};
+use atlas_sandbox::{Config, Sandbox};
+use secrecy::SecretString;
+
+const APPARENT: &str = "203.0.113.9";
+
+async fn setup() -> (Sandbox, AtlasClient, String, String) {
+    let sandbox = Sandbox::start(Config {
+        apparent_ip: Some(APPARENT.parse().unwrap()),
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let admin = sandbox.admin();
+    let client = AtlasClient::new(
+        &admin.base_url,
+        &admin.public_key,
+        &SecretString::from(admin.private_key.clone()),
+    )
+    .unwrap();
+    let admin_key = client.system_status().await.unwrap().api_key.id;
+    let org = admin.org_id.clone();
+    (sandbox, client, org, admin_key)
+}
+
+#[tokio::test]
+async fn removing_the_entry_in_use_is_blocked_unless_another_covers_it() {
+    let (_sandbox, client, org, admin_key) = setup().await;
+    let check = check_entry_removal(&client, &org, &admin_key, APPARENT)
+        .await
+        .unwrap();
+    assert_eq!(check.current_ip, APPARENT);
+    let blocking = check.blocking.expect("blocking");
+    assert!(
+        blocking.contains(APPARENT) && blocking.contains("Removing 203.0.113.9"),
+        "{blocking}"
+    );
+    // Other entries of the same key do not matter to this computer.
+    assert!(
+        check_entry_removal(&client, &org, &admin_key, "127.0.0.1")
+            .await
+            .unwrap()
+            .blocking
+            .is_none()
+    );
+
+    // With a block that covers the address, the single entry can go.
+    client
+        .add_access_entries(
+            &org,
+            &admin_key,
+            &[AccessListRequest::CidrBlock("203.0.113.0/24".into())],
+        )
+        .await
+        .unwrap();
+    assert!(
+        check_entry_removal(&client, &org, &admin_key, APPARENT)
+            .await
+            .unwrap()
+            .blocking
+            .is_none()
+    );
+
+    // Another key's entries never block.
+    let other = client
+        .create_org_key(&org, "other", &["ORG_MEMBER".to_owned()])
+        .await
+        .unwrap()
+        .key;
+    client
+        .add_access_entries(
+            &org,
+            &other.id,
+            &[AccessListRequest::IpAddress(APPARENT.into())],
+        )
+        .await
+        .unwrap();
+    assert!(
+        check_entry_removal(&client, &org, &other.id, APPARENT)
+            .await
+            .unwrap()
+            .blocking
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn requiring_access_lists_names_the_keys_it_locks_out() {
+    let (sandbox, client, org, _) = setup().await;
+    let check = check_require_access_list(&client, &org).await.unwrap();
+    assert!(check.blocking.is_none(), "the admin key has entries");
+    let names: Vec<&str> = check
+        .keys_locked_out
+        .iter()
+        .map(|k| k.desc.as_str())
+        .collect();
+    assert_eq!(names, ["Legacy migration script (to retire)"]);
+
+    // Seen from a key with no list, turning it on is blocking.
+    let created = client
+        .create_org_key(&org, "owner without list", &["ORG_OWNER".to_owned()])
+        .await
+        .unwrap();
+    let listless = AtlasClient::new(
+        sandbox.base_url(),
+        &created.key.public_key,
+        &created.private_key,
+    )
+    .unwrap();
+    let check = check_require_access_list(&listless, &org).await.unwrap();
+    let blocking = check.blocking.expect("blocking");
+    assert!(
+        blocking.contains(&created.key.public_key) && blocking.contains(APPARENT),
+        "{blocking}"
+    );
+    assert_eq!(check.keys_locked_out.len(), 2);
+}
