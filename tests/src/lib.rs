@@ -24,7 +24,11 @@ const DRIVER_START_TIMEOUT: Duration = Duration::from_secs(20);
 /// How long the app may take to open a WebDriver session.
 const SESSION_TIMEOUT: Duration = Duration::from_secs(60);
 /// The bound on one test's whole conversation with the app.
-pub const TEST_TIMEOUT: Duration = Duration::from_secs(180);
+pub const TEST_TIMEOUT: Duration = Duration::from_secs(240);
+/// How long the app keeps a copied private key on the clipboard in tests.
+pub const CLIPBOARD_CLEAR_SECS: u64 = 3;
+/// The file (in the run's data home) that collects the app's output.
+const APP_LOG: &str = "app.log";
 
 #[derive(Debug, thiserror::Error)]
 pub enum HarnessError {
@@ -46,6 +50,10 @@ pub enum HarnessError {
     WebDriver(#[from] fantoccini::error::CmdError),
     #[error("could not write a screenshot: {0}")]
     Screenshot(std::io::Error),
+    #[error("a private key created in this run was found in {0}")]
+    SecretLeaked(PathBuf),
+    #[error("{0}")]
+    Check(String),
 }
 
 pub type Result<T> = std::result::Result<T, HarnessError>;
@@ -106,6 +114,11 @@ struct DriverProcess {
 
 impl DriverProcess {
     fn start(port: u16, native_port: u16, data_home: &Path) -> Result<Self> {
+        // Everything the driver and the app print goes to one log, which the
+        // secrets check reads after the run.
+        let log =
+            std::fs::File::create(data_home.join(APP_LOG)).map_err(HarnessError::DriverSpawn)?;
+        let log_err = log.try_clone().map_err(HarnessError::DriverSpawn)?;
         let child = Command::new(tauri_driver()?)
             .arg("--port")
             .arg(port.to_string())
@@ -118,7 +131,13 @@ impl DriverProcess {
             .env("XDG_CONFIG_HOME", data_home.join("config"))
             .env("XDG_DATA_HOME", data_home.join("data"))
             .env("XDG_CACHE_HOME", data_home.join("cache"))
+            // Every log line the app can write, for the secrets check.
+            .env("AAM_LOG", "debug")
+            // The one-time dialog clears the clipboard after 3 s, not 60.
+            .env("AAM_CLIPBOARD_CLEAR_SECS", CLIPBOARD_CLEAR_SECS.to_string())
             .stdin(Stdio::null())
+            .stdout(log)
+            .stderr(log_err)
             .process_group(0)
             .spawn()
             .map_err(HarnessError::DriverSpawn)?;
@@ -162,6 +181,8 @@ pub struct App {
     // Dropped after `client`: the driver outlives the session.
     _driver: DriverProcess,
     data_home: tempfile::TempDir,
+    /// Private keys the run created, looked for in every file afterwards.
+    secrets: std::sync::Mutex<Vec<String>>,
 }
 
 impl App {
@@ -195,6 +216,7 @@ impl App {
             _display: display,
             _driver: driver,
             data_home,
+            secrets: std::sync::Mutex::new(Vec::new()),
         })
     }
 
@@ -222,6 +244,100 @@ impl App {
     pub async fn click(&self, test_id: &str) -> Result<()> {
         self.find(test_id).await?.click().await?;
         Ok(())
+    }
+
+    /// Clicks through the DOM: for inputs styled out of sight (LeafyGreen
+    /// checkboxes draw their own box over a hidden native one).
+    pub async fn toggle(&self, test_id: &str) -> Result<()> {
+        let element = self.find(test_id).await?;
+        self.client
+            .execute(
+                "arguments[0].click();",
+                vec![
+                    serde_json::to_value(&element)
+                        .map_err(|e| HarnessError::Check(e.to_string()))?,
+                ],
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Types into the field with this `data-testid`, after what it holds.
+    pub async fn type_into(&self, test_id: &str, text: &str) -> Result<()> {
+        self.find(test_id).await?.send_keys(text).await?;
+        Ok(())
+    }
+
+    /// Clears the field with this `data-testid`, then types `text`.
+    pub async fn fill(&self, test_id: &str, text: &str) -> Result<()> {
+        let element = self.find(test_id).await?;
+        element.clear().await?;
+        element.send_keys(text).await?;
+        Ok(())
+    }
+
+    /// The `value` of the input with this `data-testid`.
+    pub async fn value(&self, test_id: &str) -> Result<String> {
+        Ok(self
+            .find(test_id)
+            .await?
+            .prop("value")
+            .await?
+            .unwrap_or_default())
+    }
+
+    /// Waits until the element with this `data-testid` is gone.
+    pub async fn wait_gone(&self, test_id: &str) -> Result<()> {
+        let css = format!("[data-testid='{test_id}']");
+        let deadline = Instant::now() + UI_TIMEOUT;
+        loop {
+            if self.client.find_all(Locator::Css(&css)).await?.is_empty() {
+                return Ok(());
+            }
+            if Instant::now() > deadline {
+                return Err(HarnessError::TimedOut(format!("{test_id} to go away")));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the text of the element with this `data-testid` satisfies `test`.
+    pub async fn wait_text(&self, test_id: &str, test: impl Fn(&str) -> bool) -> Result<String> {
+        let deadline = Instant::now() + UI_TIMEOUT;
+        loop {
+            let text = self.text(test_id).await.unwrap_or_default();
+            if test(&text) {
+                return Ok(text);
+            }
+            if Instant::now() > deadline {
+                return Err(HarnessError::Check(format!(
+                    "{test_id} never showed the expected text; last: {text:?}"
+                )));
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Clicks the element whose whole visible text is `text` (an option of a
+    /// LeafyGreen select, which lives in a popover outside the component).
+    pub async fn click_text(&self, text: &str) -> Result<()> {
+        let xpath = format!("//*[@role='option'][normalize-space(.)='{text}']");
+        let element = self
+            .client
+            .wait()
+            .at_most(UI_TIMEOUT)
+            .for_element(Locator::XPath(&xpath))
+            .await?;
+        element.click().await?;
+        Ok(())
+    }
+
+    /// Remembers a private key this run created: after the run, no file of
+    /// the app's and no log line may contain it.
+    pub fn remember_secret(&self, secret: &str) {
+        if let Ok(mut secrets) = self.secrets.lock() {
+            secrets.push(secret.to_owned());
+        }
     }
 
     /// The text of the element with this `data-testid`.
@@ -268,14 +384,80 @@ impl App {
             .await
             .unwrap_or_else(|_| Err(HarnessError::TimedOut(name.to_owned())));
         let _ = tokio::time::timeout(UI_TIMEOUT, self.screenshot(&format!("{name}-last"))).await;
-        let closed = tokio::time::timeout(UI_TIMEOUT, self.close()).await;
+        let closed = tokio::time::timeout(UI_TIMEOUT, self.client.clone().close()).await;
+        let App {
+            client,
+            _display,
+            _driver,
+            data_home,
+            secrets,
+        } = self;
+        drop(client);
+        // The driver and the app are gone: every file and log line is written.
+        drop(_driver);
+        let secrets = secrets.into_inner().unwrap_or_default();
+        let leaked = check_no_secret_in_files(data_home.path(), &secrets);
         outcome?;
-        closed.map_err(|_| HarnessError::TimedOut("close the app".to_owned()))?
+        closed.map_err(|_| HarnessError::TimedOut("close the app".to_owned()))??;
+        leaked
     }
+}
 
-    /// Ends the WebDriver session (the app quits), then the driver.
-    pub async fn close(self) -> Result<()> {
-        self.client.close().await?;
-        Ok(())
+/// Fails if any of `secrets` is in any file under `root` (the app's config,
+/// data and cache homes, and its log).
+fn check_no_secret_in_files(root: &Path, secrets: &[String]) -> Result<()> {
+    if secrets.is_empty() {
+        return Ok(());
+    }
+    let mut pending = vec![root.to_path_buf()];
+    let mut files = 0;
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if let Ok(bytes) = std::fs::read(&path) {
+                files += 1;
+                for secret in secrets {
+                    let needle = secret.as_bytes();
+                    if bytes.windows(needle.len()).any(|window| window == needle) {
+                        return Err(HarnessError::SecretLeaked(path));
+                    }
+                }
+            }
+        }
+    }
+    if files == 0 {
+        return Err(HarnessError::Check(
+            "the app wrote no file at all, so the secrets check saw nothing".into(),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_secrets_check_finds_a_key_in_a_nested_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("data/webkit")).unwrap();
+        std::fs::write(dir.path().join("app.log"), "nothing here").unwrap();
+        std::fs::write(
+            dir.path().join("data/webkit/store"),
+            b"\x00c8150efd-c7a0-4afd-8c4f-01bdd56c8977\x00",
+        )
+        .unwrap();
+        let secret = "c8150efd-c7a0-4afd-8c4f-01bdd56c8977".to_owned();
+        assert!(matches!(
+            check_no_secret_in_files(dir.path(), std::slice::from_ref(&secret)),
+            Err(HarnessError::SecretLeaked(path)) if path.ends_with("store")
+        ));
+        std::fs::remove_file(dir.path().join("data/webkit/store")).unwrap();
+        assert!(check_no_secret_in_files(dir.path(), &[secret]).is_ok());
     }
 }

@@ -1,21 +1,27 @@
-//! The app shell: the window opens on the built UI, the side navigation
-//! switches sections, and `app_info` answers through every layer.
+//! The app shell: the window opens on the built-in sandbox with its demo
+//! organization, every section opens, and `app_info` answers through every layer.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failure should panic
 
 use e2e::App;
 
 #[tokio::test(flavor = "multi_thread")]
-async fn shell_opens_and_reports_app_info() -> e2e::Result<()> {
+async fn shell_opens_on_the_sandbox_and_reports_app_info() -> e2e::Result<()> {
     App::launch().await?.run("shell", check_shell).await
 }
 
 async fn check_shell(app: &App) -> e2e::Result<()> {
     app.find("app-shell").await?;
-    assert_eq!(app.client().title().await?, "Atlas Access Manager");
-    assert_eq!(app.text("active-connection").await?, "No connection");
-    app.find("page-organization").await?;
-    app.screenshot("shell").await?;
+    // First start: the built-in sandbox is opened and its demo keys listed.
+    app.find("keys-table").await?;
+    assert_eq!(app.text("active-connection").await?, "Sandbox (built in)");
+    let title = app.client().title().await?;
+    assert!(
+        title.starts_with("Sandbox (built in) · Acme Corp"),
+        "window title: {title}"
+    );
+    app.screenshot("organization-api-keys").await?;
 
-    for section in ["project", "connections", "organization"] {
+    for section in ["project", "org-settings", "connections", "organization"] {
         app.click(&format!("nav-{section}")).await?;
         app.find(&format!("page-{section}")).await?;
     }
@@ -30,6 +36,6 @@ async fn check_shell(app: &App) -> e2e::Result<()> {
         keychain.eq_ignore_ascii_case("reachable"),
         "keychain status: {keychain}"
     );
-    app.screenshot("settings").await?;
+    app.screenshot("about").await?;
     Ok(())
 }

@@ -1,11 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { render, screen, within } from "@testing-library/react";
+import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { mockIPC } from "@tauri-apps/api/mocks";
 import LeafyGreenProvider from "@leafygreen-ui/leafygreen-provider";
 import App from "./App";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { CommandError } from "./bindings/CommandError";
+import type { CreatedKeyView } from "./bindings/CreatedKeyView";
+import { installBackend, inventory } from "./test/fakeBackend";
 
 function renderApp() {
   return render(
@@ -15,20 +16,46 @@ function renderApp() {
   );
 }
 
-const reachable: AppInfo = {
-  version: "1.2.3",
-  keychain: { backend: "Secret Service", reachable: true, problem: null },
-};
+function visibleDescriptions(): string[] {
+  const table = screen.getByTestId("keys-table");
+  return within(table)
+    .getAllByRole("button")
+    .filter((button) => button.dataset.testid?.startsWith("key-open-"))
+    .map((button) => button.textContent ?? "");
+}
 
 describe("app shell", () => {
-  it("opens on the Organization Access Manager with no connection", () => {
+  it("opens the sandbox on first start and shows its keys", async () => {
+    const calls = installBackend();
     renderApp();
     expect(screen.getByTestId("page-organization")).toBeInTheDocument();
-    expect(screen.getByRole("heading", { name: "Organization Access Manager" })).toBeInTheDocument();
-    expect(screen.getByTestId("active-connection")).toHaveTextContent("No connection");
+    expect(await screen.findByTestId("keys-table")).toBeInTheDocument();
+    expect(screen.getByTestId("active-connection")).toHaveTextContent("Sandbox (built in)");
+    expect(screen.getByTestId("active-organization")).toHaveTextContent("Acme Corp");
+    expect(screen.getByTestId("key-count")).toHaveTextContent("3");
+    expect(calls).toContain("connect");
+    expect(screen.getByTestId("key-access-ijklmnop")).toHaveTextContent("none");
+  });
+
+  it("says what is wrong when the connection cannot open, with the Atlas code", async () => {
+    const refused: CommandError = {
+      kind: "atlas",
+      message: "This computer's address is not on the API key's access list.",
+      atlasErrorCode: "IP_ADDRESS_NOT_ON_ACCESS_LIST",
+    };
+    installBackend((cmd) => {
+      if (cmd === "connect") throw refused;
+      return undefined;
+    });
+    renderApp();
+    expect(await screen.findByTestId("connect-error-message")).toHaveTextContent(
+      "not on the API key's access list",
+    );
+    expect(screen.getByTestId("connect-error-code")).toHaveTextContent("IP_ADDRESS_NOT_ON_ACCESS_LIST");
   });
 
   it("switches sections from the side navigation and marks the current one", async () => {
+    installBackend();
     renderApp();
     const user = userEvent.setup();
     await user.click(screen.getByTestId("nav-connections"));
@@ -38,20 +65,78 @@ describe("app shell", () => {
   });
 });
 
-describe("settings: about", () => {
+describe("API keys table", () => {
+  it("filters by description or public key and sorts by a column", async () => {
+    installBackend();
+    renderApp();
+    await screen.findByTestId("keys-table");
+    expect(visibleDescriptions()).toEqual(["Audit reader", "Billing export", "Terraform CI"]);
+    const user = userEvent.setup();
+    await user.click(screen.getByTestId("sort-desc"));
+    expect(visibleDescriptions()).toEqual(["Terraform CI", "Billing export", "Audit reader"]);
+    await user.type(screen.getByTestId("key-filter"), "ijkl");
+    await waitFor(() => expect(visibleDescriptions()).toEqual(["Billing export"]));
+    await user.clear(screen.getByTestId("key-filter"));
+    await user.type(screen.getByTestId("key-filter"), "nothing like it");
+    expect(await screen.findByTestId("keys-empty")).toBeInTheDocument();
+  });
+});
+
+describe("Create API Key", () => {
+  it("checks each access-list line as it is typed and refuses to create until fixed", async () => {
+    installBackend();
+    renderApp();
+    const user = userEvent.setup();
+    await user.click(await screen.findByTestId("create-key"));
+    const submit = screen.getByTestId("create-submit");
+    expect(submit).toHaveAttribute("aria-disabled", "true");
+    await user.type(screen.getByTestId("create-desc"), "Deploy bot");
+    await user.click(within(screen.getByTestId("create-roles")).getByText("Organization Member"));
+    expect(submit).toHaveAttribute("aria-disabled", "false");
+    await user.type(screen.getByTestId("create-access"), "203.0.113.7, not-an-ip");
+    await waitFor(() =>
+      expect(screen.getAllByTestId("create-access-check-line").map((line) => line.dataset.status)).toEqual([
+        "ok",
+        "error",
+      ]),
+    );
+    expect(screen.getByTestId("create-access-check")).toHaveTextContent("not an IP address");
+    expect(submit).toHaveAttribute("aria-disabled", "true");
+  });
+
+  it("shows the private key once and closes only after the confirmation, forgetting it", async () => {
+    const created: CreatedKeyView = {
+      key: { ...inventory.keys[0]!.key, id: "new", desc: "Deploy bot", publicKey: "zzzzyyyy" },
+      privateKey: "c8150efd-c7a0-4afd-8c4f-01bdd56c8977",
+      accessList: { status: "skipped" },
+      invitations: [],
+    };
+    const calls = installBackend((cmd) => (cmd === "create_org_key" ? created : undefined));
+    renderApp();
+    const user = userEvent.setup();
+    await user.click(await screen.findByTestId("create-key"));
+    await user.type(screen.getByTestId("create-desc"), "Deploy bot");
+    await user.click(within(screen.getByTestId("create-roles")).getByText("Organization Member"));
+    await user.click(screen.getByTestId("create-submit"));
+    const field = await screen.findByTestId("one-time-private-key");
+    expect(field).toHaveValue("c8150efd-c7a0-4afd-8c4f-01bdd56c8977");
+    expect(screen.getByTestId("one-time-close")).toHaveAttribute("aria-disabled", "true");
+    await user.click(screen.getByText("I have copied the private key"));
+    await user.click(screen.getByTestId("one-time-close"));
+    await waitFor(() => expect(screen.queryByTestId("one-time-dialog")).not.toBeInTheDocument());
+    expect(document.body.innerHTML).not.toContain("c8150efd-c7a0-4afd-8c4f-01bdd56c8977");
+    expect(calls).toContain("forget_private_key");
+  });
+});
+
+describe("about", () => {
   it("shows the version and a reachable keychain from app_info", async () => {
-    const calls: string[] = [];
-    mockIPC((cmd) => {
-      calls.push(cmd);
-      if (cmd === "app_info") return reachable;
-      throw new Error(`unexpected command ${cmd}`);
-    });
+    installBackend();
     renderApp();
     await userEvent.setup().click(screen.getByTestId("nav-settings"));
     expect(await screen.findByTestId("app-version")).toHaveTextContent("1.2.3");
     expect(screen.getByTestId("keychain-status")).toHaveTextContent(/reachable/i);
     expect(screen.queryByTestId("keychain-problem")).not.toBeInTheDocument();
-    expect(calls).toEqual(["app_info"]);
   });
 
   it("says what is wrong when the keychain does not answer", async () => {
@@ -59,7 +144,7 @@ describe("settings: about", () => {
       version: "1.2.3",
       keychain: { backend: "Secret Service", reachable: false, problem: "No Secret Service answered." },
     };
-    mockIPC(() => info);
+    installBackend((cmd) => (cmd === "app_info" ? info : undefined));
     renderApp();
     await userEvent.setup().click(screen.getByTestId("nav-settings"));
     expect(await screen.findByTestId("keychain-status")).toHaveTextContent(/unreachable/i);
@@ -68,8 +153,9 @@ describe("settings: about", () => {
 
   it("shows the command's error message when app_info fails", async () => {
     const failure: CommandError = { kind: "internal", message: "The app state is not ready." };
-    mockIPC(() => {
-      throw failure;
+    installBackend((cmd) => {
+      if (cmd === "app_info") throw failure;
+      return undefined;
     });
     renderApp();
     await userEvent.setup().click(screen.getByTestId("nav-settings"));

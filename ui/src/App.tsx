@@ -2,11 +2,14 @@ import { useState } from "react";
 import { css } from "@leafygreen-ui/emotion";
 import { SideNav, SideNavItem } from "@leafygreen-ui/side-nav";
 import Icon from "@leafygreen-ui/icon";
+import { ToastProvider } from "@leafygreen-ui/toast";
 import { Header } from "./Header";
+import { SessionProvider } from "./session";
 import { SECTIONS, type SectionId } from "./navigation";
 import { ConnectionsPage } from "./pages/ConnectionsPage";
 import { OrganizationAccessPage } from "./pages/OrganizationAccessPage";
 import { ProjectAccessPage } from "./pages/ProjectAccessPage";
+import { OrganizationSettingsPage } from "./pages/OrganizationSettingsPage";
 import { SettingsPage } from "./pages/SettingsPage";
 
 const shell = css`
@@ -38,6 +41,8 @@ function Page({ section }: { section: SectionId }) {
       return <OrganizationAccessPage />;
     case "project":
       return <ProjectAccessPage />;
+    case "org-settings":
+      return <OrganizationSettingsPage />;
     case "connections":
       return <ConnectionsPage />;
     case "settings":
@@ -46,6 +51,16 @@ function Page({ section }: { section: SectionId }) {
 }
 
 export default function App() {
+  return (
+    <ToastProvider>
+      <SessionProvider>
+        <Shell />
+      </SessionProvider>
+    </ToastProvider>
+  );
+}
+
+function Shell() {
   const [section, setSection] = useState<SectionId>("organization");
   return (
     <div className={shell} data-testid="app-shell">

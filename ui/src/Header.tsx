@@ -1,6 +1,8 @@
 import { css } from "@leafygreen-ui/emotion";
 import { palette } from "@leafygreen-ui/palette";
+import { Option, Select } from "@leafygreen-ui/select";
 import { Body, Overline } from "@leafygreen-ui/typography";
+import { useSession } from "./session";
 
 const header = css`
   grid-area: header;
@@ -23,8 +25,11 @@ const field = css`
   flex-direction: column;
 `;
 
-/** The brand and what the app is pointed at: connection and organization. */
+/** The brand and what the app is pointed at: connection and organization switcher. */
 export function Header() {
+  const { session, connecting, orgId, selectOrg } = useSession();
+  const orgs = session?.orgs ?? [];
+  const orgName = orgs.find((org) => org.id === orgId)?.name;
   return (
     <header className={header} data-testid="app-header">
       <div className={brand}>
@@ -33,12 +38,32 @@ export function Header() {
       </div>
       <div className={field}>
         <Overline>Connection</Overline>
-        <Body data-testid="active-connection">No connection</Body>
+        <Body data-testid="active-connection">
+          {session ? session.profile.name : connecting ? "Connecting…" : "No connection"}
+        </Body>
       </div>
-      <div className={field}>
-        <Overline>Organization</Overline>
-        <Body data-testid="active-organization">None selected</Body>
-      </div>
+      {orgs.length > 1 && orgId ? (
+        <Select
+          label="Organization"
+          size="small"
+          value={orgId}
+          onChange={(value) => selectOrg(value)}
+          allowDeselect={false}
+          dropdownWidthBasis="option"
+          data-testid="org-switcher"
+        >
+          {orgs.map((org) => (
+            <Option key={org.id} value={org.id} data-testid={`org-option-${org.name}`}>
+              {org.name}
+            </Option>
+          ))}
+        </Select>
+      ) : (
+        <div className={field}>
+          <Overline>Organization</Overline>
+          <Body data-testid="active-organization">{orgName ?? "None selected"}</Body>
+        </div>
+      )}
     </header>
   );
 }

@@ -4,8 +4,9 @@ import type { GlyphName } from "@leafygreen-ui/icon";
 export const SECTIONS = [
   { id: "organization", label: "Organization Access", glyph: "Building" },
   { id: "project", label: "Project Access", glyph: "Folder" },
+  { id: "org-settings", label: "Organization Settings", glyph: "Wrench" },
   { id: "connections", label: "Connections", glyph: "Connect" },
-  { id: "settings", label: "Settings", glyph: "Settings" },
+  { id: "settings", label: "About", glyph: "InfoWithCircle" },
 ] as const satisfies ReadonlyArray<{ id: string; label: string; glyph: GlyphName }>;
 
 export type SectionId = (typeof SECTIONS)[number]["id"];

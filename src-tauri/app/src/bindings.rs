@@ -8,13 +8,45 @@ use std::path::{Path, PathBuf};
 
 use ts_rs::{Config, TS};
 
-use crate::{AppInfo, CommandError};
+use atlas_access_core::atlas::OrgSettings;
+use atlas_access_core::lockout::LockoutCheck;
+use atlas_access_core::profiles::ImportedProfile;
+use atlas_access_core::roles::RoleInfo;
+use atlas_access_core::usecases::Inventory;
+
+use crate::CommandError;
+use crate::commands::connections::{
+    ConnectionReport, ProfileInput, ProfileList, ProfileView, SessionView,
+};
+use crate::commands::keys::{AddEntriesReport, CreatedKeyView, NewOrgKeyInput};
+use crate::commands::{AppInfo, ProgressEvent};
 
 /// Exports every type the UI sees (the roots and all they depend on) into `dir`.
 fn export_all_into(dir: &Path) {
     let cfg = Config::new().with_out_dir(dir);
-    AppInfo::export_all(&cfg).expect("export AppInfo");
-    CommandError::export_all(&cfg).expect("export CommandError");
+    macro_rules! export {
+        ($($root:ty),+ $(,)?) => {
+            $(<$root>::export_all(&cfg).expect(stringify!($root));)+
+        };
+    }
+    export!(
+        AppInfo,
+        CommandError,
+        RoleInfo,
+        ProgressEvent,
+        ProfileList,
+        ProfileView,
+        ProfileInput,
+        ConnectionReport,
+        SessionView,
+        ImportedProfile,
+        Inventory,
+        NewOrgKeyInput,
+        CreatedKeyView,
+        AddEntriesReport,
+        LockoutCheck,
+        OrgSettings,
+    );
 }
 
 fn committed_dir() -> PathBuf {

@@ -1,5 +1,8 @@
 //! The one error shape every command returns to the UI.
 
+use atlas_access_core::atlas::AtlasError;
+use atlas_access_core::keychain::KeychainError;
+use atlas_access_core::profiles::{ImportError, ProfileError};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -11,6 +14,12 @@ pub enum ErrorKind {
     InvalidInput,
     /// The OS keychain could not be used.
     Keychain,
+    /// Atlas (or the network on the way) refused or failed the request.
+    Atlas,
+    /// The change would lock the key in use out of Atlas, so it was not made.
+    Lockout,
+    /// No connection is open, or the one asked for is not the open one.
+    NotConnected,
     /// Anything else inside the app.
     Internal,
 }
@@ -26,4 +35,71 @@ pub struct CommandError {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub atlas_error_code: Option<String>,
+}
+
+impl CommandError {
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            message: message.into(),
+            atlas_error_code: None,
+        }
+    }
+
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::InvalidInput, message)
+    }
+
+    pub fn internal(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Internal, message)
+    }
+}
+
+impl From<AtlasError> for CommandError {
+    fn from(error: AtlasError) -> Self {
+        tracing::warn!(%error, "Atlas request failed");
+        let kind = match &error {
+            AtlasError::InvalidInput(_) => ErrorKind::InvalidInput,
+            AtlasError::Credentials(_) => ErrorKind::Keychain,
+            _ => ErrorKind::Atlas,
+        };
+        Self {
+            kind,
+            message: error.advice(),
+            atlas_error_code: error.atlas_error_code().map(str::to_owned),
+        }
+    }
+}
+
+impl From<KeychainError> for CommandError {
+    fn from(error: KeychainError) -> Self {
+        tracing::warn!(%error, "keychain failed");
+        Self::new(ErrorKind::Keychain, error.advice())
+    }
+}
+
+impl From<ProfileError> for CommandError {
+    fn from(error: ProfileError) -> Self {
+        match error {
+            ProfileError::Invalid(message) => Self::invalid(message),
+            ProfileError::NotFound(id) => {
+                Self::invalid(format!("There is no connection with the id {id}."))
+            }
+            other => {
+                tracing::warn!(error = %other, "profile store failed");
+                Self::internal(format!(
+                    "The connections could not be saved or read: {other}"
+                ))
+            }
+        }
+    }
+}
+
+impl From<ImportError> for CommandError {
+    fn from(error: ImportError) -> Self {
+        match error {
+            ImportError::Profiles(error) => error.into(),
+            ImportError::Keychain(error) => error.into(),
+        }
+    }
 }

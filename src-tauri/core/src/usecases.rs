@@ -2,7 +2,7 @@
 //! calls: each reports per step, so nothing is lost or left half-told.
 
 use futures::stream::{self, StreamExt};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::atlas::{
@@ -26,6 +26,7 @@ pub enum StepOutcome {
     Skipped,
     Failed {
         message: String,
+        #[serde(rename = "atlasErrorCode")]
         #[ts(optional)]
         atlas_error_code: Option<String>,
     },
@@ -52,7 +53,7 @@ impl StepOutcome {
 }
 
 /// A project and the roles to give a key in it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ProjectRoles {
     pub project_id: String,
@@ -207,12 +208,16 @@ pub async fn load_inventory(
     let mut access_lists: Vec<Option<Result<Vec<AccessListEntry>, AtlasError>>> =
         keys.iter().map(|_| None).collect();
     {
-        let mut lists =
-            stream::iter(keys.iter().enumerate())
+        // Built eagerly: a lazily mapped stream of borrowed keys makes the
+        // future's `Send` proof higher-ranked, which rustc cannot show.
+        let reads: Vec<_> =
+            keys.iter()
+                .enumerate()
                 .map(|(index, key)| async move {
                     (index, client.list_access_list(org_id, &key.id).await)
                 })
-                .buffer_unordered(concurrency.max(1));
+                .collect();
+        let mut lists = stream::iter(reads).buffer_unordered(concurrency.max(1));
         while let Some((index, list)) = lists.next().await {
             access_lists[index] = Some(list);
             done += 1;

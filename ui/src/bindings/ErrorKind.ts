@@ -3,4 +3,4 @@
 /**
  * What kind of failure, so the UI can choose its words and its remedy.
  */
-export type ErrorKind = "invalidInput" | "keychain" | "internal";
+export type ErrorKind = "invalidInput" | "keychain" | "atlas" | "lockout" | "notConnected" | "internal";

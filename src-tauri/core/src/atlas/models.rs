@@ -44,7 +44,8 @@ pub struct ApiKey {
     #[serde(default)]
     pub desc: String,
     pub public_key: String,
-    /// Always the redacted form, `********-****-****-` and 12 characters.
+    /// Always the redacted form, `********-****-****-` and 12 characters
+    /// (the UI sees it as `privateKey`, as Atlas names it).
     #[serde(rename = "privateKey", default)]
     pub redacted_private_key: String,
     #[serde(default)]
@@ -141,7 +142,7 @@ pub struct AccessListEntry {
     #[ts(optional)]
     pub last_used_address: Option<String>,
     #[serde(default)]
-    #[ts(optional)]
+    #[ts(optional, type = "number")]
     pub count: Option<u64>,
 }
 

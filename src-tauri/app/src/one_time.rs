@@ -1,0 +1,115 @@
+//! Private keys of newly created API keys, between their creation and the
+//! close of the one-time dialog. Copying goes through here so the clipboard
+//! can be cleared later; closing the dialog drops (and zeroes) the key.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+use sha2::{Digest, Sha256};
+
+use crate::CommandError;
+
+/// How long a copied private key may stay on the clipboard.
+pub const CLIPBOARD_CLEAR_AFTER: Duration = Duration::from_secs(60);
+/// Shortens [`CLIPBOARD_CLEAR_AFTER`] (seconds), so the end-to-end test
+/// need not wait a whole minute to see the clipboard cleared.
+const CLEAR_AFTER_VAR: &str = "AAM_CLIPBOARD_CLEAR_SECS";
+
+#[derive(Default)]
+pub struct OneTimeKeys {
+    by_key_id: Mutex<HashMap<String, SecretString>>,
+}
+
+impl OneTimeKeys {
+    /// Holds a new key's private key until [`Self::forget`].
+    pub fn keep(&self, key_id: &str, private_key: SecretString) {
+        if let Ok(mut keys) = self.by_key_id.lock() {
+            keys.insert(key_id.to_owned(), private_key);
+        }
+    }
+
+    /// Drops the private key; `SecretString` zeroes it.
+    pub fn forget(&self, key_id: &str) -> bool {
+        self.by_key_id
+            .lock()
+            .map(|mut keys| keys.remove(key_id).is_some())
+            .unwrap_or(false)
+    }
+
+    /// Runs `use_it` on the private key, if it is still held.
+    pub fn with<T>(
+        &self,
+        key_id: &str,
+        use_it: impl FnOnce(&SecretString) -> T,
+    ) -> Result<T, CommandError> {
+        let keys = self
+            .by_key_id
+            .lock()
+            .map_err(|_| CommandError::internal("The one-time key store is unusable."))?;
+        let secret = keys.get(key_id).ok_or_else(|| {
+            CommandError::invalid(
+                "This private key is no longer held: it is shown only once, until its dialog closes.",
+            )
+        })?;
+        Ok(use_it(secret))
+    }
+}
+
+/// A fingerprint of the copied text, so the clearing task can tell whether
+/// the clipboard still holds the key without keeping the key itself.
+pub fn fingerprint(secret: &SecretString) -> [u8; 32] {
+    Sha256::digest(secret.expose_secret().as_bytes()).into()
+}
+
+pub fn fingerprint_text(text: &str) -> [u8; 32] {
+    Sha256::digest(text.as_bytes()).into()
+}
+
+/// The clipboard's lifetime for a key: 60 s unless shortened for tests.
+pub fn clear_after() -> Duration {
+    std::env::var(CLEAR_AFTER_VAR)
+        .ok()
+        .and_then(|secs| secs.parse::<u64>().ok())
+        .map(Duration::from_secs)
+        .filter(|delay| *delay <= CLIPBOARD_CLEAR_AFTER)
+        .unwrap_or(CLIPBOARD_CLEAR_AFTER)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_is_held_until_forgotten() {
+        let keys = OneTimeKeys::default();
+        keys.keep(
+            "k1",
+            SecretString::from("c8150efd-c7a0-4afd-8c4f-01bdd56c8977"),
+        );
+        let tail = keys
+            .with("k1", |secret| secret.expose_secret()[24..].to_owned())
+            .unwrap();
+        assert_eq!(tail, "01bdd56c8977");
+        assert!(keys.forget("k1"));
+        assert!(!keys.forget("k1"));
+        let error = keys.with("k1", |_| ()).unwrap_err();
+        assert_eq!(error.kind, crate::ErrorKind::InvalidInput);
+    }
+
+    #[test]
+    fn the_fingerprint_matches_only_the_same_text() {
+        let secret = SecretString::from("c8150efd-c7a0-4afd-8c4f-01bdd56c8977");
+        assert_eq!(
+            fingerprint(&secret),
+            fingerprint_text("c8150efd-c7a0-4afd-8c4f-01bdd56c8977")
+        );
+        assert_ne!(fingerprint(&secret), fingerprint_text(""));
+    }
+
+    #[test]
+    fn the_clear_delay_is_never_longer_than_a_minute() {
+        assert!(clear_after() <= CLIPBOARD_CLEAR_AFTER);
+    }
+}

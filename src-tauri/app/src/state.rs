@@ -1,0 +1,158 @@
+//! What the commands share: the profile store, the built-in sandbox, the open
+//! connection and the private keys waiting for their one-time display to close.
+
+use std::net::{IpAddr, Ipv4Addr};
+use std::sync::Arc;
+
+use atlas_access_core::atlas::{AtlasClient, ClientOptions, KeychainCredentials, Organization};
+use atlas_access_core::profiles::{Profile, ProfileStore, SANDBOX_PROFILE_ID};
+use atlas_sandbox::{Config as SandboxConfig, Sandbox, Seed};
+use secrecy::SecretString;
+use tokio::sync::{OnceCell, RwLock};
+
+use crate::CommandError;
+use crate::one_time::OneTimeKeys;
+
+/// The address the built-in sandbox says requests come from: a documentation
+/// address, so "Use Current IP Address" adds something Atlas-like, not 127.0.0.1.
+const SANDBOX_APPARENT_IP: IpAddr = IpAddr::V4(Ipv4Addr::new(198, 51, 100, 7));
+/// Overrides the built-in sandbox's data (`demo`, `empty`, `scale:K:P`), for
+/// trying the app on a large organization.
+const SANDBOX_SEED_VAR: &str = "AAM_SANDBOX_SEED";
+
+/// An open connection: the client and what the key in use can see.
+pub struct Session {
+    pub profile: Profile,
+    pub client: AtlasClient,
+    /// The id of the API key this connection uses (for the lockout guard).
+    pub key_in_use_id: String,
+    pub orgs: Vec<Organization>,
+}
+
+pub struct AppState {
+    pub profiles: ProfileStore,
+    sandbox: OnceCell<Sandbox>,
+    session: RwLock<Option<Arc<Session>>>,
+    pub one_time: OneTimeKeys,
+}
+
+impl AppState {
+    pub fn new(profiles: ProfileStore) -> Self {
+        Self {
+            profiles,
+            sandbox: OnceCell::new(),
+            session: RwLock::new(None),
+            one_time: OneTimeKeys::default(),
+        }
+    }
+
+    /// The built-in sandbox, started on first use; in memory only, so it
+    /// starts fresh with the demo data on every launch.
+    pub async fn sandbox(&self) -> Result<&Sandbox, CommandError> {
+        self.sandbox
+            .get_or_try_init(|| async {
+                let seed = match std::env::var(SANDBOX_SEED_VAR) {
+                    Ok(text) => text.parse::<Seed>().map_err(|error| {
+                        CommandError::invalid(format!("{SANDBOX_SEED_VAR}: {error}"))
+                    })?,
+                    Err(_) => Seed::Demo,
+                };
+                let config = SandboxConfig {
+                    seed,
+                    apparent_ip: Some(SANDBOX_APPARENT_IP),
+                    ..SandboxConfig::default()
+                };
+                let sandbox = Sandbox::start(config).await.map_err(|error| {
+                    CommandError::internal(format!("The built-in sandbox could not start: {error}"))
+                })?;
+                tracing::info!(base_url = sandbox.base_url(), "built-in sandbox started");
+                Ok(sandbox)
+            })
+            .await
+    }
+
+    /// The built-in sandbox as a profile.
+    pub async fn sandbox_profile(&self) -> Result<Profile, CommandError> {
+        let sandbox = self.sandbox().await?;
+        let admin = sandbox.admin();
+        Ok(Profile {
+            id: SANDBOX_PROFILE_ID.to_owned(),
+            name: "Sandbox (built in)".to_owned(),
+            base_url: admin.base_url.clone(),
+            public_key: admin.public_key.clone(),
+            default_org_id: Some(admin.org_id.clone()),
+        })
+    }
+
+    /// Every profile, the built-in sandbox first.
+    pub async fn all_profiles(&self) -> Result<(Vec<Profile>, Option<String>), CommandError> {
+        let loaded = self.profiles.load()?;
+        let mut profiles = vec![self.sandbox_profile().await?];
+        profiles.extend(loaded.profiles);
+        let moved_aside = loaded.moved_aside.map(|path| {
+            format!(
+                "The connections file could not be read and was moved to {}. Add the connections again.",
+                path.display()
+            )
+        });
+        Ok((profiles, moved_aside))
+    }
+
+    pub async fn profile(&self, id: &str) -> Result<Profile, CommandError> {
+        if id == SANDBOX_PROFILE_ID {
+            return self.sandbox_profile().await;
+        }
+        self.profiles
+            .load()?
+            .profiles
+            .into_iter()
+            .find(|profile| profile.id == id)
+            .ok_or_else(|| {
+                CommandError::invalid(format!("There is no connection with the id {id}."))
+            })
+    }
+
+    /// A client for the profile: the sandbox's key from memory, any other
+    /// profile's private key from the keychain.
+    pub async fn client_for(&self, profile: &Profile) -> Result<AtlasClient, CommandError> {
+        if profile.id == SANDBOX_PROFILE_ID {
+            let admin = self.sandbox().await?.admin();
+            let private_key = SecretString::from(admin.private_key.clone());
+            return Ok(AtlasClient::with_options(
+                &admin.base_url,
+                &admin.public_key,
+                &private_key,
+                ClientOptions::default(),
+            )?);
+        }
+        let credentials = KeychainCredentials {
+            account: profile.id.clone(),
+            public_key: profile.public_key.clone(),
+        };
+        Ok(AtlasClient::connect(&profile.base_url, &credentials, ClientOptions::default()).await?)
+    }
+
+    pub async fn open(&self, session: Session) -> Arc<Session> {
+        let session = Arc::new(session);
+        *self.session.write().await = Some(session.clone());
+        session
+    }
+
+    /// Closes the open connection if it uses this profile.
+    pub async fn close_if(&self, profile_id: &str) {
+        let mut session = self.session.write().await;
+        if session.as_ref().is_some_and(|s| s.profile.id == profile_id) {
+            *session = None;
+        }
+    }
+
+    /// The open connection, or an error that says to open one.
+    pub async fn session(&self) -> Result<Arc<Session>, CommandError> {
+        self.session.read().await.clone().ok_or_else(|| {
+            CommandError::new(
+                crate::ErrorKind::NotConnected,
+                "No connection is open. Choose one under Connections.",
+            )
+        })
+    }
+}

@@ -1,0 +1,271 @@
+import { useCallback, useEffect, useState } from "react";
+import Banner from "@leafygreen-ui/banner";
+import Button from "@leafygreen-ui/button";
+import { css } from "@leafygreen-ui/emotion";
+import Modal from "@leafygreen-ui/modal";
+import { Cell, HeaderCell, HeaderRow, Row, Table, TableBody, TableHead } from "@leafygreen-ui/table";
+import TextArea from "@leafygreen-ui/text-area";
+import { useToast } from "@leafygreen-ui/toast";
+import { Body, H3, Subtitle } from "@leafygreen-ui/typography";
+import * as api from "../api";
+import type { AccessListEntry } from "../bindings/AccessListEntry";
+import type { CheckedEntry } from "../bindings/CheckedEntry";
+import type { CommandError } from "../bindings/CommandError";
+import type { LockoutCheck } from "../bindings/LockoutCheck";
+import { CheckedLines } from "./CheckedLines";
+import { ErrorBanner } from "./ErrorBanner";
+
+const stack = css`
+  display: flex;
+  flex-direction: column;
+  gap: 12px;
+`;
+const buttons = css`
+  display: flex;
+  gap: 8px;
+`;
+
+/** What names an entry in Atlas's paths: the address for one, else the block. */
+export function entryName(entry: AccessListEntry): string {
+  const cidr = entry.cidrBlock;
+  if (entry.ipAddress && (!cidr || cidr.endsWith("/32") || cidr.endsWith("/128"))) {
+    return entry.ipAddress;
+  }
+  return cidr ?? entry.ipAddress ?? "";
+}
+
+function when(text: string | undefined): string {
+  if (!text) return "—";
+  const date = new Date(text);
+  return Number.isNaN(date.getTime()) ? text : date.toLocaleString();
+}
+
+/**
+ * A key's access list: the entries with their use, adding one or a pasted
+ * list (checked line by line as it is typed) or the current IP, and removing
+ * an entry behind the lockout guard.
+ */
+export function AccessListEditor({
+  orgId,
+  keyId,
+  onChanged,
+}: {
+  orgId: string;
+  keyId: string;
+  onChanged?: () => void;
+}) {
+  const { pushToast } = useToast();
+  const [entries, setEntries] = useState<AccessListEntry[] | null>(null);
+  const [error, setError] = useState<CommandError | null>(null);
+  const [text, setText] = useState("");
+  const [checked, setChecked] = useState<CheckedEntry[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [removing, setRemoving] = useState<{ entry: string; check: LockoutCheck | null } | null>(
+    null,
+  );
+  const [removeError, setRemoveError] = useState<CommandError | null>(null);
+
+  const reload = useCallback(async () => {
+    try {
+      setEntries(await api.getAccessList(orgId, keyId));
+    } catch (err) {
+      setError(api.asCommandError(err));
+    }
+  }, [orgId, keyId]);
+
+  useEffect(() => {
+    setEntries(null);
+    reload();
+  }, [reload]);
+
+  useEffect(() => {
+    if (!text.trim()) {
+      setChecked([]);
+      return;
+    }
+    let current = true;
+    api.checkAccessEntries(text, entries ?? []).then((result) => {
+      if (current) setChecked(result);
+    });
+    return () => {
+      current = false;
+    };
+  }, [text, entries]);
+
+  const add = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const report = await api.addAccessEntries(orgId, keyId, text);
+      setEntries(report.entries);
+      const rejected = report.checked.filter((entry) => entry.error);
+      // Keep only the lines that were refused, so they can be fixed.
+      setText(rejected.map((entry) => entry.input).join("\n"));
+      setChecked(rejected);
+      pushToast({
+        variant: rejected.length > 0 ? "important" : "success",
+        title:
+          report.added === 1 ? "1 entry added" : `${report.added} entries added`,
+        description:
+          rejected.length > 0
+            ? `${rejected.length} line${rejected.length === 1 ? " was" : "s were"} not added: see below.`
+            : undefined,
+      });
+      onChanged?.();
+    } catch (err) {
+      setError(api.asCommandError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const useCurrentIp = async () => {
+    setError(null);
+    try {
+      const ip = await api.currentIp();
+      setText((old) => (old.trim() ? `${old.trimEnd()}\n${ip}` : ip));
+    } catch (err) {
+      setError(api.asCommandError(err));
+    }
+  };
+
+  const askRemove = async (entry: string) => {
+    setRemoveError(null);
+    setRemoving({ entry, check: null });
+    try {
+      const check = await api.checkEntryRemoval(orgId, keyId, entry);
+      setRemoving({ entry, check });
+    } catch (err) {
+      setRemoveError(api.asCommandError(err));
+    }
+  };
+
+  const remove = async () => {
+    if (!removing) return;
+    setBusy(true);
+    try {
+      setEntries(await api.deleteAccessEntry(orgId, keyId, removing.entry));
+      pushToast({ variant: "success", title: `${removing.entry} removed from the access list` });
+      setRemoving(null);
+      onChanged?.();
+    } catch (err) {
+      setRemoveError(api.asCommandError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const hasErrors = checked.some((entry) => entry.error);
+  const hasValid = checked.some((entry) => !entry.error);
+
+  return (
+    <section className={stack} data-testid="access-list">
+      <Subtitle>API Access List</Subtitle>
+      <ErrorBanner error={error} testId="access-error" />
+      {entries && entries.length === 0 && (
+        <Banner variant="info" data-testid="access-empty">
+          This key has no access list. A key with no entries works from anywhere, unless the
+          organization requires an access list; a project key can do nothing until it has one.
+        </Banner>
+      )}
+      {entries && entries.length > 0 && (
+        <Table data-testid="access-table">
+          <TableHead>
+            <HeaderRow>
+              <HeaderCell>IP address or CIDR block</HeaderCell>
+              <HeaderCell>Created</HeaderCell>
+              <HeaderCell>Last used</HeaderCell>
+              <HeaderCell>Last used address</HeaderCell>
+              <HeaderCell>Count</HeaderCell>
+              <HeaderCell>Actions</HeaderCell>
+            </HeaderRow>
+          </TableHead>
+          <TableBody>
+            {entries.map((entry) => {
+              const name = entryName(entry);
+              return (
+                <Row key={name} data-testid={`access-entry-${name}`}>
+                  <Cell>
+                    <code>{entry.cidrBlock ?? entry.ipAddress}</code>
+                  </Cell>
+                  <Cell>{when(entry.created)}</Cell>
+                  <Cell>{when(entry.lastUsed)}</Cell>
+                  <Cell>{entry.lastUsedAddress ?? "—"}</Cell>
+                  <Cell>{entry.count ?? 0}</Cell>
+                  <Cell>
+                    <Button
+                      size="xsmall"
+                      variant="dangerOutline"
+                      onClick={() => askRemove(name)}
+                      data-testid={`access-delete-${name}`}
+                    >
+                      Delete
+                    </Button>
+                  </Cell>
+                </Row>
+              );
+            })}
+          </TableBody>
+        </Table>
+      )}
+      <TextArea
+        label="Add Access List Entry"
+        description="IPv4 or IPv6 addresses and CIDR blocks; paste a list, one per line or separated by commas or spaces."
+        value={text}
+        onChange={(event) => setText(event.target.value)}
+        rows={4}
+        spellCheck={false}
+        data-testid="access-input"
+      />
+      <CheckedLines entries={checked} testId="access-check" />
+      <div className={buttons}>
+        <Button
+          variant="primary"
+          disabled={busy || !hasValid}
+          onClick={add}
+          data-testid="access-add"
+        >
+          {hasErrors ? "Add the valid entries" : "Add Access List Entry"}
+        </Button>
+        <Button onClick={useCurrentIp} data-testid="access-current-ip">
+          Use Current IP Address
+        </Button>
+      </div>
+      {removing && (
+        <Modal open setOpen={(open) => {
+          if (!open) setRemoving(null);
+        }} data-testid="access-remove-dialog">
+          <div className={stack}>
+            <H3>Delete {removing.entry}?</H3>
+            {!removing.check && !removeError && <Body>Checking what this would do to access…</Body>}
+            {removing.check?.blocking && (
+              <Banner variant="danger" data-testid="access-remove-blocking">
+                {removing.check.blocking}
+              </Banner>
+            )}
+            {removing.check && !removing.check.blocking && (
+              <Body data-testid="access-remove-safe">
+                Requests from {removing.entry} will be refused with this key. Atlas sees this
+                computer as {removing.check.currentIp}.
+              </Body>
+            )}
+            <ErrorBanner error={removeError} testId="access-remove-error" />
+            <div className={buttons}>
+              <Button onClick={() => setRemoving(null)} data-testid="access-remove-cancel">
+                Cancel
+              </Button>
+              <Button
+                variant="danger"
+                disabled={busy || !removing.check || Boolean(removing.check.blocking)}
+                onClick={remove}
+                data-testid="access-remove-confirm"
+              >
+                Delete
+              </Button>
+            </div>
+          </div>
+        </Modal>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,170 @@
+import { useEffect, useState } from "react";
+import Button from "@leafygreen-ui/button";
+import Checkbox from "@leafygreen-ui/checkbox";
+import { css } from "@leafygreen-ui/emotion";
+import Modal from "@leafygreen-ui/modal";
+import TextArea from "@leafygreen-ui/text-area";
+import TextInput from "@leafygreen-ui/text-input";
+import { H3, Label } from "@leafygreen-ui/typography";
+import * as api from "../api";
+import type { CheckedEntry } from "../bindings/CheckedEntry";
+import type { CommandError } from "../bindings/CommandError";
+import type { CreatedKeyView } from "../bindings/CreatedKeyView";
+import type { Project } from "../bindings/Project";
+import { CheckedLines } from "./CheckedLines";
+import { ErrorBanner } from "./ErrorBanner";
+import { RoleCheckboxes } from "./RoleCheckboxes";
+
+const stack = css`
+  display: flex;
+  flex-direction: column;
+  gap: 12px;
+`;
+const projectList = css`
+  display: grid;
+  grid-template-columns: repeat(2, minmax(0, 1fr));
+  gap: 4px 16px;
+  max-height: 160px;
+  overflow: auto;
+`;
+
+/** Create API Key for an organization: description, roles, access list and projects in one flow. */
+export function CreateKeyModal({
+  orgId,
+  projects,
+  onCreated,
+  onCancel,
+}: {
+  orgId: string;
+  projects: Project[];
+  onCreated: (created: CreatedKeyView) => void;
+  onCancel: () => void;
+}) {
+  const [desc, setDesc] = useState("");
+  const [roles, setRoles] = useState<string[]>([]);
+  const [accessText, setAccessText] = useState("");
+  const [checked, setChecked] = useState<CheckedEntry[]>([]);
+  const [projectIds, setProjectIds] = useState<string[]>([]);
+  const [projectRoles, setProjectRoles] = useState<string[]>([]);
+  const [error, setError] = useState<CommandError | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (!accessText.trim()) {
+      setChecked([]);
+      return;
+    }
+    let current = true;
+    api.checkAccessEntries(accessText, []).then((result) => current && setChecked(result));
+    return () => {
+      current = false;
+    };
+  }, [accessText]);
+
+  const descLength = [...desc.trim()].length;
+  const problems = [
+    descLength === 0 && "Enter a description.",
+    descLength > 250 && `The description is ${descLength} characters; at most 250.`,
+    roles.length === 0 && "Choose at least one organization role.",
+    checked.some((entry) => entry.error) && "Fix the access-list lines marked in red.",
+    projectIds.length > 0 && projectRoles.length === 0 && "Choose the roles for the projects.",
+  ].filter((problem): problem is string => Boolean(problem));
+
+  const submit = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const created = await api.createOrgKey(orgId, {
+        desc,
+        roles,
+        accessList: accessText,
+        projects: projectIds.map((projectId) => ({ projectId, roles: projectRoles })),
+      });
+      onCreated(created);
+    } catch (err) {
+      setError(api.asCommandError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal open setOpen={(open) => {
+          if (!open) onCancel();
+        }} size="large" data-testid="create-key-dialog">
+      <div className={stack}>
+        <H3>Create API Key</H3>
+        <TextInput
+          label="Description"
+          description="1 to 250 characters, so you can tell this key from the others."
+          value={desc}
+          onChange={(event) => setDesc(event.target.value)}
+          state={descLength > 250 ? "error" : "none"}
+          errorMessage={descLength > 250 ? `${descLength} characters; at most 250.` : undefined}
+          data-testid="create-desc"
+        />
+        <RoleCheckboxes
+          scope="organization"
+          label="Organization Permissions"
+          value={roles}
+          onChange={setRoles}
+          testId="create-roles"
+        />
+        <TextArea
+          label="API Access List (optional)"
+          description="Addresses or CIDR blocks the key may be used from; paste a list if you like."
+          value={accessText}
+          onChange={(event) => setAccessText(event.target.value)}
+          rows={3}
+          spellCheck={false}
+          data-testid="create-access"
+        />
+        <CheckedLines entries={checked} testId="create-access-check" />
+        {projects.length > 0 && (
+          <div>
+            <Label htmlFor="">Invite to Projects (optional)</Label>
+            <div className={projectList}>
+              {projects.map((project) => (
+                <Checkbox
+                  key={project.id}
+                  label={project.name}
+                  checked={projectIds.includes(project.id)}
+                  onChange={(event) =>
+                    setProjectIds((ids) =>
+                      event.target.checked
+                        ? [...ids, project.id]
+                        : ids.filter((id) => id !== project.id),
+                    )
+                  }
+                  data-testid={`create-project-${project.id}`}
+                />
+              ))}
+            </div>
+          </div>
+        )}
+        {projectIds.length > 0 && (
+          <RoleCheckboxes
+            scope="project"
+            label="Project Permissions"
+            value={projectRoles}
+            onChange={setProjectRoles}
+            testId="create-project-roles"
+          />
+        )}
+        <ErrorBanner error={error} testId="create-error" />
+        <div className={css`display: flex; gap: 8px;`}>
+          <Button onClick={onCancel}>Cancel</Button>
+          <Button
+            variant="primary"
+            disabled={busy || problems.length > 0}
+            title={problems.join(" ")}
+            onClick={submit}
+            data-testid="create-submit"
+          >
+            Create API Key
+          </Button>
+        </div>
+      </div>
+    </Modal>
+  );
+}

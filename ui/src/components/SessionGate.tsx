@@ -1,0 +1,71 @@
+import type { ReactNode } from "react";
+import { css } from "@leafygreen-ui/emotion";
+import { ProgressBar } from "@leafygreen-ui/progress-bar";
+import { TableSkeleton } from "@leafygreen-ui/skeleton-loader";
+import type { Inventory } from "../bindings/Inventory";
+import { useSession } from "../session";
+import { EmptyState } from "./EmptyState";
+import { ErrorBanner } from "./ErrorBanner";
+
+const stack = css`
+  display: flex;
+  flex-direction: column;
+  gap: 16px;
+`;
+
+/**
+ * Renders `children` once a connection is open and the organization's
+ * inventory is loaded; until then a skeleton, the error, or what to do.
+ */
+export function SessionGate({
+  children,
+}: {
+  children: (orgId: string, inventory: Inventory) => ReactNode;
+}) {
+  const { session, connecting, connectError, orgId, inventory, inventoryError, inventoryProgress } =
+    useSession();
+  if (connectError && !session) {
+    return (
+      <div className={stack}>
+        <ErrorBanner error={connectError} testId="connect-error" />
+        <EmptyState title="Not connected" testId="not-connected">
+          Open a connection under Connections to see an organization&apos;s API keys.
+        </EmptyState>
+      </div>
+    );
+  }
+  if (!session && !connecting) {
+    return (
+      <EmptyState title="No connection" testId="not-connected">
+        Open a connection under Connections to see an organization&apos;s API keys.
+      </EmptyState>
+    );
+  }
+  if (session && !orgId) {
+    return (
+      <EmptyState title="No organization" testId="no-organization">
+        The key of this connection sees no organization.
+      </EmptyState>
+    );
+  }
+  if (inventoryError && !inventory) {
+    return <ErrorBanner error={inventoryError} testId="inventory-error" />;
+  }
+  if (!inventory || !orgId) {
+    return (
+      <div className={stack} data-testid="loading">
+        {inventoryProgress && inventoryProgress.total > 2 && (
+          <ProgressBar
+            label="Loading access lists"
+            value={inventoryProgress.done}
+            maxValue={inventoryProgress.total}
+            formatValue="fraction"
+            showIcon
+          />
+        )}
+        <TableSkeleton numRows={8} columnLabels={["Description", "Public key", "Roles", "Access list"]} />
+      </div>
+    );
+  }
+  return <>{children(orgId, inventory)}</>;
+}

@@ -1,0 +1,187 @@
+import { useState } from "react";
+import Button from "@leafygreen-ui/button";
+import Card from "@leafygreen-ui/card";
+import { css } from "@leafygreen-ui/emotion";
+import Icon from "@leafygreen-ui/icon";
+import Modal from "@leafygreen-ui/modal";
+import TextInput from "@leafygreen-ui/text-input";
+import { useToast } from "@leafygreen-ui/toast";
+import { Body, H2, H3, Subtitle } from "@leafygreen-ui/typography";
+import * as api from "../api";
+import type { CommandError } from "../bindings/CommandError";
+import type { KeyInventory } from "../bindings/KeyInventory";
+import type { Project } from "../bindings/Project";
+import { AccessListEditor } from "../components/AccessListEditor";
+import { ErrorBanner } from "../components/ErrorBanner";
+import { RoleCheckboxes } from "../components/RoleCheckboxes";
+import { useRoleName, useSession } from "../session";
+
+const stack = css`
+  display: flex;
+  flex-direction: column;
+  gap: 16px;
+`;
+const buttons = css`
+  display: flex;
+  gap: 8px;
+`;
+
+/** One organization key: description and roles, access list, projects, delete. */
+export function KeyDetails({
+  orgId,
+  item,
+  projects,
+  onBack,
+}: {
+  orgId: string;
+  item: KeyInventory;
+  projects: Project[];
+  onBack: () => void;
+}) {
+  const { refresh, session } = useSession();
+  const roleName = useRoleName();
+  const { pushToast } = useToast();
+  const key = item.key;
+  const currentRoles = key.roles.filter((r) => r.orgId === orgId).map((r) => r.roleName);
+  const [desc, setDesc] = useState(key.desc);
+  const [roles, setRoles] = useState<string[]>(currentRoles);
+  const [error, setError] = useState<CommandError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+  const [confirmText, setConfirmText] = useState("");
+  const [deleteError, setDeleteError] = useState<CommandError | null>(null);
+  const isKeyInUse = session?.keyInUseId === key.id;
+  const projectName = (id: string) => projects.find((p) => p.id === id)?.name ?? id;
+  const changed =
+    desc !== key.desc || [...roles].sort().join() !== [...currentRoles].sort().join();
+
+  const save = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.updateOrgKey(orgId, key.id, desc, roles);
+      pushToast({ variant: "success", title: "API key updated" });
+      await refresh();
+    } catch (err) {
+      setError(api.asCommandError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const confirmed = confirmText.trim() !== "" &&
+    (confirmText.trim() === key.desc.trim() || confirmText.trim() === key.publicKey);
+
+  const remove = async () => {
+    setBusy(true);
+    setDeleteError(null);
+    try {
+      await api.deleteOrgKey(orgId, key.id);
+      pushToast({ variant: "success", title: `API key ${key.publicKey} deleted` });
+      setDeleting(false);
+      onBack();
+      await refresh();
+    } catch (err) {
+      setDeleteError(api.asCommandError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className={stack} data-testid="key-details">
+      <div>
+        <Button leftGlyph={<Icon glyph="ArrowLeft" />} onClick={onBack} data-testid="details-back">
+          API Keys
+        </Button>
+      </div>
+      <H2 data-testid="details-title">{key.desc || key.publicKey}</H2>
+      <Body>
+        Public key <code data-testid="details-public-key">{key.publicKey}</code> · private key{" "}
+        <code>{key.privateKey}</code>
+        {isKeyInUse && " · the key this connection uses"}
+      </Body>
+      <Card className={stack}>
+        <Subtitle>Edit Permissions</Subtitle>
+        <TextInput
+          label="Description"
+          value={desc}
+          onChange={(event) => setDesc(event.target.value)}
+          data-testid="details-desc"
+        />
+        <RoleCheckboxes
+          scope="organization"
+          label="Organization Permissions"
+          value={roles}
+          onChange={setRoles}
+          testId="details-roles"
+        />
+        <ErrorBanner error={error} testId="details-error" />
+        <div>
+          <Button
+            variant="primary"
+            disabled={!changed || busy}
+            onClick={save}
+            data-testid="details-save"
+          >
+            Save Changes
+          </Button>
+        </div>
+      </Card>
+      <Card>
+        <AccessListEditor orgId={orgId} keyId={key.id} onChanged={refresh} />
+      </Card>
+      <Card className={stack}>
+        <Subtitle>Projects</Subtitle>
+        {item.projectRoles.length === 0 ? (
+          <Body data-testid="details-no-projects">This key is in no project.</Body>
+        ) : (
+          <ul data-testid="details-projects">
+            {item.projectRoles.map((project) => (
+              <li key={project.projectId} data-testid={`details-project-${project.projectId}`}>
+                <strong>{projectName(project.projectId)}</strong>:{" "}
+                {project.roles.map(roleName).join(", ")}
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
+      <div>
+        <Button variant="danger" onClick={() => setDeleting(true)} data-testid="details-delete">
+          Delete API Key
+        </Button>
+      </div>
+      {deleting && (
+        <Modal open setOpen={(open) => {
+          if (!open) setDeleting(false);
+        }} data-testid="delete-dialog">
+          <div className={stack}>
+            <H3>Delete API Key {key.publicKey}?</H3>
+            <Body>
+              The key <strong>{key.desc}</strong> stops working at once and leaves every project
+              it is in. This cannot be undone. Type its description or its public key to confirm.
+            </Body>
+            <TextInput
+              label="Description or public key"
+              value={confirmText}
+              onChange={(event) => setConfirmText(event.target.value)}
+              data-testid="delete-confirm-input"
+            />
+            <ErrorBanner error={deleteError} testId="delete-error" />
+            <div className={buttons}>
+              <Button onClick={() => setDeleting(false)}>Cancel</Button>
+              <Button
+                variant="danger"
+                disabled={!confirmed || busy}
+                onClick={remove}
+                data-testid="delete-confirm"
+              >
+                Delete
+              </Button>
+            </div>
+          </div>
+        </Modal>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,149 @@
+import { useEffect, useState } from "react";
+import Banner from "@leafygreen-ui/banner";
+import Button from "@leafygreen-ui/button";
+import Card from "@leafygreen-ui/card";
+import { css } from "@leafygreen-ui/emotion";
+import Modal from "@leafygreen-ui/modal";
+import Toggle from "@leafygreen-ui/toggle";
+import { useToast } from "@leafygreen-ui/toast";
+import { Body, H2, H3, Label } from "@leafygreen-ui/typography";
+import * as api from "../api";
+import type { CommandError } from "../bindings/CommandError";
+import type { LockoutCheck } from "../bindings/LockoutCheck";
+import type { OrgSettings } from "../bindings/OrgSettings";
+import { ErrorBanner } from "../components/ErrorBanner";
+import { SessionGate } from "../components/SessionGate";
+
+const stack = css`
+  display: flex;
+  flex-direction: column;
+  gap: 16px;
+`;
+const setting = css`
+  display: flex;
+  gap: 16px;
+  align-items: flex-start;
+`;
+
+export function OrganizationSettingsPage() {
+  return (
+    <>
+      <H2>Organization Settings</H2>
+      <SessionGate>{(orgId) => <Settings key={orgId} orgId={orgId} />}</SessionGate>
+    </>
+  );
+}
+
+function Settings({ orgId }: { orgId: string }) {
+  const { pushToast } = useToast();
+  const [settings, setSettings] = useState<OrgSettings | null>(null);
+  const [error, setError] = useState<CommandError | null>(null);
+  const [checking, setChecking] = useState(false);
+  const [check, setCheck] = useState<LockoutCheck | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    api.orgSettings(orgId).then(setSettings, (err) => setError(api.asCommandError(err)));
+  }, [orgId]);
+
+  const change = async (required: boolean) => {
+    setBusy(true);
+    setError(null);
+    try {
+      setSettings(await api.setRequireAccessList(orgId, required));
+      setCheck(null);
+      setChecking(false);
+      pushToast({
+        variant: "success",
+        title: required ? "An IP access list is now required" : "An IP access list is no longer required",
+      });
+    } catch (err) {
+      setError(api.asCommandError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const ask = async () => {
+    setChecking(true);
+    setCheck(null);
+    setError(null);
+    try {
+      setCheck(await api.checkRequireAccessList(orgId));
+    } catch (err) {
+      setError(api.asCommandError(err));
+      setChecking(false);
+    }
+  };
+
+  const required = settings?.apiAccessListRequired ?? false;
+  return (
+    <Card className={stack}>
+      <ErrorBanner error={error} testId="settings-error" />
+      <div className={setting}>
+        <Toggle
+          id="require-access-list"
+          aria-labelledby="require-access-list-label"
+          checked={required}
+          disabled={!settings || busy}
+          onChange={(on) => (on ? ask() : change(false))}
+          data-testid="require-access-list"
+        />
+        <div>
+          <Label htmlFor="require-access-list" id="require-access-list-label">
+            Require IP Access List for the Atlas Administration API
+          </Label>
+          <Body>
+            Every API key must then have an access list; a key with none is refused everywhere.
+          </Body>
+        </div>
+      </div>
+      {checking && (
+        <Modal open setOpen={(open) => {
+          if (!open) setChecking(false);
+        }} data-testid="require-dialog">
+          <div className={stack}>
+            <H3>Require an IP access list?</H3>
+            {!check && <Body>Checking every key&apos;s access list…</Body>}
+            {check?.blocking && (
+              <Banner variant="danger" data-testid="require-blocking">
+                {check.blocking}
+              </Banner>
+            )}
+            {check && check.keysLockedOut.length > 0 && (
+              <>
+                <Body data-testid="require-locked-out-count">
+                  {check.keysLockedOut.length} key{check.keysLockedOut.length === 1 ? "" : "s"} with no
+                  access list would be locked out:
+                </Body>
+                <ul data-testid="require-locked-out">
+                  {check.keysLockedOut.map((key) => (
+                    <li key={key.id}>
+                      {key.desc} (<code>{key.publicKey}</code>)
+                    </li>
+                  ))}
+                </ul>
+              </>
+            )}
+            {check && check.keysLockedOut.length === 0 && (
+              <Body data-testid="require-safe">Every key has an access list: none is locked out.</Body>
+            )}
+            <div className={css`display: flex; gap: 8px;`}>
+              <Button onClick={() => setChecking(false)} data-testid="require-cancel">
+                Cancel
+              </Button>
+              <Button
+                variant="danger"
+                disabled={!check || Boolean(check.blocking) || busy}
+                onClick={() => change(true)}
+                data-testid="require-confirm"
+              >
+                Require IP Access List
+              </Button>
+            </div>
+          </div>
+        </Modal>
+      )}
+    </Card>
+  );
+}
