@@ -240,9 +240,24 @@ impl App {
         Ok(element)
     }
 
-    /// Clicks the element with this `data-testid`.
+    /// Clicks the element with this `data-testid`. If something lies over it
+    /// (a toast), it is scrolled to the middle of the window first, as a
+    /// person would.
     pub async fn click(&self, test_id: &str) -> Result<()> {
-        self.find(test_id).await?.click().await?;
+        let element = self.find(test_id).await?;
+        match element.click().await {
+            Err(fantoccini::error::CmdError::Standard(error))
+                if error.error == fantoccini::error::ErrorStatus::ElementClickIntercepted =>
+            {
+                let arg = serde_json::to_value(&element)
+                    .map_err(|e| HarnessError::Check(e.to_string()))?;
+                self.client
+                    .execute("arguments[0].scrollIntoView({block: 'center'});", vec![arg])
+                    .await?;
+                element.click().await?;
+            }
+            other => other?,
+        }
         Ok(())
     }
 
@@ -268,11 +283,16 @@ impl App {
         Ok(())
     }
 
-    /// Clears the field with this `data-testid`, then types `text`.
+    /// Empties the field with this `data-testid` as a person would (select
+    /// all, delete), so React sees the change, then types `text`.
     pub async fn fill(&self, test_id: &str, text: &str) -> Result<()> {
+        // WebDriver key codes: Control, "a", release all, Backspace.
+        const SELECT_ALL_AND_DELETE: &str = "\u{E009}a\u{E000}\u{E003}";
         let element = self.find(test_id).await?;
-        element.clear().await?;
-        element.send_keys(text).await?;
+        element.send_keys(SELECT_ALL_AND_DELETE).await?;
+        if !text.is_empty() {
+            element.send_keys(text).await?;
+        }
         Ok(())
     }
 
@@ -330,6 +350,21 @@ impl App {
             .await?;
         element.click().await?;
         Ok(())
+    }
+
+    /// The first element matching a CSS selector, once it is there.
+    pub async fn find_css(&self, css: &str) -> Result<Element> {
+        Ok(self
+            .client
+            .wait()
+            .at_most(UI_TIMEOUT)
+            .for_element(Locator::Css(css))
+            .await?)
+    }
+
+    /// Every element matching a CSS selector now.
+    pub async fn find_all_css(&self, css: &str) -> Result<Vec<Element>> {
+        Ok(self.client.find_all(Locator::Css(css)).await?)
     }
 
     /// Remembers a private key this run created: after the run, no file of

@@ -154,7 +154,7 @@ export function ConnectionsPage() {
                     <code data-testid={`connection-url-${id}`}>{item.profile.baseUrl}</code>
                   </Cell>
                   <Cell>
-                    <code>{item.profile.publicKey}</code>
+                    <code data-testid={`connection-public-key-${id}`}>{item.profile.publicKey}</code>
                   </Cell>
                   <Cell>
                     {item.builtIn

@@ -1,0 +1,514 @@
+//! The flows of the Access Manager, clicked through as a person would, on
+//! the app's built-in sandbox (a fresh one per test). Every test also checks,
+//! when the app has quit, that no private key it saw is in any file of the
+//! app's or in its log (see `App::run`).
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failure should panic
+
+use std::time::{Duration, Instant};
+
+use atlas_access_core::atlas::AtlasClient;
+use e2e::{App, CLIPBOARD_CLEAR_SECS, HarnessError, Result};
+use secrecy::SecretString;
+
+/// The address the built-in sandbox says this computer has.
+const CURRENT_IP: &str = "198.51.100.7";
+
+fn check(condition: bool, what: impl Into<String>) -> Result<()> {
+    if condition {
+        Ok(())
+    } else {
+        Err(HarnessError::Check(what.into()))
+    }
+}
+
+/// What the X clipboard holds now (empty when nothing owns it).
+async fn clipboard() -> String {
+    let read = tokio::process::Command::new("xclip")
+        .args(["-selection", "clipboard", "-o"])
+        .kill_on_drop(true)
+        .output();
+    match tokio::time::timeout(Duration::from_secs(5), read).await {
+        Ok(Ok(output)) if output.status.success() => {
+            String::from_utf8_lossy(&output.stdout).into_owned()
+        }
+        _ => String::new(),
+    }
+}
+
+/// Pastes `text` into the field as a person would: through the clipboard
+/// (xclip owns it until the app reads it) and Control+V.
+async fn paste(app: &App, test_id: &str, text: &str) -> Result<()> {
+    use tokio::io::AsyncWriteExt;
+    let mut xclip = tokio::process::Command::new("xclip")
+        .args(["-selection", "clipboard", "-i"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .map_err(HarnessError::Screenshot)?;
+    if let Some(mut stdin) = xclip.stdin.take() {
+        stdin
+            .write_all(text.as_bytes())
+            .await
+            .map_err(HarnessError::Screenshot)?;
+    }
+    // xclip forks a child that serves the selection; the parent exits.
+    let _ = tokio::time::timeout(Duration::from_secs(5), xclip.wait()).await;
+    check(
+        clipboard().await == text,
+        "the clipboard holds the list to paste",
+    )?;
+    app.type_into(test_id, "\u{E009}v\u{E000}").await
+}
+
+/// Opens the built app and waits for the sandbox's keys.
+async fn launch() -> Result<App> {
+    let app = App::launch().await?;
+    app.find("keys-table").await?;
+    Ok(app)
+}
+
+/// The public key of the organization key whose description starts with `desc`.
+async fn public_key_of(app: &App, desc: &str) -> Result<String> {
+    app.click("nav-organization").await?;
+    app.fill("key-filter", desc).await?;
+    let open = app
+        .find_css(&format!(
+            "[data-testid='keys-table'] [data-testid^='key-open-']"
+        ))
+        .await?;
+    // The filter is applied a moment after typing: wait for the one row.
+    let deadline = Instant::now() + e2e::UI_TIMEOUT;
+    loop {
+        let rows = app
+            .find_all_css("[data-testid='keys-table'] [data-testid^='key-open-']")
+            .await?;
+        if rows.len() == 1 {
+            let text = rows[0].text().await?;
+            check(text.starts_with(desc), format!("{text} is not {desc}"))?;
+            let id = rows[0].attr("data-testid").await?.unwrap_or_default();
+            app.fill("key-filter", "").await?;
+            return Ok(id.trim_start_matches("key-open-").to_owned());
+        }
+        if Instant::now() > deadline {
+            drop(open);
+            return Err(HarnessError::Check(format!("no single key matches {desc}")));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Opens the details of the key with this public key.
+async fn open_key(app: &App, public_key: &str) -> Result<()> {
+    app.click("nav-organization").await?;
+    app.fill("key-filter", public_key).await?;
+    app.click(&format!("key-open-{public_key}")).await?;
+    app.find("key-details").await?;
+    app.find("access-list").await?;
+    Ok(())
+}
+
+/// Closes the one-time dialog the way a person must: confirm, then close.
+async fn close_one_time_dialog(app: &App) -> Result<()> {
+    app.toggle("one-time-confirm").await?;
+    app.click("one-time-close").await?;
+    app.wait_gone("one-time-dialog").await
+}
+
+/// Picks a project in the Project Access Manager.
+async fn choose_project(app: &App, name: &str) -> Result<()> {
+    app.click("nav-project").await?;
+    let select = app.find("project-select").await?;
+    select.click().await?;
+    app.click_text(name).await?;
+    app.find("project-keys-table")
+        .await
+        .map(drop)
+        .or_else(|_| Ok(()))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn flow1_create_an_organization_key_copy_it_and_use_it() -> Result<()> {
+    launch().await?.run("flow1-create-key", create_key).await
+}
+
+async fn create_key(app: &App) -> Result<()> {
+    app.click("create-key").await?;
+    app.type_into("create-desc", "E2E deploy bot").await?;
+    app.toggle("create-roles-ORG_MEMBER").await?;
+    app.type_into("create-access", CURRENT_IP).await?;
+    app.screenshot("create-api-key").await?;
+    app.click("create-submit").await?;
+
+    let private_key = app.value("one-time-private-key").await?;
+    app.remember_secret(&private_key);
+    check(
+        private_key.len() == 36,
+        format!("a UUID: {} chars", private_key.len()),
+    )?;
+    let public_key = app.text("one-time-public-key").await?;
+    check(
+        app.text("one-time-access-list-outcome")
+            .await?
+            .ends_with("done"),
+        "the access list was added",
+    )?;
+    // The dialog cannot be closed before the confirmation.
+    check(
+        app.find("one-time-close")
+            .await?
+            .attr("aria-disabled")
+            .await?
+            .as_deref()
+            == Some("true"),
+        "Close is disabled before the confirmation",
+    )?;
+
+    app.click("one-time-copy").await?;
+    app.find("one-time-countdown").await?;
+    check(
+        clipboard().await == private_key,
+        "the clipboard holds the private key",
+    )?;
+    app.screenshot("one-time-private-key").await?;
+    // Cleared after CLIPBOARD_CLEAR_SECS (60 s for users).
+    let copied = Instant::now();
+    app.find("one-time-cleared").await?;
+    check(
+        copied.elapsed() >= Duration::from_secs(CLIPBOARD_CLEAR_SECS - 1),
+        "not cleared before its time",
+    )?;
+    check(
+        clipboard().await != private_key,
+        "the clipboard no longer holds the key",
+    )?;
+    close_one_time_dialog(app).await?;
+    check(
+        app.find_all_css("[data-testid='one-time-private-key']")
+            .await?
+            .is_empty(),
+        "the private key is gone from the page",
+    )?;
+    app.find(&format!("key-row-{public_key}")).await?;
+
+    // The key works: the sandbox answers it directly, over HTTP Digest.
+    app.click("nav-connections").await?;
+    let base_url = app.text("connection-url-sandbox").await?;
+    let client = AtlasClient::new(&base_url, &public_key, &SecretString::from(private_key))
+        .map_err(|e| HarnessError::Check(e.to_string()))?;
+    let status = client
+        .system_status()
+        .await
+        .map_err(|e| HarnessError::Check(format!("the new key does not work: {e}")))?;
+    check(
+        status.api_key.public_key == public_key,
+        "the sandbox knows the key",
+    )?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn flow2_paste_an_access_list_with_an_invalid_line_and_use_the_current_ip() -> Result<()> {
+    launch().await?.run("flow2-access-list", access_list).await
+}
+
+async fn access_list(app: &App) -> Result<()> {
+    let billing = public_key_of(app, "Billing export").await?;
+    open_key(app, &billing).await?;
+    paste(
+        app,
+        "access-input",
+        "203.0.113.99\n192.0.2.0/24\nnot-an-address\n2001:db8:abcd::/48\n",
+    )
+    .await?;
+    let deadline = Instant::now() + e2e::UI_TIMEOUT;
+    let statuses = loop {
+        let lines = app
+            .find_all_css("[data-testid='access-check-line']")
+            .await?;
+        let mut statuses = Vec::new();
+        for line in &lines {
+            statuses.push(line.attr("data-status").await?.unwrap_or_default());
+        }
+        if statuses.len() == 4 || Instant::now() > deadline {
+            break statuses;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    check(
+        statuses == ["ok", "ok", "error", "ok"],
+        format!("line checks: {statuses:?}"),
+    )?;
+    app.screenshot("access-list-pasted").await?;
+    app.click("access-add").await?;
+    let table = app
+        .wait_text("access-table", |text| text.contains("203.0.113.99"))
+        .await?;
+    check(table.contains("192.0.2.0/24"), format!("table: {table}"))?;
+    check(table.contains("2001:db8:abcd:"), format!("table: {table}"))?;
+    // The invalid line is left to be fixed, and said why.
+    check(
+        app.value("access-input").await? == "not-an-address",
+        "the invalid line stays",
+    )?;
+    check(
+        app.text("access-check").await?.contains("not-an-address"),
+        "the invalid line is reported",
+    )?;
+
+    app.fill("access-input", "").await?;
+    app.click("access-current-ip").await?;
+    let deadline = Instant::now() + e2e::UI_TIMEOUT;
+    while app.value("access-input").await? != CURRENT_IP {
+        check(Instant::now() < deadline, "the current IP was filled in")?;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    app.click("access-add").await?;
+    app.find(&format!("access-entry-{CURRENT_IP}")).await?;
+    app.screenshot("key-details").await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn flow3_invite_a_key_change_its_roles_and_invite_one_key_to_three_projects() -> Result<()> {
+    launch().await?.run("flow3-invite", invite).await
+}
+
+async fn invite(app: &App) -> Result<()> {
+    let billing = public_key_of(app, "Billing export").await?;
+    choose_project(app, "Staging").await?;
+    app.click("project-invite").await?;
+    app.type_into("invite-search", &billing).await?;
+    app.click(&format!("invite-key-{billing}")).await?;
+    app.toggle("invite-roles-GROUP_READ_ONLY").await?;
+    app.click("invite-submit").await?;
+    app.wait_gone("invite-dialog").await?;
+    app.wait_text(&format!("project-key-roles-{billing}"), |t| {
+        t == "Project Read Only"
+    })
+    .await?;
+
+    app.click(&format!("project-edit-{billing}")).await?;
+    app.toggle("edit-roles-GROUP_DATA_ACCESS_READ_ONLY").await?;
+    app.click("edit-roles-submit").await?;
+    app.wait_gone("edit-roles-dialog").await?;
+    app.wait_text(&format!("project-key-roles-{billing}"), |t| {
+        t.contains("Project Data Access Read Only") && t.contains("Project Read Only")
+    })
+    .await?;
+    app.screenshot("project-access").await?;
+
+    let grafana = public_key_of(app, "Grafana metrics").await?;
+    choose_project(app, "Staging").await?;
+    app.click("project-bulk-invite").await?;
+    app.type_into("bulk-search", &grafana).await?;
+    app.click(&format!("bulk-key-{grafana}")).await?;
+    // Staging is chosen already; add two more.
+    app.toggle("bulk-project-Production").await?;
+    app.toggle("bulk-project-Analytics").await?;
+    app.toggle("bulk-roles-GROUP_READ_ONLY").await?;
+    app.click("bulk-submit").await?;
+    app.find("bulk-results").await?;
+    for project in ["Staging", "Production", "Analytics"] {
+        let result = app.find(&format!("bulk-result-{project}")).await?;
+        let status = result.attr("data-status").await?.unwrap_or_default();
+        check(status == "done", format!("{project}: {status}"))?;
+    }
+    app.screenshot("invite-to-many-projects").await?;
+    app.click("bulk-close").await?;
+    app.wait_gone("bulk-dialog").await?;
+    app.find(&format!("project-key-{grafana}")).await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn flow4_create_a_project_key_and_give_it_an_access_list() -> Result<()> {
+    launch().await?.run("flow4-project-key", project_key).await
+}
+
+async fn project_key(app: &App) -> Result<()> {
+    choose_project(app, "Production").await?;
+    app.click("project-create-key").await?;
+    app.type_into("project-key-desc", "E2E project reader")
+        .await?;
+    app.toggle("project-key-roles-GROUP_READ_ONLY").await?;
+    app.click("project-key-submit").await?;
+    let private_key = app.value("one-time-private-key").await?;
+    app.remember_secret(&private_key);
+    let public_key = app.text("one-time-public-key").await?;
+    close_one_time_dialog(app).await?;
+    // Straight into its access list: a project key can do nothing without one.
+    app.find("new-key-access-dialog").await?;
+    app.find("access-empty").await?;
+    app.type_into("access-input", "203.0.113.200, 2001:db8::200")
+        .await?;
+    app.click("access-add").await?;
+    app.find("access-entry-203.0.113.200").await?;
+    app.screenshot("project-key-access-list").await?;
+    app.click("new-key-access-done").await?;
+    app.wait_gone("new-key-access-dialog").await?;
+    app.wait_text(&format!("project-key-roles-{public_key}"), |t| {
+        t == "Project Read Only"
+    })
+    .await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn flow5_require_an_access_list_and_see_the_lockout_warnings() -> Result<()> {
+    launch()
+        .await?
+        .run("flow5-require-access-list", require)
+        .await
+}
+
+async fn require(app: &App) -> Result<()> {
+    app.click("nav-org-settings").await?;
+    let toggle = app.find("require-access-list").await?;
+    check(
+        toggle.attr("aria-checked").await?.as_deref() == Some("false"),
+        "the requirement starts off",
+    )?;
+    toggle.click().await?;
+    let locked_out = app.text("require-locked-out").await?;
+    check(
+        locked_out.contains("Legacy migration script"),
+        format!("keys locked out: {locked_out}"),
+    )?;
+    app.screenshot("organization-settings").await?;
+    app.click("require-confirm").await?;
+    app.wait_gone("require-dialog").await?;
+    let deadline = Instant::now() + e2e::UI_TIMEOUT;
+    while app
+        .find("require-access-list")
+        .await?
+        .attr("aria-checked")
+        .await?
+        .as_deref()
+        != Some("true")
+    {
+        check(Instant::now() < deadline, "the requirement is on")?;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    // Removing the entry that lets this computer in would lock out the key in use.
+    let admin = public_key_of(app, "Sandbox administrator").await?;
+    open_key(app, &admin).await?;
+    app.click(&format!("access-delete-{CURRENT_IP}")).await?;
+    let blocking = app.text("access-remove-blocking").await?;
+    check(
+        blocking.contains(CURRENT_IP) && blocking.contains("lock out"),
+        format!("lockout warning: {blocking}"),
+    )?;
+    check(
+        app.find("access-remove-confirm")
+            .await?
+            .attr("aria-disabled")
+            .await?
+            .as_deref()
+            == Some("true"),
+        "Delete is refused",
+    )?;
+    app.screenshot("lockout-warning").await?;
+    app.click("access-remove-cancel").await?;
+    app.find(&format!("access-entry-{CURRENT_IP}")).await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn flow6_delete_a_key_and_remove_a_key_from_a_project() -> Result<()> {
+    launch().await?.run("flow6-delete", delete).await
+}
+
+async fn delete(app: &App) -> Result<()> {
+    let legacy = public_key_of(app, "Legacy migration").await?;
+    open_key(app, &legacy).await?;
+    app.click("details-delete").await?;
+    app.type_into("delete-confirm-input", "not its name")
+        .await?;
+    check(
+        app.find("delete-confirm")
+            .await?
+            .attr("aria-disabled")
+            .await?
+            .as_deref()
+            == Some("true"),
+        "a wrong confirmation does not delete",
+    )?;
+    app.fill("delete-confirm-input", &legacy).await?;
+    app.screenshot("delete-key").await?;
+    app.click("delete-confirm").await?;
+    app.find("api-keys").await?;
+    app.wait_gone(&format!("key-row-{legacy}")).await?;
+    app.wait_text("key-count", |count| count == "10").await?;
+
+    let backup = public_key_of(app, "Backup automation").await?;
+    choose_project(app, "Production").await?;
+    app.find(&format!("project-key-{backup}")).await?;
+    app.click(&format!("project-remove-{backup}")).await?;
+    app.click("confirm-submit").await?;
+    app.wait_gone("confirm-dialog").await?;
+    app.wait_gone(&format!("project-key-{backup}")).await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn flow7_a_connection_with_a_wrong_private_key_says_so() -> Result<()> {
+    launch().await?.run("flow7-wrong-key", wrong_key).await
+}
+
+async fn wrong_key(app: &App) -> Result<()> {
+    const WRONG: &str = "5f0c2a91-7d3e-4b8a-9c61-2e4f8a7b3d10";
+    app.remember_secret(WRONG);
+    app.click("nav-connections").await?;
+    let base_url = app.text("connection-url-sandbox").await?;
+    let public_key = app.text("connection-public-key-sandbox").await?;
+    app.click("add-connection").await?;
+    app.type_into("connection-form-name", "Wrong key").await?;
+    app.fill("connection-form-url", &base_url).await?;
+    app.type_into("connection-form-public-key", &public_key)
+        .await?;
+    app.type_into("connection-form-private-key", WRONG).await?;
+    app.click("connection-form-save").await?;
+    app.wait_gone("connection-form").await?;
+    // Saving tests the connection at once.
+    let message = app
+        .find_css("[data-testid^='connection-test-error-'][data-testid$='-message']")
+        .await?
+        .text()
+        .await?;
+    check(
+        message.contains("public key or the private key is wrong"),
+        format!("error: {message}"),
+    )?;
+    app.screenshot("connections").await?;
+
+    // Deleting the connection takes its keychain entry too.
+    let row = app
+        .find_css("[data-testid^='connection-delete-']:not([data-testid$='-dialog']):not([data-testid$='-confirm'])")
+        .await?;
+    let id = row
+        .attr("data-testid")
+        .await?
+        .unwrap_or_default()
+        .trim_start_matches("connection-delete-")
+        .to_owned();
+    let stored = tokio::process::Command::new("secret-tool")
+        .args(["lookup", "service", "atlas-access-manager", "username", &id])
+        .output()
+        .await
+        .map_err(HarnessError::Screenshot)?;
+    check(
+        String::from_utf8_lossy(&stored.stdout) == WRONG,
+        "the private key is in the keychain",
+    )?;
+    row.click().await?;
+    app.click("connection-delete-confirm").await?;
+    app.wait_gone(&format!("connection-{id}")).await?;
+    let gone = tokio::process::Command::new("secret-tool")
+        .args(["lookup", "service", "atlas-access-manager", "username", &id])
+        .output()
+        .await
+        .map_err(HarnessError::Screenshot)?;
+    check(gone.stdout.is_empty(), "the keychain entry is gone")?;
+    Ok(())
+}
