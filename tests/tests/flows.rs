@@ -71,11 +71,6 @@ async fn launch() -> Result<App> {
 async fn public_key_of(app: &App, desc: &str) -> Result<String> {
     app.click("nav-organization").await?;
     app.fill("key-filter", desc).await?;
-    let open = app
-        .find_css(&format!(
-            "[data-testid='keys-table'] [data-testid^='key-open-']"
-        ))
-        .await?;
     // The filter is applied a moment after typing: wait for the one row.
     let deadline = Instant::now() + e2e::UI_TIMEOUT;
     loop {
@@ -90,7 +85,6 @@ async fn public_key_of(app: &App, desc: &str) -> Result<String> {
             return Ok(id.trim_start_matches("key-open-").to_owned());
         }
         if Instant::now() > deadline {
-            drop(open);
             return Err(HarnessError::Check(format!("no single key matches {desc}")));
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
