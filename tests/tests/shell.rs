@@ -21,6 +21,21 @@ async fn check_shell(app: &App) -> e2e::Result<()> {
     );
     app.screenshot("organization-api-keys").await?;
 
+    // The organization switcher: every organization the key sees.
+    app.click("org-switcher").await?;
+    app.click_text("Acme Research").await?;
+    app.wait_text("keys-table", |text| text.contains("ML pipeline trainer"))
+        .await?;
+    let title = app.client().title().await?;
+    assert!(
+        title.starts_with("Sandbox (built in) · Acme Research"),
+        "window title: {title}"
+    );
+    app.click("org-switcher").await?;
+    app.click_text("Acme Corp").await?;
+    app.wait_text("keys-table", |text| text.contains("Terraform CI"))
+        .await?;
+
     for section in ["project", "org-settings", "connections", "organization"] {
         app.click(&format!("nav-{section}")).await?;
         app.find(&format!("page-{section}")).await?;

@@ -34,6 +34,28 @@ export function entryName(entry: AccessListEntry): string {
   return cidr ?? entry.ipAddress ?? "";
 }
 
+/**
+ * IPv6 in its short form (RFC 5952): Atlas answers with all eight groups,
+ * `2001:db8:0:0:0:0:0:0/48`, which is hard to read.
+ */
+export function shortIpv6(text: string): string {
+  const [address = "", prefix] = text.split("/");
+  const groups = address.split(":");
+  if (groups.length !== 8 || !groups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return text;
+  const short = groups.map((g) => g.toLowerCase().replace(/^0+(?=.)/, ""));
+  let best = { start: -1, length: 1 };
+  for (let start = 0; start < 8; start++) {
+    let length = 0;
+    while (start + length < 8 && short[start + length] === "0") length++;
+    if (length > best.length) best = { start, length };
+  }
+  const joined =
+    best.start < 0
+      ? short.join(":")
+      : `${short.slice(0, best.start).join(":")}::${short.slice(best.start + best.length).join(":")}`;
+  return prefix === undefined ? joined : `${joined}/${prefix}`;
+}
+
 function when(text: string | undefined): string {
   if (!text) return "—";
   const date = new Date(text);
@@ -186,7 +208,7 @@ export function AccessListEditor({
               return (
                 <Row key={name} data-testid={`access-entry-${name}`}>
                   <Cell>
-                    <code>{entry.cidrBlock ?? entry.ipAddress}</code>
+                    <code>{shortIpv6(entry.cidrBlock ?? entry.ipAddress ?? "")}</code>
                   </Cell>
                   <Cell>{when(entry.created)}</Cell>
                   <Cell>{when(entry.lastUsed)}</Cell>

@@ -25,7 +25,6 @@ const stack = css`
 const buttons = css`
   display: flex;
   gap: 8px;
-  flex-wrap: wrap;
 `;
 const titleRow = css`
   display: flex;
