@@ -231,56 +231,55 @@ impl App {
 
     /// Waits for the element with this `data-testid` and returns it.
     pub async fn find(&self, test_id: &str) -> Result<Element> {
-        let element = self
-            .client
-            .wait()
-            .at_most(UI_TIMEOUT)
-            .for_element(Locator::Css(&format!("[data-testid='{test_id}']")))
-            .await?;
-        Ok(element)
+        self.find_css(&format!("[data-testid='{test_id}']")).await
     }
 
     /// Clicks the element with this `data-testid`. If something lies over it
     /// (a toast), it is scrolled to the middle of the window first, as a
-    /// person would.
+    /// person would; if React replaced it meanwhile, it is found again.
     pub async fn click(&self, test_id: &str) -> Result<()> {
-        let element = self.find(test_id).await?;
-        match element.click().await {
-            Err(fantoccini::error::CmdError::Standard(error))
-                if error.error == fantoccini::error::ErrorStatus::ElementClickIntercepted =>
-            {
-                let arg = serde_json::to_value(&element)
-                    .map_err(|e| HarnessError::Check(e.to_string()))?;
-                self.client
-                    .execute("arguments[0].scrollIntoView({block: 'center'});", vec![arg])
-                    .await?;
-                element.click().await?;
+        retry_stale(|| async {
+            let element = self.find(test_id).await?;
+            match element.click().await {
+                Err(fantoccini::error::CmdError::Standard(error))
+                    if error.error == fantoccini::error::ErrorStatus::ElementClickIntercepted =>
+                {
+                    let arg = serde_json::to_value(&element)
+                        .map_err(|e| HarnessError::Check(e.to_string()))?;
+                    self.client
+                        .execute("arguments[0].scrollIntoView({block: 'center'});", vec![arg])
+                        .await?;
+                    element.click().await?;
+                    Ok(())
+                }
+                other => Ok(other?),
             }
-            other => other?,
-        }
-        Ok(())
+        })
+        .await
     }
 
     /// Clicks through the DOM: for inputs styled out of sight (LeafyGreen
     /// checkboxes draw their own box over a hidden native one).
     pub async fn toggle(&self, test_id: &str) -> Result<()> {
-        let element = self.find(test_id).await?;
-        self.client
-            .execute(
-                "arguments[0].click();",
-                vec![
-                    serde_json::to_value(&element)
-                        .map_err(|e| HarnessError::Check(e.to_string()))?,
-                ],
-            )
-            .await?;
-        Ok(())
+        retry_stale(|| async {
+            let element = self.find(test_id).await?;
+            let arg =
+                serde_json::to_value(&element).map_err(|e| HarnessError::Check(e.to_string()))?;
+            self.client
+                .execute("arguments[0].click();", vec![arg])
+                .await?;
+            Ok(())
+        })
+        .await
     }
 
     /// Types into the field with this `data-testid`, after what it holds.
     pub async fn type_into(&self, test_id: &str, text: &str) -> Result<()> {
-        self.find(test_id).await?.send_keys(text).await?;
-        Ok(())
+        retry_stale(|| async {
+            self.find(test_id).await?.send_keys(text).await?;
+            Ok(())
+        })
+        .await
     }
 
     /// Empties the field with this `data-testid` as a person would (select
@@ -288,22 +287,31 @@ impl App {
     pub async fn fill(&self, test_id: &str, text: &str) -> Result<()> {
         // WebDriver key codes: Control, "a", release all, Backspace.
         const SELECT_ALL_AND_DELETE: &str = "\u{E009}a\u{E000}\u{E003}";
-        let element = self.find(test_id).await?;
-        element.send_keys(SELECT_ALL_AND_DELETE).await?;
+        retry_stale(|| async {
+            self.find(test_id)
+                .await?
+                .send_keys(SELECT_ALL_AND_DELETE)
+                .await?;
+            Ok(())
+        })
+        .await?;
         if !text.is_empty() {
-            element.send_keys(text).await?;
+            self.type_into(test_id, text).await?;
         }
         Ok(())
     }
 
     /// The `value` of the input with this `data-testid`.
     pub async fn value(&self, test_id: &str) -> Result<String> {
-        Ok(self
-            .find(test_id)
-            .await?
-            .prop("value")
-            .await?
-            .unwrap_or_default())
+        retry_stale(|| async {
+            Ok(self
+                .find(test_id)
+                .await?
+                .prop("value")
+                .await?
+                .unwrap_or_default())
+        })
+        .await
     }
 
     /// Waits until the element with this `data-testid` is gone.
@@ -311,7 +319,7 @@ impl App {
         let css = format!("[data-testid='{test_id}']");
         let deadline = Instant::now() + UI_TIMEOUT;
         loop {
-            if self.client.find_all(Locator::Css(&css)).await?.is_empty() {
+            if self.find_all_css(&css).await?.is_empty() {
                 return Ok(());
             }
             if Instant::now() > deadline {
@@ -342,29 +350,59 @@ impl App {
     /// LeafyGreen select, which lives in a popover outside the component).
     pub async fn click_text(&self, text: &str) -> Result<()> {
         let xpath = format!("//*[@role='option'][normalize-space(.)='{text}']");
-        let element = self
-            .client
-            .wait()
-            .at_most(UI_TIMEOUT)
-            .for_element(Locator::XPath(&xpath))
-            .await?;
-        element.click().await?;
-        Ok(())
+        retry_stale(|| async {
+            let element = self
+                .client
+                .wait()
+                .at_most(UI_TIMEOUT)
+                .for_element(Locator::XPath(&xpath))
+                .await?;
+            element.click().await?;
+            Ok(())
+        })
+        .await
     }
 
     /// The first element matching a CSS selector, once it is there.
+    /// WebKitWebDriver answers "stale element" when the element it found is
+    /// replaced while it answers: then it is looked for again.
     pub async fn find_css(&self, css: &str) -> Result<Element> {
-        Ok(self
-            .client
-            .wait()
-            .at_most(UI_TIMEOUT)
-            .for_element(Locator::Css(css))
-            .await?)
+        retry_stale(|| async {
+            Ok(self
+                .client
+                .wait()
+                .at_most(UI_TIMEOUT)
+                .for_element(Locator::Css(css))
+                .await?)
+        })
+        .await
+    }
+
+    /// An attribute of the element with this `data-testid` ("" when absent).
+    pub async fn attr(&self, test_id: &str, name: &str) -> Result<String> {
+        self.attr_css(&format!("[data-testid='{test_id}']"), name)
+            .await
+    }
+
+    /// An attribute of the first element matching a CSS selector, found
+    /// again if React replaced the element meanwhile.
+    pub async fn attr_css(&self, css: &str, name: &str) -> Result<String> {
+        retry_stale(|| async {
+            let element = self.find_css(css).await?;
+            Ok(element.attr(name).await?.unwrap_or_default())
+        })
+        .await
+    }
+
+    /// The text of the first element matching a CSS selector, found again
+    /// if React replaced the element meanwhile.
+    pub async fn text_css(&self, css: &str) -> Result<String> {
+        retry_stale(|| async { Ok(self.find_css(css).await?.text().await?) }).await
     }
 
     /// Every element matching a CSS selector now.
     pub async fn find_all_css(&self, css: &str) -> Result<Vec<Element>> {
-        Ok(self.client.find_all(Locator::Css(css)).await?)
+        retry_stale(|| async { Ok(self.client.find_all(Locator::Css(css)).await?) }).await
     }
 
     /// Remembers a private key this run created: after the run, no file of
@@ -375,9 +413,10 @@ impl App {
         }
     }
 
-    /// The text of the element with this `data-testid`.
+    /// The text of the element with this `data-testid`. React may replace
+    /// the element between finding and reading it: then it is found again.
     pub async fn text(&self, test_id: &str) -> Result<String> {
-        Ok(self.find(test_id).await?.text().await?)
+        self.text_css(&format!("[data-testid='{test_id}']")).await
     }
 
     /// Saves a PNG of the display as `target/e2e-screenshots/<name>.png`.
@@ -436,6 +475,28 @@ impl App {
         closed.map_err(|_| HarnessError::TimedOut("close the app".to_owned()))??;
         leaked
     }
+}
+
+/// Runs `attempt` again (up to three more times) while it fails because
+/// React replaced the element between finding and using it.
+async fn retry_stale<T, F, Fut>(attempt: F) -> Result<T>
+where
+    F: Fn() -> Fut,
+    Fut: Future<Output = Result<T>>,
+{
+    let mut tries = 0;
+    loop {
+        match attempt().await {
+            Err(HarnessError::WebDriver(error)) if is_stale(&error) && tries < 3 => tries += 1,
+            other => return other,
+        }
+    }
+}
+
+/// The element was replaced (React re-rendered) between finding and using it.
+fn is_stale(error: &fantoccini::error::CmdError) -> bool {
+    matches!(error, fantoccini::error::CmdError::Standard(e)
+        if e.error == fantoccini::error::ErrorStatus::StaleElementReference)
 }
 
 /// Fails if any of `secrets` is in any file under `root` (the app's config,

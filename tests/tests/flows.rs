@@ -78,9 +78,11 @@ async fn public_key_of(app: &App, desc: &str) -> Result<String> {
             .find_all_css("[data-testid='keys-table'] [data-testid^='key-open-']")
             .await?;
         if rows.len() == 1 {
-            let text = rows[0].text().await?;
+            // Read again by selector: the row may have been re-rendered.
+            let css = "[data-testid='keys-table'] [data-testid^='key-open-']";
+            let text = app.text_css(css).await?;
             check(text.starts_with(desc), format!("{text} is not {desc}"))?;
-            let id = rows[0].attr("data-testid").await?.unwrap_or_default();
+            let id = app.attr_css(css, "data-testid").await?;
             app.fill("key-filter", "").await?;
             return Ok(id.trim_start_matches("key-open-").to_owned());
         }
@@ -111,8 +113,7 @@ async fn close_one_time_dialog(app: &App) -> Result<()> {
 /// Picks a project in the Project Access Manager.
 async fn choose_project(app: &App, name: &str) -> Result<()> {
     app.click("nav-project").await?;
-    let select = app.find("project-select").await?;
-    select.click().await?;
+    app.click("project-select").await?;
     app.click_text(name).await?;
     app.find("project-keys-table")
         .await
@@ -148,12 +149,7 @@ async fn create_key(app: &App) -> Result<()> {
     )?;
     // The dialog cannot be closed before the confirmation.
     check(
-        app.find("one-time-close")
-            .await?
-            .attr("aria-disabled")
-            .await?
-            .as_deref()
-            == Some("true"),
+        app.attr("one-time-close", "aria-disabled").await? == "true",
         "Close is disabled before the confirmation",
     )?;
 
@@ -220,8 +216,14 @@ async fn access_list(app: &App) -> Result<()> {
             .find_all_css("[data-testid='access-check-line']")
             .await?;
         let mut statuses = Vec::new();
-        for line in &lines {
-            statuses.push(line.attr("data-status").await?.unwrap_or_default());
+        for index in 1..=lines.len() {
+            statuses.push(
+                app.attr_css(
+                    &format!("li[data-testid='access-check-line']:nth-of-type({index})"),
+                    "data-status",
+                )
+                .await?,
+            );
         }
         if statuses.len() == 4 || Instant::now() > deadline {
             break statuses;
@@ -303,8 +305,9 @@ async fn invite(app: &App) -> Result<()> {
     app.click("bulk-submit").await?;
     app.find("bulk-results").await?;
     for project in ["Staging", "Production", "Analytics"] {
-        let result = app.find(&format!("bulk-result-{project}")).await?;
-        let status = result.attr("data-status").await?.unwrap_or_default();
+        let status = app
+            .attr(&format!("bulk-result-{project}"), "data-status")
+            .await?;
         check(status == "done", format!("{project}: {status}"))?;
     }
     app.screenshot("invite-to-many-projects").await?;
@@ -357,12 +360,11 @@ async fn flow5_require_an_access_list_and_see_the_lockout_warnings() -> Result<(
 
 async fn require(app: &App) -> Result<()> {
     app.click("nav-org-settings").await?;
-    let toggle = app.find("require-access-list").await?;
     check(
-        toggle.attr("aria-checked").await?.as_deref() == Some("false"),
+        app.attr("require-access-list", "aria-checked").await? == "false",
         "the requirement starts off",
     )?;
-    toggle.click().await?;
+    app.click("require-access-list").await?;
     let locked_out = app.text("require-locked-out").await?;
     check(
         locked_out.contains("Legacy migration script"),
@@ -372,14 +374,7 @@ async fn require(app: &App) -> Result<()> {
     app.click("require-confirm").await?;
     app.wait_gone("require-dialog").await?;
     let deadline = Instant::now() + e2e::UI_TIMEOUT;
-    while app
-        .find("require-access-list")
-        .await?
-        .attr("aria-checked")
-        .await?
-        .as_deref()
-        != Some("true")
-    {
+    while app.attr("require-access-list", "aria-checked").await? != "true" {
         check(Instant::now() < deadline, "the requirement is on")?;
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -394,12 +389,7 @@ async fn require(app: &App) -> Result<()> {
         format!("lockout warning: {blocking}"),
     )?;
     check(
-        app.find("access-remove-confirm")
-            .await?
-            .attr("aria-disabled")
-            .await?
-            .as_deref()
-            == Some("true"),
+        app.attr("access-remove-confirm", "aria-disabled").await? == "true",
         "Delete is refused",
     )?;
     app.screenshot("lockout-warning").await?;
@@ -420,12 +410,7 @@ async fn delete(app: &App) -> Result<()> {
     app.type_into("delete-confirm-input", "not its name")
         .await?;
     check(
-        app.find("delete-confirm")
-            .await?
-            .attr("aria-disabled")
-            .await?
-            .as_deref()
-            == Some("true"),
+        app.attr("delete-confirm", "aria-disabled").await? == "true",
         "a wrong confirmation does not delete",
     )?;
     app.fill("delete-confirm-input", &legacy).await?;
@@ -466,9 +451,7 @@ async fn wrong_key(app: &App) -> Result<()> {
     app.wait_gone("connection-form").await?;
     // Saving tests the connection at once.
     let message = app
-        .find_css("[data-testid^='connection-test-error-'][data-testid$='-message']")
-        .await?
-        .text()
+        .text_css("[data-testid^='connection-test-error-'][data-testid$='-message']")
         .await?;
     check(
         message.contains("public key or the private key is wrong"),
@@ -477,14 +460,10 @@ async fn wrong_key(app: &App) -> Result<()> {
     app.screenshot("connections").await?;
 
     // Deleting the connection takes its keychain entry too.
-    let row = app
-        .find_css("[data-testid^='connection-delete-']:not([data-testid$='-dialog']):not([data-testid$='-confirm'])")
-        .await?;
-    let id = row
-        .attr("data-testid")
+    let id = app
+        .attr_css("[data-testid^='connection-edit-']", "data-testid")
         .await?
-        .unwrap_or_default()
-        .trim_start_matches("connection-delete-")
+        .trim_start_matches("connection-edit-")
         .to_owned();
     let stored = tokio::process::Command::new("secret-tool")
         .args(["lookup", "service", "atlas-access-manager", "username", &id])
@@ -495,7 +474,7 @@ async fn wrong_key(app: &App) -> Result<()> {
         String::from_utf8_lossy(&stored.stdout) == WRONG,
         "the private key is in the keychain",
     )?;
-    row.click().await?;
+    app.click(&format!("connection-delete-{id}")).await?;
     app.click("connection-delete-confirm").await?;
     app.wait_gone(&format!("connection-{id}")).await?;
     let gone = tokio::process::Command::new("secret-tool")
@@ -504,5 +483,45 @@ async fn wrong_key(app: &App) -> Result<()> {
         .await
         .map_err(HarnessError::Screenshot)?;
     check(gone.stdout.is_empty(), "the keychain entry is gone")?;
+
+    // Importing the Atlas CLI's profiles: the private key goes to the
+    // keychain, never into the app's files (checked after the run).
+    const CLI_SECRET: &str = "8d3e5a0b-41f6-4c2d-9e7a-6b1c0f2d4e93";
+    app.remember_secret(CLI_SECRET);
+    let cli_dir = app.data_home().join("config/atlascli");
+    std::fs::create_dir_all(&cli_dir).map_err(HarnessError::Screenshot)?;
+    std::fs::write(
+        cli_dir.join("config.toml"),
+        format!(
+            "[ci]\n  public_api_key = \"{public_key}\"\n  private_api_key = \"{CLI_SECRET}\"\n  ops_manager_url = \"{base_url}/\"\n"
+        ),
+    )
+    .map_err(HarnessError::Screenshot)?;
+    app.click("import-atlas-cli").await?;
+    app.wait_text("connection-name-atlascli-ci", |name| {
+        name == "ci (Atlas CLI)"
+    })
+    .await?;
+    check(
+        app.text("connection-url-atlascli-ci").await? == base_url,
+        "the imported base URL",
+    )?;
+    let stored = tokio::process::Command::new("secret-tool")
+        .args([
+            "lookup",
+            "service",
+            "atlas-access-manager",
+            "username",
+            "atlascli-ci",
+        ])
+        .output()
+        .await
+        .map_err(HarnessError::Screenshot)?;
+    check(
+        String::from_utf8_lossy(&stored.stdout) == CLI_SECRET,
+        "the imported private key is in the keychain",
+    )?;
+    // The CLI's own file holds it, as the CLI wrote it: not the app's to check.
+    std::fs::remove_file(cli_dir.join("config.toml")).map_err(HarnessError::Screenshot)?;
     Ok(())
 }
