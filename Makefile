@@ -7,11 +7,12 @@ APP_BINARY := target/debug/atlas-access-manager
 # A display, a D-Bus session and an unlocked keyring, for tests and headless runs.
 IN_SESSION := xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- tests/with-keyring.sh
 
-.PHONY: help deps ui app run bindings fmt lint test test-rust test-ui test-api
+.PHONY: help deps ui app run bindings fmt lint test test-rust test-ui test-api bench
 
 help:
 	@echo "make run    install what is missing, build, open the app"
 	@echo "make test   install what is missing, run every test suite"
+	@echo "make bench  measure speed and memory against a Python peer"
 
 deps:
 	@bash .ci/deps.sh
@@ -59,3 +60,12 @@ test-api: deps
 	.venv/bin/pytest tests/api -q -p no:cacheprovider
 
 test: lint test-ui test-rust test-api
+
+# Benchmarks against the sandbox (20 ms round trip), side by side with a
+# sequential Python peer, then the built app under Xvfb. Release builds of the
+# client and sandbox; the app as `make app` builds it. Figures printed and
+# written to target/bench/results.json.
+bench: app
+	.venv/bin/pip install -q -r tests/bench/requirements.txt
+	cargo build --release -p e2e --bin bench --locked
+	$(IN_SESSION) target/release/bench

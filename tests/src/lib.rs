@@ -113,7 +113,7 @@ struct DriverProcess {
 }
 
 impl DriverProcess {
-    fn start(port: u16, native_port: u16, data_home: &Path) -> Result<Self> {
+    fn start(port: u16, native_port: u16, data_home: &Path, env: &[(&str, &str)]) -> Result<Self> {
         // Everything the driver and the app print goes to one log, which the
         // secrets check reads after the run.
         let log =
@@ -135,6 +135,7 @@ impl DriverProcess {
             .env("AAM_LOG", "debug")
             // The one-time dialog clears the clipboard after 3 s, not 60.
             .env("AAM_CLIPBOARD_CLEAR_SECS", CLIPBOARD_CLEAR_SECS.to_string())
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(log)
             .stderr(log_err)
@@ -183,11 +184,18 @@ pub struct App {
     data_home: tempfile::TempDir,
     /// Private keys the run created, looked for in every file afterwards.
     secrets: std::sync::Mutex<Vec<String>>,
+    started: Instant,
 }
 
 impl App {
     /// Starts the built app in a fresh WebDriver session, once the display is free.
     pub async fn launch() -> Result<Self> {
+        Self::launch_with_env(&[]).await
+    }
+
+    /// Like [`App::launch`], with extra environment for the app (such as
+    /// `AAM_SANDBOX_SEED`).
+    pub async fn launch_with_env(env: &[(&str, &str)]) -> Result<Self> {
         let display = DISPLAY.lock().await;
         let binary = app_binary();
         if !binary.is_file() {
@@ -196,7 +204,7 @@ impl App {
         let data_home = tempfile::tempdir().map_err(HarnessError::DriverSpawn)?;
         let port = free_port()?;
         let native_port = free_port()?;
-        let driver = DriverProcess::start(port, native_port, data_home.path())?;
+        let driver = DriverProcess::start(port, native_port, data_home.path(), env)?;
 
         let mut capabilities = serde_json::Map::new();
         capabilities.insert(
@@ -207,6 +215,8 @@ impl App {
         let mut builder = ClientBuilder::rustls()
             .map_err(|error| HarnessError::DriverSpawn(std::io::Error::other(error)))?;
         builder.capabilities(capabilities);
+        // The app starts when the session is asked for.
+        let started = Instant::now();
         let connect = builder.connect(&driver_url);
         let client = tokio::time::timeout(SESSION_TIMEOUT, connect)
             .await
@@ -217,7 +227,46 @@ impl App {
             _driver: driver,
             data_home,
             secrets: std::sync::Mutex::new(Vec::new()),
+            started,
         })
+    }
+
+    /// Ends the WebDriver session (the app quits), then the driver.
+    pub async fn close(self) -> Result<()> {
+        self.client.clone().close().await?;
+        Ok(())
+    }
+
+    /// When the app was asked to start (the WebDriver session request).
+    pub fn started(&self) -> Instant {
+        self.started
+    }
+
+    /// The app's own processes (the app and the WebKit processes it starts),
+    /// without the driver's: those sharing the driver's process group.
+    pub fn app_processes(&self) -> Vec<u32> {
+        let group = self._driver.child.id();
+        let Ok(entries) = std::fs::read_dir("/proc") else {
+            return Vec::new();
+        };
+        entries
+            .flatten()
+            .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
+            .filter(|pid| {
+                let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+                    return false;
+                };
+                // comm may hold spaces: the fields after its closing parenthesis.
+                let Some((comm, rest)) = stat.rsplit_once(')') else {
+                    return false;
+                };
+                let fields: Vec<&str> = rest.split_whitespace().collect();
+                let in_group = fields.get(2).and_then(|g| g.parse::<u32>().ok()) == Some(group);
+                let is_driver =
+                    comm.ends_with("(tauri-driver") || comm.ends_with("(WebKitWebDriver");
+                in_group && !is_driver
+            })
+            .collect()
     }
 
     /// The directory that stands in for the user's config, data and cache homes.
@@ -465,6 +514,7 @@ impl App {
             _driver,
             data_home,
             secrets,
+            ..
         } = self;
         drop(client);
         // The driver and the app are gone: every file and log line is written.

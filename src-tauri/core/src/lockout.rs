@@ -9,10 +9,7 @@ use ts_rs::TS;
 
 use crate::access_list::{allows, entry_net, parse_entry};
 use crate::atlas::{ApiKey, AtlasClient, AtlasError};
-use crate::usecases::load_inventory;
-
-/// Access lists read at once when checking a whole organization.
-const INVENTORY_CONCURRENCY: usize = 8;
+use crate::usecases::{INVENTORY_CONCURRENCY, load_inventory};
 
 /// What a change would do to access.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

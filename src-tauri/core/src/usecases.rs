@@ -9,6 +9,12 @@ use crate::atlas::{
     AccessListEntry, AccessListRequest, ApiKey, AtlasClient, AtlasError, CreatedApiKey, Project,
 };
 
+/// Access lists read at once while loading an organization: enough to hide
+/// the round trip, few enough to stay clear of Atlas's rate limits.
+pub const INVENTORY_CONCURRENCY: usize = 8;
+/// Invitations sent at once when inviting a key to many projects.
+pub const INVITE_CONCURRENCY: usize = 8;
+
 /// How far a long operation is, for a progress bar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]

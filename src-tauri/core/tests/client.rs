@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use atlas_access_core::atlas::{AccessListRequest, AtlasClient, AtlasError, ClientOptions};
 use atlas_sandbox::{Config, Sandbox, Seed};
+use futures::StreamExt;
 use secrecy::{ExposeSecret, SecretString};
 
 async fn sandbox(config: Config) -> Sandbox {
@@ -459,7 +460,7 @@ async fn reads_are_retried_after_429_and_connection_resets() {
 #[tokio::test]
 async fn a_retry_after_longer_than_the_cap_is_not_waited_for() {
     let limited = sandbox(Config {
-        rate_limit_per_minute: Some(2),
+        rate_limit: Some(2),
         ..Config::default()
     })
     .await;
@@ -473,4 +474,29 @@ async fn a_retry_after_longer_than_the_cap_is_not_waited_for() {
         started.elapsed() < Duration::from_secs(5),
         "a minute-long Retry-After is reported, not slept through"
     );
+}
+
+#[tokio::test]
+async fn concurrent_requests_get_through_a_binding_rate_limit_with_few_refusals() {
+    let limited = sandbox(Config {
+        rate_limit: Some(10),
+        rate_window: Duration::from_secs(1),
+        latency: Duration::from_millis(5),
+        ..Config::default()
+    })
+    .await;
+    let client = admin_client(&limited);
+    let results: Vec<_> = futures::stream::iter((0..40).map(|_| client.list_orgs()))
+        .buffer_unordered(8)
+        .collect()
+        .await;
+    assert!(
+        results.iter().all(Result::is_ok),
+        "every read answered after waiting"
+    );
+    // 40 reads at 10 a second: about 4 windows, and in each at most the 8
+    // requests in flight when it filled are refused; the rest wait.
+    let refused = limited.rate_limited();
+    assert!(refused <= 8 * 5, "{refused} refused: a 429 storm");
+    assert!(refused >= 1, "the limit did bind");
 }

@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -37,12 +37,16 @@ pub struct Caller {
 
 /// The rate limit Atlas reports when none is enforced.
 pub const NOMINAL_LIMIT: u32 = 500;
-const WINDOW: Duration = Duration::from_secs(60);
+/// Atlas counts its limits per minute.
+pub const DEFAULT_WINDOW: Duration = Duration::from_secs(60);
 
-/// A fixed one-minute window per public key.
+/// A fixed window (a minute, unless configured) per public key.
 pub struct RateLimiter {
     limit: Option<u32>,
+    window: Duration,
     windows: Mutex<HashMap<String, (Instant, u32)>>,
+    /// Requests refused with 429 so far.
+    refused: AtomicU64,
 }
 
 enum Admission {
@@ -51,11 +55,17 @@ enum Admission {
 }
 
 impl RateLimiter {
-    pub fn new(limit: Option<u32>) -> Self {
+    pub fn new(limit: Option<u32>, window: Duration) -> Self {
         Self {
             limit,
+            window,
             windows: Mutex::new(HashMap::new()),
+            refused: AtomicU64::new(0),
         }
+    }
+
+    pub fn refused(&self) -> u64 {
+        self.refused.load(Ordering::Relaxed)
     }
 
     fn reported_limit(&self) -> u32 {
@@ -68,14 +78,16 @@ impl RateLimiter {
         };
         let now = Instant::now();
         let window = windows.entry(key.to_owned()).or_insert((now, 0));
-        if now.duration_since(window.0) >= WINDOW {
+        if now.duration_since(window.0) >= self.window {
             *window = (now, 0);
         }
         let limit = self.reported_limit();
         if self.limit.is_some() && window.1 >= limit {
-            let left = WINDOW.saturating_sub(now.duration_since(window.0));
+            let left = self.window.saturating_sub(now.duration_since(window.0));
+            self.refused.fetch_add(1, Ordering::Relaxed);
+            // Rounded up: a client that waits this long finds the new window.
             return Admission::Refused {
-                retry_after: left.as_secs().max(1),
+                retry_after: (left.as_secs_f64().ceil() as u64).max(1),
             };
         }
         window.1 += 1;

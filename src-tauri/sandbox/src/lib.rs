@@ -58,8 +58,10 @@ pub struct Config {
     pub latency: Duration,
     pub faults: FaultSpec,
     pub fault_seed: u64,
-    /// Requests per minute per key; unlimited when `None`.
-    pub rate_limit_per_minute: Option<u32>,
+    /// Requests per window per key; unlimited when `None`.
+    pub rate_limit: Option<u32>,
+    /// The rate limit's fixed window: a minute, as Atlas counts.
+    pub rate_window: Duration,
     /// How long a Digest nonce is accepted before the answer is `stale=true`.
     pub nonce_lifetime: Duration,
 }
@@ -74,7 +76,8 @@ impl Default for Config {
             latency: Duration::ZERO,
             faults: FaultSpec::default(),
             fault_seed: 0,
-            rate_limit_per_minute: None,
+            rate_limit: None,
+            rate_window: gate::DEFAULT_WINDOW,
             nonce_lifetime: Duration::from_secs(300),
         }
     }
@@ -197,7 +200,7 @@ impl Sandbox {
             apparent_ip: config.apparent_ip,
             latency: config.latency,
             faults: faults::FaultInjector::new(config.faults.clone(), config.fault_seed),
-            rate: gate::RateLimiter::new(config.rate_limit_per_minute),
+            rate: gate::RateLimiter::new(config.rate_limit, config.rate_window),
             exchanges: AtomicU64::new(0),
         });
         let (shutdown, shutdown_rx) = watch::channel(false);
@@ -232,6 +235,11 @@ impl Sandbox {
     }
 
     /// Stops accepting, drops open connections and waits for the server.
+    /// Requests refused with 429 `RATE_LIMITED` so far.
+    pub fn rate_limited(&self) -> u64 {
+        self.shared.rate.refused()
+    }
+
     pub async fn stop(mut self) {
         let _ = self.shutdown.send(true);
         if let Some(server) = self.server.take() {

@@ -41,9 +41,13 @@ struct Args {
     /// Seed of the fault draws, so a run can be repeated exactly.
     #[arg(long, default_value_t = 0)]
     fault_seed: u64,
-    /// Allow each key this many requests a minute; 429 with Retry-After past it.
+    /// Allow each key this many requests a window (a minute unless
+    /// --rate-limit-window-secs says otherwise); 429 with Retry-After past it.
     #[arg(long, value_name = "N_PER_MINUTE")]
     rate_limit: Option<u32>,
+    /// The rate limit's fixed window, in seconds.
+    #[arg(long, default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    rate_limit_window_secs: u64,
     /// Seconds a Digest nonce stays valid before answers say stale=true.
     #[arg(long, default_value_t = 300)]
     nonce_lifetime_secs: u64,
@@ -67,7 +71,8 @@ async fn main() -> ExitCode {
         latency: Duration::from_millis(args.latency_ms),
         faults: args.faults,
         fault_seed: args.fault_seed,
-        rate_limit_per_minute: args.rate_limit,
+        rate_limit: args.rate_limit,
+        rate_window: Duration::from_secs(args.rate_limit_window_secs),
         nonce_lifetime: Duration::from_secs(args.nonce_lifetime_secs),
     };
     let sandbox = match Sandbox::start(config).await {

@@ -680,7 +680,7 @@ async fn injected_faults_answer_or_reset_after_the_change() {
 #[tokio::test]
 async fn rate_limit_answers_429_with_retry_after() {
     let sandbox = common::start(Config {
-        rate_limit_per_minute: Some(3),
+        rate_limit: Some(3),
         ..Config::default()
     })
     .await;

@@ -145,7 +145,8 @@ function ApiKeys({ orgId, inventory }: { orgId: string; inventory: Inventory }) 
   );
 
   return (
-    <section data-testid="api-keys">
+    // data-filter: the filter the table shows now (the benchmark waits for it).
+    <section data-testid="api-keys" data-filter={deferredFilter}>
       <div className={titleRow}>
         <Body>
           API Keys · <span data-testid="key-count">{inventory.keys.length}</span> keys

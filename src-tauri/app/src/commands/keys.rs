@@ -5,7 +5,9 @@ use atlas_access_core::access_list::{self, CheckedEntry};
 use atlas_access_core::atlas::{AccessListEntry, ApiKey};
 use atlas_access_core::lockout::{self, LockoutCheck};
 use atlas_access_core::roles::RoleScope;
-use atlas_access_core::usecases::{self, Inventory, NewOrgKey, ProjectRoles, StepOutcome};
+use atlas_access_core::usecases::{
+    self, INVENTORY_CONCURRENCY, Inventory, NewOrgKey, ProjectRoles, StepOutcome,
+};
 use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, State};
@@ -17,8 +19,6 @@ use crate::one_time::{clear_after, fingerprint, fingerprint_text};
 use crate::state::AppState;
 use crate::{CommandError, ErrorKind};
 
-/// Access lists read at once while loading an organization.
-pub const INVENTORY_CONCURRENCY: usize = 8;
 /// Sent when the clipboard was cleared of a private key.
 pub const CLIPBOARD_CLEARED_EVENT: &str = "clipboard-cleared";
 

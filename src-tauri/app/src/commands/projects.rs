@@ -3,7 +3,7 @@
 
 use atlas_access_core::atlas::ApiKey;
 use atlas_access_core::roles::RoleScope;
-use atlas_access_core::usecases::{self, StepOutcome};
+use atlas_access_core::usecases::{self, INVITE_CONCURRENCY, StepOutcome};
 use secrecy::ExposeSecret;
 use tauri::{AppHandle, State};
 
@@ -11,9 +11,6 @@ use super::keys::{CreatedKeyView, ProjectOutcome};
 use super::{check_description, check_roles, progress_sender};
 use crate::state::AppState;
 use crate::{CommandError, ErrorKind};
-
-/// Invitations sent at once when inviting a key to many projects.
-pub const INVITE_CONCURRENCY: usize = 8;
 
 #[tauri::command]
 pub async fn list_project_keys(

@@ -57,6 +57,10 @@ pub struct AtlasClient {
     /// Caches the Digest challenge: one round trip per request after the first.
     digest: DigestAuthSession,
     options: ClientOptions,
+    /// Set by a 429: no request of this client starts before then, so the
+    /// requests running side by side wait together instead of each being
+    /// refused in turn.
+    paused_until: std::sync::Mutex<Option<tokio::time::Instant>>,
 }
 
 impl std::fmt::Debug for AtlasClient {
@@ -114,6 +118,7 @@ impl AtlasClient {
             base_url,
             http,
             options,
+            paused_until: std::sync::Mutex::new(None),
         })
     }
 
@@ -135,6 +140,7 @@ impl AtlasClient {
         let url = format!("{}{path}", self.base_url);
         let mut try_number = 1;
         loop {
+            self.wait_while_paused().await;
             let mut request = self.http.request(method.clone(), &url);
             if let Some(body) = body {
                 request = request
@@ -158,7 +164,11 @@ impl AtlasClient {
                     let retry_in = match status {
                         StatusCode::TOO_MANY_REQUESTS => match wait {
                             Some(wait) if wait > self.options.max_retry_after => None,
-                            wait => Some(wait.unwrap_or_else(|| self.backoff(try_number))),
+                            wait => {
+                                let wait = wait.unwrap_or_else(|| self.backoff(try_number));
+                                self.pause_for(wait);
+                                Some(wait)
+                            }
                         },
                         StatusCode::BAD_GATEWAY
                         | StatusCode::SERVICE_UNAVAILABLE
@@ -208,6 +218,24 @@ impl AtlasClient {
                 }
                 _ => return Err(error),
             }
+        }
+    }
+
+    /// Waits out a pause a 429 asked for.
+    async fn wait_while_paused(&self) {
+        let until = self.paused_until.lock().ok().and_then(|until| *until);
+        if let Some(until) = until {
+            tokio::time::sleep_until(until).await;
+        }
+    }
+
+    /// Holds every request of this client for `wait`.
+    fn pause_for(&self, wait: Duration) {
+        let until = tokio::time::Instant::now() + wait;
+        if let Ok(mut paused) = self.paused_until.lock()
+            && paused.is_none_or(|current| current < until)
+        {
+            *paused = Some(until);
         }
     }
 

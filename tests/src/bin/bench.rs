@@ -1,0 +1,668 @@
+//! `make bench`: what makes the app feel fast to the administrator of a large
+//! organization, measured side by side with a peer in the same run.
+//!
+//! Against the sandbox with a simulated wide-area round trip (20 ms), it
+//! measures the Rust client (as the app uses it) and a sequential Python
+//! client built on `requests` (tests/bench/peer.py); then, through WebDriver,
+//! the built app itself: start to keys table, memory, filter-as-you-type.
+//! Every figure is min / median / max over at least five runs, with its ratio
+//! to the peer or to the floor measured in this run, and the goal it is held
+//! to. Results go to `target/bench/results.json`.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use atlas_access_core::atlas::AtlasClient;
+use atlas_access_core::usecases::{self, INVENTORY_CONCURRENCY, INVITE_CONCURRENCY};
+use atlas_sandbox::{AdminCredentials, Config, Sandbox, Seed};
+use e2e::App;
+use secrecy::SecretString;
+use serde::Serialize;
+
+const LATENCY: Duration = Duration::from_millis(20);
+const RUNS: usize = 5;
+/// Requests in the exchanges-per-request workload.
+const REQUESTS: usize = 100;
+const SCALE_KEYS: usize = 2000;
+const SCALE_PROJECTS: usize = 300;
+const INVITE_PROJECTS: usize = 200;
+/// The binding rate limit: requests per window, and the window.
+const RATE_LIMIT: u32 = 100;
+const RATE_WINDOW: Duration = Duration::from_secs(2);
+/// What the filter benchmark types, a key at a time.
+const FILTER_TEXT: &str = "key 01";
+
+type BenchResult<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+#[derive(Debug, Serialize)]
+struct Figure {
+    workload: String,
+    figure: String,
+    unit: String,
+    runs: Vec<f64>,
+    min: f64,
+    median: f64,
+    max: f64,
+    /// What the median is compared with, measured in the same run.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    compared_with: Option<Reference>,
+    goal: String,
+    met: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct Reference {
+    what: String,
+    median: f64,
+    /// This figure's median divided by the reference's.
+    ratio: f64,
+}
+
+#[derive(Debug, Serialize)]
+struct Results {
+    machine: Machine,
+    latency_ms: u64,
+    figures: Vec<Figure>,
+}
+
+#[derive(Debug, Serialize)]
+struct Machine {
+    cpu: String,
+    cores: usize,
+    memory_gib: f64,
+    os: String,
+}
+
+fn median(values: &[f64]) -> f64 {
+    let mut sorted = values.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let middle = sorted.len() / 2;
+    if sorted.is_empty() {
+        f64::NAN
+    } else if sorted.len() % 2 == 1 {
+        sorted[middle]
+    } else {
+        (sorted[middle - 1] + sorted[middle]) / 2.0
+    }
+}
+
+impl Figure {
+    fn new(workload: &str, figure: &str, unit: &str, runs: Vec<f64>) -> Self {
+        let min = runs.iter().copied().fold(f64::INFINITY, f64::min);
+        let max = runs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        Self {
+            workload: workload.to_owned(),
+            figure: figure.to_owned(),
+            unit: unit.to_owned(),
+            median: median(&runs),
+            runs,
+            min,
+            max,
+            compared_with: None,
+            goal: String::new(),
+            met: true,
+        }
+    }
+
+    fn compared_with(mut self, what: &str, reference: f64) -> Self {
+        self.compared_with = Some(Reference {
+            what: what.to_owned(),
+            median: reference,
+            ratio: self.median / reference,
+        });
+        self
+    }
+
+    fn goal(mut self, goal: &str, met: bool) -> Self {
+        self.goal = goal.to_owned();
+        self.met = met;
+        self
+    }
+
+    fn print(&self) {
+        let reference = self
+            .compared_with
+            .as_ref()
+            .map(|r| format!("  ×{:.2} of {} ({:.3})", r.ratio, r.what, r.median))
+            .unwrap_or_default();
+        println!(
+            "{:<44} {:<26} min {:>9.3}  median {:>9.3}  max {:>9.3} {}{}\n{:<44} goal: {} — {}",
+            self.workload,
+            format!("{} ({})", self.figure, self.unit),
+            self.min,
+            self.median,
+            self.max,
+            self.unit,
+            reference,
+            "",
+            self.goal,
+            if self.met { "met" } else { "MISSED" },
+        );
+    }
+}
+
+async fn sandbox(seed: Seed, rate_limit: Option<(u32, Duration)>) -> BenchResult<Sandbox> {
+    Ok(Sandbox::start(Config {
+        seed,
+        latency: LATENCY,
+        rate_limit: rate_limit.map(|(limit, _)| limit),
+        rate_window: rate_limit.map_or(Config::default().rate_window, |(_, window)| window),
+        ..Config::default()
+    })
+    .await?)
+}
+
+fn client(admin: &AdminCredentials) -> BenchResult<AtlasClient> {
+    Ok(AtlasClient::new(
+        &admin.base_url,
+        &admin.public_key,
+        &SecretString::from(admin.private_key.clone()),
+    )?)
+}
+
+fn python() -> PathBuf {
+    e2e::workspace_root().join(".venv/bin/python")
+}
+
+/// Runs the Python peer; answers its wall time (s) as it measured it.
+async fn peer(admin: &AdminCredentials, args: &[&str]) -> BenchResult<f64> {
+    let output = tokio::process::Command::new(python())
+        .arg(e2e::workspace_root().join("tests/bench/peer.py"))
+        .args([
+            "--base-url",
+            &admin.base_url,
+            "--public-key",
+            &admin.public_key,
+        ])
+        .args(args)
+        .env("PEER_PRIVATE_KEY", &admin.private_key)
+        .stdin(Stdio::null())
+        .kill_on_drop(true)
+        .output()
+        .await?;
+    if !output.status.success() {
+        return Err(format!(
+            "the peer failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+        .into());
+    }
+    let answer: serde_json::Value = serde_json::from_slice(&output.stdout)?;
+    answer["elapsed"]
+        .as_f64()
+        .ok_or_else(|| "the peer printed no elapsed time".into())
+}
+
+/// One authenticated round trip, as the floors count it: the median of 20.
+async fn round_trip(client: &AtlasClient) -> BenchResult<f64> {
+    client.list_orgs().await?;
+    let mut times = Vec::new();
+    for _ in 0..20 {
+        let started = Instant::now();
+        client.list_orgs().await?;
+        times.push(started.elapsed().as_secs_f64());
+    }
+    Ok(median(&times))
+}
+
+async fn exchanges_per_request(figures: &mut Vec<Figure>) -> BenchResult<()> {
+    let sandbox = sandbox(Seed::Demo, None).await?;
+    let admin = sandbox.admin().clone();
+    let mut rust = Vec::new();
+    let mut python_runs = Vec::new();
+    for _ in 0..RUNS {
+        // A new client each run: its first request meets the Digest challenge.
+        let client = client(&admin)?;
+        let before = sandbox.exchanges();
+        for _ in 0..REQUESTS {
+            client.list_orgs().await?;
+        }
+        rust.push((sandbox.exchanges() - before) as f64 / REQUESTS as f64);
+        let before = sandbox.exchanges();
+        peer(&admin, &["requests", "--count", &REQUESTS.to_string()]).await?;
+        python_runs.push((sandbox.exchanges() - before) as f64 / REQUESTS as f64);
+    }
+    let python = Figure::new(
+        &format!("{REQUESTS} authenticated requests (Python peer)"),
+        "exchanges per request",
+        "",
+        python_runs,
+    );
+    let rust = Figure::new(
+        &format!("{REQUESTS} authenticated requests"),
+        "exchanges per request",
+        "",
+        rust,
+    );
+    let met = rust.max <= 1.05;
+    figures.push(
+        rust.compared_with("the Python peer", python.median)
+            .goal("≤ 1.05", met),
+    );
+    figures.push(python.goal("reference", true));
+    sandbox.stop().await;
+    Ok(())
+}
+
+async fn inventory_and_invite(figures: &mut Vec<Figure>) -> BenchResult<()> {
+    let started = Instant::now();
+    let sandbox = sandbox(
+        Seed::Scale {
+            keys: SCALE_KEYS,
+            projects: SCALE_PROJECTS,
+        },
+        None,
+    )
+    .await?;
+    println!(
+        "  (seeded {SCALE_KEYS} keys and {SCALE_PROJECTS} projects in {:.2} s)",
+        started.elapsed().as_secs_f64()
+    );
+    let admin = sandbox.admin().clone();
+    let client = client(&admin)?;
+    let rtt = round_trip(&client).await?;
+    println!("  (one authenticated round trip: {:.1} ms)", rtt * 1000.0);
+
+    let mut rust = Vec::new();
+    let mut requests = 0;
+    for _ in 0..RUNS {
+        let before = sandbox.exchanges();
+        let started = Instant::now();
+        let inventory =
+            usecases::load_inventory(&client, &admin.org_id, INVENTORY_CONCURRENCY, &|_| {})
+                .await?;
+        rust.push(started.elapsed().as_secs_f64());
+        requests = sandbox.exchanges() - before;
+        if inventory.keys.len() < SCALE_KEYS {
+            return Err(format!("the inventory has {} keys", inventory.keys.len()).into());
+        }
+    }
+    let floor = requests as f64 / INVENTORY_CONCURRENCY as f64 * rtt;
+    let mut python_runs = Vec::new();
+    for _ in 0..RUNS {
+        python_runs.push(peer(&admin, &["inventory", "--org", &admin.org_id]).await?);
+    }
+    let python = Figure::new(
+        "inventory, 2,000 keys (Python peer)",
+        "wall time",
+        "s",
+        python_runs,
+    );
+    let rust = Figure::new(
+        &format!(
+            "inventory, 2,000 keys, 300 projects ({requests} requests, {INVENTORY_CONCURRENCY} at a time)"
+        ),
+        "wall time",
+        "s",
+        rust,
+    );
+    let speedup = python.median / rust.median;
+    let to_floor = rust.median / floor;
+    let vs_floor = Figure::new(
+        "inventory: to the latency floor",
+        "wall time",
+        "s",
+        rust.runs.clone(),
+    )
+    .compared_with(
+        &format!("the floor ({requests} requests ÷ {INVENTORY_CONCURRENCY} × round trip)"),
+        floor,
+    )
+    .goal("≤ 1.5× the floor", to_floor <= 1.5);
+    figures.push(rust.compared_with("the Python peer", python.median).goal(
+        &format!("≥ 5× faster than the peer (here {speedup:.1}×)"),
+        speedup >= 5.0,
+    ));
+    figures.push(vs_floor);
+    figures.push(python.goal("reference", true));
+
+    // Invite one key to 200 projects; a different key each run, so every
+    // invitation is really sent.
+    let projects = client.list_org_projects(&admin.org_id).await?;
+    let project_ids: Vec<String> = projects
+        .iter()
+        .take(INVITE_PROJECTS)
+        .map(|project| project.id.clone())
+        .collect();
+    let keys = client.list_org_keys(&admin.org_id).await?;
+    let roles = vec!["GROUP_SEARCH_INDEX_EDITOR".to_owned()];
+    let mut rust = Vec::new();
+    let mut requests = 0;
+    for key in keys.iter().take(RUNS) {
+        let before = sandbox.exchanges();
+        let started = Instant::now();
+        let results = usecases::invite_to_projects(
+            &client,
+            &admin.org_id,
+            &key.id,
+            &project_ids,
+            &roles,
+            INVITE_CONCURRENCY,
+            &|_| {},
+        )
+        .await?;
+        rust.push(started.elapsed().as_secs_f64());
+        requests = sandbox.exchanges() - before;
+        if let Some((project, outcome)) = results.iter().find(|(_, o)| !o.is_done()) {
+            return Err(format!("invite to {project}: {outcome:?}").into());
+        }
+    }
+    let floor = requests as f64 / INVITE_CONCURRENCY as f64 * rtt;
+    let mut python_runs = Vec::new();
+    for key in keys.iter().skip(RUNS).take(RUNS) {
+        let mut args = vec![
+            "invite",
+            "--key",
+            &key.id,
+            "--role",
+            "GROUP_SEARCH_INDEX_EDITOR",
+        ];
+        args.extend(project_ids.iter().map(String::as_str));
+        python_runs.push(peer(&admin, &args).await?);
+    }
+    let python = Figure::new(
+        "invite one key to 200 projects (Python peer)",
+        "wall time",
+        "s",
+        python_runs,
+    );
+    let rust = Figure::new(
+        &format!(
+            "invite one key to 200 projects ({requests} requests, {INVITE_CONCURRENCY} at a time)"
+        ),
+        "wall time",
+        "s",
+        rust,
+    );
+    let to_floor = rust.median / floor;
+    figures.push(
+        rust.compared_with(
+            &format!("the floor ({requests} requests ÷ {INVITE_CONCURRENCY} × round trip)"),
+            floor,
+        )
+        .goal("≤ 1.5× the floor, rate limit not binding", to_floor <= 1.5),
+    );
+    figures.push(python.goal("reference", true));
+    sandbox.stop().await;
+    Ok(())
+}
+
+/// Invites under a rate limit that binds: the client must wait together
+/// with its other requests, not send a storm of refused ones.
+async fn invite_rate_limited(figures: &mut Vec<Figure>) -> BenchResult<()> {
+    let sandbox = sandbox(
+        Seed::Scale {
+            keys: RUNS + 1,
+            projects: INVITE_PROJECTS,
+        },
+        Some((RATE_LIMIT, RATE_WINDOW)),
+    )
+    .await?;
+    let admin = sandbox.admin().clone();
+    let client = client(&admin)?;
+    let projects = client.list_org_projects(&admin.org_id).await?;
+    let project_ids: Vec<String> = projects.iter().map(|p| p.id.clone()).collect();
+    let keys = client.list_org_keys(&admin.org_id).await?;
+    let roles = vec!["GROUP_SEARCH_INDEX_EDITOR".to_owned()];
+    let mut refused_runs = Vec::new();
+    let mut times = Vec::new();
+    let mut bounds = Vec::new();
+    for key in keys
+        .iter()
+        .filter(|k| k.desc != "Sandbox administrator")
+        .take(RUNS)
+    {
+        // Start each run on a fresh window.
+        tokio::time::sleep(RATE_WINDOW).await;
+        let refused_before = sandbox.rate_limited();
+        let started = Instant::now();
+        let results = usecases::invite_to_projects(
+            &client,
+            &admin.org_id,
+            &key.id,
+            &project_ids,
+            &roles,
+            INVITE_CONCURRENCY,
+            &|_| {},
+        )
+        .await?;
+        let elapsed = started.elapsed();
+        times.push(elapsed.as_secs_f64());
+        if let Some((project, outcome)) = results.iter().find(|(_, o)| !o.is_done()) {
+            return Err(format!("rate-limited invite to {project}: {outcome:?}").into());
+        }
+        let refused = sandbox.rate_limited() - refused_before;
+        refused_runs.push(refused as f64);
+        // At most the requests in flight when a window fills, once per window.
+        let windows = (elapsed.as_secs_f64() / RATE_WINDOW.as_secs_f64()).ceil();
+        bounds.push(windows * INVITE_CONCURRENCY as f64);
+    }
+    let bound = bounds.iter().copied().fold(f64::INFINITY, f64::min);
+    let refused = Figure::new(
+        &format!(
+            "invite one key to 200 projects, {RATE_LIMIT} requests per {} s allowed",
+            RATE_WINDOW.as_secs()
+        ),
+        "429 answers received",
+        "",
+        refused_runs,
+    );
+    let met = refused.max <= bound;
+    figures.push(refused.goal(
+        &format!("no 429 storm: at most {INVITE_CONCURRENCY} (the requests in flight) per window, ≤ {bound}"),
+        met,
+    ));
+    figures.push(
+        Figure::new(
+            "invite one key to 200 projects, rate limited",
+            "wall time",
+            "s",
+            times,
+        )
+        .goal("every invitation done", true),
+    );
+    sandbox.stop().await;
+    Ok(())
+}
+
+/// Resident memory of the app's processes (kB lines of smaps_rollup), in MiB.
+fn memory_mib(pids: &[u32], field: &str) -> f64 {
+    pids.iter()
+        .filter_map(|pid| std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).ok())
+        .filter_map(|text| {
+            text.lines()
+                .find(|line| line.starts_with(field))
+                .and_then(|line| line.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .sum::<f64>()
+        / 1024.0
+}
+
+/// Types `FILTER_TEXT` into the keys filter one key at a time, and answers
+/// for each keystroke the ms until the table shows its result and a frame
+/// is painted.
+const FILTER_SCRIPT: &str = r#"
+const [text, done] = [arguments[0], arguments[arguments.length - 1]];
+const input = document.querySelector("[data-testid='key-filter']");
+const keys = document.querySelector("[data-testid='api-keys']");
+const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set;
+const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
+(async () => {
+  const times = [];
+  for (let i = 1; i <= text.length; i++) {
+    const typed = text.slice(0, i);
+    const start = performance.now();
+    setValue.call(input, typed);
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    while (keys.dataset.filter !== typed) await new Promise((resolve) => setTimeout(resolve, 0));
+    await frame();
+    times.push(performance.now() - start);
+  }
+  done(times);
+})();
+"#;
+
+async fn app_figures(figures: &mut Vec<Figure>) -> BenchResult<()> {
+    let scale = format!("scale:{SCALE_KEYS}:{SCALE_PROJECTS}");
+    let mut demo_start = Vec::new();
+    let mut scale_start = Vec::new();
+    let mut rss = Vec::new();
+    let mut pss = Vec::new();
+    let mut per_key: Vec<f64> = Vec::new();
+    let mut worst_key = Vec::new();
+    for _ in 0..RUNS {
+        let app = App::launch().await?;
+        app.find("keys-table").await?;
+        demo_start.push(app.started().elapsed().as_secs_f64());
+        app.close().await?;
+
+        let app = App::launch_with_env(&[("AAM_SANDBOX_SEED", &scale)]).await?;
+        app.find("keys-table").await?;
+        scale_start.push(app.started().elapsed().as_secs_f64());
+        let count = app.text("key-count").await?;
+        if count != SCALE_KEYS.to_string() && count != (SCALE_KEYS + 1).to_string() {
+            return Err(format!("the table shows {count} keys").into());
+        }
+        // Idle: nothing loading, nothing typed.
+        tokio::time::sleep(Duration::from_secs(3)).await;
+        let pids = app.app_processes();
+        rss.push(memory_mib(&pids, "Rss:"));
+        pss.push(memory_mib(&pids, "Pss:"));
+
+        let times: Vec<f64> = serde_json::from_value(
+            app.client()
+                .execute_async(FILTER_SCRIPT, vec![serde_json::json!(FILTER_TEXT)])
+                .await?,
+        )?;
+        per_key.push(median(&times));
+        worst_key.push(times.iter().copied().fold(0.0, f64::max));
+        app.close().await?;
+    }
+    let demo = Figure::new(
+        "app start to keys table, demo seed",
+        "time",
+        "s",
+        demo_start,
+    );
+    let met = demo.median < 1.5;
+    figures.push(demo.goal("< 1.5 s", met));
+    let scale = Figure::new(
+        "app start to keys table, 2,000 keys",
+        "time",
+        "s",
+        scale_start,
+    );
+    let met = scale.median < 3.0;
+    figures.push(scale.goal("< 3 s", met));
+    let rss = Figure::new(
+        "memory, idle, 2,000 keys loaded (RSS, all app processes)",
+        "resident",
+        "MiB",
+        rss,
+    );
+    let met = rss.median < 300.0;
+    figures.push(rss.goal("< 300 MiB", met));
+    let pss = Figure::new(
+        "memory, idle, 2,000 keys loaded (PSS, shared pages split)",
+        "proportional",
+        "MiB",
+        pss,
+    );
+    let met = pss.median < 300.0;
+    figures.push(pss.goal("< 300 MiB", met));
+    let per_key = Figure::new(
+        &format!("filter as you type \"{FILTER_TEXT}\", 2,000 keys (median keystroke)"),
+        "keystroke to painted result",
+        "ms",
+        per_key,
+    );
+    let met = per_key.median < 50.0;
+    figures.push(per_key.goal("< 50 ms", met));
+    let worst = Figure::new(
+        "filter as you type, 2,000 keys (slowest keystroke)",
+        "keystroke to painted result",
+        "ms",
+        worst_key,
+    );
+    let met = worst.median < 50.0;
+    figures.push(worst.goal("< 50 ms", met));
+    Ok(())
+}
+
+fn machine() -> Machine {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let cpu = cpuinfo
+        .lines()
+        .find(|line| line.starts_with("model name"))
+        .and_then(|line| line.split_once(':'))
+        .map(|(_, name)| name.trim().to_owned())
+        .unwrap_or_else(|| "unknown".to_owned());
+    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let memory_kb = meminfo
+        .lines()
+        .find(|line| line.starts_with("MemTotal:"))
+        .and_then(|line| line.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .unwrap_or_default();
+    let os = std::fs::read_to_string("/etc/os-release")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|line| line.strip_prefix("PRETTY_NAME="))
+        .map(|name| name.trim_matches('"').to_owned())
+        .unwrap_or_else(|| "unknown".to_owned());
+    Machine {
+        cpu,
+        cores: std::thread::available_parallelism().map_or(1, usize::from),
+        memory_gib: (memory_kb / 1024.0 / 1024.0 * 10.0).round() / 10.0,
+        os,
+    }
+}
+
+#[tokio::main]
+async fn main() -> BenchResult<()> {
+    let machine = machine();
+    println!(
+        "Atlas Access Manager benchmarks: {} ({} cores, {} GiB), {}; sandbox round trip +{} ms; {RUNS} runs each\n",
+        machine.cpu,
+        machine.cores,
+        machine.memory_gib,
+        machine.os,
+        LATENCY.as_millis()
+    );
+    let mut figures = Vec::new();
+    println!("exchanges per request …");
+    exchanges_per_request(&mut figures).await?;
+    println!("inventory and bulk invite …");
+    inventory_and_invite(&mut figures).await?;
+    println!("bulk invite under a binding rate limit …");
+    invite_rate_limited(&mut figures).await?;
+    println!("the app: start, memory, filter …");
+    app_figures(&mut figures).await?;
+
+    println!();
+    for figure in &figures {
+        figure.print();
+    }
+    let dir = e2e::workspace_root().join("target/bench");
+    std::fs::create_dir_all(&dir)?;
+    let results = Results {
+        machine,
+        latency_ms: LATENCY.as_millis() as u64,
+        figures,
+    };
+    let path = dir.join("results.json");
+    std::fs::write(&path, serde_json::to_vec_pretty(&results)?)?;
+    println!("\nwritten to {}", path.display());
+    let missed: Vec<&str> = results
+        .figures
+        .iter()
+        .filter(|figure| !figure.met)
+        .map(|figure| figure.workload.as_str())
+        .collect();
+    if !missed.is_empty() {
+        println!("goals missed: {}", missed.join("; "));
+    }
+    Ok(())
+}
