@@ -62,10 +62,10 @@ test-api: deps
 test: lint test-ui test-rust test-api
 
 # Benchmarks against the sandbox (20 ms round trip), side by side with a
-# sequential Python peer, then the built app under Xvfb. Release builds of the
-# client and sandbox; the app as `make app` builds it. Figures printed and
-# written to target/bench/results.json.
-bench: app
+# sequential Python peer, then the app as it ships (a release build) under
+# Xvfb. Figures printed and written to target/bench/results.json.
+bench: ui
 	.venv/bin/pip install -q -r tests/bench/requirements.txt
+	$(TAURI) build --no-bundle
 	cargo build --release -p e2e --bin bench --locked
-	$(IN_SESSION) target/release/bench
+	AAM_APP_BINARY=target/release/atlas-access-manager $(IN_SESSION) target/release/bench

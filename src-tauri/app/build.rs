@@ -10,6 +10,7 @@ const COMMANDS: &[&str] = &[
     "import_atlas_cli",
     "connect",
     "select_org",
+    "load_key_list",
     "load_inventory",
     "check_access_entries",
     "create_org_key",

@@ -72,9 +72,12 @@ fn target_dir() -> PathBuf {
         .unwrap_or_else(|| workspace_root().join("target"))
 }
 
-/// The binary `tauri build --debug --no-bundle` produces.
+/// The binary `tauri build --debug --no-bundle` produces, unless
+/// `AAM_APP_BINARY` names another (the benchmarks use the release build).
 pub fn app_binary() -> PathBuf {
-    target_dir().join("debug").join("atlas-access-manager")
+    std::env::var_os("AAM_APP_BINARY")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("debug").join("atlas-access-manager"))
 }
 
 /// Where screenshots are kept for people to look at after a run.

@@ -41,6 +41,9 @@ export const connect = (id: string) => invoke<SessionView>("connect", { id });
 export const selectOrg = (orgId: string) => invoke<string>("select_org", { orgId });
 
 // Organization Access Manager
+/** Keys and projects without access lists: the table shows at once. */
+export const loadKeyList = (orgId: string) => invoke<Inventory>("load_key_list", { orgId });
+/** Keys, projects and every access list; progress as `inventory` events. */
 export const loadInventory = (orgId: string) =>
   invoke<Inventory>("load_inventory", { orgId });
 export const checkAccessEntries = (text: string, existing: AccessListEntry[]) =>

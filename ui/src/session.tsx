@@ -28,6 +28,8 @@ export interface SessionContextValue {
   inventory: Inventory | null;
   inventoryError: CommandError | null;
   inventoryProgress: { done: number; total: number } | null;
+  /** The keys are shown; their access lists are still being read. */
+  accessListsLoading: boolean;
   roles: RoleInfo[];
   connect: (profileId: string) => Promise<void>;
   selectOrg: (orgId: string) => Promise<void>;
@@ -63,26 +65,38 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     done: number;
     total: number;
   } | null>(null);
+  const [accessListsLoading, setAccessListsLoading] = useState(false);
   const [roles, setRoles] = useState<RoleInfo[]>([]);
   // Answers to an older load must not overwrite a newer one.
   const loadSeq = useRef(0);
 
   const load = useCallback(async (org: string, keepOld: boolean) => {
     const seq = ++loadSeq.current;
+    const current = () => seq === loadSeq.current;
     if (!keepOld) setInventory(null);
     setInventoryError(null);
     setInventoryProgress({ done: 0, total: 1 });
     const unlisten = await api.onProgress("inventory", (done, total) => {
-      if (seq === loadSeq.current) setInventoryProgress({ done, total });
+      if (current()) setInventoryProgress({ done, total });
     });
     try {
+      if (!keepOld) {
+        // The keys first, in a few requests; their access lists follow.
+        const list = await api.loadKeyList(org);
+        if (!current()) return;
+        setInventory(list);
+        setAccessListsLoading(true);
+      }
       const loaded = await api.loadInventory(org);
-      if (seq === loadSeq.current) setInventory(loaded);
+      if (current()) setInventory(loaded);
     } catch (error) {
-      if (seq === loadSeq.current) setInventoryError(api.asCommandError(error));
+      if (current()) setInventoryError(api.asCommandError(error));
     } finally {
       unlisten();
-      if (seq === loadSeq.current) setInventoryProgress(null);
+      if (current()) {
+        setInventoryProgress(null);
+        setAccessListsLoading(false);
+      }
     }
   }, []);
 
@@ -137,6 +151,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       inventory,
       inventoryError,
       inventoryProgress,
+      accessListsLoading,
       roles,
       connect,
       selectOrg,
@@ -150,6 +165,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       inventory,
       inventoryError,
       inventoryProgress,
+      accessListsLoading,
       roles,
       connect,
       selectOrg,

@@ -34,6 +34,7 @@ pub fn run() {
             commands::connections::import_atlas_cli,
             commands::connections::connect,
             commands::connections::select_org,
+            commands::keys::load_key_list,
             commands::keys::load_inventory,
             commands::keys::check_access_entries,
             commands::keys::create_org_key,

@@ -194,6 +194,41 @@ pub struct Inventory {
     pub projects: Vec<Project>,
 }
 
+/// An organization's keys and projects, without the access lists: what the
+/// keys table needs to appear, in a handful of requests.
+pub async fn load_key_list(client: &AtlasClient, org_id: &str) -> Result<Inventory, AtlasError> {
+    let (keys, projects) = futures::try_join!(
+        client.list_org_keys(org_id),
+        client.list_org_projects(org_id)
+    )?;
+    let keys = keys
+        .into_iter()
+        .map(|key| key_inventory(key, Ok(Vec::new())))
+        .collect();
+    Ok(Inventory { keys, projects })
+}
+
+fn key_inventory(key: ApiKey, list: Result<Vec<AccessListEntry>, AtlasError>) -> KeyInventory {
+    let (access_list, access_list_error) = match list {
+        Ok(entries) => (entries, None),
+        Err(error) => (Vec::new(), Some(error.advice())),
+    };
+    let project_roles = key
+        .project_ids()
+        .into_iter()
+        .map(|project_id| ProjectRoles {
+            project_id: project_id.to_owned(),
+            roles: key.project_roles(project_id).map(str::to_owned).collect(),
+        })
+        .collect();
+    KeyInventory {
+        key,
+        project_roles,
+        access_list,
+        access_list_error,
+    }
+}
+
 /// Loads an organization's inventory: the key list and the project list at
 /// once, then every key's access list, a few at a time. Progress counts
 /// requests: two lists, then one per key.
@@ -234,25 +269,12 @@ pub async fn load_inventory(
         .into_iter()
         .zip(access_lists)
         .map(|(key, list)| {
-            let (access_list, access_list_error) = match list {
-                Some(Ok(entries)) => (entries, None),
-                Some(Err(error)) => (Vec::new(), Some(error.advice())),
-                None => (Vec::new(), Some("The access list was not read.".to_owned())),
-            };
-            let project_roles = key
-                .project_ids()
-                .into_iter()
-                .map(|project_id| ProjectRoles {
-                    project_id: project_id.to_owned(),
-                    roles: key.project_roles(project_id).map(str::to_owned).collect(),
-                })
-                .collect();
-            KeyInventory {
-                key,
-                project_roles,
-                access_list,
-                access_list_error,
-            }
+            let list = list.unwrap_or_else(|| {
+                Err(AtlasError::InvalidInput(
+                    "The access list was not read.".to_owned(),
+                ))
+            });
+            key_inventory(key, list)
         })
         .collect();
     Ok(Inventory { keys, projects })

@@ -8,7 +8,7 @@ use std::time::Duration;
 use atlas_access_core::atlas::{AccessListRequest, AtlasClient, ClientOptions};
 use atlas_access_core::usecases::{
     NewOrgKey, Progress, ProjectRoles, StepOutcome, create_org_key_with_setup, invite_to_projects,
-    load_inventory,
+    load_inventory, load_key_list,
 };
 use atlas_sandbox::{Config, Sandbox, Seed};
 use secrecy::{ExposeSecret, SecretString};
@@ -187,6 +187,21 @@ async fn inventory_has_every_key_with_its_roles_and_access_list() {
             total: 303
         })
     );
+    // The key list alone: the same keys and projects, in a few requests.
+    let before = sandbox.exchanges();
+    let list = load_key_list(&client, &org).await.unwrap();
+    assert!(
+        sandbox.exchanges() - before <= 3,
+        "the key list is two requests"
+    );
+    assert_eq!(list.projects, inventory.projects);
+    assert_eq!(list.keys.len(), inventory.keys.len());
+    for (listed, full) in list.keys.iter().zip(&inventory.keys) {
+        assert_eq!(listed.key, full.key);
+        assert_eq!(listed.project_roles, full.project_roles);
+        assert!(listed.access_list.is_empty() && listed.access_list_error.is_none());
+    }
+
     // Spot-check against direct reads.
     for key in inventory.keys.iter().step_by(50) {
         assert_eq!(

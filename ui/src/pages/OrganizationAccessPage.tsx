@@ -1,4 +1,4 @@
-import { useDeferredValue, useMemo, useState } from "react";
+import { memo, useCallback, useDeferredValue, useMemo, useState } from "react";
 import Button from "@leafygreen-ui/button";
 import { css } from "@leafygreen-ui/emotion";
 import Icon from "@leafygreen-ui/icon";
@@ -6,19 +6,22 @@ import { Option, Select } from "@leafygreen-ui/select";
 import { Pagination } from "@leafygreen-ui/pagination";
 import { Cell, HeaderCell, HeaderRow, Row, Table, TableBody, TableHead } from "@leafygreen-ui/table";
 import TextInput from "@leafygreen-ui/text-input";
+import { ProgressBar } from "@leafygreen-ui/progress-bar";
 import { Body, H2 } from "@leafygreen-ui/typography";
 import type { CreatedKeyView } from "../bindings/CreatedKeyView";
 import type { Inventory } from "../bindings/Inventory";
 import type { KeyInventory } from "../bindings/KeyInventory";
+import type { Project } from "../bindings/Project";
 import { CreateKeyModal } from "../components/CreateKeyModal";
 import { EmptyState } from "../components/EmptyState";
+import { ErrorBanner } from "../components/ErrorBanner";
 import { OneTimeKeyDialog } from "../components/OneTimeKeyDialog";
 import { SessionGate } from "../components/SessionGate";
 import { useRoleName, useSession } from "../session";
 import { KeyDetails } from "./KeyDetails";
 
 const PAGE_SIZES = [25, 50, 100];
-const DEFAULT_PAGE_SIZE = 50;
+const DEFAULT_PAGE_SIZE = 25;
 const toolbar = css`
   display: flex;
   gap: 12px;
@@ -61,8 +64,7 @@ export function OrganizationAccessPage() {
 }
 
 function ApiKeys({ orgId, inventory }: { orgId: string; inventory: Inventory }) {
-  const { roles, refresh } = useSession();
-  const roleName = useRoleName();
+  const { refresh, accessListsLoading, inventoryProgress, inventoryError } = useSession();
   const [filter, setFilter] = useState("");
   const deferredFilter = useDeferredValue(filter);
   const [roleFilter, setRoleFilter] = useState("");
@@ -72,20 +74,20 @@ function ApiKeys({ orgId, inventory }: { orgId: string; inventory: Inventory }) 
   });
   const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(DEFAULT_PAGE_SIZE);
+  const chooseRole = useCallback((role: string) => {
+    setRoleFilter(role);
+    setPage(1);
+  }, []);
+  const choosePageSize = useCallback((size: number) => {
+    setPageSize(size);
+    setPage(1);
+  }, []);
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<CreatedKeyView | null>(null);
   const [selectedId, setSelectedId] = useState<string | null>(null);
 
-  const rows = useMemo(() => {
-    const needle = deferredFilter.trim().toLowerCase();
-    const matching = inventory.keys.filter((item) => {
-      if (roleFilter && !orgRoles(item, orgId).includes(roleFilter)) return false;
-      if (!needle) return true;
-      return (
-        item.key.desc.toLowerCase().includes(needle) ||
-        item.key.publicKey.includes(needle)
-      );
-    });
+  // Sorted once per inventory and order; a keystroke only filters, in order.
+  const sorted = useMemo(() => {
     const value = (item: KeyInventory): string | number => {
       switch (sort.column) {
         case "desc":
@@ -99,18 +101,39 @@ function ApiKeys({ orgId, inventory }: { orgId: string; inventory: Inventory }) 
       }
     };
     const direction = sort.ascending ? 1 : -1;
-    return matching.sort((a, b) => {
-      const left = value(a);
-      const right = value(b);
-      return left < right ? -direction : left > right ? direction : 0;
-    });
-  }, [inventory, deferredFilter, roleFilter, sort, orgId]);
+    return inventory.keys
+      .map((item) => ({
+        item,
+        sortValue: value(item),
+        searchText: `${item.key.desc.toLowerCase()}\u0000${item.key.publicKey}`,
+      }))
+      .sort((a, b) =>
+        a.sortValue < b.sortValue ? -direction : a.sortValue > b.sortValue ? direction : 0,
+      );
+  }, [inventory, sort]);
+  const rows = useMemo(() => {
+    const needle = deferredFilter.trim().toLowerCase();
+    return sorted
+      .filter(
+        ({ item, searchText }) =>
+          (!roleFilter || orgRoles(item, orgId).includes(roleFilter)) &&
+          (!needle || searchText.includes(needle)),
+      )
+      .map(({ item }) => item);
+  }, [sorted, deferredFilter, roleFilter, orgId]);
 
   const pageCount = Math.max(1, Math.ceil(rows.length / pageSize));
   const currentPage = Math.min(page, pageCount);
-  const visible = rows.slice((currentPage - 1) * pageSize, currentPage * pageSize);
+  // Memoized, so a keystroke re-renders the table only once its filter applies.
+  const visible = useMemo(
+    () => rows.slice((currentPage - 1) * pageSize, currentPage * pageSize),
+    [rows, currentPage, pageSize],
+  );
   const selected = inventory.keys.find((item) => item.key.id === selectedId);
-  const projectName = (id: string) => inventory.projects.find((p) => p.id === id)?.name ?? id;
+  const projectName = useCallback(
+    (id: string) => inventory.projects.find((p) => p.id === id)?.name ?? id,
+    [inventory.projects],
+  );
 
   if (selected) {
     return (
@@ -124,29 +147,14 @@ function ApiKeys({ orgId, inventory }: { orgId: string; inventory: Inventory }) 
     );
   }
 
-  const header = (column: SortColumn, label: string) => (
-    <HeaderCell>
-      <button
-        type="button"
-        className={linkButton}
-        onClick={() =>
-          setSort((old) => ({
-            column,
-            ascending: old.column === column ? !old.ascending : true,
-          }))
-        }
-        aria-sort={sort.column === column ? (sort.ascending ? "ascending" : "descending") : "none"}
-        data-testid={`sort-${column}`}
-      >
-        {label}
-        {sort.column === column && <Icon glyph={sort.ascending ? "SortAscending" : "SortDescending"} />}
-      </button>
-    </HeaderCell>
-  );
 
   return (
-    // data-filter: the filter the table shows now (the benchmark waits for it).
-    <section data-testid="api-keys" data-filter={deferredFilter}>
+    // data-filter and data-access-lists: what the table shows now (the benchmark waits for them).
+    <section
+      data-testid="api-keys"
+      data-filter={deferredFilter}
+      data-access-lists={accessListsLoading ? "loading" : "loaded"}
+    >
       <div className={titleRow}>
         <Body>
           API Keys · <span data-testid="key-count">{inventory.keys.length}</span> keys
@@ -160,6 +168,17 @@ function ApiKeys({ orgId, inventory }: { orgId: string; inventory: Inventory }) 
           Create API Key
         </Button>
       </div>
+      <ErrorBanner error={inventoryError} testId="inventory-error" />
+      {accessListsLoading && inventoryProgress && inventoryProgress.total > 2 && (
+        <ProgressBar
+          label="Reading access lists"
+          value={inventoryProgress.done}
+          maxValue={inventoryProgress.total}
+          formatValue="fraction"
+          size="small"
+          data-testid="access-lists-progress"
+        />
+      )}
       <div className={toolbar}>
         <TextInput
           label="Filter"
@@ -172,25 +191,7 @@ function ApiKeys({ orgId, inventory }: { orgId: string; inventory: Inventory }) 
           }}
           data-testid="key-filter"
         />
-        <Select
-          label="Role"
-          value={roleFilter}
-          onChange={(value) => {
-            setRoleFilter(value);
-            setPage(1);
-          }}
-          allowDeselect={false}
-          data-testid="role-filter"
-        >
-          <Option value="">All roles</Option>
-          {roles
-            .filter((role) => role.scope === "organization")
-            .map((role) => (
-              <Option key={role.name} value={role.name}>
-                {role.displayName}
-              </Option>
-            ))}
-        </Select>
+        <RoleFilter value={roleFilter} onChange={chooseRole} />
       </div>
       {rows.length === 0 ? (
         <EmptyState title="No API keys match" testId="keys-empty">
@@ -199,68 +200,23 @@ function ApiKeys({ orgId, inventory }: { orgId: string; inventory: Inventory }) 
             : "No key matches the filter. Clear it to see every key."}
         </EmptyState>
       ) : (
-        <Table data-testid="keys-table">
-          <TableHead>
-            <HeaderRow>
-              {header("desc", "Description")}
-              {header("publicKey", "Public Key")}
-              <HeaderCell>Private Key</HeaderCell>
-              <HeaderCell>Organization Roles</HeaderCell>
-              {header("projects", "Projects")}
-              {header("accessList", "Access List")}
-            </HeaderRow>
-          </TableHead>
-          <TableBody>
-            {visible.map((item) => (
-              <Row key={item.key.id} data-testid={`key-row-${item.key.publicKey}`}>
-                <Cell>
-                  <button
-                    type="button"
-                    className={linkButton}
-                    onClick={() => setSelectedId(item.key.id)}
-                    data-testid={`key-open-${item.key.publicKey}`}
-                  >
-                    {item.key.desc || "(no description)"}
-                  </button>
-                </Cell>
-                <Cell>
-                  <code>{item.key.publicKey}</code>
-                </Cell>
-                <Cell>
-                  <code>{item.key.privateKey}</code>
-                </Cell>
-                <Cell>{orgRoles(item, orgId).map(roleName).join(", ")}</Cell>
-                <Cell>
-                  {item.projectRoles.length === 0
-                    ? "—"
-                    : item.projectRoles.map((p) => projectName(p.projectId)).join(", ")}
-                </Cell>
-                <Cell data-testid={`key-access-${item.key.publicKey}`}>
-                  {item.accessListError
-                    ? "unreadable"
-                    : item.accessList.length === 0
-                      ? "none"
-                      : `${item.accessList.length} ${item.accessList.length === 1 ? "entry" : "entries"}`}
-                </Cell>
-              </Row>
-            ))}
-          </TableBody>
-        </Table>
+        <KeysTable
+          rows={visible}
+          orgId={orgId}
+          projects={inventory.projects}
+          accessListsLoading={accessListsLoading}
+          sort={sort}
+          onSort={setSort}
+          onOpen={setSelectedId}
+        />
       )}
       {rows.length > 0 && (
-        <Pagination
+        <KeysPagination
           currentPage={currentPage}
-          itemsPerPage={pageSize}
-          itemsPerPageOptions={PAGE_SIZES}
-          onItemsPerPageOptionChange={(value) => {
-            setPageSize(Number(value));
-            setPage(1);
-          }}
-          numTotalItems={rows.length}
-          onCurrentPageOptionChange={(value) => setPage(Number(value))}
-          onBackArrowClick={() => setPage(Math.max(1, currentPage - 1))}
-          onForwardArrowClick={() => setPage(Math.min(pageCount, currentPage + 1))}
-          data-testid="keys-pagination"
+          pageSize={pageSize}
+          total={rows.length}
+          onPage={setPage}
+          onPageSize={choosePageSize}
         />
       )}
       {creating && (
@@ -285,3 +241,182 @@ function ApiKeys({ orgId, inventory }: { orgId: string; inventory: Inventory }) 
     </section>
   );
 }
+
+type Sort = { column: SortColumn; ascending: boolean };
+
+/** The API keys table: one page of rows; re-rendered only when they change. */
+const KeysTable = memo(function KeysTable({
+  rows,
+  orgId,
+  projects,
+  accessListsLoading,
+  sort,
+  onSort,
+  onOpen,
+}: {
+  rows: KeyInventory[];
+  orgId: string;
+  projects: Project[];
+  accessListsLoading: boolean;
+  sort: Sort;
+  onSort: (update: (old: Sort) => Sort) => void;
+  onOpen: (keyId: string) => void;
+}) {
+  const projectNames = useMemo(() => new Map(projects.map((p) => [p.id, p.name])), [projects]);
+  const header = (column: SortColumn, label: string) => (
+    <HeaderCell>
+      <button
+        type="button"
+        className={linkButton}
+        onClick={() =>
+          onSort((old) => ({
+            column,
+            ascending: old.column === column ? !old.ascending : true,
+          }))
+        }
+        aria-sort={sort.column === column ? (sort.ascending ? "ascending" : "descending") : "none"}
+        data-testid={`sort-${column}`}
+      >
+        {label}
+        {sort.column === column && <Icon glyph={sort.ascending ? "SortAscending" : "SortDescending"} />}
+      </button>
+    </HeaderCell>
+  );
+  return (
+    <Table data-testid="keys-table">
+      <TableHead>
+        <HeaderRow>
+          {header("desc", "Description")}
+          {header("publicKey", "Public Key")}
+          <HeaderCell>Private Key</HeaderCell>
+          <HeaderCell>Organization Roles</HeaderCell>
+          {header("projects", "Projects")}
+          {header("accessList", "Access List")}
+        </HeaderRow>
+      </TableHead>
+      <TableBody>
+        {rows.map((item) => (
+          <KeyRow
+            key={item.key.id}
+            item={item}
+            orgId={orgId}
+            projectNames={projectNames}
+            accessListsLoading={accessListsLoading}
+            onOpen={onOpen}
+          />
+        ))}
+      </TableBody>
+    </Table>
+  );
+});
+
+/** One key's row; a row whose key did not change is not rendered again. */
+const KeyRow = memo(function KeyRow({
+  item,
+  orgId,
+  projectNames,
+  accessListsLoading,
+  onOpen,
+}: {
+  item: KeyInventory;
+  orgId: string;
+  projectNames: Map<string, string>;
+  accessListsLoading: boolean;
+  onOpen: (keyId: string) => void;
+}) {
+  const roleName = useRoleName();
+  return (
+    <Row data-testid={`key-row-${item.key.publicKey}`}>
+      <Cell>
+        <button
+          type="button"
+          className={linkButton}
+          onClick={() => onOpen(item.key.id)}
+          data-testid={`key-open-${item.key.publicKey}`}
+        >
+          {item.key.desc || "(no description)"}
+        </button>
+      </Cell>
+      <Cell>
+        <code>{item.key.publicKey}</code>
+      </Cell>
+      <Cell>
+        <code>{item.key.privateKey}</code>
+      </Cell>
+      <Cell>{orgRoles(item, orgId).map(roleName).join(", ")}</Cell>
+      <Cell>
+        {item.projectRoles.length === 0
+          ? "—"
+          : item.projectRoles.map((p) => projectNames.get(p.projectId) ?? p.projectId).join(", ")}
+      </Cell>
+      <Cell data-testid={`key-access-${item.key.publicKey}`}>
+        {accessListsLoading
+          ? "…"
+          : item.accessListError
+            ? "unreadable"
+            : item.accessList.length === 0
+              ? "none"
+              : `${item.accessList.length} ${item.accessList.length === 1 ? "entry" : "entries"}`}
+      </Cell>
+    </Row>
+  );
+});
+
+/** The role filter; memoized, as a keystroke in the text filter leaves it be. */
+const RoleFilter = memo(function RoleFilter({
+  value,
+  onChange,
+}: {
+  value: string;
+  onChange: (role: string) => void;
+}) {
+  const { roles } = useSession();
+  return (
+    <Select
+      label="Role"
+      value={value}
+      onChange={onChange}
+      allowDeselect={false}
+      data-testid="role-filter"
+    >
+      <Option value="">All roles</Option>
+      {roles
+        .filter((role) => role.scope === "organization")
+        .map((role) => (
+          <Option key={role.name} value={role.name}>
+            {role.displayName}
+          </Option>
+        ))}
+    </Select>
+  );
+});
+
+/** Pages of the table; re-rendered only when the count or the page changes. */
+const KeysPagination = memo(function KeysPagination({
+  currentPage,
+  pageSize,
+  total,
+  onPage,
+  onPageSize,
+}: {
+  currentPage: number;
+  pageSize: number;
+  total: number;
+  onPage: (page: number) => void;
+  onPageSize: (size: number) => void;
+}) {
+  const pageCount = Math.max(1, Math.ceil(total / pageSize));
+  return (
+    <Pagination
+      currentPage={currentPage}
+      itemsPerPage={pageSize}
+      itemsPerPageOptions={PAGE_SIZES}
+      onItemsPerPageOptionChange={(value) => onPageSize(Number(value))}
+      numTotalItems={total}
+      onCurrentPageOptionChange={(value) => onPage(Number(value))}
+      onBackArrowClick={() => onPage(Math.max(1, currentPage - 1))}
+      onForwardArrowClick={() => onPage(Math.min(pageCount, currentPage + 1))}
+      data-testid="keys-pagination"
+    />
+  );
+});

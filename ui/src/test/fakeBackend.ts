@@ -98,6 +98,11 @@ export function installBackend(override?: Handler): string[] {
           return roles;
         case "connect":
           return session;
+        case "load_key_list":
+          return {
+            ...inventory,
+            keys: inventory.keys.map((item) => ({ ...item, accessList: [] })),
+          };
         case "load_inventory":
           return inventory;
         case "app_info":

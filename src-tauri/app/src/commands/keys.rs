@@ -36,6 +36,17 @@ pub async fn load_inventory(
     )
 }
 
+/// The organization's keys and projects without their access lists: the
+/// keys table shows at once, and `load_inventory` fills the lists in.
+#[tauri::command]
+pub async fn load_key_list(
+    state: State<'_, AppState>,
+    org_id: String,
+) -> Result<Inventory, CommandError> {
+    let session = state.session().await?;
+    Ok(usecases::load_key_list(&session.client, &org_id).await?)
+}
+
 /// Checks typed or pasted entries against a key's current list, line by line.
 #[tauri::command]
 pub fn check_access_entries(text: String, existing: Vec<AccessListEntry>) -> Vec<CheckedEntry> {
