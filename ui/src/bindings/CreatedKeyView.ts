@@ -5,6 +5,7 @@ import type { StepOutcome } from "./StepOutcome";
 
 /**
  * A new key and its private key, sent to the UI this once for display.
- * No `Debug`: nothing may print it.
+ * No `Debug`: nothing may print it; the private key is zeroed when the
+ * view is dropped, right after it is serialized.
  */
 export type CreatedKeyView = { key: ApiKey, privateKey: string, accessList: StepOutcome, invitations: Array<ProjectOutcome>, };

@@ -8,7 +8,7 @@ use atlas_access_core::roles::RoleScope;
 use atlas_access_core::usecases::{
     self, INVENTORY_CONCURRENCY, Inventory, NewOrgKey, ProjectRoles, StepOutcome,
 };
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Emitter, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
@@ -89,14 +89,26 @@ pub struct ProjectOutcome {
 }
 
 /// A new key and its private key, sent to the UI this once for display.
-/// No `Debug`: nothing may print it.
+/// No `Debug`: nothing may print it; the private key is zeroed when the
+/// view is dropped, right after it is serialized.
 #[derive(Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct CreatedKeyView {
     pub key: ApiKey,
-    pub private_key: String,
+    #[ts(type = "string")]
+    pub private_key: ShownOnce,
     pub access_list: StepOutcome,
     pub invitations: Vec<ProjectOutcome>,
+}
+
+/// A new private key on its way to its one-time display: serialized as its
+/// text (the one place it is written out), zeroed when dropped.
+pub struct ShownOnce(pub SecretString);
+
+impl Serialize for ShownOnce {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.0.expose_secret())
+    }
 }
 
 #[tauri::command]
@@ -124,7 +136,9 @@ pub async fn create_org_key(
     };
     let outcome = usecases::create_org_key_with_setup(&session.client, &org_id, &plan).await?;
     tracing::info!(key = %outcome.created.key.public_key, "organization key created");
-    let private_key = outcome.created.private_key.expose_secret().to_owned();
+    let private_key = ShownOnce(SecretString::from(
+        outcome.created.private_key.expose_secret(),
+    ));
     state
         .one_time
         .keep(&outcome.created.key.id, outcome.created.private_key);

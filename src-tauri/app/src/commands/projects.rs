@@ -4,10 +4,10 @@
 use atlas_access_core::atlas::ApiKey;
 use atlas_access_core::roles::RoleScope;
 use atlas_access_core::usecases::{self, INVITE_CONCURRENCY, StepOutcome};
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 use tauri::{AppHandle, State};
 
-use super::keys::{CreatedKeyView, ProjectOutcome};
+use super::keys::{CreatedKeyView, ProjectOutcome, ShownOnce};
 use super::{check_description, check_roles, progress_sender};
 use crate::state::AppState;
 use crate::{CommandError, ErrorKind};
@@ -87,7 +87,7 @@ pub async fn create_project_key(
         .create_project_key(&org_id, &project_id, &desc, &roles)
         .await?;
     tracing::info!(key = %created.key.public_key, project = %project_id, "project key created");
-    let private_key = created.private_key.expose_secret().to_owned();
+    let private_key = ShownOnce(SecretString::from(created.private_key.expose_secret()));
     state.one_time.keep(&created.key.id, created.private_key);
     Ok(CreatedKeyView {
         key: created.key,
