@@ -245,6 +245,33 @@ async fn exchanges_per_request(figures: &mut Vec<Figure>) -> BenchResult<()> {
     Ok(())
 }
 
+/// The role every benchmark invitation gives.
+const INVITED_ROLE: &str = "GROUP_SEARCH_INDEX_EDITOR";
+
+/// Invites the key to every project as the app does; any project left
+/// undone is an error.
+async fn invite_everywhere(
+    client: &AtlasClient,
+    org_id: &str,
+    key_id: &str,
+    project_ids: &[String],
+) -> BenchResult<()> {
+    let results = usecases::invite_to_projects(
+        client,
+        org_id,
+        key_id,
+        project_ids,
+        &[INVITED_ROLE.to_owned()],
+        INVITE_CONCURRENCY,
+        &|_| {},
+    )
+    .await?;
+    match results.iter().find(|(_, outcome)| !outcome.is_done()) {
+        Some((project, outcome)) => Err(format!("invite to {project}: {outcome:?}").into()),
+        None => Ok(()),
+    }
+}
+
 async fn inventory_and_invite(figures: &mut Vec<Figure>) -> BenchResult<()> {
     let started = Instant::now();
     let sandbox = sandbox(
@@ -326,27 +353,14 @@ async fn inventory_and_invite(figures: &mut Vec<Figure>) -> BenchResult<()> {
         .map(|project| project.id.clone())
         .collect();
     let keys = client.list_org_keys(&admin.org_id).await?;
-    let roles = vec!["GROUP_SEARCH_INDEX_EDITOR".to_owned()];
     let mut rust = Vec::new();
     let mut requests = 0;
     for key in keys.iter().take(RUNS) {
         let before = sandbox.exchanges();
         let started = Instant::now();
-        let results = usecases::invite_to_projects(
-            &client,
-            &admin.org_id,
-            &key.id,
-            &project_ids,
-            &roles,
-            INVITE_CONCURRENCY,
-            &|_| {},
-        )
-        .await?;
+        invite_everywhere(&client, &admin.org_id, &key.id, &project_ids).await?;
         rust.push(started.elapsed().as_secs_f64());
         requests = sandbox.exchanges() - before;
-        if let Some((project, outcome)) = results.iter().find(|(_, o)| !o.is_done()) {
-            return Err(format!("invite to {project}: {outcome:?}").into());
-        }
     }
     let floor = requests as f64 / INVITE_CONCURRENCY as f64 * rtt;
     let mut python_runs = Vec::new();
@@ -404,7 +418,6 @@ async fn invite_rate_limited(figures: &mut Vec<Figure>) -> BenchResult<()> {
     let projects = client.list_org_projects(&admin.org_id).await?;
     let project_ids: Vec<String> = projects.iter().map(|p| p.id.clone()).collect();
     let keys = client.list_org_keys(&admin.org_id).await?;
-    let roles = vec!["GROUP_SEARCH_INDEX_EDITOR".to_owned()];
     let mut refused_runs = Vec::new();
     let mut times = Vec::new();
     let mut bounds = Vec::new();
@@ -417,21 +430,9 @@ async fn invite_rate_limited(figures: &mut Vec<Figure>) -> BenchResult<()> {
         tokio::time::sleep(RATE_WINDOW).await;
         let refused_before = sandbox.rate_limited();
         let started = Instant::now();
-        let results = usecases::invite_to_projects(
-            &client,
-            &admin.org_id,
-            &key.id,
-            &project_ids,
-            &roles,
-            INVITE_CONCURRENCY,
-            &|_| {},
-        )
-        .await?;
+        invite_everywhere(&client, &admin.org_id, &key.id, &project_ids).await?;
         let elapsed = started.elapsed();
         times.push(elapsed.as_secs_f64());
-        if let Some((project, outcome)) = results.iter().find(|(_, o)| !o.is_done()) {
-            return Err(format!("rate-limited invite to {project}: {outcome:?}").into());
-        }
         let refused = sandbox.rate_limited() - refused_before;
         refused_runs.push(refused as f64);
         // At most the requests in flight when a window fills, once per window.
@@ -504,6 +505,15 @@ const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve
 })();
 "#;
 
+/// Runs [`FILTER_SCRIPT`] in the app: ms per keystroke.
+async fn filter_keystrokes(app: &App) -> BenchResult<Vec<f64>> {
+    let times = app
+        .client()
+        .execute_async(FILTER_SCRIPT, vec![serde_json::json!(FILTER_TEXT)])
+        .await?;
+    Ok(serde_json::from_value(times)?)
+}
+
 /// Starts the app; a session that fails to open is tried once more (the
 /// driver on a busy 2-core machine sometimes drops the first answer).
 async fn launch(env: &[(&str, &str)]) -> BenchResult<App> {
@@ -537,11 +547,7 @@ async fn app_figures(figures: &mut Vec<Figure>) -> BenchResult<()> {
         tokio::time::sleep(Duration::from_secs(3)).await;
         demo_pss.push(memory_mib(&app.app_processes(), "Pss:"));
         // The same typing on the 14-key demo: what a keystroke costs anyway.
-        let times: Vec<f64> = serde_json::from_value(
-            app.client()
-                .execute_async(FILTER_SCRIPT, vec![serde_json::json!(FILTER_TEXT)])
-                .await?,
-        )?;
+        let times = filter_keystrokes(&app).await?;
         demo_key.push(median(&times));
         app.close().await?;
 
@@ -578,11 +584,7 @@ async fn app_figures(figures: &mut Vec<Figure>) -> BenchResult<()> {
         }
         pss.push(memory_mib(&pids, "Pss:"));
 
-        let times: Vec<f64> = serde_json::from_value(
-            app.client()
-                .execute_async(FILTER_SCRIPT, vec![serde_json::json!(FILTER_TEXT)])
-                .await?,
-        )?;
+        let times = filter_keystrokes(&app).await?;
         per_key.push(median(&times));
         worst_key.push(times.iter().copied().fold(0.0, f64::max));
         app.close().await?;

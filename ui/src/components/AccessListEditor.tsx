@@ -1,7 +1,6 @@
 import { useCallback, useEffect, useState } from "react";
 import Banner from "@leafygreen-ui/banner";
 import Button from "@leafygreen-ui/button";
-import { css } from "@leafygreen-ui/emotion";
 import Modal from "@leafygreen-ui/modal";
 import { Cell, HeaderCell, HeaderRow, Row, Table, TableBody, TableHead } from "@leafygreen-ui/table";
 import TextArea from "@leafygreen-ui/text-area";
@@ -14,16 +13,8 @@ import type { CommandError } from "../bindings/CommandError";
 import type { LockoutCheck } from "../bindings/LockoutCheck";
 import { CheckedLines } from "./CheckedLines";
 import { ErrorBanner } from "./ErrorBanner";
+import { denseStack as stack, buttons } from "../layout";
 
-const stack = css`
-  display: flex;
-  flex-direction: column;
-  gap: 12px;
-`;
-const buttons = css`
-  display: flex;
-  gap: 8px;
-`;
 
 /** What names an entry in Atlas's paths: the address for one, else the block. */
 export function entryName(entry: AccessListEntry): string {

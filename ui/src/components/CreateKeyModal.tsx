@@ -1,6 +1,5 @@
 import { useEffect, useState } from "react";
 import Button from "@leafygreen-ui/button";
-import Checkbox from "@leafygreen-ui/checkbox";
 import { css } from "@leafygreen-ui/emotion";
 import Modal from "@leafygreen-ui/modal";
 import TextArea from "@leafygreen-ui/text-area";
@@ -13,20 +12,10 @@ import type { CreatedKeyView } from "../bindings/CreatedKeyView";
 import type { Project } from "../bindings/Project";
 import { CheckedLines } from "./CheckedLines";
 import { ErrorBanner } from "./ErrorBanner";
+import { ProjectChecklist } from "./ProjectChecklist";
 import { RoleCheckboxes } from "./RoleCheckboxes";
+import { denseStack as stack } from "../layout";
 
-const stack = css`
-  display: flex;
-  flex-direction: column;
-  gap: 12px;
-`;
-const projectList = css`
-  display: grid;
-  grid-template-columns: repeat(2, minmax(0, 1fr));
-  gap: 4px 16px;
-  max-height: 160px;
-  overflow: auto;
-`;
 
 /** Create API Key for an organization: description, roles, access list and projects in one flow. */
 export function CreateKeyModal({
@@ -123,23 +112,12 @@ export function CreateKeyModal({
         {projects.length > 0 && (
           <div>
             <Label htmlFor="">Invite to Projects (optional)</Label>
-            <div className={projectList}>
-              {projects.map((project) => (
-                <Checkbox
-                  key={project.id}
-                  label={project.name}
-                  checked={projectIds.includes(project.id)}
-                  onChange={(event) =>
-                    setProjectIds((ids) =>
-                      event.target.checked
-                        ? [...ids, project.id]
-                        : ids.filter((id) => id !== project.id),
-                    )
-                  }
-                  data-testid={`create-project-${project.id}`}
-                />
-              ))}
-            </div>
+            <ProjectChecklist
+              projects={projects}
+              value={projectIds}
+              onChange={setProjectIds}
+              testId={(project) => `create-project-${project.id}`}
+            />
           </div>
         )}
         {projectIds.length > 0 && (

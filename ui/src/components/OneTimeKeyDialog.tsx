@@ -11,12 +11,8 @@ import type { CommandError } from "../bindings/CommandError";
 import type { CreatedKeyView } from "../bindings/CreatedKeyView";
 import type { StepOutcome } from "../bindings/StepOutcome";
 import { ErrorBanner } from "./ErrorBanner";
+import { stack } from "../layout";
 
-const stack = css`
-  display: flex;
-  flex-direction: column;
-  gap: 16px;
-`;
 const row = css`
   display: flex;
   gap: 8px;

@@ -1,17 +1,12 @@
 import type { ReactNode } from "react";
-import { css } from "@leafygreen-ui/emotion";
 import { ProgressBar } from "@leafygreen-ui/progress-bar";
 import { TableSkeleton } from "@leafygreen-ui/skeleton-loader";
 import type { Inventory } from "../bindings/Inventory";
 import { useSession } from "../session";
 import { EmptyState } from "./EmptyState";
 import { ErrorBanner } from "./ErrorBanner";
+import { stack } from "../layout";
 
-const stack = css`
-  display: flex;
-  flex-direction: column;
-  gap: 16px;
-`;
 
 /**
  * Renders `children` once a connection is open and the organization's

@@ -16,16 +16,8 @@ import type { ProfileList } from "../bindings/ProfileList";
 import type { ProfileView } from "../bindings/ProfileView";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { useSession } from "../session";
+import { stack, buttons } from "../layout";
 
-const stack = css`
-  display: flex;
-  flex-direction: column;
-  gap: 16px;
-`;
-const buttons = css`
-  display: flex;
-  gap: 8px;
-`;
 const titleRow = css`
   display: flex;
   justify-content: space-between;

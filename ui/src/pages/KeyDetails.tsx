@@ -1,7 +1,6 @@
 import { useState } from "react";
 import Button from "@leafygreen-ui/button";
 import Card from "@leafygreen-ui/card";
-import { css } from "@leafygreen-ui/emotion";
 import Icon from "@leafygreen-ui/icon";
 import Modal from "@leafygreen-ui/modal";
 import TextInput from "@leafygreen-ui/text-input";
@@ -15,16 +14,8 @@ import { AccessListEditor } from "../components/AccessListEditor";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { RoleCheckboxes } from "../components/RoleCheckboxes";
 import { useRoleName, useSession } from "../session";
+import { stack, buttons } from "../layout";
 
-const stack = css`
-  display: flex;
-  flex-direction: column;
-  gap: 16px;
-`;
-const buttons = css`
-  display: flex;
-  gap: 8px;
-`;
 
 /** One organization key: description and roles, access list, projects, delete. */
 export function KeyDetails({

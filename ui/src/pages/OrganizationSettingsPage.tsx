@@ -13,12 +13,8 @@ import type { LockoutCheck } from "../bindings/LockoutCheck";
 import type { OrgSettings } from "../bindings/OrgSettings";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { SessionGate } from "../components/SessionGate";
+import { stack } from "../layout";
 
-const stack = css`
-  display: flex;
-  flex-direction: column;
-  gap: 16px;
-`;
 const setting = css`
   display: flex;
   gap: 16px;

@@ -21,33 +21,18 @@ import { EmptyState } from "../components/EmptyState";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { KeyPicker } from "../components/KeyPicker";
 import { OneTimeKeyDialog } from "../components/OneTimeKeyDialog";
+import { ProjectChecklist } from "../components/ProjectChecklist";
 import { RoleCheckboxes } from "../components/RoleCheckboxes";
 import { SessionGate } from "../components/SessionGate";
 import { useRoleName, useSession } from "../session";
+import { stack, wrappingButtons as buttons } from "../layout";
 
-const stack = css`
-  display: flex;
-  flex-direction: column;
-  gap: 16px;
-`;
-const buttons = css`
-  display: flex;
-  gap: 8px;
-  flex-wrap: wrap;
-`;
 const toolbar = css`
   display: flex;
   gap: 12px;
   align-items: flex-end;
   justify-content: space-between;
   margin: 16px 0;
-`;
-const projectGrid = css`
-  display: grid;
-  grid-template-columns: repeat(2, minmax(0, 1fr));
-  gap: 4px 16px;
-  max-height: 180px;
-  overflow: auto;
 `;
 
 export function ProjectAccessPage() {
@@ -538,21 +523,12 @@ function BulkInviteDialog({
             }
             data-testid="bulk-all"
           />
-          <div className={projectGrid}>
-            {inventory.projects.map((project) => (
-              <Checkbox
-                key={project.id}
-                label={project.name}
-                checked={projectIds.includes(project.id)}
-                onChange={(event) =>
-                  setProjectIds((ids) =>
-                    event.target.checked ? [...ids, project.id] : ids.filter((id) => id !== project.id),
-                  )
-                }
-                data-testid={`bulk-project-${project.name}`}
-              />
-            ))}
-          </div>
+          <ProjectChecklist
+            projects={inventory.projects}
+            value={projectIds}
+            onChange={setProjectIds}
+            testId={(project) => `bulk-project-${project.name}`}
+          />
         </div>
         <RoleCheckboxes
           scope="project"
