@@ -67,5 +67,5 @@ test: lint test-ui test-rust test-api
 bench: ui
 	.venv/bin/pip install -q -r tests/bench/requirements.txt
 	$(TAURI) build --no-bundle
-	cargo build --release -p e2e --bin bench --locked
+	cargo build --release -p e2e --bin bench --bin blank_window --locked
 	AAM_APP_BINARY=target/release/atlas-access-manager $(IN_SESSION) target/release/bench

@@ -109,6 +109,32 @@ fn free_port() -> Result<u16> {
     Ok(port)
 }
 
+/// The processes of process group `group`, but for those named in `except`.
+pub fn processes_in_group(group: u32, except: &[&str]) -> Vec<u32> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+                return false;
+            };
+            // comm may hold spaces: the fields after its closing parenthesis.
+            let Some((comm, rest)) = stat.rsplit_once(')') else {
+                return false;
+            };
+            let fields: Vec<&str> = rest.split_whitespace().collect();
+            let in_group = fields.get(2).and_then(|g| g.parse::<u32>().ok()) == Some(group);
+            let excepted = except
+                .iter()
+                .any(|name| comm.ends_with(&format!("({name}")));
+            in_group && !excepted
+        })
+        .collect()
+}
+
 /// `tauri-driver` and everything it starts (WebKitWebDriver, the app) live in
 /// one process group, so dropping this ends them all.
 struct DriverProcess {
@@ -127,9 +153,8 @@ impl DriverProcess {
             .arg(port.to_string())
             .arg("--native-port")
             .arg(native_port.to_string())
-            // WebKitGTK under Xvfb: no accessibility bus, no GPU compositing.
+            // Xvfb has no accessibility bus for WebKitGTK to talk to.
             .env("NO_AT_BRIDGE", "1")
-            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
             // The app's config and data go to a directory of this run only.
             .env("XDG_CONFIG_HOME", data_home.join("config"))
             .env("XDG_DATA_HOME", data_home.join("data"))
@@ -248,28 +273,10 @@ impl App {
     /// The app's own processes (the app and the WebKit processes it starts),
     /// without the driver's: those sharing the driver's process group.
     pub fn app_processes(&self) -> Vec<u32> {
-        let group = self._driver.child.id();
-        let Ok(entries) = std::fs::read_dir("/proc") else {
-            return Vec::new();
-        };
-        entries
-            .flatten()
-            .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
-            .filter(|pid| {
-                let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-                    return false;
-                };
-                // comm may hold spaces: the fields after its closing parenthesis.
-                let Some((comm, rest)) = stat.rsplit_once(')') else {
-                    return false;
-                };
-                let fields: Vec<&str> = rest.split_whitespace().collect();
-                let in_group = fields.get(2).and_then(|g| g.parse::<u32>().ok()) == Some(group);
-                let is_driver =
-                    comm.ends_with("(tauri-driver") || comm.ends_with("(WebKitWebDriver");
-                in_group && !is_driver
-            })
-            .collect()
+        processes_in_group(
+            self._driver.child.id(),
+            &["tauri-driver", "WebKitWebDriver"],
+        )
     }
 
     /// The directory that stands in for the user's config, data and cache homes.

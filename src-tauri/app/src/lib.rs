@@ -5,6 +5,7 @@ mod commands;
 mod error;
 mod one_time;
 mod state;
+mod webview;
 
 use atlas_access_core::profiles::ProfileStore;
 
@@ -24,6 +25,10 @@ pub fn run() {
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_clipboard_manager::init())
         .manage(state::AppState::new(profiles))
+        .setup(|app| {
+            webview::configure(app);
+            Ok(())
+        })
         .invoke_handler(tauri::generate_handler![
             commands::app_info,
             commands::roles,

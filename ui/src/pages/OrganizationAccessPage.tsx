@@ -1,10 +1,10 @@
-import { memo, useCallback, useDeferredValue, useMemo, useState } from "react";
+import { memo, useCallback, useMemo, useRef, useState } from "react";
 import Button from "@leafygreen-ui/button";
 import { css } from "@leafygreen-ui/emotion";
 import Icon from "@leafygreen-ui/icon";
 import { Option, Select } from "@leafygreen-ui/select";
 import { Pagination } from "@leafygreen-ui/pagination";
-import { Cell, HeaderCell, HeaderRow, Row, Table, TableBody, TableHead } from "@leafygreen-ui/table";
+import { HeaderCell, HeaderRow, Row, Table, TableBody, TableHead } from "@leafygreen-ui/table";
 import TextInput from "@leafygreen-ui/text-input";
 import { ProgressBar } from "@leafygreen-ui/progress-bar";
 import { Body, H2 } from "@leafygreen-ui/typography";
@@ -14,6 +14,7 @@ import type { KeyInventory } from "../bindings/KeyInventory";
 import type { Project } from "../bindings/Project";
 import { CreateKeyModal } from "../components/CreateKeyModal";
 import { EmptyState } from "../components/EmptyState";
+import { LightCell } from "../components/LightCell";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { OneTimeKeyDialog } from "../components/OneTimeKeyDialog";
 import { SessionGate } from "../components/SessionGate";
@@ -66,7 +67,6 @@ export function OrganizationAccessPage() {
 function ApiKeys({ orgId, inventory }: { orgId: string; inventory: Inventory }) {
   const { refresh, accessListsLoading, inventoryProgress, inventoryError } = useSession();
   const [filter, setFilter] = useState("");
-  const deferredFilter = useDeferredValue(filter);
   const [roleFilter, setRoleFilter] = useState("");
   const [sort, setSort] = useState<{ column: SortColumn; ascending: boolean }>({
     column: "desc",
@@ -83,6 +83,7 @@ function ApiKeys({ orgId, inventory }: { orgId: string; inventory: Inventory }) 
     setPage(1);
   }, []);
   const [creating, setCreating] = useState(false);
+  const startCreating = useCallback(() => setCreating(true), []);
   const [created, setCreated] = useState<CreatedKeyView | null>(null);
   const [selectedId, setSelectedId] = useState<string | null>(null);
 
@@ -112,7 +113,7 @@ function ApiKeys({ orgId, inventory }: { orgId: string; inventory: Inventory }) 
       );
   }, [inventory, sort]);
   const rows = useMemo(() => {
-    const needle = deferredFilter.trim().toLowerCase();
+    const needle = filter.trim().toLowerCase();
     return sorted
       .filter(
         ({ item, searchText }) =>
@@ -120,15 +121,13 @@ function ApiKeys({ orgId, inventory }: { orgId: string; inventory: Inventory }) 
           (!needle || searchText.includes(needle)),
       )
       .map(({ item }) => item);
-  }, [sorted, deferredFilter, roleFilter, orgId]);
+  }, [sorted, filter, roleFilter, orgId]);
 
   const pageCount = Math.max(1, Math.ceil(rows.length / pageSize));
   const currentPage = Math.min(page, pageCount);
-  // Memoized, so a keystroke re-renders the table only once its filter applies.
-  const visible = useMemo(
-    () => rows.slice((currentPage - 1) * pageSize, currentPage * pageSize),
-    [rows, currentPage, pageSize],
-  );
+  // The same array while the page shows the same keys, so a keystroke that
+  // leaves the page as it was does not render the table again.
+  const visible = useSamePage(rows.slice((currentPage - 1) * pageSize, currentPage * pageSize));
   const selected = inventory.keys.find((item) => item.key.id === selectedId);
   const projectName = useCallback(
     (id: string) => inventory.projects.find((p) => p.id === id)?.name ?? id,
@@ -147,27 +146,14 @@ function ApiKeys({ orgId, inventory }: { orgId: string; inventory: Inventory }) 
     );
   }
 
-
   return (
     // data-filter and data-access-lists: what the table shows now (the benchmark waits for them).
     <section
       data-testid="api-keys"
-      data-filter={deferredFilter}
+      data-filter={filter}
       data-access-lists={accessListsLoading ? "loading" : "loaded"}
     >
-      <div className={titleRow}>
-        <Body>
-          API Keys · <span data-testid="key-count">{inventory.keys.length}</span> keys
-        </Body>
-        <Button
-          variant="primary"
-          leftGlyph={<Icon glyph="Plus" />}
-          onClick={() => setCreating(true)}
-          data-testid="create-key"
-        >
-          Create API Key
-        </Button>
-      </div>
+      <TitleRow count={inventory.keys.length} onCreate={startCreating} />
       <ErrorBanner error={inventoryError} testId="inventory-error" />
       {accessListsLoading && inventoryProgress && inventoryProgress.total > 2 && (
         <ProgressBar
@@ -240,6 +226,40 @@ function ApiKeys({ orgId, inventory }: { orgId: string; inventory: Inventory }) 
       )}
     </section>
   );
+}
+
+/** The count of keys and Create API Key; memoized, as a keystroke in the filter leaves it be. */
+const TitleRow = memo(function TitleRow({
+  count,
+  onCreate,
+}: {
+  count: number;
+  onCreate: () => void;
+}) {
+  return (
+    <div className={titleRow}>
+      <Body>
+        API Keys · <span data-testid="key-count">{count}</span> keys
+      </Body>
+      <Button
+        variant="primary"
+        leftGlyph={<Icon glyph="Plus" />}
+        onClick={onCreate}
+        data-testid="create-key"
+      >
+        Create API Key
+      </Button>
+    </div>
+  );
+});
+
+/** `page`, or the array given last time when it holds the same keys in the same order. */
+function useSamePage(page: KeyInventory[]): KeyInventory[] {
+  const last = useRef(page);
+  const same =
+    last.current.length === page.length && last.current.every((item, i) => item === page[i]);
+  if (!same) last.current = page;
+  return last.current;
 }
 
 type Sort = { column: SortColumn; ascending: boolean };
@@ -327,7 +347,7 @@ const KeyRow = memo(function KeyRow({
   const roleName = useRoleName();
   return (
     <Row data-testid={`key-row-${item.key.publicKey}`}>
-      <Cell>
+      <LightCell>
         <button
           type="button"
           className={linkButton}
@@ -336,20 +356,20 @@ const KeyRow = memo(function KeyRow({
         >
           {item.key.desc || "(no description)"}
         </button>
-      </Cell>
-      <Cell>
+      </LightCell>
+      <LightCell>
         <code>{item.key.publicKey}</code>
-      </Cell>
-      <Cell>
+      </LightCell>
+      <LightCell>
         <code>{item.key.privateKey}</code>
-      </Cell>
-      <Cell>{orgRoles(item, orgId).map(roleName).join(", ")}</Cell>
-      <Cell>
+      </LightCell>
+      <LightCell>{orgRoles(item, orgId).map(roleName).join(", ")}</LightCell>
+      <LightCell>
         {item.projectRoles.length === 0
           ? "—"
           : item.projectRoles.map((p) => projectNames.get(p.projectId) ?? p.projectId).join(", ")}
-      </Cell>
-      <Cell data-testid={`key-access-${item.key.publicKey}`}>
+      </LightCell>
+      <LightCell testId={`key-access-${item.key.publicKey}`}>
         {accessListsLoading
           ? "…"
           : item.accessListError
@@ -357,7 +377,7 @@ const KeyRow = memo(function KeyRow({
             : item.accessList.length === 0
               ? "none"
               : `${item.accessList.length} ${item.accessList.length === 1 ? "entry" : "entries"}`}
-      </Cell>
+      </LightCell>
     </Row>
   );
 });

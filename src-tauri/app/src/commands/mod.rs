@@ -9,6 +9,8 @@ pub mod projects;
 use atlas_access_core::keychain::{self, KeychainStatus};
 use atlas_access_core::roles::{ROLES, RoleInfo, RoleScope};
 use atlas_access_core::usecases::Progress;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use serde::Serialize;
 use tauri::{AppHandle, Emitter};
 use ts_rs::TS;
@@ -48,11 +50,17 @@ pub struct ProgressEvent {
     pub total: usize,
 }
 
-/// A progress callback that sends [`PROGRESS_EVENT`]s for `operation`.
+/// A progress callback that sends [`PROGRESS_EVENT`]s for `operation`, at
+/// most one per percent: each event is a script the web view evaluates, and
+/// 2,000 of them for one inventory cost the page memory it never gives back.
 pub fn progress_sender(app: &AppHandle, operation: &str) -> impl Fn(Progress) + Send + Sync {
     let app = app.clone();
     let operation = operation.to_owned();
+    let throttle = PercentThrottle::default();
     move |progress: Progress| {
+        if !throttle.should_send(progress) {
+            return;
+        }
         let event = ProgressEvent {
             operation: operation.clone(),
             done: progress.done,
@@ -61,6 +69,24 @@ pub fn progress_sender(app: &AppHandle, operation: &str) -> impl Fn(Progress) + 
         if let Err(error) = app.emit(PROGRESS_EVENT, event) {
             tracing::debug!(%error, "progress event not sent");
         }
+    }
+}
+
+/// Lets through the first report of each new whole percent, and the last.
+/// Reports may come from several tasks at once, and out of order.
+#[derive(Debug, Default)]
+struct PercentThrottle {
+    /// One more than the highest percent let through; 0 before the first.
+    next_percent: AtomicUsize,
+}
+
+impl PercentThrottle {
+    fn should_send(&self, progress: Progress) -> bool {
+        // Nothing to do counts as done.
+        let percent = (progress.done.min(progress.total) * 100)
+            .checked_div(progress.total)
+            .unwrap_or(100);
+        self.next_percent.fetch_max(percent + 1, Ordering::Relaxed) <= percent
     }
 }
 
@@ -132,5 +158,25 @@ mod tests {
         assert!(check_roles(&org(&["GROUP_OWNER"]), RoleScope::Organization).is_err());
         assert!(check_roles(&org(&["GROUP_FUTURE_ROLE"]), RoleScope::Project).is_ok());
         assert!(check_roles(&org(&["group_owner"]), RoleScope::Project).is_err());
+    }
+
+    #[test]
+    fn progress_goes_out_once_per_percent_and_always_at_the_end() {
+        let throttle = PercentThrottle::default();
+        let sent: Vec<usize> = (0..=2000)
+            .filter(|&done| throttle.should_send(Progress { done, total: 2000 }))
+            .collect();
+        assert_eq!(sent.len(), 101, "0 %, every percent, 100 %");
+        assert_eq!(sent.first(), Some(&0));
+        assert_eq!(sent.last(), Some(&2000));
+
+        // A small job reports every step; a late, lower report is dropped.
+        let throttle = PercentThrottle::default();
+        assert!(throttle.should_send(Progress { done: 2, total: 3 }));
+        assert!(!throttle.should_send(Progress { done: 1, total: 3 }));
+        assert!(throttle.should_send(Progress { done: 3, total: 3 }));
+        assert!(!throttle.should_send(Progress { done: 3, total: 3 }));
+        // Nothing to do is at once the end.
+        assert!(PercentThrottle::default().should_send(Progress { done: 0, total: 0 }));
     }
 }
