@@ -52,5 +52,24 @@ async fn check_shell(app: &App) -> e2e::Result<()> {
         "keychain status: {keychain}"
     );
     app.screenshot("about").await?;
+
+    // The web process runs JavaScript without a JIT: the app set that for it
+    // (the harness does not), and it inherits the app's environment.
+    let web_process = app
+        .app_processes()
+        .into_iter()
+        .find(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                .is_ok_and(|comm| comm.starts_with("WebKitWebProces"))
+        })
+        .expect("the app's web process");
+    let environment = std::fs::read(format!("/proc/{web_process}/environ"))
+        .expect("the web process's environment");
+    assert!(
+        environment
+            .split(|byte| *byte == 0)
+            .any(|variable| variable == b"JSC_useJIT=0"),
+        "the web process runs with the JIT"
+    );
     Ok(())
 }

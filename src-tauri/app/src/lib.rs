@@ -12,8 +12,10 @@ use atlas_access_core::profiles::ProfileStore;
 pub use commands::AppInfo;
 pub use error::{CommandError, ErrorKind};
 
-/// Starts the app; returns when the last window closes.
+/// Starts the app; returns when the last window closes. Call it first thing
+/// in `main`: it sets the web engine's environment before any thread starts.
 pub fn run() {
+    webview::prepare_environment();
     init_tracing();
     let profiles = match ProfileStore::in_config_dir() {
         Ok(store) => store,
