@@ -477,6 +477,45 @@ async fn a_retry_after_longer_than_the_cap_is_not_waited_for() {
 }
 
 #[tokio::test]
+async fn a_refusal_holds_back_the_clients_next_request_until_retry_after() {
+    // Two requests a second, counted from the first one.
+    let limited = sandbox(Config {
+        rate_limit: Some(2),
+        rate_window: Duration::from_secs(1),
+        ..Config::default()
+    })
+    .await;
+    let client = admin_client(&limited);
+    client.list_orgs().await.expect("first of the window");
+    client.list_orgs().await.expect("second of the window");
+    let refused_then_retried = client.list_orgs();
+    // Started once the third request has been refused: it must not reach
+    // Atlas before the window ends, or it is refused too.
+    let started_after_the_refusal = async {
+        for _ in 0..200 {
+            if limited.rate_limited() == 1 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        assert_eq!(limited.rate_limited(), 1, "the third request was refused");
+        // Time for the 429 to reach the client.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        client.list_orgs().await
+    };
+    let (third, fourth) = tokio::join!(refused_then_retried, started_after_the_refusal);
+    assert!(
+        third.is_ok() && fourth.is_ok(),
+        "both answered after the wait"
+    );
+    assert_eq!(
+        limited.rate_limited(),
+        1,
+        "a request started during the pause was sent and refused"
+    );
+}
+
+#[tokio::test]
 async fn concurrent_requests_get_through_a_binding_rate_limit_with_few_refusals() {
     let limited = sandbox(Config {
         rate_limit: Some(10),
