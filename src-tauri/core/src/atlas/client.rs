@@ -2,7 +2,8 @@
 
 use std::time::{Duration, Instant};
 
-use diqwest::{DigestAuthSession, WithDigestAuth};
+use diqwest::session::CachedContextGuard;
+use diqwest::{DigestAuthCredentials, DigestAuthSession, WithDigestAuth};
 use futures::stream::{self, StreamExt, TryStreamExt};
 use rand::Rng;
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
@@ -54,8 +55,11 @@ impl Default for ClientOptions {
 pub struct AtlasClient {
     base_url: String,
     http: reqwest::Client,
-    /// Caches the Digest challenge: one round trip per request after the first.
-    digest: DigestAuthSession,
+    public_key: String,
+    private_key: SecretString,
+    /// Caches the Digest challenge: one round trip per request after the
+    /// first. Holds no password: requests are signed with `DigestKey`.
+    challenges: DigestAuthSession,
     options: ClientOptions,
     /// Set by a 429: no request of this client starts before then, so the
     /// requests running side by side wait together instead of each being
@@ -68,6 +72,41 @@ impl std::fmt::Debug for AtlasClient {
         f.debug_struct("AtlasClient")
             .field("base_url", &self.base_url)
             .finish_non_exhaustive()
+    }
+}
+
+/// The client's key pair as diqwest signs with it. diqwest's own session
+/// would keep the private key as a plain `String` for the client's life; this
+/// reads it from the zeroizing `SecretString` per request and borrows only
+/// the session's cache of challenges.
+struct DigestKey<'a> {
+    public_key: &'a str,
+    private_key: &'a SecretString,
+    challenges: &'a DigestAuthSession,
+}
+
+impl DigestAuthCredentials for DigestKey<'_> {
+    fn username(&self) -> &str {
+        self.public_key
+    }
+
+    fn password(&self) -> &str {
+        self.private_key.expose_secret()
+    }
+
+    fn cached_context<'h>(
+        &self,
+        host: &'h str,
+    ) -> diqwest::error::Result<Option<CachedContextGuard<'_, 'h>>> {
+        self.challenges.cached_context(host)
+    }
+
+    fn store_context(&self, host: &str, www_authenticate: &str) -> diqwest::error::Result<()> {
+        self.challenges.store_context(host, www_authenticate)
+    }
+
+    fn clear_context(&self, host: &str) -> diqwest::error::Result<()> {
+        self.challenges.clear_context(host)
     }
 }
 
@@ -114,7 +153,9 @@ impl AtlasClient {
                 reason: error.to_string(),
             })?;
         Ok(Self {
-            digest: DigestAuthSession::new(public_key, private_key.expose_secret()),
+            public_key: public_key.to_owned(),
+            private_key: private_key.clone(),
+            challenges: DigestAuthSession::new(public_key, ""),
             base_url,
             http,
             options,
@@ -148,7 +189,7 @@ impl AtlasClient {
                     .body(body.to_string());
             }
             // Each failure is an error, and a wait when another try is safe.
-            let (error, retry_in) = match request.send_digest_auth(&self.digest).await {
+            let (error, retry_in) = match request.send_digest_auth(self.digest_key()).await {
                 Ok(response) if response.status().is_success() => {
                     let bytes = response
                         .bytes()
@@ -218,6 +259,14 @@ impl AtlasClient {
                 }
                 _ => return Err(error),
             }
+        }
+    }
+
+    fn digest_key(&self) -> DigestKey<'_> {
+        DigestKey {
+            public_key: &self.public_key,
+            private_key: &self.private_key,
+            challenges: &self.challenges,
         }
     }
 
