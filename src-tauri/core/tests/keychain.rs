@@ -107,17 +107,19 @@ async fn child_without_secret_service() {
 
 #[test]
 fn no_secret_service_is_a_typed_error() {
-    let child = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--ignored",
-            "--exact",
-            "child_without_secret_service",
-            "--test-threads=1",
-        ])
-        .env(
-            "DBUS_SESSION_BUS_ADDRESS",
-            "unix:path=/nonexistent/atlas-access-manager-bus",
-        )
+    let mut command = Command::new(std::env::current_exe().unwrap());
+    command.env(
+        "DBUS_SESSION_BUS_ADDRESS",
+        "unix:path=/nonexistent/atlas-access-manager-bus",
+    );
+    assert_child_passes(command, "child_without_secret_service");
+}
+
+/// Runs `command`, which starts this test binary, on the ignored test `name`
+/// alone, and checks that the test ran and passed.
+fn assert_child_passes(mut command: Command, name: &str) {
+    let child = command
+        .args(["--ignored", "--exact", name, "--test-threads=1"])
         .output()
         .unwrap();
     let output = String::from_utf8_lossy(&child.stdout);
@@ -130,6 +132,45 @@ fn no_secret_service_is_a_typed_error() {
         output.contains("1 passed"),
         "the child ran the test: {output}"
     );
+}
+
+/// Run by `a_locked_keychain_is_a_typed_error` in a keyring of its own.
+#[tokio::test]
+#[ignore = "run as a child of a_locked_keychain_is_a_typed_error"]
+async fn child_with_a_locked_keychain() {
+    let account = account("locked");
+    keychain::store_secret(&account, &SecretString::from("kept-secret".to_owned()))
+        .await
+        .unwrap();
+    let service =
+        dbus_secret_service::SecretService::connect(dbus_secret_service::EncryptionType::Plain)
+            .unwrap();
+    service.get_default_collection().unwrap().lock().unwrap();
+
+    let error = keychain::read_secret(&account).await.unwrap_err();
+    assert!(matches!(error, KeychainError::Locked { .. }), "{error:?}");
+    assert!(error.advice().contains("Unlock it"), "{}", error.advice());
+    let error = keychain::store_secret(&account, &SecretString::from("new".to_owned()))
+        .await
+        .unwrap_err();
+    assert!(matches!(error, KeychainError::Locked { .. }), "{error:?}");
+}
+
+#[test]
+fn a_locked_keychain_is_a_typed_error() {
+    require_session();
+    // A D-Bus session and keyring of its own, as locking the shared one would
+    // stop the other tests; and no display, so the prompt to unlock fails at
+    // once instead of waiting for a person.
+    let with_keyring = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/with-keyring.sh");
+    let mut command = Command::new("dbus-run-session");
+    command
+        .arg("--")
+        .arg(with_keyring)
+        .arg(std::env::current_exe().unwrap())
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY");
+    assert_child_passes(command, "child_with_a_locked_keychain");
 }
 
 #[tokio::test]
