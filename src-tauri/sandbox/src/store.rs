@@ -46,6 +46,9 @@ impl Store {
 
     /// The saved state, if `path` holds one.
     pub fn load(path: &Path) -> Result<Option<Data>, StateFileError> {
+        // A write cut short (the process killed) leaves its temporary file
+        // behind; the state file itself is whole either way.
+        let _ = std::fs::remove_file(temp_path(path));
         match std::fs::read(path) {
             Ok(bytes) => {
                 serde_json::from_slice(&bytes)
@@ -118,16 +121,8 @@ fn save(path: &Path, data: &Data) -> Result<(), StateFileError> {
     };
     let bytes =
         serde_json::to_vec(data).map_err(|error| write_error(std::io::Error::other(error)))?;
-    let dir = path
-        .parent()
-        .filter(|dir| !dir.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let file_name = path
-        .file_name()
-        .map(|name| name.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let suffix: u64 = rand::rng().random();
-    let temp = dir.join(format!(".{file_name}.{suffix:016x}.tmp"));
+    let dir = state_dir(path);
+    let temp = temp_path(path);
     let result = (|| {
         let mut file = std::fs::File::create(&temp)?;
         file.write_all(&bytes)?;
@@ -143,6 +138,22 @@ fn save(path: &Path, data: &Data) -> Result<(), StateFileError> {
         let _ = std::fs::remove_file(&temp);
     }
     result.map_err(write_error)
+}
+
+fn state_dir(path: &Path) -> &Path {
+    path.parent()
+        .filter(|dir| !dir.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+}
+
+/// Where a save writes before it renames over the state file: one name, so a
+/// write cut short leaves at most one file, which the next save overwrites.
+fn temp_path(path: &Path) -> PathBuf {
+    let file_name = path
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    state_dir(path).join(format!(".{file_name}.tmp"))
 }
 
 /// A new 24-hex id in the form Atlas uses (a MongoDB ObjectId).
