@@ -7,9 +7,9 @@ use tauri::{App, Manager};
 /// which inherits the app's environment, starts.
 #[cfg(target_os = "linux")]
 const ENGINE_ENVIRONMENT: &[(&str, &str)] = &[
-    // No JIT: the page runs little script, and the interpreter keeps a
-    // keystroke on 2,000 keys within two frames while the web process holds
-    // about 20 MiB less. It also leaves no JIT-compiled code in the process
+    // No JIT: the page runs little script, and the interpreter keeps the
+    // slowest keystroke on 2,000 keys under 50 ms while the web process holds
+    // about 20 MiB less (`make bench`). It also leaves no JIT-compiled code in the process
     // that shows a private key, as Apple's Lockdown Mode does.
     ("JSC_useJIT", "0"),
 ];
