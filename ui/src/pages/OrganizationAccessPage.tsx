@@ -29,6 +29,10 @@ const toolbar = css`
   align-items: flex-start;
   margin: 16px 0;
 `;
+// Wide enough for its placeholder.
+const filterInput = css`
+  flex: 0 0 320px;
+`;
 const titleRow = css`
   display: flex;
   justify-content: space-between;
@@ -167,6 +171,7 @@ function ApiKeys({ orgId, inventory }: { orgId: string; inventory: Inventory }) 
       )}
       <div className={toolbar}>
         <TextInput
+          className={filterInput}
           label="Filter"
           placeholder="Description or public key"
           type="search"
