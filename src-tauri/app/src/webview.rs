@@ -9,8 +9,8 @@ use tauri::{App, Manager};
 const ENGINE_ENVIRONMENT: &[(&str, &str)] = &[
     // No JIT: the page runs little script, and the interpreter keeps the
     // slowest keystroke on 2,000 keys under 50 ms while the web process holds
-    // about 20 MiB less (`make bench`). It also leaves no JIT-compiled code in the process
-    // that shows a private key, as Apple's Lockdown Mode does.
+    // about 20 MiB less (`make bench`). It also leaves no JIT-compiled code in
+    // the process that shows a private key, as Apple's Lockdown Mode does.
     ("JSC_useJIT", "0"),
 ];
 
@@ -29,9 +29,9 @@ pub fn prepare_environment() {
     }
 }
 
-/// A table of keys needs no GPU: composited rendering through the GL stack
-/// costs about 100 MiB on a machine without a GPU driver (Mesa's software
-/// renderer loads LLVM into the web process) and buys nothing here.
+/// A table of keys needs no GPU: composited rendering goes through the GL
+/// stack (Mesa's software renderer on a machine without a GPU driver), which
+/// costs the web process memory and buys nothing here.
 pub fn configure(app: &App) {
     let Some(window) = app.get_webview_window("main") else {
         tracing::warn!("no main window to configure");

@@ -476,8 +476,6 @@ async fn invite_rate_limited(figures: &mut Vec<Figure>) -> BenchResult<()> {
 /// like the app and read after the same idle time. Answers PSS and resident
 /// (each page once; None without root), in MiB.
 async fn blank_window_memory() -> BenchResult<(f64, Option<f64>)> {
-    use nix::sys::signal::{Signal, killpg};
-    use nix::unistd::Pid;
     use std::os::unix::process::CommandExt;
 
     let binary = std::env::current_exe()?.with_file_name("blank_window");
@@ -498,14 +496,7 @@ async fn blank_window_memory() -> BenchResult<(f64, Option<f64>)> {
     let pids = e2e::processes_in_group(child.id(), &[]);
     let running = matches!(child.try_wait(), Ok(None));
     let memory = (memory_mib(&pids, "Pss:"), resident_union_mib(&pids));
-    let group = Pid::from_raw(child.id() as i32);
-    let _ = killpg(group, Signal::SIGTERM);
-    let deadline = Instant::now() + Duration::from_secs(5);
-    while matches!(child.try_wait(), Ok(None)) && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    let _ = killpg(group, Signal::SIGKILL);
-    let _ = child.wait();
+    e2e::end_process_group(&mut child);
     if !running || pids.len() < 2 {
         return Err("the blank window did not stay open with its web process".into());
     }
