@@ -41,6 +41,7 @@ fmt:
 
 # The app embeds ui/dist at compile time, so the UI (type-checked) is built first.
 lint: ui
+	tests/lint/stays-inside.sh
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SPEC = ROOT.parent / "shared" / "atlas-api" / "atlas-admin-v2-access.yaml"
+SPEC = ROOT / "tests" / "fixtures" / "atlas-api" / "atlas-admin-v2.yaml"
 MEDIA_TYPE = "application/vnd.atlas.2023-01-01+json"
 
 

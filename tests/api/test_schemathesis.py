@@ -2,7 +2,7 @@
 (each case is sent through requests' HTTPDigestAuth): no 5xx, and every
 answer conforms to the spec in its schema, content type and headers.
 
-Service accounts are left out: the sandbox does not serve them yet.
+Service accounts and events are left out: the sandbox does not serve them yet.
 Checks left out, and why:
 - status_code_conformance: the subset omits error statuses Atlas answers
   (400 on a create, say); error bodies are still checked against ApiError
@@ -56,7 +56,9 @@ def api_schema(sandbox):
     return schema
 
 
-schema = schemathesis.pytest.from_fixture("api_schema").exclude(path_regex="serviceAccounts")
+schema = schemathesis.pytest.from_fixture("api_schema").exclude(
+    path_regex="serviceAccounts|events|eventTypes"
+)
 
 
 @schema.parametrize()

@@ -110,15 +110,17 @@ async fn close_one_time_dialog(app: &App) -> Result<()> {
     app.wait_gone("one-time-dialog").await
 }
 
-/// Picks a project in the Project Access Manager.
+/// Picks a project in the Project Access Manager, and waits until the page
+/// shows that project with its keys read; fails if it never does.
 async fn choose_project(app: &App, name: &str) -> Result<()> {
     app.click("nav-project").await?;
     app.click("project-select").await?;
     app.click_text(name).await?;
-    app.find("project-keys-table")
-        .await
-        .map(drop)
-        .or_else(|_| Ok(()))
+    app.find_css(&format!(
+        "[data-testid='project-access'][data-project-name='{name}'][data-keys='loaded']"
+    ))
+    .await
+    .map(drop)
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -441,14 +443,9 @@ async fn wrong_key(app: &App) -> Result<()> {
     app.click("nav-connections").await?;
     let base_url = app.text("connection-url-sandbox").await?;
     let public_key = app.text("connection-public-key-sandbox").await?;
-    app.click("add-connection").await?;
-    app.type_into("connection-form-name", "Wrong key").await?;
-    app.fill("connection-form-url", &base_url).await?;
-    app.type_into("connection-form-public-key", &public_key)
+    let id = app
+        .add_connection("Wrong key", &base_url, &public_key, WRONG)
         .await?;
-    app.type_into("connection-form-private-key", WRONG).await?;
-    app.click("connection-form-save").await?;
-    app.wait_gone("connection-form").await?;
     // Saving tests the connection at once.
     let message = app
         .text_css("[data-testid^='connection-test-error-'][data-testid$='-message']")
@@ -460,11 +457,6 @@ async fn wrong_key(app: &App) -> Result<()> {
     app.screenshot("connections").await?;
 
     // Deleting the connection takes its keychain entry too.
-    let id = app
-        .attr_css("[data-testid^='connection-edit-']", "data-testid")
-        .await?
-        .trim_start_matches("connection-edit-")
-        .to_owned();
     let stored = tokio::process::Command::new("secret-tool")
         .args(["lookup", "service", "atlas-access-manager", "username", &id])
         .output()
@@ -523,5 +515,70 @@ async fn wrong_key(app: &App) -> Result<()> {
     )?;
     // The CLI's own file holds it, as the CLI wrote it: not the app's to check.
     std::fs::remove_file(cli_dir.join("config.toml")).map_err(HarnessError::Screenshot)?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn flow8_editing_or_deleting_the_open_connection_closes_it_and_says_why() -> Result<()> {
+    launch()
+        .await?
+        .run("flow8-session-closed", open_connection_changes)
+        .await
+}
+
+async fn open_connection_changes(app: &App) -> Result<()> {
+    // An Organization Owner key of the sandbox, to connect with by hand.
+    app.click("create-key").await?;
+    app.type_into("create-desc", "E2E second connection")
+        .await?;
+    app.toggle("create-roles-ORG_OWNER").await?;
+    app.click("create-submit").await?;
+    let private_key = app.value("one-time-private-key").await?;
+    app.remember_secret(&private_key);
+    let public_key = app.text("one-time-public-key").await?;
+    close_one_time_dialog(app).await?;
+
+    app.click("nav-connections").await?;
+    let base_url = app.text("connection-url-sandbox").await?;
+    let id = app
+        .add_connection("E2E owner", &base_url, &public_key, &private_key)
+        .await?;
+
+    // Open it, and see the organization through it.
+    app.click(&format!("connection-connect-{id}")).await?;
+    app.wait_text("active-connection", |name| name.contains("E2E owner"))
+        .await?;
+    app.click("nav-organization").await?;
+    app.find("keys-table").await?;
+
+    // Editing it closes it: the page goes back to Connections and says why.
+    app.click("nav-connections").await?;
+    app.click(&format!("connection-edit-{id}")).await?;
+    app.fill("connection-form-name", "E2E owner (renamed)")
+        .await?;
+    app.click("connection-form-save").await?;
+    let reason = app
+        .wait_text("session-closed", |text| text.contains("edited"))
+        .await?;
+    check(
+        reason.contains("open it again"),
+        format!("the reason says what to do: {reason}"),
+    )?;
+    app.screenshot("session-closed").await?;
+    app.click("nav-organization").await?;
+    app.find("not-connected").await?;
+
+    // Opened again, then deleted: closed again, with the reason.
+    app.click("nav-connections").await?;
+    app.click(&format!("connection-connect-{id}")).await?;
+    app.wait_text("active-connection", |name| name.contains("renamed"))
+        .await?;
+    app.click(&format!("connection-delete-{id}")).await?;
+    app.click("connection-delete-confirm").await?;
+    app.wait_text("session-closed", |text| text.contains("deleted"))
+        .await?;
+    app.find("page-connections").await?;
+    app.click("nav-organization").await?;
+    app.find("not-connected").await?;
     Ok(())
 }

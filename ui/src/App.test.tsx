@@ -34,7 +34,27 @@ describe("app shell", () => {
     expect(screen.getByTestId("active-organization")).toHaveTextContent("Acme Corp");
     expect(screen.getByTestId("key-count")).toHaveTextContent("3");
     expect(calls).toContain("connect");
-    expect(screen.getByTestId("key-access-ijklmnop")).toHaveTextContent("none");
+    // The access lists fill in after the table shows.
+    await waitFor(() =>
+      expect(screen.getByTestId("key-access-ijklmnop")).toHaveTextContent("none"),
+    );
+    expect(screen.getByTestId("key-access-abcdefgh")).not.toHaveTextContent("none");
+  });
+
+  it("returns to Connections with the reason when Rust closes the session", async () => {
+    installBackend((cmd) => {
+      if (cmd === "load_key_list") {
+        const closed: CommandError = {
+          kind: "notConnected",
+          message: "No connection is open. Choose one under Connections.",
+        };
+        throw closed;
+      }
+      return undefined;
+    });
+    renderApp();
+    expect(await screen.findByTestId("session-closed")).toHaveTextContent("No connection is open");
+    expect(screen.getByTestId("page-connections")).toBeInTheDocument();
   });
 
   it("says what is wrong when the connection cannot open, with the Atlas code", async () => {
@@ -79,6 +99,36 @@ describe("API keys table", () => {
     await user.clear(screen.getByTestId("key-filter"));
     await user.type(screen.getByTestId("key-filter"), "nothing like it");
     expect(await screen.findByTestId("keys-empty")).toBeInTheDocument();
+  });
+});
+
+describe("an edit", () => {
+  it("patches the key it changed and reads nothing else again", async () => {
+    const calls = installBackend((cmd, args) => {
+      if (cmd === "update_org_key") {
+        const item = inventory.keys[1]!;
+        return {
+          ...item.key,
+          desc: String(args.desc),
+          roles: [{ orgId: args.orgId, roleName: "ORG_READ_ONLY" }],
+        };
+      }
+      return undefined;
+    });
+    renderApp();
+    const user = userEvent.setup();
+    await waitFor(() => expect(calls).toContain("load_access_lists"));
+    await user.click(await screen.findByTestId("key-open-ijklmnop"));
+    const desc = screen.getByTestId("details-desc");
+    await user.clear(desc);
+    await user.type(desc, "Billing export (renamed)");
+    const before = calls.length;
+    await user.click(screen.getByTestId("details-save"));
+    await waitFor(() => expect(calls.slice(before)).toEqual(["update_org_key"]));
+    await user.click(screen.getByTestId("details-back"));
+    expect(visibleDescriptions()).toContain("Billing export (renamed)");
+    expect(calls.filter((cmd) => cmd === "load_key_list")).toHaveLength(1);
+    expect(calls.filter((cmd) => cmd === "load_access_lists")).toHaveLength(1);
   });
 });
 

@@ -1,10 +1,10 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { css } from "@leafygreen-ui/emotion";
 import { SideNav, SideNavItem } from "@leafygreen-ui/side-nav";
 import Icon from "@leafygreen-ui/icon";
 import { ToastProvider } from "@leafygreen-ui/toast";
 import { Header } from "./Header";
-import { SessionProvider } from "./session";
+import { SessionProvider, useSession } from "./session";
 import { SECTIONS, type SectionId } from "./navigation";
 import { ConnectionsPage } from "./pages/ConnectionsPage";
 import { OrganizationAccessPage } from "./pages/OrganizationAccessPage";
@@ -62,6 +62,11 @@ export default function App() {
 
 function Shell() {
   const [section, setSection] = useState<SectionId>("organization");
+  const { closedReason } = useSession();
+  // A connection closed under the page: Connections says why and what next.
+  useEffect(() => {
+    if (closedReason) setSection("connections");
+  }, [closedReason]);
   return (
     <div className={shell} data-testid="app-shell">
       <div className={navArea}>

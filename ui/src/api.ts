@@ -1,109 +1,133 @@
-// The only place that calls `invoke`: one typed wrapper per Rust command.
-// Components import these, never `@tauri-apps/api/core` itself.
+// The only place that calls `invoke`. Every command, its argument and its
+// result come from the table generated from Rust (bindings/commands.ts), so a
+// command or field renamed on one side fails `tsc` on the other.
+// Components import these wrappers, never `@tauri-apps/api/core` itself.
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { AccessListEntry } from "./bindings/AccessListEntry";
-import type { AddEntriesReport } from "./bindings/AddEntriesReport";
-import type { ApiKey } from "./bindings/ApiKey";
-import type { AppInfo } from "./bindings/AppInfo";
-import type { CheckedEntry } from "./bindings/CheckedEntry";
 import type { CommandError } from "./bindings/CommandError";
-import type { ConnectionReport } from "./bindings/ConnectionReport";
-import type { CreatedKeyView } from "./bindings/CreatedKeyView";
-import type { ImportedProfile } from "./bindings/ImportedProfile";
-import type { Inventory } from "./bindings/Inventory";
-import type { LockoutCheck } from "./bindings/LockoutCheck";
+import type { Commands } from "./bindings/commands";
+import {
+  CLIPBOARD_CLEARED_EVENT,
+  PROGRESS_EVENT,
+  SESSION_CLOSED_EVENT,
+} from "./bindings/constants";
 import type { NewOrgKeyInput } from "./bindings/NewOrgKeyInput";
-import type { OrgSettings } from "./bindings/OrgSettings";
 import type { ProfileInput } from "./bindings/ProfileInput";
-import type { ProfileList } from "./bindings/ProfileList";
-import type { ProfileView } from "./bindings/ProfileView";
 import type { ProgressEvent } from "./bindings/ProgressEvent";
-import type { ProjectOutcome } from "./bindings/ProjectOutcome";
-import type { RoleInfo } from "./bindings/RoleInfo";
-import type { SessionView } from "./bindings/SessionView";
+import type { SessionClosed } from "./bindings/SessionClosed";
+
+export type CommandName = keyof Commands;
+export type Args<N extends CommandName> = Commands[N]["args"];
+export type Result<N extends CommandName> = Commands[N]["result"];
+
+const notConnectedListeners = new Set<(error: CommandError) => void>();
+
+/** Calls `handler` whenever a command answers that no connection is open. */
+export function onNotConnected(handler: (error: CommandError) => void): () => void {
+  notConnectedListeners.add(handler);
+  return () => notConnectedListeners.delete(handler);
+}
+
+/** Calls a Rust command with its typed argument. */
+export async function call<N extends CommandName>(name: N, args: Args<N>): Promise<Result<N>> {
+  try {
+    return await invoke<Result<N>>(name, { args });
+  } catch (error) {
+    const failure = asCommandError(error);
+    if (failure.kind === "notConnected") {
+      for (const listener of notConnectedListeners) listener(failure);
+    }
+    throw failure;
+  }
+}
+
+const none = {} as Args<"app_info">;
 
 /** Version of the app and whether the OS keychain answers. */
-export const appInfo = () => invoke<AppInfo>("app_info");
+export const appInfo = () => call("app_info", none);
 /** Every role, with the names the Atlas UI shows. */
-export const roles = () => invoke<RoleInfo[]>("roles");
+export const roles = () => call("roles", none);
 
 // Connections
-export const listProfiles = () => invoke<ProfileList>("list_profiles");
-export const saveProfile = (input: ProfileInput) =>
-  invoke<ProfileView>("save_profile", { input });
-export const deleteProfile = (id: string) => invoke<void>("delete_profile", { id });
-export const testConnection = (id: string) =>
-  invoke<ConnectionReport>("test_connection", { id });
-export const importAtlasCli = () => invoke<ImportedProfile[]>("import_atlas_cli");
-export const connect = (id: string) => invoke<SessionView>("connect", { id });
+export const listProfiles = () => call("list_profiles", none);
+export const saveProfile = (input: ProfileInput) => call("save_profile", input);
+export const deleteProfile = (id: string) => call("delete_profile", { id });
+export const testConnection = (id: string) => call("test_connection", { id });
+export const importAtlasCli = () => call("import_atlas_cli", none);
+export const connect = (id: string) => call("connect", { id });
 /** Switches organization; answers the new window title. */
-export const selectOrg = (orgId: string) => invoke<string>("select_org", { orgId });
+export const selectOrg = (orgId: string) => call("select_org", { orgId });
 
 // Organization Access Manager
 /** Keys and projects without access lists: the table shows at once. */
-export const loadKeyList = (orgId: string) => invoke<Inventory>("load_key_list", { orgId });
-/** Keys, projects and every access list; progress as `inventory` events. */
-export const loadInventory = (orgId: string) =>
-  invoke<Inventory>("load_inventory", { orgId });
+export const loadKeyList = (orgId: string) => call("load_key_list", { orgId });
+/** These keys' access lists, read in the order given; progress as `inventory` events. */
+export const loadAccessLists = (orgId: string, keyIds: string[]) =>
+  call("load_access_lists", { orgId, keyIds });
 export const checkAccessEntries = (text: string, existing: AccessListEntry[]) =>
-  invoke<CheckedEntry[]>("check_access_entries", { text, existing });
+  call("check_access_entries", { text, existing });
 export const createOrgKey = (orgId: string, input: NewOrgKeyInput) =>
-  invoke<CreatedKeyView>("create_org_key", { orgId, input });
+  call("create_org_key", { orgId, input });
 /** Copies a new key's private key; answers the seconds until the clipboard is cleared. */
-export const copyPrivateKey = (keyId: string) =>
-  invoke<number>("copy_private_key", { keyId });
-export const forgetPrivateKey = (keyId: string) =>
-  invoke<void>("forget_private_key", { keyId });
+export const copyPrivateKey = (keyId: string) => call("copy_private_key", { keyId });
+export const forgetPrivateKey = (keyId: string) => call("forget_private_key", { keyId });
 export const updateOrgKey = (orgId: string, keyId: string, desc: string, roles: string[]) =>
-  invoke<ApiKey>("update_org_key", { orgId, keyId, desc, roles });
+  call("update_org_key", { orgId, keyId, desc, roles });
 export const deleteOrgKey = (orgId: string, keyId: string) =>
-  invoke<void>("delete_org_key", { orgId, keyId });
+  call("delete_org_key", { orgId, keyId });
 export const getAccessList = (orgId: string, keyId: string) =>
-  invoke<AccessListEntry[]>("get_access_list", { orgId, keyId });
+  call("get_access_list", { orgId, keyId });
 export const addAccessEntries = (orgId: string, keyId: string, text: string) =>
-  invoke<AddEntriesReport>("add_access_entries", { orgId, keyId, text });
-export const currentIp = () => invoke<string>("current_ip");
+  call("add_access_entries", { orgId, keyId, text });
+export const currentIp = () => call("current_ip", none);
 export const checkEntryRemoval = (orgId: string, keyId: string, entry: string) =>
-  invoke<LockoutCheck>("check_entry_removal", { orgId, keyId, entry });
+  call("check_entry_removal", { orgId, keyId, entry });
 export const deleteAccessEntry = (orgId: string, keyId: string, entry: string) =>
-  invoke<AccessListEntry[]>("delete_access_entry", { orgId, keyId, entry });
+  call("delete_access_entry", { orgId, keyId, entry });
 
 // Organization Settings
-export const orgSettings = (orgId: string) => invoke<OrgSettings>("org_settings", { orgId });
+export const orgSettings = (orgId: string) => call("org_settings", { orgId });
 export const checkRequireAccessList = (orgId: string) =>
-  invoke<LockoutCheck>("check_require_access_list", { orgId });
+  call("check_require_access_list", { orgId });
 export const setRequireAccessList = (orgId: string, required: boolean) =>
-  invoke<OrgSettings>("set_require_access_list", { orgId, required });
+  call("set_require_access_list", { orgId, required });
 
 // Project Access Manager
-export const listProjectKeys = (projectId: string) =>
-  invoke<ApiKey[]>("list_project_keys", { projectId });
-export const inviteKeyToProject = (projectId: string, keyId: string, roles: string[]) =>
-  invoke<void>("invite_key_to_project", { projectId, keyId, roles });
-export const updateProjectRoles = (projectId: string, keyId: string, roles: string[]) =>
-  invoke<ApiKey>("update_project_roles", { projectId, keyId, roles });
-export const removeKeyFromProject = (projectId: string, keyId: string) =>
-  invoke<void>("remove_key_from_project", { projectId, keyId });
+export const listProjectKeys = (projectId: string) => call("list_project_keys", { projectId });
+export const inviteKeyToProject = (
+  orgId: string,
+  projectId: string,
+  keyId: string,
+  roles: string[],
+) => call("invite_key_to_project", { orgId, projectId, keyId, roles });
+export const updateProjectRoles = (
+  orgId: string,
+  projectId: string,
+  keyId: string,
+  roles: string[],
+) => call("update_project_roles", { orgId, projectId, keyId, roles });
+export const removeKeyFromProject = (orgId: string, projectId: string, keyId: string) =>
+  call("remove_key_from_project", { orgId, projectId, keyId });
 export const createProjectKey = (
   orgId: string,
   projectId: string,
   desc: string,
   roles: string[],
-) => invoke<CreatedKeyView>("create_project_key", { orgId, projectId, desc, roles });
+) => call("create_project_key", { orgId, projectId, desc, roles });
 export const inviteToProjects = (
   orgId: string,
   keyId: string,
   projectIds: string[],
   roles: string[],
-) => invoke<ProjectOutcome[]>("invite_to_projects", { orgId, keyId, projectIds, roles });
+) => call("invite_to_projects", { orgId, keyId, projectIds, roles });
 
 /** Calls `handler` with the progress of `operation` until the returned function is called. */
 export function onProgress(
   operation: string,
   handler: (done: number, total: number) => void,
 ): Promise<UnlistenFn> {
-  return listen<ProgressEvent>("progress", (event) => {
+  return listen<ProgressEvent>(PROGRESS_EVENT, (event) => {
     if (event.payload.operation === operation) {
       handler(event.payload.done, event.payload.total);
     }
@@ -112,7 +136,12 @@ export function onProgress(
 
 /** Calls `handler` with the key id when the clipboard was cleared of its private key. */
 export function onClipboardCleared(handler: (keyId: string) => void): Promise<UnlistenFn> {
-  return listen<string>("clipboard-cleared", (event) => handler(event.payload));
+  return listen<string>(CLIPBOARD_CLEARED_EVENT, (event) => handler(event.payload));
+}
+
+/** Calls `handler` when Rust closed the open connection, with the reason. */
+export function onSessionClosed(handler: (closed: SessionClosed) => void): Promise<UnlistenFn> {
+  return listen<SessionClosed>(SESSION_CLOSED_EVENT, (event) => handler(event.payload));
 }
 
 /** Narrows whatever a rejected `invoke` gave to the app's error shape. */

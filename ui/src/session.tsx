@@ -1,5 +1,12 @@
 // What every screen shares: the open connection, the organization shown,
 // its inventory (keys, projects, access lists) and the table of roles.
+//
+// The inventory lives in TanStack Query's cache under two keys per
+// organization: the key list (keys and projects, a few requests) and the
+// access lists (one request per key, read after the table shows). An edit
+// answers with what it changed and patches exactly that entry of the cache;
+// the whole organization is read again only on switching organization, on
+// Refresh, or when an edit finds that something it knew is gone.
 import {
   createContext,
   useCallback,
@@ -10,20 +17,47 @@ import {
   useState,
   type ReactNode,
 } from "react";
+import {
+  QueryClient,
+  QueryClientProvider,
+  useQuery,
+  useQueryClient,
+} from "@tanstack/react-query";
 import * as api from "./api";
+import type { AccessListEntry } from "./bindings/AccessListEntry";
+import type { ApiKey } from "./bindings/ApiKey";
 import type { CommandError } from "./bindings/CommandError";
+import { SANDBOX_PROFILE_ID } from "./bindings/constants";
 import type { Inventory } from "./bindings/Inventory";
+import type { KeyAccessList } from "./bindings/KeyAccessList";
+import type { KeyInventory } from "./bindings/KeyInventory";
 import type { RoleInfo } from "./bindings/RoleInfo";
 import type { SessionView } from "./bindings/SessionView";
 
-/** The built-in sandbox: opened on first start. */
-export const SANDBOX_PROFILE_ID = "sandbox";
 const LAST_PROFILE = "atlas-access-manager.last-profile";
+
+/** Atlas's answers that mean something the page showed is gone. */
+const GONE_CODES = new Set([
+  "API_KEY_NOT_FOUND",
+  "RESOURCE_NOT_FOUND",
+  "GROUP_NOT_FOUND",
+  "ORG_NOT_FOUND",
+]);
+
+export const queryKeys = {
+  keyList: (orgId: string) => ["keyList", orgId] as const,
+  accessLists: (orgId: string) => ["accessLists", orgId] as const,
+  projectKeys: (projectId: string) => ["projectKeys", projectId] as const,
+};
+
+type AccessLists = Record<string, KeyAccessList>;
 
 export interface SessionContextValue {
   session: SessionView | null;
   connecting: boolean;
   connectError: CommandError | null;
+  /** Why Rust closed the last session, shown under Connections. */
+  closedReason: string | null;
   orgId: string | null;
   inventory: Inventory | null;
   inventoryError: CommandError | null;
@@ -33,8 +67,16 @@ export interface SessionContextValue {
   roles: RoleInfo[];
   connect: (profileId: string) => Promise<void>;
   selectOrg: (orgId: string) => Promise<void>;
-  /** Reloads the inventory; the old one stays on screen meanwhile. */
+  /** Reads the organization again; the old one stays on screen meanwhile. */
   refresh: () => Promise<void>;
+  /** A key as an edit answered it: its row, its projects, its project lists. */
+  patchKey: (key: ApiKey) => void;
+  removeKey: (keyId: string) => void;
+  patchAccessList: (keyId: string, entries: AccessListEntry[]) => void;
+  /** A key's access list as last read or edited; undefined until it has been read. */
+  accessListOf: (keyId: string) => AccessListEntry[] | undefined;
+  /** Tells the session about a failed edit: a key or project that is gone reloads. */
+  noteError: (error: CommandError) => void;
 }
 
 const SessionContext = createContext<SessionContextValue | null>(null);
@@ -54,51 +96,132 @@ export function useRoleName(): (role: string) => string {
   }, [roles]);
 }
 
+/** A key's row as Rust builds it (`key_inventory`): its roles project by project. */
+export function keyItem(key: ApiKey): KeyInventory {
+  const byProject = new Map<string, string[]>();
+  for (const role of key.roles) {
+    if (role.groupId) byProject.set(role.groupId, [...(byProject.get(role.groupId) ?? []), role.roleName]);
+  }
+  const projectRoles = [...byProject.keys()]
+    .sort()
+    .map((projectId) => ({ projectId, roles: byProject.get(projectId) ?? [] }));
+  return { key, projectRoles, accessList: [] };
+}
+
+/** The key's place in one project's list after an edit: in it while it has a role there. */
+function withProjectMember(keys: ApiKey[], projectId: string, key: ApiKey): ApiKey[] {
+  const member = key.roles.some((role) => role.groupId === projectId);
+  const others = keys.filter((k) => k.id !== key.id);
+  if (!member) return others;
+  const index = keys.findIndex((k) => k.id === key.id);
+  return index < 0 ? [...keys, key] : keys.map((k) => (k.id === key.id ? key : k));
+}
+
+export function newQueryClient(): QueryClient {
+  return new QueryClient({
+    defaultOptions: {
+      // The cache is changed by edits, not by time: nothing goes stale by
+      // itself, and a failed read is shown, not retried behind the user's back.
+      queries: { staleTime: Infinity, retry: false, refetchOnWindowFocus: false },
+    },
+  });
+}
+
 export function SessionProvider({ children }: { children: ReactNode }) {
+  const [client] = useState(newQueryClient);
+  return (
+    <QueryClientProvider client={client}>
+      <SessionState>{children}</SessionState>
+    </QueryClientProvider>
+  );
+}
+
+function SessionState({ children }: { children: ReactNode }) {
+  const queryClient = useQueryClient();
   const [session, setSession] = useState<SessionView | null>(null);
   const [connecting, setConnecting] = useState(false);
   const [connectError, setConnectError] = useState<CommandError | null>(null);
+  const [closedReason, setClosedReason] = useState<string | null>(null);
   const [orgId, setOrgId] = useState<string | null>(null);
-  const [inventory, setInventory] = useState<Inventory | null>(null);
-  const [inventoryError, setInventoryError] = useState<CommandError | null>(null);
   const [inventoryProgress, setInventoryProgress] = useState<{
     done: number;
     total: number;
   } | null>(null);
-  const [accessListsLoading, setAccessListsLoading] = useState(false);
   const [roles, setRoles] = useState<RoleInfo[]>([]);
-  // Answers to an older load must not overwrite a newer one.
-  const loadSeq = useRef(0);
 
-  const load = useCallback(async (org: string, keepOld: boolean) => {
-    const seq = ++loadSeq.current;
-    const current = () => seq === loadSeq.current;
-    if (!keepOld) setInventory(null);
-    setInventoryError(null);
-    setInventoryProgress({ done: 0, total: 1 });
-    const unlisten = await api.onProgress("inventory", (done, total) => {
-      if (current()) setInventoryProgress({ done, total });
-    });
-    try {
-      if (!keepOld) {
-        // The keys first, in a few requests; their access lists follow.
-        const list = await api.loadKeyList(org);
-        if (!current()) return;
-        setInventory(list);
-        setAccessListsLoading(true);
-      }
-      const loaded = await api.loadInventory(org);
-      if (current()) setInventory(loaded);
-    } catch (error) {
-      if (current()) setInventoryError(api.asCommandError(error));
-    } finally {
-      unlisten();
-      if (current()) {
+  const keyList = useQuery({
+    queryKey: queryKeys.keyList(orgId ?? ""),
+    queryFn: () => api.loadKeyList(orgId ?? ""),
+    enabled: session !== null && orgId !== null,
+  });
+
+  const accessLists = useQuery({
+    queryKey: queryKeys.accessLists(orgId ?? ""),
+    enabled: session !== null && orgId !== null && keyList.isSuccess,
+    queryFn: async (): Promise<AccessLists> => {
+      const org = orgId ?? "";
+      const list = queryClient.getQueryData<Inventory>(queryKeys.keyList(org));
+      // The table opens sorted by description: those rows are read first.
+      const ids = [...(list?.keys ?? [])]
+        .sort((a, b) => a.key.desc.toLowerCase().localeCompare(b.key.desc.toLowerCase()))
+        .map((item) => item.key.id);
+      setInventoryProgress({ done: 0, total: ids.length });
+      const unlisten = await api.onProgress("inventory", (done, total) =>
+        setInventoryProgress({ done, total }),
+      );
+      try {
+        const lists = await api.loadAccessLists(org, ids);
+        return Object.fromEntries(lists.map((list) => [list.keyId, list]));
+      } finally {
+        unlisten();
         setInventoryProgress(null);
-        setAccessListsLoading(false);
       }
-    }
-  }, []);
+    },
+  });
+
+  // One merged row per key, the same object while neither its key nor its
+  // list changed, so the memoized table re-renders only what an edit touched.
+  const merged = useRef(new Map<string, { item: KeyInventory; list?: KeyAccessList; row: KeyInventory }>());
+  const inventory = useMemo<Inventory | null>(() => {
+    const base = keyList.data;
+    if (!base) return null;
+    const cache = merged.current;
+    const next = new Map<string, { item: KeyInventory; list?: KeyAccessList; row: KeyInventory }>();
+    const keys = base.keys.map((item) => {
+      const list = accessLists.data?.[item.key.id];
+      const earlier = cache.get(item.key.id);
+      const row =
+        earlier && earlier.item === item && earlier.list === list
+          ? earlier.row
+          : list
+            ? { ...item, accessList: list.accessList, accessListError: list.error }
+            : item;
+      next.set(item.key.id, { item, list, row });
+      return row;
+    });
+    merged.current = next;
+    return { keys, projects: base.projects };
+  }, [keyList.data, accessLists.data]);
+
+  const closeSession = useCallback(
+    (reason: string) => {
+      setSession(null);
+      setOrgId(null);
+      setClosedReason(reason);
+      queryClient.clear();
+    },
+    [queryClient],
+  );
+
+  useEffect(() => {
+    const unlisten = api.onSessionClosed((closed) => closeSession(closed.reason));
+    const stopWatching = api.onNotConnected((error) => closeSession(error.message));
+    return () => {
+      // After a window closes the event system may be gone; nothing to stop then.
+      unlisten.then((stop) => stop()).catch(() => undefined);
+      stopWatching();
+    };
+  }, [closeSession]);
 
   const connect = useCallback(
     async (profileId: string) => {
@@ -106,33 +229,99 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       setConnectError(null);
       try {
         const opened = await api.connect(profileId);
+        queryClient.clear();
         setSession(opened);
+        setClosedReason(null);
         setOrgId(opened.orgId ?? null);
         document.title = opened.title;
         localStorage.setItem(LAST_PROFILE, profileId);
-        if (opened.orgId) await load(opened.orgId, false);
-        else setInventory(null);
       } catch (error) {
         setConnectError(api.asCommandError(error));
       } finally {
         setConnecting(false);
       }
     },
-    [load],
+    [queryClient],
   );
 
-  const selectOrg = useCallback(
-    async (org: string) => {
-      setOrgId(org);
-      document.title = await api.selectOrg(org);
-      await load(org, false);
-    },
-    [load],
-  );
+  const selectOrg = useCallback(async (org: string) => {
+    setOrgId(org);
+    document.title = await api.selectOrg(org);
+  }, []);
 
   const refresh = useCallback(async () => {
-    if (orgId) await load(orgId, true);
-  }, [orgId, load]);
+    if (!orgId) return;
+    await queryClient.invalidateQueries({ queryKey: queryKeys.keyList(orgId) });
+    await queryClient.invalidateQueries({ queryKey: queryKeys.accessLists(orgId) });
+    await queryClient.invalidateQueries({ queryKey: ["projectKeys"] });
+  }, [orgId, queryClient]);
+
+  const patchKey = useCallback(
+    (key: ApiKey) => {
+      if (!orgId) return;
+      queryClient.setQueryData<Inventory>(queryKeys.keyList(orgId), (old) => {
+        if (!old) return old;
+        const item = keyItem(key);
+        const known = old.keys.some((k) => k.key.id === key.id);
+        return {
+          ...old,
+          keys: known ? old.keys.map((k) => (k.key.id === key.id ? item : k)) : [...old.keys, item],
+        };
+      });
+      for (const [queryKey, keys] of queryClient.getQueriesData<ApiKey[]>({
+        queryKey: ["projectKeys"],
+      })) {
+        const projectId = queryKey[1];
+        if (keys && typeof projectId === "string") {
+          queryClient.setQueryData(queryKey, withProjectMember(keys, projectId, key));
+        }
+      }
+    },
+    [orgId, queryClient],
+  );
+
+  const removeKey = useCallback(
+    (keyId: string) => {
+      if (!orgId) return;
+      queryClient.setQueryData<Inventory>(queryKeys.keyList(orgId), (old) =>
+        old ? { ...old, keys: old.keys.filter((k) => k.key.id !== keyId) } : old,
+      );
+      for (const [queryKey, keys] of queryClient.getQueriesData<ApiKey[]>({
+        queryKey: ["projectKeys"],
+      })) {
+        if (keys) queryClient.setQueryData(queryKey, keys.filter((k) => k.id !== keyId));
+      }
+    },
+    [orgId, queryClient],
+  );
+
+  const patchAccessList = useCallback(
+    (keyId: string, entries: AccessListEntry[]) => {
+      if (!orgId) return;
+      queryClient.setQueryData<AccessLists>(queryKeys.accessLists(orgId), (old) => ({
+        ...old,
+        [keyId]: { keyId, accessList: entries },
+      }));
+    },
+    [orgId, queryClient],
+  );
+
+  const accessListOf = useCallback(
+    (keyId: string) => {
+      const list = accessLists.data?.[keyId];
+      return list && !list.error ? list.accessList : undefined;
+    },
+    [accessLists.data],
+  );
+
+  const noteError = useCallback(
+    (error: CommandError) => {
+      if (error.atlasErrorCode && GONE_CODES.has(error.atlasErrorCode)) {
+        void refresh();
+      }
+    },
+    [refresh],
+  );
 
   useEffect(() => {
     api.roles().then(setRoles, () => setRoles([]));
@@ -142,11 +331,14 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
+  const inventoryError = keyList.error ? api.asCommandError(keyList.error) : null;
+  const accessListsLoading = accessLists.isFetching;
   const value = useMemo<SessionContextValue>(
     () => ({
       session,
       connecting,
       connectError,
+      closedReason,
       orgId,
       inventory,
       inventoryError,
@@ -156,11 +348,17 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       connect,
       selectOrg,
       refresh,
+      patchKey,
+      removeKey,
+      patchAccessList,
+      accessListOf,
+      noteError,
     }),
     [
       session,
       connecting,
       connectError,
+      closedReason,
       orgId,
       inventory,
       inventoryError,
@@ -170,6 +368,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       connect,
       selectOrg,
       refresh,
+      patchKey,
+      removeKey,
+      patchAccessList,
+      accessListOf,
+      noteError,
     ],
   );
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;

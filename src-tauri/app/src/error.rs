@@ -1,8 +1,9 @@
 //! The one error shape every command returns to the UI.
 
+use atlas_access_core::CoreError;
 use atlas_access_core::atlas::AtlasError;
 use atlas_access_core::keychain::KeychainError;
-use atlas_access_core::profiles::{ImportError, ProfileError};
+use atlas_access_core::profiles::ProfileError;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -55,14 +56,24 @@ impl CommandError {
     }
 }
 
-impl From<AtlasError> for CommandError {
-    fn from(error: AtlasError) -> Self {
-        tracing::warn!(%error, "Atlas request failed");
+impl From<CoreError> for CommandError {
+    fn from(error: CoreError) -> Self {
         let kind = match &error {
-            AtlasError::InvalidInput(_) => ErrorKind::InvalidInput,
-            AtlasError::Credentials(_) => ErrorKind::Keychain,
-            _ => ErrorKind::Atlas,
+            CoreError::Invalid(_) => ErrorKind::InvalidInput,
+            CoreError::Lockout(_) => ErrorKind::Lockout,
+            CoreError::Atlas(AtlasError::InvalidInput(_)) => ErrorKind::InvalidInput,
+            CoreError::Atlas(AtlasError::Credentials(_)) | CoreError::Keychain(_) => {
+                ErrorKind::Keychain
+            }
+            CoreError::Atlas(_) => ErrorKind::Atlas,
+            CoreError::Internal(_) => ErrorKind::Internal,
         };
+        match kind {
+            ErrorKind::InvalidInput | ErrorKind::Lockout => {
+                tracing::info!(error = %error, "refused")
+            }
+            _ => tracing::warn!(error = %error, "failed"),
+        }
         Self {
             kind,
             message: error.advice(),
@@ -71,35 +82,20 @@ impl From<AtlasError> for CommandError {
     }
 }
 
+impl From<AtlasError> for CommandError {
+    fn from(error: AtlasError) -> Self {
+        CoreError::from(error).into()
+    }
+}
+
 impl From<KeychainError> for CommandError {
     fn from(error: KeychainError) -> Self {
-        tracing::warn!(%error, "keychain failed");
-        Self::new(ErrorKind::Keychain, error.advice())
+        CoreError::from(error).into()
     }
 }
 
 impl From<ProfileError> for CommandError {
     fn from(error: ProfileError) -> Self {
-        match error {
-            ProfileError::Invalid(message) => Self::invalid(message),
-            ProfileError::NotFound(id) => {
-                Self::invalid(format!("There is no connection with the id {id}."))
-            }
-            other => {
-                tracing::warn!(error = %other, "profile store failed");
-                Self::internal(format!(
-                    "The connections could not be saved or read: {other}"
-                ))
-            }
-        }
-    }
-}
-
-impl From<ImportError> for CommandError {
-    fn from(error: ImportError) -> Self {
-        match error {
-            ImportError::Profiles(error) => error.into(),
-            ImportError::Keychain(error) => error.into(),
-        }
+        CoreError::from(error).into()
     }
 }

@@ -1,8 +1,10 @@
 //! The Tauri application: window, commands and state. Thin by design: each
-//! command validates its input, calls `atlas-access-core` and maps errors.
+//! command takes the session, calls one use case of `atlas-access-core` and
+//! maps its error. The commands are declared once, in `surface.rs`.
 
 mod commands;
 mod error;
+mod ipc;
 mod one_time;
 mod state;
 mod webview;
@@ -31,39 +33,7 @@ pub fn run() {
             webview::configure(app);
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::roles,
-            commands::connections::list_profiles,
-            commands::connections::save_profile,
-            commands::connections::delete_profile,
-            commands::connections::test_connection,
-            commands::connections::import_atlas_cli,
-            commands::connections::connect,
-            commands::connections::select_org,
-            commands::keys::load_key_list,
-            commands::keys::load_inventory,
-            commands::keys::check_access_entries,
-            commands::keys::create_org_key,
-            commands::keys::copy_private_key,
-            commands::keys::forget_private_key,
-            commands::keys::update_org_key,
-            commands::keys::delete_org_key,
-            commands::keys::get_access_list,
-            commands::keys::add_access_entries,
-            commands::keys::current_ip,
-            commands::keys::check_entry_removal,
-            commands::keys::delete_access_entry,
-            commands::organization::org_settings,
-            commands::organization::check_require_access_list,
-            commands::organization::set_require_access_list,
-            commands::projects::list_project_keys,
-            commands::projects::invite_key_to_project,
-            commands::projects::update_project_roles,
-            commands::projects::remove_key_from_project,
-            commands::projects::create_project_key,
-            commands::projects::invite_to_projects,
-        ])
+        .invoke_handler(ipc::handler())
         .run(tauri::generate_context!());
     if let Err(error) = result {
         tracing::error!(%error, "the app could not start");
@@ -83,3 +53,5 @@ fn init_tracing() {
 
 #[cfg(test)]
 mod bindings;
+#[cfg(test)]
+mod command_tests;

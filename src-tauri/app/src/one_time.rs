@@ -69,9 +69,14 @@ pub fn fingerprint_text(text: &str) -> [u8; 32] {
 
 /// The clipboard's lifetime for a key: 60 s unless shortened for tests.
 pub fn clear_after() -> Duration {
-    std::env::var(CLEAR_AFTER_VAR)
-        .ok()
-        .and_then(|secs| secs.parse::<u64>().ok())
+    clear_after_from(std::env::var(CLEAR_AFTER_VAR).ok().as_deref())
+}
+
+/// The delay `setting` asks for, in whole seconds: never longer than
+/// [`CLIPBOARD_CLEAR_AFTER`], and that when unset or unreadable.
+fn clear_after_from(setting: Option<&str>) -> Duration {
+    setting
+        .and_then(|secs| secs.trim().parse::<u64>().ok())
         .map(Duration::from_secs)
         .filter(|delay| *delay <= CLIPBOARD_CLEAR_AFTER)
         .unwrap_or(CLIPBOARD_CLEAR_AFTER)
@@ -109,7 +114,16 @@ mod tests {
     }
 
     #[test]
-    fn the_clear_delay_is_never_longer_than_a_minute() {
-        assert!(clear_after() <= CLIPBOARD_CLEAR_AFTER);
+    fn the_clear_delay_can_be_shortened_but_never_lengthened() {
+        let secs = |s: u64| Duration::from_secs(s);
+        assert_eq!(clear_after_from(None), secs(60));
+        assert_eq!(clear_after_from(Some("3")), secs(3));
+        assert_eq!(clear_after_from(Some(" 0 ")), secs(0));
+        assert_eq!(clear_after_from(Some("60")), secs(60));
+        assert_eq!(clear_after_from(Some("61")), secs(60));
+        assert_eq!(clear_after_from(Some("3600")), secs(60));
+        assert_eq!(clear_after_from(Some("-5")), secs(60));
+        assert_eq!(clear_after_from(Some("soon")), secs(60));
+        assert_eq!(clear_after_from(Some("")), secs(60));
     }
 }

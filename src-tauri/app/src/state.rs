@@ -5,12 +5,14 @@ use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 
 use atlas_access_core::atlas::{AtlasClient, ClientOptions, KeychainCredentials, Organization};
+use atlas_access_core::edits::Caller;
 use atlas_access_core::profiles::{Profile, ProfileStore, SANDBOX_PROFILE_ID};
 use atlas_sandbox::{Config as SandboxConfig, Sandbox, Seed};
 use secrecy::SecretString;
 use tokio::sync::{OnceCell, RwLock};
 
 use crate::CommandError;
+use crate::ipc::{AppEvent, Host, SessionClosed};
 use crate::one_time::OneTimeKeys;
 
 /// The address the built-in sandbox says requests come from: a documentation
@@ -24,8 +26,8 @@ const SANDBOX_SEED_VAR: &str = "AAM_SANDBOX_SEED";
 pub struct Session {
     pub profile: Profile,
     pub client: AtlasClient,
-    /// The id of the API key this connection uses (for the lockout guard).
-    pub key_in_use_id: String,
+    /// The key this connection uses, which the lockout guard protects.
+    pub caller: Caller,
     pub orgs: Vec<Organization>,
 }
 
@@ -138,11 +140,17 @@ impl AppState {
         session
     }
 
-    /// Closes the open connection if it uses this profile.
-    pub async fn close_if(&self, profile_id: &str) {
+    /// Closes the open connection if it uses this profile, and tells the
+    /// page why, so it does not go on showing a connection that is gone.
+    pub async fn close_if(&self, profile_id: &str, reason: &str, host: &dyn Host) {
         let mut session = self.session.write().await;
         if session.as_ref().is_some_and(|s| s.profile.id == profile_id) {
             *session = None;
+            tracing::info!(profile = %profile_id, reason, "connection closed");
+            host.emit(AppEvent::SessionClosed(SessionClosed {
+                profile_id: profile_id.to_owned(),
+                reason: reason.to_owned(),
+            }));
         }
     }
 

@@ -4,8 +4,14 @@
 
 pub mod access_list;
 pub mod atlas;
+pub mod connections;
+pub mod edits;
+pub mod error;
 pub mod keychain;
 pub mod lockout;
 pub mod profiles;
 pub mod roles;
+pub mod rules;
 pub mod usecases;
+
+pub use error::CoreError;

@@ -9,14 +9,17 @@ use ts_rs::TS;
 
 use crate::access_list::{allows, entry_net, parse_entry};
 use crate::atlas::{ApiKey, AtlasClient, AtlasError};
+use crate::edits::Caller;
+use crate::error::CoreError;
 use crate::usecases::{INVENTORY_CONCURRENCY, load_inventory};
 
 /// What a change would do to access.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct LockoutCheck {
-    /// The address Atlas sees requests come from.
-    pub current_ip: String,
+    /// The address Atlas sees requests come from, where it was needed.
+    #[ts(optional)]
+    pub current_ip: Option<String>,
     /// Set when the change would lock out the key in use: do not proceed.
     #[ts(optional)]
     pub blocking: Option<String>,
@@ -34,25 +37,26 @@ async fn current_ip(client: &AtlasClient) -> Result<IpAddr, AtlasError> {
 }
 
 /// Would removing `entry` (an address or block) from `key_id`'s access list
-/// lock out the key in use?
+/// lock out the key in use? Asks Atlas which address it sees only when the
+/// key in use is the one concerned.
 pub async fn check_entry_removal(
     client: &AtlasClient,
+    caller: &Caller,
     org_id: &str,
     key_id: &str,
     entry: &str,
-) -> Result<LockoutCheck, AtlasError> {
-    let ip = current_ip(client).await?;
-    let in_use = client.system_status().await?.api_key;
+) -> Result<LockoutCheck, CoreError> {
+    let removed = parse_entry(entry).map_err(|error| CoreError::Invalid(error.message(entry)))?;
     let mut check = LockoutCheck {
-        current_ip: ip.to_string(),
+        current_ip: None,
         blocking: None,
         keys_locked_out: Vec::new(),
     };
-    if in_use.id != key_id {
+    if caller.key_id != key_id {
         return Ok(check);
     }
-    let removed =
-        parse_entry(entry).map_err(|error| AtlasError::InvalidInput(error.message(entry)))?;
+    let ip = current_ip(client).await?;
+    check.current_ip = Some(ip.to_string());
     let entries = client.list_access_list(org_id, key_id).await?;
     let remaining: Vec<_> = entries
         .into_iter()
@@ -68,12 +72,12 @@ pub async fn check_entry_removal(
         check.blocking = Some(if remaining.is_empty() {
             format!(
                 "Removing {entry} would leave the key in use ({}) with no access list, which this organization does not allow: the app would lose access.",
-                in_use.public_key
+                caller.public_key
             )
         } else {
             format!(
                 "Removing {entry} would lock out the key in use ({}): Atlas sees this computer as {ip}, and no other entry lets that address in.",
-                in_use.public_key
+                caller.public_key
             )
         });
     }
@@ -85,10 +89,10 @@ pub async fn check_entry_removal(
 /// use is one of them, it is blocking.
 pub async fn check_require_access_list(
     client: &AtlasClient,
+    caller: &Caller,
     org_id: &str,
-) -> Result<LockoutCheck, AtlasError> {
+) -> Result<LockoutCheck, CoreError> {
     let ip = current_ip(client).await?;
-    let in_use = client.system_status().await?.api_key;
     let inventory = load_inventory(client, org_id, INVENTORY_CONCURRENCY, &|_| {}).await?;
     if let Some(unread) = inventory
         .keys
@@ -96,8 +100,8 @@ pub async fn check_require_access_list(
         .find_map(|key| key.access_list_error.clone())
     {
         // Guessing here could lock someone out: better to say it is unknown.
-        return Err(AtlasError::InvalidInput(format!(
-            "Not every access list could be read: {unread}"
+        return Err(CoreError::Invalid(format!(
+            "Not every access list could be read, so who would be locked out is unknown: {unread}"
         )));
     }
     let keys_locked_out: Vec<ApiKey> = inventory
@@ -106,14 +110,14 @@ pub async fn check_require_access_list(
         .filter(|key| key.access_list.is_empty())
         .map(|key| key.key)
         .collect();
-    let blocking = keys_locked_out.iter().find(|key| key.id == in_use.id).map(|key| {
+    let blocking = keys_locked_out.iter().find(|key| key.id == caller.key_id).map(|key| {
         format!(
             "Requiring an IP access list would lock out the key in use ({}): it has no access list. Add {ip} to its access list first.",
             key.public_key
         )
     });
     Ok(LockoutCheck {
-        current_ip: ip.to_string(),
+        current_ip: Some(ip.to_string()),
         blocking,
         keys_locked_out,
     })

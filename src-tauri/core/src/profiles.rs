@@ -302,8 +302,16 @@ pub struct CliProfile {
 
 /// Reads the profiles of an Atlas CLI config file that have API keys.
 pub fn parse_atlas_cli_config(text: &str) -> Result<Vec<CliProfile>, ProfileError> {
+    // The parser's own message quotes the offending line, which may be a
+    // `private_api_key` line: say only where it is.
     let table: toml::Table = text.parse().map_err(|error: toml::de::Error| {
-        ProfileError::Invalid(format!("The Atlas CLI config is not valid TOML: {error}"))
+        let line = error
+            .span()
+            .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+        ProfileError::Invalid(match line {
+            Some(line) => format!("The Atlas CLI config is not valid TOML at line {line}."),
+            None => "The Atlas CLI config is not valid TOML.".to_owned(),
+        })
     })?;
     let field = |section: &toml::Table, name: &str| {
         section
@@ -343,50 +351,25 @@ pub struct ImportedProfile {
     pub private_key_stored: bool,
 }
 
-/// Imports Atlas CLI profiles: private keys go into the keychain, the rest
-/// into the store; no private key is ever written to the store's file.
-pub async fn import_atlas_cli(
-    store: &ProfileStore,
-    text: &str,
-) -> Result<Vec<ImportedProfile>, ImportError> {
-    let mut imported = Vec::new();
-    for cli in parse_atlas_cli_config(text)? {
-        let profile = Profile {
-            id: format!("atlascli-{}", cli.name),
-            name: format!("{} (Atlas CLI)", cli.name),
-            base_url: cli.base_url,
-            public_key: cli.public_key,
-            default_org_id: cli.org_id,
-        };
-        let private_key_stored = match &cli.private_key {
-            Some(secret) => {
-                crate::keychain::store_secret(&profile.id, secret).await?;
-                true
-            }
-            None => false,
-        };
-        store.upsert(profile.clone())?;
-        imported.push(ImportedProfile {
-            profile,
-            private_key_stored,
-        });
-    }
-    Ok(imported)
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum ImportError {
-    #[error(transparent)]
-    Profiles(#[from] ProfileError),
-    #[error(transparent)]
-    Keychain(#[from] crate::keychain::KeychainError),
-}
-
 #[cfg(test)]
 mod cli_tests {
     use secrecy::ExposeSecret;
 
     use super::*;
+
+    #[test]
+    fn a_parse_error_names_the_line_and_never_quotes_it() {
+        let secret = "c8150efd-c7a0-4afd-8c4f-01bdd56c8977";
+        let text = format!(
+            "[default]\n  public_api_key = \"abcdefgh\"\n  private_api_key = \"{secret}\" oops\n"
+        );
+        let error = parse_atlas_cli_config(&text).unwrap_err().to_string();
+        assert!(error.contains("line 3"), "{error}");
+        assert!(
+            !error.contains(secret) && !error.contains("c8150efd"),
+            "{error}"
+        );
+    }
 
     #[test]
     fn reads_profiles_with_keys_and_their_urls() {

@@ -80,6 +80,8 @@ pub struct NewOrgKey {
 #[derive(Debug)]
 pub struct NewOrgKeyOutcome {
     pub created: CreatedApiKey,
+    /// The key as it is after its invitations, with every role it has.
+    pub key_after: ApiKey,
     /// `Skipped` when no entries were asked for.
     pub access_list: StepOutcome,
     pub invitations: Vec<(String, StepOutcome)>,
@@ -115,8 +117,19 @@ pub async fn create_org_key_with_setup(
             StepOutcome::from_result(outcome),
         ));
     }
+    // The create answer knows only the organization roles: read the key
+    // again if it was given project roles, or keep what is known.
+    let key_after = if invitations.iter().any(|(_, outcome)| outcome.is_done()) {
+        client
+            .get_org_key(org_id, &key_id)
+            .await
+            .unwrap_or_else(|_| created.key.clone())
+    } else {
+        created.key.clone()
+    };
     Ok(NewOrgKeyOutcome {
         created,
+        key_after,
         access_list,
         invitations,
     })
@@ -208,10 +221,10 @@ pub async fn load_key_list(client: &AtlasClient, org_id: &str) -> Result<Invento
     Ok(Inventory { keys, projects })
 }
 
-fn key_inventory(key: ApiKey, list: Result<Vec<AccessListEntry>, AtlasError>) -> KeyInventory {
+fn key_inventory(key: ApiKey, list: Result<Vec<AccessListEntry>, String>) -> KeyInventory {
     let (access_list, access_list_error) = match list {
         Ok(entries) => (entries, None),
-        Err(error) => (Vec::new(), Some(error.advice())),
+        Err(error) => (Vec::new(), Some(error)),
     };
     let project_roles = key
         .project_ids()
@@ -229,51 +242,78 @@ fn key_inventory(key: ApiKey, list: Result<Vec<AccessListEntry>, AtlasError>) ->
     }
 }
 
+/// One key's access list, or why it could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyAccessList {
+    pub key_id: String,
+    pub access_list: Vec<AccessListEntry>,
+    #[ts(optional)]
+    pub error: Option<String>,
+}
+
+/// Reads the access lists of `key_ids`, `concurrency` at a time, started in
+/// the order given (so the keys on screen can come first). Progress counts
+/// the lists read. A list that cannot be read carries its error.
+pub async fn load_access_lists(
+    client: &AtlasClient,
+    org_id: &str,
+    key_ids: &[String],
+    concurrency: usize,
+    on_progress: &(dyn Fn(Progress) + Send + Sync),
+) -> Vec<KeyAccessList> {
+    let total = key_ids.len();
+    on_progress(Progress { done: 0, total });
+    let mut lists: Vec<Option<KeyAccessList>> = key_ids.iter().map(|_| None).collect();
+    // Built eagerly: a lazily mapped stream of borrowed ids makes the
+    // future's `Send` proof higher-ranked, which rustc cannot show.
+    let reads: Vec<_> = key_ids
+        .iter()
+        .enumerate()
+        .map(|(index, key_id)| async move {
+            (index, key_id, client.list_access_list(org_id, key_id).await)
+        })
+        .collect();
+    let mut answers = stream::iter(reads).buffer_unordered(concurrency.max(1));
+    let mut done = 0;
+    while let Some((index, key_id, list)) = answers.next().await {
+        let (access_list, error) = match list {
+            Ok(entries) => (entries, None),
+            Err(error) => (Vec::new(), Some(error.advice())),
+        };
+        lists[index] = Some(KeyAccessList {
+            key_id: key_id.clone(),
+            access_list,
+            error,
+        });
+        done += 1;
+        on_progress(Progress { done, total });
+    }
+    lists.into_iter().flatten().collect()
+}
+
 /// Loads an organization's inventory: the key list and the project list at
-/// once, then every key's access list, a few at a time. Progress counts
-/// requests: two lists, then one per key.
+/// once, then every key's access list, a few at a time.
 pub async fn load_inventory(
     client: &AtlasClient,
     org_id: &str,
     concurrency: usize,
     on_progress: &(dyn Fn(Progress) + Send + Sync),
 ) -> Result<Inventory, AtlasError> {
-    on_progress(Progress { done: 0, total: 2 });
     let (keys, projects) = futures::try_join!(
         client.list_org_keys(org_id),
         client.list_org_projects(org_id)
     )?;
-    let total = 2 + keys.len();
-    let mut done = 2;
-    on_progress(Progress { done, total });
-    let mut access_lists: Vec<Option<Result<Vec<AccessListEntry>, AtlasError>>> =
-        keys.iter().map(|_| None).collect();
-    {
-        // Built eagerly: a lazily mapped stream of borrowed keys makes the
-        // future's `Send` proof higher-ranked, which rustc cannot show.
-        let reads: Vec<_> =
-            keys.iter()
-                .enumerate()
-                .map(|(index, key)| async move {
-                    (index, client.list_access_list(org_id, &key.id).await)
-                })
-                .collect();
-        let mut lists = stream::iter(reads).buffer_unordered(concurrency.max(1));
-        while let Some((index, list)) = lists.next().await {
-            access_lists[index] = Some(list);
-            done += 1;
-            on_progress(Progress { done, total });
-        }
-    }
+    let key_ids: Vec<String> = keys.iter().map(|key| key.id.clone()).collect();
+    let lists = load_access_lists(client, org_id, &key_ids, concurrency, on_progress).await;
     let keys = keys
         .into_iter()
-        .zip(access_lists)
+        .zip(lists)
         .map(|(key, list)| {
-            let list = list.unwrap_or_else(|| {
-                Err(AtlasError::InvalidInput(
-                    "The access list was not read.".to_owned(),
-                ))
-            });
+            let list = match list.error {
+                None => Ok(list.access_list),
+                Some(error) => Err(error),
+            };
             key_inventory(key, list)
         })
         .collect();

@@ -176,7 +176,8 @@ fn a_locked_keychain_is_a_typed_error() {
 #[tokio::test]
 async fn atlas_cli_import_keeps_the_private_key_out_of_our_file() {
     require_session();
-    use atlas_access_core::profiles::{ProfileStore, import_atlas_cli};
+    use atlas_access_core::connections::import_atlas_cli;
+    use atlas_access_core::profiles::ProfileStore;
     let dir = tempfile::tempdir().unwrap();
     let store = ProfileStore::at(dir.path().join("profiles.json"));
     let name = account("cli");

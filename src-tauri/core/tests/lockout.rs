@@ -4,13 +4,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failure should panic
 
 use atlas_access_core::atlas::{AccessListRequest, AtlasClient};
+use atlas_access_core::edits::Caller;
 use atlas_access_core::lockout::{check_entry_removal, check_require_access_list};
 use atlas_sandbox::{Config, Sandbox};
 use secrecy::SecretString;
 
 const APPARENT: &str = "203.0.113.9";
 
-async fn setup() -> (Sandbox, AtlasClient, String, String) {
+async fn setup() -> (Sandbox, AtlasClient, String, Caller) {
     let sandbox = Sandbox::start(Config {
         apparent_ip: Some(APPARENT.parse().unwrap()),
         ..Config::default()
@@ -24,18 +25,23 @@ async fn setup() -> (Sandbox, AtlasClient, String, String) {
         &SecretString::from(admin.private_key.clone()),
     )
     .unwrap();
-    let admin_key = client.system_status().await.unwrap().api_key.id;
+    let status = client.system_status().await.unwrap().api_key;
+    let caller = Caller {
+        key_id: status.id,
+        public_key: status.public_key,
+    };
     let org = admin.org_id.clone();
-    (sandbox, client, org, admin_key)
+    (sandbox, client, org, caller)
 }
 
 #[tokio::test]
 async fn removing_the_entry_in_use_is_blocked_unless_another_covers_it() {
-    let (_sandbox, client, org, admin_key) = setup().await;
-    let check = check_entry_removal(&client, &org, &admin_key, APPARENT)
+    let (_sandbox, client, org, caller) = setup().await;
+    let admin_key = caller.key_id.clone();
+    let check = check_entry_removal(&client, &caller, &org, &admin_key, APPARENT)
         .await
         .unwrap();
-    assert_eq!(check.current_ip, APPARENT);
+    assert_eq!(check.current_ip.as_deref(), Some(APPARENT));
     let blocking = check.blocking.expect("blocking");
     assert!(
         blocking.contains(APPARENT) && blocking.contains("Removing 203.0.113.9"),
@@ -43,7 +49,7 @@ async fn removing_the_entry_in_use_is_blocked_unless_another_covers_it() {
     );
     // Other entries of the same key do not matter to this computer.
     assert!(
-        check_entry_removal(&client, &org, &admin_key, "127.0.0.1")
+        check_entry_removal(&client, &caller, &org, &admin_key, "127.0.0.1")
             .await
             .unwrap()
             .blocking
@@ -60,7 +66,7 @@ async fn removing_the_entry_in_use_is_blocked_unless_another_covers_it() {
         .await
         .unwrap();
     assert!(
-        check_entry_removal(&client, &org, &admin_key, APPARENT)
+        check_entry_removal(&client, &caller, &org, &admin_key, APPARENT)
             .await
             .unwrap()
             .blocking
@@ -82,7 +88,7 @@ async fn removing_the_entry_in_use_is_blocked_unless_another_covers_it() {
         .await
         .unwrap();
     assert!(
-        check_entry_removal(&client, &org, &other.id, APPARENT)
+        check_entry_removal(&client, &caller, &org, &other.id, APPARENT)
             .await
             .unwrap()
             .blocking
@@ -92,8 +98,10 @@ async fn removing_the_entry_in_use_is_blocked_unless_another_covers_it() {
 
 #[tokio::test]
 async fn requiring_access_lists_names_the_keys_it_locks_out() {
-    let (sandbox, client, org, _) = setup().await;
-    let check = check_require_access_list(&client, &org).await.unwrap();
+    let (sandbox, client, org, caller) = setup().await;
+    let check = check_require_access_list(&client, &caller, &org)
+        .await
+        .unwrap();
     assert!(check.blocking.is_none(), "the admin key has entries");
     let names: Vec<&str> = check
         .keys_locked_out
@@ -113,7 +121,13 @@ async fn requiring_access_lists_names_the_keys_it_locks_out() {
         &created.private_key,
     )
     .unwrap();
-    let check = check_require_access_list(&listless, &org).await.unwrap();
+    let listless_caller = Caller {
+        key_id: created.key.id.clone(),
+        public_key: created.key.public_key.clone(),
+    };
+    let check = check_require_access_list(&listless, &listless_caller, &org)
+        .await
+        .unwrap();
     let blocking = check.blocking.expect("blocking");
     assert!(
         blocking.contains(&created.key.public_key) && blocking.contains(APPARENT),

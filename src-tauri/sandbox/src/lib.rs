@@ -4,7 +4,7 @@
 //! versioned media types, Atlas's error codes, pagination and rate limits.
 //!
 //! It is a second, independent implementation of the contract in
-//! `shared/atlas-api/` (it shares no code with the app's client), used by the
+//! `tests/fixtures/atlas-api/` (it shares no code with the app's client), used by the
 //! app's built-in sandbox profile, by the tests and by the benchmarks.
 //!
 //! ```no_run

@@ -723,21 +723,45 @@ async fn garbage_never_gets_a_server_error() {
     let sandbox = common::demo().await;
     let admin = Client::admin(&sandbox);
     let org = sandbox.admin().org_id.clone();
-    let bodies = [
+    // Sent as raw bytes, so each reaches the handlers as it is.
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    let long_desc = format!(
+        "{{\"desc\":\"{}\",\"roles\":[\"ORG_MEMBER\"]}}",
+        "x".repeat(100_000)
+    );
+    let bodies: Vec<Vec<u8>> = [
         "",
         "null",
         "[]",
         "{}",
         "[{}]",
         "\"text\"",
+        "{",
+        "[{\"ipAddress\":",
         "{\"desc\":null,\"roles\":null}",
+        "{\"desc\":\"d\",\"roles\":[\"ORG_MEMBER\"],\"desc\":7}",
         "[{\"roles\":[1]}]",
         "{\"roles\":{\"a\":1}}",
+        "{\"roles\":\"ORG_OWNER\",\"desc\":[]}",
         "[{\"ipAddress\":[]}]",
+        "[{\"ipAddress\":\"10.0.0.1\",\"cidrBlock\":\"10.0.0.0/8\"}]",
+        "[{\"cidrBlock\":\"10.0.0.0/99\"}]",
         "{\"apiAccessListRequired\":\"yes\"}",
-        "\u{0}\u{1}",
+        "{\"apiAccessListRequired\":1e999}",
         "{\"maxServiceAccountSecretValidityInHours\":1e99}",
-    ];
+        "{\"maxServiceAccountSecretValidityInHours\":-99999999999999999999999}",
+        "\u{0}\u{1}",
+        "\u{feff}{}",
+    ]
+    .iter()
+    .map(|body| body.as_bytes().to_vec())
+    .chain([
+        vec![0xff, 0xfe, 0x7b, 0x7d],
+        b"{\"desc\":\"\xc3\x28\"}".to_vec(),
+        deep.into_bytes(),
+        long_desc.into_bytes(),
+    ])
+    .collect();
     let paths = [
         keys_path(&org),
         format!("{}/6a790c000000000000000008", keys_path(&org)),
@@ -753,15 +777,25 @@ async fn garbage_never_gets_a_server_error() {
         "/api/atlas/v2/nowhere".to_owned(),
         format!("{}?pageNum=-1&itemsPerPage=abc", keys_path(&org)),
     ];
+    // The bytes reach the handlers as sent: a valid body creates a key.
+    let created = admin
+        .call_raw(
+            Method::POST,
+            &keys_path(&org),
+            Some(br#"{"desc":"sent raw","roles":["ORG_MEMBER"]}"#.to_vec()),
+        )
+        .await;
+    assert_eq!(created.status, 200, "{}", created.body);
     for path in &paths {
         for method in [Method::GET, Method::POST, Method::PATCH, Method::DELETE] {
-            for body in bodies {
+            for body in &bodies {
                 let answer = admin
-                    .call_unchecked(method.clone(), path, Some(Value::String(body.to_owned())))
+                    .call_raw(method.clone(), path, Some(body.clone()))
                     .await;
+                let shown = String::from_utf8_lossy(&body[..body.len().min(60)]).into_owned();
                 assert!(
                     answer.status < 500,
-                    "{method} {path} {body:?}: {} {}",
+                    "{method} {path} {shown:?}: {} {}",
                     answer.status,
                     answer.body
                 );

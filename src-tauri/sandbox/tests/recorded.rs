@@ -1,4 +1,4 @@
-//! The sandbox answers the requests of `shared/atlas-api/recorded/` the way
+//! The sandbox answers the requests of `tests/fixtures/atlas-api/recorded/` the way
 //! Atlas did: same status, content type, JSON keys (recursively, in the same
 //! order) and the same redaction of private keys.
 
@@ -140,7 +140,7 @@ async fn every_recorded_exchange_is_answered_alike() {
     let sandbox = common::demo().await;
     let admin = Client::admin(&sandbox);
     let org = sandbox.admin().org_id.clone();
-    let root = common::shared_dir().join("recorded");
+    let root = common::fixtures_dir().join("recorded");
     let keys_path = format!("/api/atlas/v2/orgs/{org}/apiKeys");
     let mut covered: Vec<PathBuf> = Vec::new();
     let mut check = |file: &str, answer: &common::Answer| {

@@ -8,4 +8,8 @@ import type { StepOutcome } from "./StepOutcome";
  * No `Debug`: nothing may print it; the private key is zeroed when the
  * view is dropped, right after it is serialized.
  */
-export type CreatedKeyView = { key: ApiKey, privateKey: string, accessList: StepOutcome, invitations: Array<ProjectOutcome>, };
+export type CreatedKeyView = { 
+/**
+ * The key as it is after its setup, with every role it was given.
+ */
+key: ApiKey, privateKey: string, accessList: StepOutcome, invitations: Array<ProjectOutcome>, };

@@ -6,9 +6,9 @@ import type { ApiKey } from "./ApiKey";
  */
 export type LockoutCheck = { 
 /**
- * The address Atlas sees requests come from.
+ * The address Atlas sees requests come from, where it was needed.
  */
-currentIp: string, 
+currentIp?: string, 
 /**
  * Set when the change would lock out the key in use: do not proceed.
  */

@@ -1,10 +1,9 @@
-import { useCallback, useEffect, useState } from "react";
+import { useEffect, useState } from "react";
 import Banner from "@leafygreen-ui/banner";
 import Button from "@leafygreen-ui/button";
 import Modal from "@leafygreen-ui/modal";
 import { Cell, HeaderCell, HeaderRow, Row, Table, TableBody, TableHead } from "@leafygreen-ui/table";
 import TextArea from "@leafygreen-ui/text-area";
-import { useToast } from "@leafygreen-ui/toast";
 import { Body, H3, Subtitle } from "@leafygreen-ui/typography";
 import * as api from "../api";
 import type { AccessListEntry } from "../bindings/AccessListEntry";
@@ -13,6 +12,8 @@ import type { CommandError } from "../bindings/CommandError";
 import type { LockoutCheck } from "../bindings/LockoutCheck";
 import { CheckedLines } from "./CheckedLines";
 import { ErrorBanner } from "./ErrorBanner";
+import { useSession } from "../session";
+import { useAction } from "../useAction";
 import { denseStack as stack, buttons } from "../layout";
 
 
@@ -58,38 +59,37 @@ function when(text: string | undefined): string {
  * list (checked line by line as it is typed) or the current IP, and removing
  * an entry behind the lockout guard.
  */
-export function AccessListEditor({
-  orgId,
-  keyId,
-  onChanged,
-}: {
-  orgId: string;
-  keyId: string;
-  onChanged?: () => void;
-}) {
-  const { pushToast } = useToast();
-  const [entries, setEntries] = useState<AccessListEntry[] | null>(null);
+export function AccessListEditor({ orgId, keyId }: { orgId: string; keyId: string }) {
+  const { accessListOf, patchAccessList } = useSession();
+  const cached = accessListOf(keyId);
+  const [fetched, setFetched] = useState<AccessListEntry[] | null>(null);
   const [error, setError] = useState<CommandError | null>(null);
   const [text, setText] = useState("");
   const [checked, setChecked] = useState<CheckedEntry[]>([]);
-  const [busy, setBusy] = useState(false);
+  const adding = useAction();
+  const removal = useAction();
   const [removing, setRemoving] = useState<{ entry: string; check: LockoutCheck | null } | null>(
     null,
   );
-  const [removeError, setRemoveError] = useState<CommandError | null>(null);
+  const entries = cached ?? fetched;
+  const known = cached !== undefined;
 
-  const reload = useCallback(async () => {
-    try {
-      setEntries(await api.getAccessList(orgId, keyId));
-    } catch (err) {
-      setError(api.asCommandError(err));
-    }
-  }, [orgId, keyId]);
-
+  // Read only when the organization's load has not (yet, or could not).
   useEffect(() => {
-    setEntries(null);
-    reload();
-  }, [reload]);
+    if (known) return;
+    let current = true;
+    api.getAccessList(orgId, keyId).then(
+      (list) => {
+        if (!current) return;
+        setFetched(list);
+        patchAccessList(keyId, list);
+      },
+      (err) => current && setError(api.asCommandError(err)),
+    );
+    return () => {
+      current = false;
+    };
+  }, [known, orgId, keyId, patchAccessList]);
 
   useEffect(() => {
     if (!text.trim()) {
@@ -105,32 +105,19 @@ export function AccessListEditor({
     };
   }, [text, entries]);
 
-  const add = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+  const add = () =>
+    adding.run(async () => {
       const report = await api.addAccessEntries(orgId, keyId, text);
-      setEntries(report.entries);
+      patchAccessList(keyId, report.entries);
       const rejected = report.checked.filter((entry) => entry.error);
       // Keep only the lines that were refused, so they can be fixed.
       setText(rejected.map((entry) => entry.input).join("\n"));
       setChecked(rejected);
-      pushToast({
-        variant: rejected.length > 0 ? "important" : "success",
-        title:
-          report.added === 1 ? "1 entry added" : `${report.added} entries added`,
-        description:
-          rejected.length > 0
-            ? `${rejected.length} line${rejected.length === 1 ? " was" : "s were"} not added: see below.`
-            : undefined,
-      });
-      onChanged?.();
-    } catch (err) {
-      setError(api.asCommandError(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+      const added = report.added === 1 ? "1 entry added" : `${report.added} entries added`;
+      return rejected.length > 0
+        ? `${added}; ${rejected.length} line${rejected.length === 1 ? " was" : "s were"} not added: see below.`
+        : added;
+    });
 
   const useCurrentIp = async () => {
     setError(null);
@@ -143,29 +130,24 @@ export function AccessListEditor({
   };
 
   const askRemove = async (entry: string) => {
-    setRemoveError(null);
+    removal.clearError();
     setRemoving({ entry, check: null });
     try {
       const check = await api.checkEntryRemoval(orgId, keyId, entry);
       setRemoving({ entry, check });
     } catch (err) {
-      setRemoveError(api.asCommandError(err));
+      setError(api.asCommandError(err));
+      setRemoving(null);
     }
   };
 
-  const remove = async () => {
+  const remove = () => {
     if (!removing) return;
-    setBusy(true);
-    try {
-      setEntries(await api.deleteAccessEntry(orgId, keyId, removing.entry));
-      pushToast({ variant: "success", title: `${removing.entry} removed from the access list` });
+    const entry = removing.entry;
+    return removal.run(async () => {
+      patchAccessList(keyId, await api.deleteAccessEntry(orgId, keyId, entry));
       setRemoving(null);
-      onChanged?.();
-    } catch (err) {
-      setRemoveError(api.asCommandError(err));
-    } finally {
-      setBusy(false);
-    }
+    }, `${entry} removed from the access list`);
   };
 
   const hasErrors = checked.some((entry) => entry.error);
@@ -174,7 +156,7 @@ export function AccessListEditor({
   return (
     <section className={stack} data-testid="access-list">
       <Subtitle>API Access List</Subtitle>
-      <ErrorBanner error={error} testId="access-error" />
+      <ErrorBanner error={error ?? adding.error} testId="access-error" />
       {entries && entries.length === 0 && (
         <Banner variant="info" data-testid="access-empty">
           This key has no access list. A key with no entries works from anywhere, unless the
@@ -234,7 +216,7 @@ export function AccessListEditor({
       <div className={buttons}>
         <Button
           variant="primary"
-          disabled={busy || !hasValid}
+          disabled={adding.busy || !hasValid}
           onClick={add}
           data-testid="access-add"
         >
@@ -250,7 +232,7 @@ export function AccessListEditor({
         }} data-testid="access-remove-dialog">
           <div className={stack}>
             <H3>Delete {removing.entry}?</H3>
-            {!removing.check && !removeError && <Body>Checking what this would do to access…</Body>}
+            {!removing.check && !removal.error && <Body>Checking what this would do to access…</Body>}
             {removing.check?.blocking && (
               <Banner variant="danger" data-testid="access-remove-blocking">
                 {removing.check.blocking}
@@ -258,18 +240,18 @@ export function AccessListEditor({
             )}
             {removing.check && !removing.check.blocking && (
               <Body data-testid="access-remove-safe">
-                Requests from {removing.entry} will be refused with this key. Atlas sees this
-                computer as {removing.check.currentIp}.
+                Requests from {removing.entry} will be refused with this key.
+                {removing.check.currentIp && ` Atlas sees this computer as ${removing.check.currentIp}.`}
               </Body>
             )}
-            <ErrorBanner error={removeError} testId="access-remove-error" />
+            <ErrorBanner error={removal.error} testId="access-remove-error" />
             <div className={buttons}>
               <Button onClick={() => setRemoving(null)} data-testid="access-remove-cancel">
                 Cancel
               </Button>
               <Button
                 variant="danger"
-                disabled={busy || !removing.check || Boolean(removing.check.blocking)}
+                disabled={removal.busy || !removing.check || Boolean(removing.check.blocking)}
                 onClick={remove}
                 data-testid="access-remove-confirm"
               >

@@ -28,7 +28,7 @@ const titleRow = css`
 type TestResult = { ok: true; report: ConnectionReport } | { ok: false; error: CommandError };
 
 export function ConnectionsPage() {
-  const { session, connect, connecting, connectError } = useSession();
+  const { session, connect, connecting, connectError, closedReason } = useSession();
   const { pushToast } = useToast();
   const [list, setList] = useState<ProfileList | null>(null);
   const [error, setError] = useState<CommandError | null>(null);
@@ -107,6 +107,11 @@ export function ConnectionsPage() {
         </div>
       </div>
       {list?.problem && <Banner variant="warning">{list.problem}</Banner>}
+      {closedReason && !session && (
+        <Banner variant="warning" data-testid="session-closed">
+          {closedReason} Choose a connection to open.
+        </Banner>
+      )}
       <ErrorBanner error={error} testId="connections-error" />
       <ErrorBanner error={connectError} testId="connections-connect-error" />
       {list && (

@@ -4,16 +4,15 @@ import Card from "@leafygreen-ui/card";
 import Icon from "@leafygreen-ui/icon";
 import Modal from "@leafygreen-ui/modal";
 import TextInput from "@leafygreen-ui/text-input";
-import { useToast } from "@leafygreen-ui/toast";
 import { Body, H2, H3, Subtitle } from "@leafygreen-ui/typography";
 import * as api from "../api";
-import type { CommandError } from "../bindings/CommandError";
 import type { KeyInventory } from "../bindings/KeyInventory";
 import type { Project } from "../bindings/Project";
 import { AccessListEditor } from "../components/AccessListEditor";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { RoleCheckboxes } from "../components/RoleCheckboxes";
 import { useRoleName, useSession } from "../session";
+import { useAction } from "../useAction";
 import { stack, buttons } from "../layout";
 
 
@@ -29,55 +28,36 @@ export function KeyDetails({
   projects: Project[];
   onBack: () => void;
 }) {
-  const { refresh, session } = useSession();
+  const { session, patchKey, removeKey } = useSession();
   const roleName = useRoleName();
-  const { pushToast } = useToast();
   const key = item.key;
   const currentRoles = key.roles.filter((r) => r.orgId === orgId).map((r) => r.roleName);
   const [desc, setDesc] = useState(key.desc);
   const [roles, setRoles] = useState<string[]>(currentRoles);
-  const [error, setError] = useState<CommandError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const saving = useAction();
+  const deletion = useAction();
   const [deleting, setDeleting] = useState(false);
   const [confirmText, setConfirmText] = useState("");
-  const [deleteError, setDeleteError] = useState<CommandError | null>(null);
   const isKeyInUse = session?.keyInUseId === key.id;
   const projectName = (id: string) => projects.find((p) => p.id === id)?.name ?? id;
   const changed =
     desc !== key.desc || [...roles].sort().join() !== [...currentRoles].sort().join();
 
-  const save = async () => {
-    setBusy(true);
-    setError(null);
-    try {
-      await api.updateOrgKey(orgId, key.id, desc, roles);
-      pushToast({ variant: "success", title: "API key updated" });
-      await refresh();
-    } catch (err) {
-      setError(api.asCommandError(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const save = () =>
+    saving.run(async () => {
+      patchKey(await api.updateOrgKey(orgId, key.id, desc, roles));
+    }, "API key updated");
 
   const confirmed = confirmText.trim() !== "" &&
     (confirmText.trim() === key.desc.trim() || confirmText.trim() === key.publicKey);
 
-  const remove = async () => {
-    setBusy(true);
-    setDeleteError(null);
-    try {
+  const remove = () =>
+    deletion.run(async () => {
       await api.deleteOrgKey(orgId, key.id);
-      pushToast({ variant: "success", title: `API key ${key.publicKey} deleted` });
       setDeleting(false);
       onBack();
-      await refresh();
-    } catch (err) {
-      setDeleteError(api.asCommandError(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+      removeKey(key.id);
+    }, `API key ${key.publicKey} deleted`);
 
   return (
     <div className={stack} data-testid="key-details">
@@ -107,12 +87,13 @@ export function KeyDetails({
           onChange={setRoles}
           testId="details-roles"
         />
-        <ErrorBanner error={error} testId="details-error" />
+        <ErrorBanner error={saving.error} testId="details-error" />
         <div>
           <Button
             variant="primary"
-            disabled={!changed || busy}
+            disabled={!changed || saving.busy}
             onClick={save}
+            data-busy={saving.busy}
             data-testid="details-save"
           >
             Save Changes
@@ -120,7 +101,7 @@ export function KeyDetails({
         </div>
       </Card>
       <Card>
-        <AccessListEditor orgId={orgId} keyId={key.id} onChanged={refresh} />
+        <AccessListEditor orgId={orgId} keyId={key.id} />
       </Card>
       <Card className={stack}>
         <Subtitle>Projects</Subtitle>
@@ -158,12 +139,12 @@ export function KeyDetails({
               onChange={(event) => setConfirmText(event.target.value)}
               data-testid="delete-confirm-input"
             />
-            <ErrorBanner error={deleteError} testId="delete-error" />
+            <ErrorBanner error={deletion.error} testId="delete-error" />
             <div className={buttons}>
               <Button onClick={() => setDeleting(false)}>Cancel</Button>
               <Button
                 variant="danger"
-                disabled={!confirmed || busy}
+                disabled={!confirmed || deletion.busy}
                 onClick={remove}
                 data-testid="delete-confirm"
               >

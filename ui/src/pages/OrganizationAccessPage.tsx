@@ -8,6 +8,7 @@ import { HeaderCell, HeaderRow, Row, Table, TableBody, TableHead } from "@leafyg
 import TextInput from "@leafygreen-ui/text-input";
 import { ProgressBar } from "@leafygreen-ui/progress-bar";
 import { Body, H2 } from "@leafygreen-ui/typography";
+import * as api from "../api";
 import type { CreatedKeyView } from "../bindings/CreatedKeyView";
 import type { Inventory } from "../bindings/Inventory";
 import type { KeyInventory } from "../bindings/KeyInventory";
@@ -37,6 +38,10 @@ const titleRow = css`
   display: flex;
   justify-content: space-between;
   align-items: center;
+`;
+const titleButtons = css`
+  display: flex;
+  gap: 8px;
 `;
 const linkButton = css`
   background: none;
@@ -69,7 +74,8 @@ export function OrganizationAccessPage() {
 }
 
 function ApiKeys({ orgId, inventory }: { orgId: string; inventory: Inventory }) {
-  const { refresh, accessListsLoading, inventoryProgress, inventoryError } = useSession();
+  const { refresh, patchKey, patchAccessList, accessListsLoading, inventoryProgress, inventoryError } =
+    useSession();
   const [filter, setFilter] = useState("");
   const [roleFilter, setRoleFilter] = useState("");
   const [sort, setSort] = useState<{ column: SortColumn; ascending: boolean }>({
@@ -157,7 +163,7 @@ function ApiKeys({ orgId, inventory }: { orgId: string; inventory: Inventory }) 
       data-filter={filter}
       data-access-lists={accessListsLoading ? "loading" : "loaded"}
     >
-      <TitleRow count={inventory.keys.length} onCreate={startCreating} />
+      <TitleRow count={inventory.keys.length} onCreate={startCreating} onRefresh={refresh} />
       <ErrorBanner error={inventoryError} testId="inventory-error" />
       {accessListsLoading && inventoryProgress && inventoryProgress.total > 2 && (
         <ProgressBar
@@ -218,7 +224,12 @@ function ApiKeys({ orgId, inventory }: { orgId: string; inventory: Inventory }) 
           onCreated={(view) => {
             setCreating(false);
             setCreated(view);
-            refresh();
+            patchKey(view.key);
+            // Its list as Atlas stored it: one read, for this key alone.
+            api.getAccessList(orgId, view.key.id).then(
+              (entries) => patchAccessList(view.key.id, entries),
+              () => undefined,
+            );
           }}
         />
       )}
@@ -237,23 +248,34 @@ function ApiKeys({ orgId, inventory }: { orgId: string; inventory: Inventory }) 
 const TitleRow = memo(function TitleRow({
   count,
   onCreate,
+  onRefresh,
 }: {
   count: number;
   onCreate: () => void;
+  onRefresh: () => void;
 }) {
   return (
     <div className={titleRow}>
       <Body>
         API Keys · <span data-testid="key-count">{count}</span> keys
       </Body>
-      <Button
-        variant="primary"
-        leftGlyph={<Icon glyph="Plus" />}
-        onClick={onCreate}
-        data-testid="create-key"
-      >
-        Create API Key
-      </Button>
+      <div className={titleButtons}>
+        <Button
+          leftGlyph={<Icon glyph="Refresh" />}
+          onClick={onRefresh}
+          data-testid="refresh-keys"
+        >
+          Refresh
+        </Button>
+        <Button
+          variant="primary"
+          leftGlyph={<Icon glyph="Plus" />}
+          onClick={onCreate}
+          data-testid="create-key"
+        >
+          Create API Key
+        </Button>
+      </div>
     </div>
   );
 });

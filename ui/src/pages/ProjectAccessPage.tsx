@@ -1,4 +1,5 @@
-import { useCallback, useEffect, useState } from "react";
+import { useState } from "react";
+import { useQuery } from "@tanstack/react-query";
 import Button from "@leafygreen-ui/button";
 import Checkbox from "@leafygreen-ui/checkbox";
 import { css } from "@leafygreen-ui/emotion";
@@ -12,7 +13,6 @@ import { useToast } from "@leafygreen-ui/toast";
 import { Body, H2, H3, Label } from "@leafygreen-ui/typography";
 import * as api from "../api";
 import type { ApiKey } from "../bindings/ApiKey";
-import type { CommandError } from "../bindings/CommandError";
 import type { CreatedKeyView } from "../bindings/CreatedKeyView";
 import type { Inventory } from "../bindings/Inventory";
 import type { ProjectOutcome } from "../bindings/ProjectOutcome";
@@ -24,7 +24,8 @@ import { OneTimeKeyDialog } from "../components/OneTimeKeyDialog";
 import { ProjectChecklist } from "../components/ProjectChecklist";
 import { RoleCheckboxes } from "../components/RoleCheckboxes";
 import { SessionGate } from "../components/SessionGate";
-import { useRoleName, useSession } from "../session";
+import { queryKeys, useRoleName, useSession } from "../session";
+import { useAction } from "../useAction";
 import { stack, wrappingButtons as buttons } from "../layout";
 
 const toolbar = css`
@@ -56,35 +57,25 @@ type Dialog =
   | { kind: "bulk" };
 
 function ProjectAccess({ orgId, inventory }: { orgId: string; inventory: Inventory }) {
-  const { refresh } = useSession();
+  const { patchKey } = useSession();
   const roleName = useRoleName();
   const { pushToast } = useToast();
   const [projectId, setProjectId] = useState<string>(inventory.projects[0]?.id ?? "");
-  const [keys, setKeys] = useState<ApiKey[] | null>(null);
-  const [error, setError] = useState<CommandError | null>(null);
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const projectName = (id: string) => inventory.projects.find((p) => p.id === id)?.name ?? id;
+  const projectKeys = useQuery({
+    queryKey: queryKeys.projectKeys(projectId),
+    queryFn: () => api.listProjectKeys(projectId),
+    enabled: projectId !== "",
+  });
+  const keys = projectKeys.data ?? null;
+  const error = projectKeys.error ? api.asCommandError(projectKeys.error) : null;
 
-  const reload = useCallback(async () => {
-    if (!projectId) return;
-    setError(null);
-    try {
-      setKeys(await api.listProjectKeys(projectId));
-    } catch (err) {
-      setError(api.asCommandError(err));
-    }
-  }, [projectId]);
-
-  useEffect(() => {
-    setKeys(null);
-    reload();
-  }, [reload]);
-
-  const changed = async (message: string) => {
+  /** An edit answered with the key as it is now: every list that shows it follows. */
+  const changed = (key: ApiKey, message: string) => {
+    patchKey(key);
     pushToast({ variant: "success", title: message });
     setDialog(null);
-    await reload();
-    refresh();
   };
 
   if (inventory.projects.length === 0) {
@@ -101,7 +92,12 @@ function ProjectAccess({ orgId, inventory }: { orgId: string; inventory: Invento
   const orgKeys = inventory.keys.map((item) => item.key);
 
   return (
-    <section data-testid="project-access">
+    // data-project-name and data-keys: which project is shown, and whether its keys are read.
+    <section
+      data-testid="project-access"
+      data-project-name={projectName(projectId)}
+      data-keys={projectKeys.isSuccess ? "loaded" : "loading"}
+    >
       <div className={toolbar}>
         <Select
           label="Project"
@@ -189,8 +185,8 @@ function ProjectAccess({ orgId, inventory }: { orgId: string; inventory: Invento
           keys={orgKeys.filter((key) => !inProject.has(key.id))}
           onCancel={() => setDialog(null)}
           onInvite={async (keyId, roles) => {
-            await api.inviteKeyToProject(projectId, keyId, roles);
-            await changed(`API key invited to ${projectName(projectId)}`);
+            const key = await api.inviteKeyToProject(orgId, projectId, keyId, roles);
+            changed(key, `API key invited to ${projectName(projectId)}`);
           }}
         />
       )}
@@ -200,8 +196,8 @@ function ProjectAccess({ orgId, inventory }: { orgId: string; inventory: Invento
           initial={projectRoles(dialog.key)}
           onCancel={() => setDialog(null)}
           onSave={async (roles) => {
-            await api.updateProjectRoles(projectId, dialog.key.id, roles);
-            await changed("Project roles updated");
+            const key = await api.updateProjectRoles(orgId, projectId, dialog.key.id, roles);
+            changed(key, "Project roles updated");
           }}
         />
       )}
@@ -212,8 +208,8 @@ function ProjectAccess({ orgId, inventory }: { orgId: string; inventory: Invento
           action="Remove"
           onCancel={() => setDialog(null)}
           onConfirm={async () => {
-            await api.removeKeyFromProject(projectId, dialog.key.id);
-            await changed(`API key removed from ${projectName(projectId)}`);
+            const key = await api.removeKeyFromProject(orgId, projectId, dialog.key.id);
+            changed(key, `API key removed from ${projectName(projectId)}`);
           }}
         />
       )}
@@ -224,8 +220,7 @@ function ProjectAccess({ orgId, inventory }: { orgId: string; inventory: Invento
           onCreate={async (desc, roles) => {
             const created = await api.createProjectKey(orgId, projectId, desc, roles);
             setDialog({ kind: "created", created });
-            reload();
-            refresh();
+            patchKey(created.key);
           }}
         />
       )}
@@ -247,7 +242,7 @@ function ProjectAccess({ orgId, inventory }: { orgId: string; inventory: Invento
               A project key can do nothing until it has an access list. Add the addresses it will
               be used from.
             </Body>
-            <AccessListEditor orgId={orgId} keyId={dialog.key.id} onChanged={refresh} />
+            <AccessListEditor orgId={orgId} keyId={dialog.key.id} />
             <div>
               <Button variant="primary" onClick={() => setDialog(null)} data-testid="new-key-access-done">
                 Done
@@ -261,33 +256,11 @@ function ProjectAccess({ orgId, inventory }: { orgId: string; inventory: Invento
           orgId={orgId}
           inventory={inventory}
           initialProjectIds={projectId ? [projectId] : []}
-          onClose={async () => {
-            setDialog(null);
-            await reload();
-            refresh();
-          }}
+          onClose={() => setDialog(null)}
         />
       )}
     </section>
   );
-}
-
-/** Runs `action`, keeping the dialog open with the error if it fails. */
-function useAction() {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<CommandError | null>(null);
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (err) {
-      setError(api.asCommandError(err));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return { busy, error, run };
 }
 
 function InviteDialog({
@@ -478,6 +451,7 @@ function BulkInviteDialog({
   onClose: () => void;
 }) {
   const roleName = useRoleName();
+  const { patchKey } = useSession();
   const [keyId, setKeyId] = useState<string | null>(null);
   const [projectIds, setProjectIds] = useState<string[]>(initialProjectIds);
   const [roles, setRoles] = useState<string[]>([]);
@@ -494,7 +468,9 @@ function BulkInviteDialog({
       setProgress({ done: 0, total: projectIds.length });
       const unlisten = await api.onProgress("invite", (done, total) => setProgress({ done, total }));
       try {
-        setResults(await api.inviteToProjects(orgId, keyId, projectIds, roles));
+        const report = await api.inviteToProjects(orgId, keyId, projectIds, roles);
+        setResults(report.results);
+        patchKey(report.key);
       } finally {
         unlisten();
       }

@@ -90,7 +90,9 @@ export function installBackend(override?: Handler): string[] {
   mockIPC(
     (cmd, payload) => {
       calls.push(cmd);
-      const args = (payload ?? {}) as Record<string, unknown>;
+      // Every command takes one argument, `args`, typed by the generated table.
+      const args = ((payload as { args?: Record<string, unknown> } | undefined)?.args ??
+        {}) as Record<string, unknown>;
       const answer = override?.(cmd, args);
       if (answer !== undefined) return answer;
       switch (cmd) {
@@ -103,8 +105,11 @@ export function installBackend(override?: Handler): string[] {
             ...inventory,
             keys: inventory.keys.map((item) => ({ ...item, accessList: [] })),
           };
-        case "load_inventory":
-          return inventory;
+        case "load_access_lists":
+          return inventory.keys.map((item) => ({
+            keyId: item.key.id,
+            accessList: item.accessList,
+          }));
         case "app_info":
           return appInfo;
         case "check_access_entries":

@@ -4,15 +4,24 @@
 use std::path::PathBuf;
 
 use atlas_access_core::atlas::{AtlasClient, Organization};
-use atlas_access_core::keychain::{self, KeychainError};
-use atlas_access_core::profiles::{self, ImportedProfile, Profile, SANDBOX_PROFILE_ID};
-use secrecy::{ExposeSecret, SecretString};
+use atlas_access_core::connections::{self, ProfileInput};
+use atlas_access_core::edits::Caller;
+use atlas_access_core::keychain;
+use atlas_access_core::profiles::{ImportedProfile, Profile, SANDBOX_PROFILE_ID};
 use serde::{Deserialize, Serialize};
-use tauri::{AppHandle, Manager, State};
 use ts_rs::TS;
 
+use super::OrgRef;
 use crate::CommandError;
-use crate::state::{AppState, Session};
+use crate::ipc::{Ctx, NoArgs};
+use crate::state::Session;
+
+/// A connection profile, by id.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileRef {
+    pub id: String,
+}
 
 /// A profile as the Connections screen shows it. Never the private key:
 /// only whether the keychain holds one.
@@ -31,22 +40,6 @@ pub struct ProfileList {
     /// Set when the connections file was unreadable and moved aside.
     #[ts(optional)]
     pub problem: Option<String>,
-}
-
-/// What the Add/Edit Connection form sends. The private key is write-only:
-/// left empty when editing, the stored one is kept.
-#[derive(Debug, Deserialize, TS)]
-#[serde(rename_all = "camelCase")]
-pub struct ProfileInput {
-    #[ts(optional)]
-    pub id: Option<String>,
-    pub name: String,
-    pub base_url: String,
-    pub public_key: String,
-    #[ts(optional)]
-    pub default_org_id: Option<String>,
-    #[ts(optional, type = "string")]
-    pub private_key: Option<SecretString>,
 }
 
 /// What a successful connection test found.
@@ -81,9 +74,8 @@ async fn view(profile: Profile) -> ProfileView {
     }
 }
 
-#[tauri::command]
-pub async fn list_profiles(state: State<'_, AppState>) -> Result<ProfileList, CommandError> {
-    let (profiles, problem) = state.all_profiles().await?;
+pub async fn list_profiles(ctx: &Ctx<'_>, _: NoArgs) -> Result<ProfileList, CommandError> {
+    let (profiles, problem) = ctx.state.all_profiles().await?;
     let mut views = Vec::with_capacity(profiles.len());
     for profile in profiles {
         views.push(view(profile).await);
@@ -94,98 +86,35 @@ pub async fn list_profiles(state: State<'_, AppState>) -> Result<ProfileList, Co
     })
 }
 
-fn new_profile_id(name: &str) -> String {
-    let slug: String = name
-        .chars()
-        .filter_map(|c| {
-            if c.is_ascii_alphanumeric() {
-                Some(c.to_ascii_lowercase())
-            } else if c.is_whitespace() || c == '-' || c == '_' {
-                Some('-')
-            } else {
-                None
-            }
-        })
-        .take(24)
-        .collect();
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|elapsed| elapsed.as_nanos())
-        .unwrap_or_default();
-    format!("{}-{:x}", slug.trim_matches('-'), nanos % 0xffff_ffff)
-}
-
-#[tauri::command]
-pub async fn save_profile(
-    state: State<'_, AppState>,
-    input: ProfileInput,
-) -> Result<ProfileView, CommandError> {
-    let public_key = input.public_key.trim().to_owned();
-    if public_key.is_empty() || public_key.chars().any(char::is_whitespace) {
-        return Err(CommandError::invalid(
-            "Enter the public key (for Atlas, 8 lowercase letters such as abcdwxyz).",
-        ));
-    }
-    let private_key = input
-        .private_key
-        .filter(|secret| !secret.expose_secret().trim().is_empty());
-    let is_new = input.id.is_none();
-    if is_new && private_key.is_none() {
-        return Err(CommandError::invalid(
-            "Enter the private key: it is kept in the OS keychain, never in a file.",
-        ));
-    }
-    let profile = Profile {
-        id: input.id.unwrap_or_else(|| new_profile_id(&input.name)),
-        name: input.name.trim().to_owned(),
-        base_url: input.base_url.trim().trim_end_matches('/').to_owned(),
-        public_key,
-        default_org_id: input
-            .default_org_id
-            .map(|id| id.trim().to_owned())
-            .filter(|id| !id.is_empty()),
-    };
-    if profile.id == SANDBOX_PROFILE_ID {
-        return Err(CommandError::invalid(
-            "The sandbox connection is built in and cannot be changed.",
-        ));
-    }
-    if let Some(secret) = &private_key {
-        let trimmed = SecretString::from(secret.expose_secret().trim());
-        keychain::store_secret(&profile.id, &trimmed).await?;
-    }
-    if let Err(error) = state.profiles.upsert(profile.clone()) {
-        if is_new {
-            // Nothing half-done: a profile that was not saved keeps no secret.
-            let _ = keychain::delete_secret(&profile.id).await;
-        }
-        return Err(error.into());
-    }
-    state.close_if(&profile.id).await;
-    tracing::info!(profile = %profile.id, "connection saved");
+/// Saves a connection. If it is the open one, the session closes: it was
+/// opened with what the profile said before.
+pub async fn save_profile(ctx: &Ctx<'_>, input: ProfileInput) -> Result<ProfileView, CommandError> {
+    let profile = connections::save_input(&ctx.state.profiles, input).await?;
+    ctx.state
+        .close_if(
+            &profile.id,
+            "The connection in use was edited: open it again to use what it says now.",
+            ctx.host.as_ref(),
+        )
+        .await;
     Ok(view(profile).await)
 }
 
-#[tauri::command]
-pub async fn delete_profile(state: State<'_, AppState>, id: String) -> Result<(), CommandError> {
-    if id == SANDBOX_PROFILE_ID {
-        return Err(CommandError::invalid(
-            "The sandbox connection is built in and cannot be deleted.",
-        ));
-    }
-    state.profiles.remove(&id)?;
-    match keychain::delete_secret(&id).await {
-        Ok(()) | Err(KeychainError::Missing { .. }) => {}
-        Err(error) => return Err(error.into()),
-    }
-    state.close_if(&id).await;
-    tracing::info!(profile = %id, "connection deleted");
+pub async fn delete_profile(ctx: &Ctx<'_>, args: ProfileRef) -> Result<(), CommandError> {
+    connections::delete(&ctx.state.profiles, &args.id).await?;
+    ctx.state
+        .close_if(
+            &args.id,
+            "The connection in use was deleted.",
+            ctx.host.as_ref(),
+        )
+        .await;
     Ok(())
 }
 
 /// Who the key is and which organizations it sees: the two calls that tell
 /// a working connection from a broken one.
-async fn probe(client: &AtlasClient) -> Result<(String, String, Vec<Organization>), CommandError> {
+async fn probe(client: &AtlasClient) -> Result<(Caller, Vec<Organization>), CommandError> {
     let status = client.system_status().await?;
     let orgs = client
         .list_orgs()
@@ -193,18 +122,24 @@ async fn probe(client: &AtlasClient) -> Result<(String, String, Vec<Organization
         .into_iter()
         .filter(|org| !org.is_deleted)
         .collect();
-    Ok((status.api_key.id, status.api_key.public_key, orgs))
+    let caller = Caller {
+        key_id: status.api_key.id,
+        public_key: status.api_key.public_key,
+    };
+    Ok((caller, orgs))
 }
 
-#[tauri::command]
 pub async fn test_connection(
-    state: State<'_, AppState>,
-    id: String,
+    ctx: &Ctx<'_>,
+    args: ProfileRef,
 ) -> Result<ConnectionReport, CommandError> {
-    let profile = state.profile(&id).await?;
-    let client = state.client_for(&profile).await?;
-    let (_, public_key, orgs) = probe(&client).await?;
-    Ok(ConnectionReport { public_key, orgs })
+    let profile = ctx.state.profile(&args.id).await?;
+    let client = ctx.state.client_for(&profile).await?;
+    let (caller, orgs) = probe(&client).await?;
+    Ok(ConnectionReport {
+        public_key: caller.public_key,
+        orgs,
+    })
 }
 
 /// Where the Atlas CLI keeps its profiles on this system.
@@ -212,9 +147,9 @@ fn atlas_cli_config() -> Option<PathBuf> {
     directories::BaseDirs::new().map(|dirs| dirs.config_dir().join("atlascli").join("config.toml"))
 }
 
-#[tauri::command]
 pub async fn import_atlas_cli(
-    state: State<'_, AppState>,
+    ctx: &Ctx<'_>,
+    _: NoArgs,
 ) -> Result<Vec<ImportedProfile>, CommandError> {
     let path = atlas_cli_config()
         .ok_or_else(|| CommandError::internal("This system has no config directory."))?;
@@ -224,7 +159,7 @@ pub async fn import_atlas_cli(
             path.display()
         ))
     })?;
-    let imported = profiles::import_atlas_cli(&state.profiles, &text).await?;
+    let imported = connections::import_atlas_cli(&ctx.state.profiles, &text).await?;
     if imported.is_empty() {
         return Err(CommandError::invalid(format!(
             "{} has no profile with an API key.",
@@ -235,7 +170,7 @@ pub async fn import_atlas_cli(
 }
 
 /// Names the profile and organization in the window title; answers the title.
-fn set_window_title(app: &AppHandle, session: &Session, org_id: Option<&str>) -> String {
+fn set_window_title(ctx: &Ctx<'_>, session: &Session, org_id: Option<&str>) -> String {
     let org = org_id.and_then(|id| session.orgs.iter().find(|org| org.id == id));
     let title = match org {
         Some(org) => format!(
@@ -244,61 +179,48 @@ fn set_window_title(app: &AppHandle, session: &Session, org_id: Option<&str>) ->
         ),
         None => format!("{} — Atlas Access Manager", session.profile.name),
     };
-    if let Some(window) = app.get_webview_window("main")
-        && let Err(error) = window.set_title(&title)
-    {
-        tracing::debug!(%error, "window title not set");
-    }
+    ctx.host.set_window_title(&title);
     title
 }
 
 /// Opens the connection: the client, the key in use, and its organizations.
-#[tauri::command]
-pub async fn connect(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    id: String,
-) -> Result<SessionView, CommandError> {
-    let profile = state.profile(&id).await?;
-    let client = state.client_for(&profile).await?;
-    let (key_in_use_id, key_in_use_public_key, orgs) = probe(&client).await?;
+pub async fn connect(ctx: &Ctx<'_>, args: ProfileRef) -> Result<SessionView, CommandError> {
+    let profile = ctx.state.profile(&args.id).await?;
+    let client = ctx.state.client_for(&profile).await?;
+    let (caller, orgs) = probe(&client).await?;
     let org_id = profile
         .default_org_id
         .clone()
         .filter(|id| orgs.iter().any(|org| &org.id == id))
         .or_else(|| orgs.first().map(|org| org.id.clone()));
-    let session = state
+    let session = ctx
+        .state
         .open(Session {
             profile,
             client,
-            key_in_use_id,
+            caller,
             orgs,
         })
         .await;
-    let title = set_window_title(&app, &session, org_id.as_deref());
+    let title = set_window_title(ctx, &session, org_id.as_deref());
     tracing::info!(profile = %session.profile.id, "connection opened");
     Ok(SessionView {
         profile: session.profile.clone(),
         orgs: session.orgs.clone(),
         org_id,
-        key_in_use_id: session.key_in_use_id.clone(),
-        key_in_use_public_key,
+        key_in_use_id: session.caller.key_id.clone(),
+        key_in_use_public_key: session.caller.public_key.clone(),
         title,
     })
 }
 
 /// Switches the organization the screens show; answers the new window title.
-#[tauri::command]
-pub async fn select_org(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    org_id: String,
-) -> Result<String, CommandError> {
-    let session = state.session().await?;
-    if !session.orgs.iter().any(|org| org.id == org_id) {
+pub async fn select_org(ctx: &Ctx<'_>, args: OrgRef) -> Result<String, CommandError> {
+    let session = ctx.state.session().await?;
+    if !session.orgs.iter().any(|org| org.id == args.org_id) {
         return Err(CommandError::invalid(
             "This connection's key cannot see that organization.",
         ));
     }
-    Ok(set_window_title(&app, &session, Some(&org_id)))
+    Ok(set_window_title(ctx, &session, Some(&args.org_id)))
 }

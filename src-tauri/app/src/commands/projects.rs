@@ -2,93 +2,134 @@
 //! organization keys (one project or many), project keys.
 
 use atlas_access_core::atlas::ApiKey;
-use atlas_access_core::roles::RoleScope;
-use atlas_access_core::usecases::{self, INVITE_CONCURRENCY, StepOutcome};
-use secrecy::{ExposeSecret, SecretString};
-use tauri::{AppHandle, State};
+use atlas_access_core::edits::{self, BulkInviteReport};
+use atlas_access_core::usecases::StepOutcome;
+use serde::Deserialize;
+use ts_rs::TS;
 
-use super::keys::{CreatedKeyView, ProjectOutcome, ShownOnce};
-use super::{check_description, check_roles, progress_sender};
-use crate::state::AppState;
-use crate::{CommandError, ErrorKind};
+use super::keys::{CreatedKeyView, ShownOnce};
+use super::progress_sender;
+use crate::CommandError;
+use crate::ipc::Ctx;
 
-#[tauri::command]
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProjectRef {
+    pub project_id: String,
+}
+
+/// A key in a project of an organization.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProjectKeyRef {
+    pub org_id: String,
+    pub project_id: String,
+    pub key_id: String,
+}
+
+/// A key's roles in a project of an organization.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProjectKeyRoles {
+    pub org_id: String,
+    pub project_id: String,
+    pub key_id: String,
+    pub roles: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NewProjectKey {
+    pub org_id: String,
+    pub project_id: String,
+    pub desc: String,
+    pub roles: Vec<String>,
+}
+
+/// One key to many projects, with the same roles in each.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkInvite {
+    pub org_id: String,
+    pub key_id: String,
+    pub project_ids: Vec<String>,
+    pub roles: Vec<String>,
+}
+
 pub async fn list_project_keys(
-    state: State<'_, AppState>,
-    project_id: String,
+    ctx: &Ctx<'_>,
+    args: ProjectRef,
 ) -> Result<Vec<ApiKey>, CommandError> {
-    let session = state.session().await?;
-    Ok(session.client.list_project_keys(&project_id).await?)
+    let session = ctx.state.session().await?;
+    Ok(session.client.list_project_keys(&args.project_id).await?)
 }
 
 /// Gives an organization key roles in a project (Atlas's "Invite to Project").
-#[tauri::command]
 pub async fn invite_key_to_project(
-    state: State<'_, AppState>,
-    project_id: String,
-    key_id: String,
-    roles: Vec<String>,
-) -> Result<(), CommandError> {
-    let roles = check_roles(&roles, RoleScope::Project)?;
-    let session = state.session().await?;
-    session
-        .client
-        .invite_key_to_project(&project_id, &key_id, &roles)
-        .await?;
-    tracing::info!(project = %project_id, key = %key_id, "key invited to project");
-    Ok(())
-}
-
-#[tauri::command]
-pub async fn update_project_roles(
-    state: State<'_, AppState>,
-    project_id: String,
-    key_id: String,
-    roles: Vec<String>,
+    ctx: &Ctx<'_>,
+    args: ProjectKeyRoles,
 ) -> Result<ApiKey, CommandError> {
-    let roles = check_roles(&roles, RoleScope::Project)?;
-    let session = state.session().await?;
-    Ok(session
-        .client
-        .update_project_key_roles(&project_id, &key_id, &roles)
-        .await?)
+    let session = ctx.state.session().await?;
+    Ok(edits::invite_key_to_project(
+        &session.client,
+        &args.org_id,
+        &args.project_id,
+        &args.key_id,
+        &args.roles,
+    )
+    .await?)
 }
 
-#[tauri::command]
+pub async fn update_project_roles(
+    ctx: &Ctx<'_>,
+    args: ProjectKeyRoles,
+) -> Result<ApiKey, CommandError> {
+    let session = ctx.state.session().await?;
+    Ok(edits::update_project_roles(
+        &session.client,
+        &session.caller,
+        &args.org_id,
+        &args.project_id,
+        &args.key_id,
+        &args.roles,
+    )
+    .await?)
+}
+
 pub async fn remove_key_from_project(
-    state: State<'_, AppState>,
-    project_id: String,
-    key_id: String,
-) -> Result<(), CommandError> {
-    let session = state.session().await?;
-    session
-        .client
-        .remove_key_from_project(&project_id, &key_id)
-        .await?;
-    tracing::info!(project = %project_id, key = %key_id, "key removed from project");
-    Ok(())
+    ctx: &Ctx<'_>,
+    args: ProjectKeyRef,
+) -> Result<ApiKey, CommandError> {
+    let session = ctx.state.session().await?;
+    Ok(edits::remove_key_from_project(
+        &session.client,
+        &session.caller,
+        &args.org_id,
+        &args.project_id,
+        &args.key_id,
+    )
+    .await?)
 }
 
 /// Creates a project key; its private key is shown once, like an
 /// organization key's. It has no access list yet: the UI goes there next.
-#[tauri::command]
 pub async fn create_project_key(
-    state: State<'_, AppState>,
-    org_id: String,
-    project_id: String,
-    desc: String,
-    roles: Vec<String>,
+    ctx: &Ctx<'_>,
+    args: NewProjectKey,
 ) -> Result<CreatedKeyView, CommandError> {
-    let desc = check_description(&desc)?;
-    let roles = check_roles(&roles, RoleScope::Project)?;
-    let session = state.session().await?;
-    let created = session
-        .client
-        .create_project_key(&org_id, &project_id, &desc, &roles)
-        .await?;
-    tracing::info!(key = %created.key.public_key, project = %project_id, "project key created");
-    let private_key = ShownOnce(SecretString::from(created.private_key.expose_secret()));
-    state.one_time.keep(&created.key.id, created.private_key);
+    let session = ctx.state.session().await?;
+    let created = edits::create_project_key(
+        &session.client,
+        &args.org_id,
+        &args.project_id,
+        &args.desc,
+        &args.roles,
+    )
+    .await?;
+    let private_key = ShownOnce::new(&created.private_key);
+    ctx.state
+        .one_time
+        .keep(&created.key.id, created.private_key);
     Ok(CreatedKeyView {
         key: created.key,
         private_key,
@@ -97,41 +138,21 @@ pub async fn create_project_key(
     })
 }
 
-/// Invites one key to many projects with the same roles; progress goes out
-/// as `progress` events (`invite`), and every project gets its own result.
-#[tauri::command]
+/// Invites one key to many projects; progress goes out as `progress`
+/// events (`invite`), and every project gets its own result.
 pub async fn invite_to_projects(
-    app: AppHandle,
-    state: State<'_, AppState>,
-    org_id: String,
-    key_id: String,
-    project_ids: Vec<String>,
-    roles: Vec<String>,
-) -> Result<Vec<ProjectOutcome>, CommandError> {
-    if project_ids.is_empty() {
-        return Err(CommandError::new(
-            ErrorKind::InvalidInput,
-            "Choose at least one project.",
-        ));
-    }
-    let roles = check_roles(&roles, RoleScope::Project)?;
-    let session = state.session().await?;
-    let progress = progress_sender(&app, "invite");
-    let results = usecases::invite_to_projects(
+    ctx: &Ctx<'_>,
+    args: BulkInvite,
+) -> Result<BulkInviteReport, CommandError> {
+    let session = ctx.state.session().await?;
+    let progress = progress_sender(ctx, "invite");
+    Ok(edits::invite_to_projects(
         &session.client,
-        &org_id,
-        &key_id,
-        &project_ids,
-        &roles,
-        INVITE_CONCURRENCY,
+        &args.org_id,
+        &args.key_id,
+        &args.project_ids,
+        &args.roles,
         &progress,
     )
-    .await?;
-    Ok(results
-        .into_iter()
-        .map(|(project_id, outcome)| ProjectOutcome {
-            project_id,
-            outcome,
-        })
-        .collect())
+    .await?)
 }

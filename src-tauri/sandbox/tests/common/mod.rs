@@ -16,16 +16,18 @@ use serde_json::Value;
 
 pub const MEDIA_TYPE: &str = "application/vnd.atlas.2023-01-01+json";
 
-pub fn shared_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/atlas-api")
+/// The Atlas contract the tests read: the spec cut and the recorded answers,
+/// kept in the repository (`tests/fixtures/atlas-api`).
+pub fn fixtures_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/atlas-api")
 }
 
 /// The spec subset as JSON.
 pub fn spec() -> &'static Value {
     static SPEC: OnceLock<Value> = OnceLock::new();
     SPEC.get_or_init(|| {
-        let text = std::fs::read_to_string(shared_dir().join("atlas-admin-v2-access.yaml"))
-            .expect("shared/atlas-api/atlas-admin-v2-access.yaml beside the repository");
+        let text = std::fs::read_to_string(fixtures_dir().join("atlas-admin-v2.yaml"))
+            .expect("tests/fixtures/atlas-api/atlas-admin-v2.yaml");
         serde_yaml::from_str(&text).expect("the spec parses")
     })
 }
@@ -196,11 +198,18 @@ impl Client {
     }
 
     pub async fn call_unchecked(&self, method: Method, path: &str, body: Option<Value>) -> Answer {
+        self.call_raw(method, path, body.map(|body| body.to_string().into_bytes()))
+            .await
+    }
+
+    /// Sends `body` as it is, byte for byte: malformed JSON, wrong types,
+    /// anything a client could send.
+    pub async fn call_raw(&self, method: Method, path: &str, body: Option<Vec<u8>>) -> Answer {
         let mut request = self
             .http
             .request(method, format!("{}{path}", self.base_url));
         if let Some(body) = body {
-            request = request.body(body.to_string());
+            request = request.body(body);
         }
         let response = request
             .send_digest_auth(&self.session)

@@ -1,0 +1,372 @@
+//! The commands as the page calls them, without a window: each handler is
+//! called with a test state (a temporary connections file), a host that
+//! records what it would send the page, and the built-in sandbox over HTTP.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failure should panic
+
+use std::sync::{Arc, Mutex};
+
+use atlas_access_core::connections::ProfileInput;
+use atlas_access_core::profiles::{ProfileStore, SANDBOX_PROFILE_ID};
+use secrecy::SecretString;
+
+use crate::commands::connections::{self, ProfileRef};
+use crate::commands::keys::{self, EntryRef, OrgKeyRef, UpdateOrgKey};
+use crate::commands::projects::{self, ProjectKeyRoles};
+use crate::commands::{OrgRef, organization};
+use crate::ipc::{AppEvent, Ctx, Host};
+use crate::state::AppState;
+use crate::{CommandError, ErrorKind};
+
+#[derive(Default)]
+struct RecordingHost {
+    events: Mutex<Vec<AppEvent>>,
+    clipboard: Mutex<Option<String>>,
+}
+
+impl Host for RecordingHost {
+    fn emit(&self, event: AppEvent) {
+        self.events.lock().unwrap().push(event);
+    }
+    fn set_window_title(&self, _: &str) {}
+    fn write_clipboard(&self, text: &str) -> Result<(), String> {
+        *self.clipboard.lock().unwrap() = Some(text.to_owned());
+        Ok(())
+    }
+    fn read_clipboard(&self) -> Option<String> {
+        self.clipboard.lock().unwrap().clone()
+    }
+    fn clear_clipboard(&self) -> Result<(), String> {
+        *self.clipboard.lock().unwrap() = None;
+        Ok(())
+    }
+}
+
+struct Harness {
+    state: AppState,
+    host: Arc<RecordingHost>,
+    _dir: tempfile::TempDir,
+}
+
+impl Harness {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::new(ProfileStore::at(dir.path().join("profiles.json")));
+        Self {
+            state,
+            host: Arc::new(RecordingHost::default()),
+            _dir: dir,
+        }
+    }
+
+    fn ctx(&self) -> Ctx<'_> {
+        Ctx {
+            state: &self.state,
+            host: self.host.clone(),
+        }
+    }
+
+    /// Opens the built-in sandbox; answers its organization.
+    async fn connect_sandbox(&self) -> String {
+        let opened = connections::connect(
+            &self.ctx(),
+            ProfileRef {
+                id: SANDBOX_PROFILE_ID.to_owned(),
+            },
+        )
+        .await
+        .unwrap();
+        opened.org_id.unwrap()
+    }
+
+    /// HTTP exchanges the built-in sandbox has answered so far.
+    async fn exchanges(&self) -> u64 {
+        self.state.sandbox().await.unwrap().exchanges()
+    }
+
+    fn sessions_closed(&self) -> Vec<String> {
+        self.host
+            .events
+            .lock()
+            .unwrap()
+            .iter()
+            .filter_map(|event| match event {
+                AppEvent::SessionClosed(closed) => Some(closed.reason.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+fn kind(result: Result<impl std::fmt::Debug, CommandError>) -> ErrorKind {
+    result.expect_err("the command must refuse").kind
+}
+
+#[tokio::test]
+async fn edits_answer_what_changed_in_at_most_three_requests() {
+    let harness = Harness::new();
+    let ctx = harness.ctx();
+    let org_id = harness.connect_sandbox().await;
+    let list = keys::load_key_list(
+        &ctx,
+        OrgRef {
+            org_id: org_id.clone(),
+        },
+    )
+    .await
+    .unwrap();
+    let in_use = harness.state.session().await.unwrap().caller.key_id.clone();
+    let other = list
+        .keys
+        .iter()
+        .find(|item| item.key.id != in_use && item.key.desc.contains("Terraform"))
+        .expect("a seeded key to edit")
+        .key
+        .clone();
+    let project = list.projects[0].id.clone();
+
+    let before = harness.exchanges().await;
+    let updated = keys::update_org_key(
+        &ctx,
+        UpdateOrgKey {
+            org_id: org_id.clone(),
+            key_id: other.id.clone(),
+            desc: "Terraform CI (renamed)".to_owned(),
+            roles: vec!["ORG_READ_ONLY".to_owned()],
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(updated.desc, "Terraform CI (renamed)");
+    assert!(updated.org_roles(&org_id).eq(["ORG_READ_ONLY"]));
+    let role_change = harness.exchanges().await - before;
+
+    let before = harness.exchanges().await;
+    let report = keys::add_access_entries(
+        &ctx,
+        keys::AddEntries {
+            org_id: org_id.clone(),
+            key_id: other.id.clone(),
+            text: "203.0.113.77".to_owned(),
+        },
+    )
+    .await
+    .unwrap();
+    assert!(
+        report
+            .entries
+            .iter()
+            .any(|e| e.path_name() == "203.0.113.77")
+    );
+    let add_entry = harness.exchanges().await - before;
+
+    let before = harness.exchanges().await;
+    let after = keys::delete_access_entry(
+        &ctx,
+        EntryRef {
+            org_id: org_id.clone(),
+            key_id: other.id.clone(),
+            entry: "203.0.113.77".to_owned(),
+        },
+    )
+    .await
+    .unwrap();
+    assert!(!after.iter().any(|e| e.path_name() == "203.0.113.77"));
+    let delete_entry = harness.exchanges().await - before;
+
+    let before = harness.exchanges().await;
+    let invited = projects::invite_key_to_project(
+        &ctx,
+        ProjectKeyRoles {
+            org_id: org_id.clone(),
+            project_id: project.clone(),
+            key_id: other.id.clone(),
+            roles: vec!["GROUP_READ_ONLY".to_owned()],
+        },
+    )
+    .await
+    .unwrap();
+    assert!(invited.project_roles(&project).eq(["GROUP_READ_ONLY"]));
+    let invite = harness.exchanges().await - before;
+
+    for (edit, requests) in [
+        ("role change", role_change),
+        ("add one entry", add_entry),
+        ("delete one entry", delete_entry),
+        ("invite to one project", invite),
+    ] {
+        assert!(requests <= 3, "{edit} took {requests} requests");
+    }
+}
+
+#[tokio::test]
+async fn the_key_in_use_is_guarded_in_core() {
+    let harness = Harness::new();
+    let ctx = harness.ctx();
+    let org_id = harness.connect_sandbox().await;
+    let in_use = harness.state.session().await.unwrap().caller.key_id.clone();
+    let own = OrgKeyRef {
+        org_id: org_id.clone(),
+        key_id: in_use.clone(),
+    };
+    assert_eq!(
+        kind(keys::delete_org_key(&ctx, own.clone()).await),
+        ErrorKind::Lockout
+    );
+    // Taking Organization Owner from itself would leave it unable to give it back.
+    let demote = UpdateOrgKey {
+        org_id: org_id.clone(),
+        key_id: in_use.clone(),
+        desc: "Sandbox administrator".to_owned(),
+        roles: vec!["ORG_MEMBER".to_owned()],
+    };
+    assert_eq!(
+        kind(keys::update_org_key(&ctx, demote).await),
+        ErrorKind::Lockout
+    );
+    // Its entry for the address Atlas sees is the one that lets the app in.
+    let entry = EntryRef {
+        org_id: org_id.clone(),
+        key_id: in_use.clone(),
+        entry: "198.51.100.7".to_owned(),
+    };
+    let check = keys::check_entry_removal(&ctx, entry.clone())
+        .await
+        .unwrap();
+    assert!(check.blocking.is_some(), "{check:?}");
+    assert_eq!(
+        kind(keys::delete_access_entry(&ctx, entry).await),
+        ErrorKind::Lockout
+    );
+    // Bad input is refused before anything is sent.
+    let before = harness.exchanges().await;
+    let nameless = UpdateOrgKey {
+        org_id: org_id.clone(),
+        key_id: in_use,
+        desc: "  ".to_owned(),
+        roles: vec!["ORG_OWNER".to_owned()],
+    };
+    assert_eq!(
+        kind(keys::update_org_key(&ctx, nameless).await),
+        ErrorKind::InvalidInput
+    );
+    assert_eq!(harness.exchanges().await, before);
+    // The organization still answers: nothing was half done.
+    organization::org_settings(&ctx, OrgRef { org_id })
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn with_no_session_every_command_says_so() {
+    let harness = Harness::new();
+    let ctx = harness.ctx();
+    let org = OrgRef {
+        org_id: "6a790a000000000000000001".to_owned(),
+    };
+    assert_eq!(
+        kind(keys::load_key_list(&ctx, org.clone()).await),
+        ErrorKind::NotConnected
+    );
+    assert_eq!(
+        kind(organization::org_settings(&ctx, org).await),
+        ErrorKind::NotConnected
+    );
+}
+
+#[tokio::test]
+async fn saving_or_deleting_the_open_connection_closes_the_session_and_says_why() {
+    assert!(
+        std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
+        "this test needs a Secret Service: run it with `make test` (dbus-run-session + gnome-keyring)"
+    );
+    let harness = Harness::new();
+    let ctx = harness.ctx();
+    let admin = harness.state.sandbox().await.unwrap().admin().clone();
+    let saved = connections::save_profile(
+        &ctx,
+        ProfileInput {
+            id: None,
+            name: "Sandbox by hand".to_owned(),
+            base_url: admin.base_url.clone(),
+            public_key: admin.public_key.clone(),
+            default_org_id: None,
+            private_key: Some(SecretString::from(admin.private_key.clone())),
+        },
+    )
+    .await
+    .unwrap();
+    let id = saved.profile.id.clone();
+    assert!(saved.private_key_stored);
+
+    // Editing the open connection closes it.
+    connections::connect(&ctx, ProfileRef { id: id.clone() })
+        .await
+        .unwrap();
+    connections::save_profile(
+        &ctx,
+        ProfileInput {
+            id: Some(id.clone()),
+            name: "Sandbox, renamed".to_owned(),
+            base_url: admin.base_url.clone(),
+            public_key: admin.public_key.clone(),
+            default_org_id: None,
+            private_key: None,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(harness.sessions_closed().len(), 1);
+    assert!(harness.sessions_closed()[0].contains("edited"));
+    let org = OrgRef {
+        org_id: admin.org_id.clone(),
+    };
+    assert_eq!(
+        kind(keys::load_key_list(&ctx, org.clone()).await),
+        ErrorKind::NotConnected
+    );
+
+    // Deleting it closes it too, and its private key leaves the keychain.
+    connections::connect(&ctx, ProfileRef { id: id.clone() })
+        .await
+        .unwrap();
+    connections::delete_profile(&ctx, ProfileRef { id: id.clone() })
+        .await
+        .unwrap();
+    let closed = harness.sessions_closed();
+    assert_eq!(closed.len(), 2, "{closed:?}");
+    assert!(closed[1].contains("deleted"), "{closed:?}");
+    assert_eq!(
+        kind(keys::load_key_list(&ctx, org).await),
+        ErrorKind::NotConnected
+    );
+    assert!(
+        atlas_access_core::keychain::read_secret(&id).await.is_err(),
+        "the private key stayed in the keychain"
+    );
+
+    // A connection that is not open closes nothing.
+    harness.connect_sandbox().await;
+    let other = connections::save_profile(
+        &ctx,
+        ProfileInput {
+            id: None,
+            name: "Another".to_owned(),
+            base_url: admin.base_url.clone(),
+            public_key: admin.public_key.clone(),
+            default_org_id: None,
+            private_key: Some(SecretString::from(admin.private_key.clone())),
+        },
+    )
+    .await
+    .unwrap();
+    connections::delete_profile(
+        &ctx,
+        ProfileRef {
+            id: other.profile.id,
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(harness.sessions_closed().len(), 2);
+}

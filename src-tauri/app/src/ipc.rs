@@ -1,0 +1,185 @@
+//! The IPC surface, made from the one table in `surface.rs`: a Tauri handler
+//! for each command, which builds the command's context and calls its
+//! handler, and (in tests) the typed TypeScript client. What a handler needs
+//! from the desktop (events, the window title, the clipboard) it reaches
+//! through [`Host`], so the command tests run without a window.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::CommandError;
+use crate::state::AppState;
+
+/// What every handler gets: the app's state and the desktop around it.
+pub struct Ctx<'a> {
+    pub state: &'a AppState,
+    pub host: Arc<dyn Host>,
+}
+
+/// The desktop as the commands see it.
+pub trait Host: Send + Sync + 'static {
+    fn emit(&self, event: AppEvent);
+    fn set_window_title(&self, title: &str);
+    /// Writes a secret to the clipboard.
+    fn write_clipboard(&self, text: &str) -> Result<(), String>;
+    fn read_clipboard(&self) -> Option<String>;
+    fn clear_clipboard(&self) -> Result<(), String>;
+}
+
+/// The events Rust sends the page. Their names are exported to TypeScript
+/// (`ui/src/bindings/constants.ts`), so neither side spells them twice.
+#[derive(Debug, Clone)]
+pub enum AppEvent {
+    Progress(ProgressEvent),
+    SessionClosed(SessionClosed),
+    /// The clipboard was cleared of the private key of this key id.
+    ClipboardCleared(String),
+}
+
+pub const PROGRESS_EVENT: &str = "progress";
+pub const SESSION_CLOSED_EVENT: &str = "session-closed";
+pub const CLIPBOARD_CLEARED_EVENT: &str = "clipboard-cleared";
+
+impl AppEvent {
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Progress(_) => PROGRESS_EVENT,
+            Self::SessionClosed(_) => SESSION_CLOSED_EVENT,
+            Self::ClipboardCleared(_) => CLIPBOARD_CLEARED_EVENT,
+        }
+    }
+}
+
+/// How far a long operation (`inventory`, `invite`) is.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProgressEvent {
+    pub operation: String,
+    pub done: usize,
+    pub total: usize,
+}
+
+/// Rust dropped the open connection; the page goes back to Connections and
+/// shows why.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionClosed {
+    pub profile_id: String,
+    pub reason: String,
+}
+
+/// The argument of a command that takes none.
+#[derive(Debug, Clone, Default, Deserialize, TS)]
+pub struct NoArgs {}
+
+/// The real desktop: Tauri's events, window and clipboard plugin.
+struct TauriHost(tauri::AppHandle);
+
+impl Host for TauriHost {
+    fn emit(&self, event: AppEvent) {
+        use tauri::Emitter;
+        let name = event.name();
+        let sent = match event {
+            AppEvent::Progress(payload) => self.0.emit(name, payload),
+            AppEvent::SessionClosed(payload) => self.0.emit(name, payload),
+            AppEvent::ClipboardCleared(key_id) => self.0.emit(name, key_id),
+        };
+        if let Err(error) = sent {
+            tracing::debug!(%error, event = name, "event not sent");
+        }
+    }
+
+    fn set_window_title(&self, title: &str) {
+        use tauri::Manager;
+        if let Some(window) = self.0.get_webview_window("main")
+            && let Err(error) = window.set_title(title)
+        {
+            tracing::debug!(%error, "window title not set");
+        }
+    }
+
+    fn write_clipboard(&self, text: &str) -> Result<(), String> {
+        use tauri_plugin_clipboard_manager::ClipboardExt;
+        self.0
+            .clipboard()
+            .write_text(text.to_owned())
+            .map_err(|error| error.to_string())
+    }
+
+    fn read_clipboard(&self) -> Option<String> {
+        use tauri_plugin_clipboard_manager::ClipboardExt;
+        self.0.clipboard().read_text().ok()
+    }
+
+    fn clear_clipboard(&self) -> Result<(), String> {
+        use tauri_plugin_clipboard_manager::ClipboardExt;
+        self.0
+            .clipboard()
+            .clear()
+            .map_err(|error| error.to_string())
+    }
+}
+
+macro_rules! ipc_surface {
+    ($($name:ident($args:ty) -> $result:ty = $handler:path;)*) => {
+        /// The Tauri handlers, one per command of the table.
+        pub mod handlers {
+            #[allow(unused_imports)]
+            use super::*;
+            $(
+                #[tauri::command]
+                pub async fn $name(
+                    app: tauri::AppHandle,
+                    state: tauri::State<'_, AppState>,
+                    args: $args,
+                ) -> Result<$result, CommandError> {
+                    let ctx = Ctx { state: state.inner(), host: Arc::new(TauriHost(app)) };
+                    $handler(&ctx, args).await
+                }
+            )*
+        }
+
+        /// Every command the page may call, for `invoke_handler`.
+        pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$(handlers::$name),*]
+        }
+
+        /// The names of every command, in the table's order.
+        #[cfg(test)]
+        pub const COMMAND_NAMES: &[&str] = &[$(stringify!($name)),*];
+
+        /// The typed TypeScript client's table: for each command, its argument
+        /// and result types; and every type it names, exported into `cfg`.
+        #[cfg(test)]
+        pub fn typescript_commands(cfg: &ts_rs::Config) -> Result<String, ts_rs::ExportError> {
+            let mut client = crate::bindings::CommandTable::new(cfg);
+            $(client.command::<$args, $result>(stringify!($name))?;)*
+            Ok(client.finish())
+        }
+    };
+}
+
+use crate::commands::connections::{
+    ConnectionReport, ProfileList, ProfileRef, ProfileView, SessionView,
+};
+use crate::commands::keys::{
+    AccessListsRequest, AddEntries, CheckEntries, CreatedKeyView, EntryRef, KeyRef,
+    NewOrgKeyRequest, OrgKeyRef, UpdateOrgKey,
+};
+use crate::commands::organization::SetRequirement;
+use crate::commands::projects::{
+    BulkInvite, NewProjectKey, ProjectKeyRef, ProjectKeyRoles, ProjectRef,
+};
+use crate::commands::{self, AppInfo, OrgRef};
+use atlas_access_core::access_list::CheckedEntry;
+use atlas_access_core::atlas::{AccessListEntry, ApiKey, OrgSettings};
+use atlas_access_core::connections::ProfileInput;
+use atlas_access_core::edits::{AddEntriesReport, BulkInviteReport};
+use atlas_access_core::lockout::LockoutCheck;
+use atlas_access_core::profiles::ImportedProfile;
+use atlas_access_core::roles::RoleInfo;
+use atlas_access_core::usecases::{Inventory, KeyAccessList};
+
+include!("surface.rs");

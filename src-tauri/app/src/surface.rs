@@ -1,0 +1,43 @@
+// The IPC surface: every command the page may call, declared once as
+// `name(argument type) -> result type = handler;`. From this table come the
+// Tauri handlers (`ipc.rs`), the app manifest's command list (`build.rs`), the
+// capability's permissions (checked by a test) and the typed TypeScript client
+// (`ui/src/bindings/commands.ts`). Each handler is
+// `async fn(&Ctx, Args) -> Result<Result, CommandError>`.
+ipc_surface! {
+    app_info(NoArgs) -> AppInfo = commands::app_info;
+    roles(NoArgs) -> Vec<RoleInfo> = commands::roles;
+
+    list_profiles(NoArgs) -> ProfileList = commands::connections::list_profiles;
+    save_profile(ProfileInput) -> ProfileView = commands::connections::save_profile;
+    delete_profile(ProfileRef) -> () = commands::connections::delete_profile;
+    test_connection(ProfileRef) -> ConnectionReport = commands::connections::test_connection;
+    import_atlas_cli(NoArgs) -> Vec<ImportedProfile> = commands::connections::import_atlas_cli;
+    connect(ProfileRef) -> SessionView = commands::connections::connect;
+    select_org(OrgRef) -> String = commands::connections::select_org;
+
+    load_key_list(OrgRef) -> Inventory = commands::keys::load_key_list;
+    load_access_lists(AccessListsRequest) -> Vec<KeyAccessList> = commands::keys::load_access_lists;
+    check_access_entries(CheckEntries) -> Vec<CheckedEntry> = commands::keys::check_access_entries;
+    create_org_key(NewOrgKeyRequest) -> CreatedKeyView = commands::keys::create_org_key;
+    copy_private_key(KeyRef) -> u32 = commands::keys::copy_private_key;
+    forget_private_key(KeyRef) -> () = commands::keys::forget_private_key;
+    update_org_key(UpdateOrgKey) -> ApiKey = commands::keys::update_org_key;
+    delete_org_key(OrgKeyRef) -> () = commands::keys::delete_org_key;
+    get_access_list(OrgKeyRef) -> Vec<AccessListEntry> = commands::keys::get_access_list;
+    add_access_entries(AddEntries) -> AddEntriesReport = commands::keys::add_access_entries;
+    current_ip(NoArgs) -> String = commands::keys::current_ip;
+    check_entry_removal(EntryRef) -> LockoutCheck = commands::keys::check_entry_removal;
+    delete_access_entry(EntryRef) -> Vec<AccessListEntry> = commands::keys::delete_access_entry;
+
+    org_settings(OrgRef) -> OrgSettings = commands::organization::org_settings;
+    check_require_access_list(OrgRef) -> LockoutCheck = commands::organization::check_require_access_list;
+    set_require_access_list(SetRequirement) -> OrgSettings = commands::organization::set_require_access_list;
+
+    list_project_keys(ProjectRef) -> Vec<ApiKey> = commands::projects::list_project_keys;
+    invite_key_to_project(ProjectKeyRoles) -> ApiKey = commands::projects::invite_key_to_project;
+    update_project_roles(ProjectKeyRoles) -> ApiKey = commands::projects::update_project_roles;
+    remove_key_from_project(ProjectKeyRef) -> ApiKey = commands::projects::remove_key_from_project;
+    create_project_key(NewProjectKey) -> CreatedKeyView = commands::projects::create_project_key;
+    invite_to_projects(BulkInvite) -> BulkInviteReport = commands::projects::invite_to_projects;
+}

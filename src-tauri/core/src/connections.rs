@@ -1,0 +1,156 @@
+//! Connections as one whole: a profile in the connections file and its
+//! private key in the OS keychain, saved and deleted together, so neither is
+//! ever left without the other.
+
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use ts_rs::TS;
+
+use crate::error::CoreError;
+use crate::keychain::{self, KeychainError};
+use crate::profiles::{self, ImportedProfile, Profile, ProfileStore, SANDBOX_PROFILE_ID};
+
+/// What the Add/Edit Connection form sends. The private key is write-only:
+/// left empty when editing, the stored one is kept.
+#[derive(Debug, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileInput {
+    #[ts(optional)]
+    pub id: Option<String>,
+    pub name: String,
+    pub base_url: String,
+    pub public_key: String,
+    #[ts(optional)]
+    pub default_org_id: Option<String>,
+    #[ts(optional, type = "string")]
+    pub private_key: Option<SecretString>,
+}
+
+fn new_profile_id(name: &str) -> String {
+    let slug: String = name
+        .chars()
+        .filter_map(|c| {
+            if c.is_ascii_alphanumeric() {
+                Some(c.to_ascii_lowercase())
+            } else if c.is_whitespace() || c == '-' || c == '_' {
+                Some('-')
+            } else {
+                None
+            }
+        })
+        .take(24)
+        .collect();
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_nanos())
+        .unwrap_or_default();
+    format!("{}-{:x}", slug.trim_matches('-'), nanos % 0xffff_ffff)
+}
+
+fn refuse_built_in(id: &str) -> Result<(), CoreError> {
+    if id == SANDBOX_PROFILE_ID {
+        return Err(CoreError::invalid(
+            "The sandbox connection is built in and cannot be changed or deleted.",
+        ));
+    }
+    Ok(())
+}
+
+/// Stores a profile and, if given, its private key, as one transaction: if
+/// the profile cannot be written, the keychain is put back as it was (the
+/// earlier private key restored, or a new one removed).
+pub async fn save(
+    store: &ProfileStore,
+    profile: Profile,
+    private_key: Option<&SecretString>,
+) -> Result<Profile, CoreError> {
+    refuse_built_in(&profile.id)?;
+    let Some(secret) = private_key else {
+        store.upsert(profile.clone())?;
+        return Ok(profile);
+    };
+    let earlier = match keychain::read_secret(&profile.id).await {
+        Ok(earlier) => Some(earlier),
+        Err(KeychainError::Missing { .. }) => None,
+        Err(error) => return Err(error.into()),
+    };
+    keychain::store_secret(&profile.id, secret).await?;
+    if let Err(error) = store.upsert(profile.clone()) {
+        let restored = match &earlier {
+            Some(earlier) => keychain::store_secret(&profile.id, earlier).await,
+            None => keychain::delete_secret(&profile.id).await,
+        };
+        if let Err(restore_error) = restored {
+            tracing::error!(profile = %profile.id, error = %restore_error, "keychain not restored after a failed save");
+        }
+        return Err(error.into());
+    }
+    Ok(profile)
+}
+
+/// Saves what the connection form sent: a new connection needs a private
+/// key; an edited one keeps its stored key unless a new one is typed.
+pub async fn save_input(store: &ProfileStore, input: ProfileInput) -> Result<Profile, CoreError> {
+    let public_key = input.public_key.trim().to_owned();
+    if public_key.is_empty() || public_key.chars().any(char::is_whitespace) {
+        return Err(CoreError::invalid(
+            "Enter the public key (for Atlas, 8 lowercase letters such as abcdwxyz).",
+        ));
+    }
+    let private_key = input
+        .private_key
+        .map(|secret| SecretString::from(secret.expose_secret().trim()))
+        .filter(|secret| !secret.expose_secret().is_empty());
+    if input.id.is_none() && private_key.is_none() {
+        return Err(CoreError::invalid(
+            "Enter the private key: it is kept in the OS keychain, never in a file.",
+        ));
+    }
+    let profile = Profile {
+        id: input.id.unwrap_or_else(|| new_profile_id(&input.name)),
+        name: input.name.trim().to_owned(),
+        base_url: input.base_url.trim().trim_end_matches('/').to_owned(),
+        public_key,
+        default_org_id: input
+            .default_org_id
+            .map(|id| id.trim().to_owned())
+            .filter(|id| !id.is_empty()),
+    };
+    let saved = save(store, profile, private_key.as_ref()).await?;
+    tracing::info!(profile = %saved.id, "connection saved");
+    Ok(saved)
+}
+
+/// Removes a profile and its keychain entry. The file goes first: a
+/// keychain entry left behind is harmless, a profile without its key is not.
+pub async fn delete(store: &ProfileStore, id: &str) -> Result<(), CoreError> {
+    refuse_built_in(id)?;
+    store.remove(id)?;
+    keychain::delete_secret(id).await?;
+    tracing::info!(profile = %id, "connection deleted");
+    Ok(())
+}
+
+/// Imports the Atlas CLI's profiles from its config text, each saved as one
+/// transaction like a connection typed in by hand.
+pub async fn import_atlas_cli(
+    store: &ProfileStore,
+    text: &str,
+) -> Result<Vec<ImportedProfile>, CoreError> {
+    let mut imported = Vec::new();
+    for cli in profiles::parse_atlas_cli_config(text)? {
+        let profile = Profile {
+            id: format!("atlascli-{}", cli.name),
+            name: format!("{} (Atlas CLI)", cli.name),
+            base_url: cli.base_url,
+            public_key: cli.public_key,
+            default_org_id: cli.org_id,
+        };
+        let profile = save(store, profile, cli.private_key.as_ref()).await?;
+        imported.push(ImportedProfile {
+            profile,
+            private_key_stored: cli.private_key.is_some(),
+        });
+    }
+    Ok(imported)
+}

@@ -1,0 +1,338 @@
+//! The edits a person makes on one screen, each checked before it is sent,
+//! guarded where it could lock the connection out, and answered with what
+//! changed, so the page patches that part and reloads nothing else. Each costs
+//! at most three Atlas requests (the guard's reads aside, when the key in use
+//! itself is concerned).
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::access_list::{self, CheckedEntry};
+use crate::atlas::{AccessListEntry, ApiKey, AtlasClient, CreatedApiKey, OrgSettings};
+use crate::error::CoreError;
+use crate::lockout;
+use crate::roles::RoleScope;
+use crate::rules;
+use crate::usecases::{
+    self, INVITE_CONCURRENCY, NewOrgKey, NewOrgKeyOutcome, Progress, ProjectRoles, StepOutcome,
+};
+
+/// The key a connection authenticates with: what the lockout guard protects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    pub key_id: String,
+    pub public_key: String,
+}
+
+/// The role without which a key cannot manage the organization's access.
+const ORG_OWNER: &str = "ORG_OWNER";
+
+/// Changes a key's description and organization roles. Refuses to take
+/// Organization Owner from the key in use: it could not give it back.
+pub async fn update_org_key(
+    client: &AtlasClient,
+    caller: &Caller,
+    org_id: &str,
+    key_id: &str,
+    desc: &str,
+    roles: &[String],
+) -> Result<ApiKey, CoreError> {
+    let desc = rules::description(desc)?;
+    let roles = rules::roles(roles, RoleScope::Organization)?;
+    if key_id == caller.key_id && !roles.iter().any(|role| role == ORG_OWNER) {
+        let current = client.get_org_key(org_id, key_id).await?;
+        if current.org_roles(org_id).any(|role| role == ORG_OWNER) {
+            return Err(CoreError::Lockout(format!(
+                "This is the key this connection uses ({}): without Organization Owner it could no longer manage API keys, and could not give the role back. Change its roles from another connection.",
+                caller.public_key
+            )));
+        }
+    }
+    Ok(client
+        .update_org_key(org_id, key_id, Some(&desc), Some(&roles))
+        .await?)
+}
+
+/// Deletes a key (it leaves every project too); never the key in use.
+pub async fn delete_org_key(
+    client: &AtlasClient,
+    caller: &Caller,
+    org_id: &str,
+    key_id: &str,
+) -> Result<(), CoreError> {
+    if key_id == caller.key_id {
+        return Err(CoreError::Lockout(
+            "This is the key this connection uses: deleting it would lock the app out. Use another connection to delete it.".to_owned(),
+        ));
+    }
+    client.delete_org_key(org_id, key_id).await?;
+    tracing::info!(key = %key_id, "organization key deleted");
+    Ok(())
+}
+
+/// What adding entries did: every line's check, and the key's list after.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AddEntriesReport {
+    pub checked: Vec<CheckedEntry>,
+    /// How many entries were sent.
+    pub added: usize,
+    pub entries: Vec<AccessListEntry>,
+}
+
+/// Adds the valid lines of `text` to a key's access list; the invalid ones
+/// are reported, not sent. Two requests: the list (to tell duplicates), then
+/// the POST, which answers with the whole list.
+pub async fn add_access_entries(
+    client: &AtlasClient,
+    org_id: &str,
+    key_id: &str,
+    text: &str,
+) -> Result<AddEntriesReport, CoreError> {
+    let existing = client.list_access_list(org_id, key_id).await?;
+    let checked = access_list::check(text, &existing);
+    if checked.is_empty() {
+        return Err(CoreError::invalid(
+            "Enter an IP address or a CIDR block, such as 203.0.113.10 or 192.0.2.0/24.",
+        ));
+    }
+    let requests = access_list::requests(&checked);
+    if requests.is_empty() {
+        return Ok(AddEntriesReport {
+            checked,
+            added: 0,
+            entries: existing,
+        });
+    }
+    let entries = client.add_access_entries(org_id, key_id, &requests).await?;
+    tracing::info!(key = %key_id, added = requests.len(), "access-list entries added");
+    Ok(AddEntriesReport {
+        checked,
+        added: requests.len(),
+        entries,
+    })
+}
+
+/// Removes one entry unless the lockout guard says it would lock out the key
+/// in use. Answers the key's list after.
+pub async fn delete_access_entry(
+    client: &AtlasClient,
+    caller: &Caller,
+    org_id: &str,
+    key_id: &str,
+    entry: &str,
+) -> Result<Vec<AccessListEntry>, CoreError> {
+    let check = lockout::check_entry_removal(client, caller, org_id, key_id, entry).await?;
+    if let Some(blocking) = check.blocking {
+        return Err(CoreError::Lockout(blocking));
+    }
+    client.delete_access_entry(org_id, key_id, entry).await?;
+    tracing::info!(key = %key_id, %entry, "access-list entry removed");
+    Ok(client.list_access_list(org_id, key_id).await?)
+}
+
+/// Turns "Require IP Access List for the Atlas Administration API" on or
+/// off; refuses to turn it on while it would lock out the key in use.
+pub async fn set_access_list_requirement(
+    client: &AtlasClient,
+    caller: &Caller,
+    org_id: &str,
+    required: bool,
+) -> Result<OrgSettings, CoreError> {
+    if required {
+        let check = lockout::check_require_access_list(client, caller, org_id).await?;
+        if let Some(blocking) = check.blocking {
+            return Err(CoreError::Lockout(blocking));
+        }
+    }
+    let settings = client
+        .set_api_access_list_required(org_id, required)
+        .await?;
+    tracing::info!(org = %org_id, required, "organization access-list requirement changed");
+    Ok(settings)
+}
+
+/// What the Create API Key dialog sends.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NewOrgKeyInput {
+    pub desc: String,
+    pub roles: Vec<String>,
+    /// Entries as typed or pasted; may be empty.
+    pub access_list: String,
+    pub projects: Vec<ProjectRoles>,
+}
+
+/// Checks every part of a new key before anything is sent, then creates it
+/// with its access list and project invitations, one result per step.
+pub async fn create_org_key(
+    client: &AtlasClient,
+    org_id: &str,
+    input: &NewOrgKeyInput,
+) -> Result<NewOrgKeyOutcome, CoreError> {
+    let mut projects = Vec::with_capacity(input.projects.len());
+    for project in &input.projects {
+        projects.push(ProjectRoles {
+            roles: rules::roles(&project.roles, RoleScope::Project)?,
+            project_id: project.project_id.clone(),
+        });
+    }
+    let plan = NewOrgKey {
+        desc: rules::description(&input.desc)?,
+        roles: rules::roles(&input.roles, RoleScope::Organization)?,
+        access_list: rules::all_valid_entries(&input.access_list)?,
+        projects,
+    };
+    let outcome = usecases::create_org_key_with_setup(client, org_id, &plan).await?;
+    tracing::info!(key = %outcome.created.key.public_key, "organization key created");
+    Ok(outcome)
+}
+
+/// Creates a project key (Atlas makes it an Organization Member too). It has
+/// no access list yet, so it can do nothing until one is added.
+pub async fn create_project_key(
+    client: &AtlasClient,
+    org_id: &str,
+    project_id: &str,
+    desc: &str,
+    roles: &[String],
+) -> Result<CreatedApiKey, CoreError> {
+    let desc = rules::description(desc)?;
+    let roles = rules::roles(roles, RoleScope::Project)?;
+    let created = client
+        .create_project_key(org_id, project_id, &desc, &roles)
+        .await?;
+    tracing::info!(key = %created.key.public_key, project = %project_id, "project key created");
+    Ok(created)
+}
+
+/// Refuses a change to the key in use's own place in a project when the
+/// key is not an Organization Owner: its project roles are then all it has
+/// there, and it could not give them back.
+async fn guard_own_project_roles(
+    client: &AtlasClient,
+    caller: &Caller,
+    org_id: &str,
+    key_id: &str,
+    what: &str,
+) -> Result<(), CoreError> {
+    if key_id != caller.key_id {
+        return Ok(());
+    }
+    let key = client.get_org_key(org_id, key_id).await?;
+    if key.org_roles(org_id).any(|role| role == ORG_OWNER) {
+        return Ok(());
+    }
+    Err(CoreError::Lockout(format!(
+        "This is the key this connection uses ({}): {what} could take away its access to this project, and it could not give it back. Make the change from another connection.",
+        caller.public_key
+    )))
+}
+
+/// Gives an organization key roles in a project ("Invite to Project");
+/// answers the key as it is after, with every role it has.
+pub async fn invite_key_to_project(
+    client: &AtlasClient,
+    org_id: &str,
+    project_id: &str,
+    key_id: &str,
+    roles: &[String],
+) -> Result<ApiKey, CoreError> {
+    let roles = rules::roles(roles, RoleScope::Project)?;
+    client
+        .invite_key_to_project(project_id, key_id, &roles)
+        .await?;
+    tracing::info!(project = %project_id, key = %key_id, "key invited to project");
+    Ok(client.get_org_key(org_id, key_id).await?)
+}
+
+/// Changes a key's roles in one project; answers the key as it is after.
+pub async fn update_project_roles(
+    client: &AtlasClient,
+    caller: &Caller,
+    org_id: &str,
+    project_id: &str,
+    key_id: &str,
+    roles: &[String],
+) -> Result<ApiKey, CoreError> {
+    let roles = rules::roles(roles, RoleScope::Project)?;
+    guard_own_project_roles(client, caller, org_id, key_id, "changing its project roles").await?;
+    client
+        .update_project_key_roles(project_id, key_id, &roles)
+        .await?;
+    Ok(client.get_org_key(org_id, key_id).await?)
+}
+
+/// Takes a key out of a project; answers the key as it is after.
+pub async fn remove_key_from_project(
+    client: &AtlasClient,
+    caller: &Caller,
+    org_id: &str,
+    project_id: &str,
+    key_id: &str,
+) -> Result<ApiKey, CoreError> {
+    guard_own_project_roles(
+        client,
+        caller,
+        org_id,
+        key_id,
+        "removing it from the project",
+    )
+    .await?;
+    client.remove_key_from_project(project_id, key_id).await?;
+    tracing::info!(project = %project_id, key = %key_id, "key removed from project");
+    Ok(client.get_org_key(org_id, key_id).await?)
+}
+
+/// What inviting one key to many projects did: a result per project, and
+/// the key as it is after.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkInviteReport {
+    pub results: Vec<ProjectOutcome>,
+    pub key: ApiKey,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProjectOutcome {
+    pub project_id: String,
+    pub outcome: StepOutcome,
+}
+
+/// Invites one key to many projects with the same roles; projects where it
+/// already has them are skipped, so running it again finishes the job.
+pub async fn invite_to_projects(
+    client: &AtlasClient,
+    org_id: &str,
+    key_id: &str,
+    project_ids: &[String],
+    roles: &[String],
+    on_progress: &(dyn Fn(Progress) + Send + Sync),
+) -> Result<BulkInviteReport, CoreError> {
+    if project_ids.is_empty() {
+        return Err(CoreError::invalid("Choose at least one project."));
+    }
+    let roles = rules::roles(roles, RoleScope::Project)?;
+    let results = usecases::invite_to_projects(
+        client,
+        org_id,
+        key_id,
+        project_ids,
+        &roles,
+        INVITE_CONCURRENCY,
+        on_progress,
+    )
+    .await?;
+    let key = client.get_org_key(org_id, key_id).await?;
+    Ok(BulkInviteReport {
+        results: results
+            .into_iter()
+            .map(|(project_id, outcome)| ProjectOutcome {
+                project_id,
+                outcome,
+            })
+            .collect(),
+        key,
+    })
+}

@@ -1,0 +1,118 @@
+//! What Atlas accepts, checked before anything is sent: descriptions, roles
+//! and access-list text. Each refusal says what to fix.
+
+use crate::access_list::{self, CheckedEntry};
+use crate::atlas::AccessListRequest;
+use crate::error::CoreError;
+use crate::roles::RoleScope;
+
+/// A description as Atlas accepts it: 1 to 250 characters, trimmed.
+pub fn description(desc: &str) -> Result<String, CoreError> {
+    let desc = desc.trim();
+    let length = desc.chars().count();
+    if length == 0 {
+        return Err(CoreError::invalid("Enter a description for the key."));
+    }
+    if length > 250 {
+        return Err(CoreError::invalid(format!(
+            "The description is {length} characters long; Atlas accepts at most 250."
+        )));
+    }
+    Ok(desc.to_owned())
+}
+
+/// At least one role, each of this scope, sorted and without repeats. A role
+/// the app does not know is accepted (Atlas adds roles) if it has this
+/// scope's prefix.
+pub fn roles(roles: &[String], scope: RoleScope) -> Result<Vec<String>, CoreError> {
+    let (prefix, what) = match scope {
+        RoleScope::Organization => ("ORG_", "organization"),
+        RoleScope::Project => ("GROUP_", "project"),
+    };
+    if roles.is_empty() {
+        return Err(CoreError::invalid(format!(
+            "Choose at least one {what} role."
+        )));
+    }
+    if let Some(wrong) = roles.iter().find(|role| {
+        !role.starts_with(prefix) || !role.chars().all(|c| c.is_ascii_uppercase() || c == '_')
+    }) {
+        return Err(CoreError::invalid(format!(
+            "{wrong} is not an {what} role."
+        )));
+    }
+    let mut roles = roles.to_vec();
+    roles.sort();
+    roles.dedup();
+    Ok(roles)
+}
+
+/// The requests for typed or pasted entries, all of which must be valid: a
+/// create sends all or nothing, so any invalid line refuses the whole text,
+/// naming each one.
+pub fn all_valid_entries(text: &str) -> Result<Vec<AccessListRequest>, CoreError> {
+    let checked = access_list::check(text, &[]);
+    refuse_invalid(&checked)?;
+    Ok(access_list::requests(&checked))
+}
+
+fn refuse_invalid(checked: &[CheckedEntry]) -> Result<(), CoreError> {
+    let errors: Vec<String> = checked
+        .iter()
+        .filter(|entry| entry.error.is_some())
+        .map(|entry| entry.messages.join(" "))
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(CoreError::invalid(format!(
+            "Fix the access list first: {}",
+            errors.join(" ")
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn descriptions_are_trimmed_and_bounded() {
+        assert_eq!(description("  CI key ").unwrap(), "CI key");
+        assert!(description("   ").is_err());
+        assert!(description(&"x".repeat(250)).is_ok());
+        let error = description(&"é".repeat(251)).unwrap_err();
+        assert!(error.advice().contains("251"), "{error}");
+    }
+
+    #[test]
+    fn roles_must_be_of_the_scope() {
+        let names = |names: &[&str]| names.iter().map(|n| (*n).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            roles(
+                &names(&["ORG_READ_ONLY", "ORG_MEMBER", "ORG_MEMBER"]),
+                RoleScope::Organization
+            )
+            .unwrap(),
+            names(&["ORG_MEMBER", "ORG_READ_ONLY"])
+        );
+        assert!(roles(&[], RoleScope::Organization).is_err());
+        assert!(roles(&names(&["GROUP_OWNER"]), RoleScope::Organization).is_err());
+        assert!(roles(&names(&["GROUP_FUTURE_ROLE"]), RoleScope::Project).is_ok());
+        assert!(roles(&names(&["group_owner"]), RoleScope::Project).is_err());
+    }
+
+    #[test]
+    fn one_invalid_line_refuses_a_whole_create_list() {
+        assert_eq!(all_valid_entries("").unwrap(), Vec::new());
+        assert_eq!(
+            all_valid_entries("192.0.2.1\n198.51.100.0/24")
+                .unwrap()
+                .len(),
+            2
+        );
+        let error = all_valid_entries("192.0.2.1\n300.1.1.1").unwrap_err();
+        assert!(matches!(error, CoreError::Invalid(_)));
+        assert!(error.advice().contains("300.1.1.1"), "{error}");
+    }
+}
