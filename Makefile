@@ -38,10 +38,12 @@ bindings:
 
 fmt:
 	cargo fmt --all
+	cd ui && npm run format
 
 # The app embeds ui/dist at compile time, so the UI (type-checked) is built first.
 lint: ui
 	tests/lint/stays-inside.sh
+	cd ui && npm run lint
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked

@@ -38,13 +38,9 @@ if [ -f ui/package-lock.json ]; then
   stamp=ui/node_modules/.package-lock.json
   if [ ! -f "$stamp" ] || [ ui/package-lock.json -nt "$stamp" ]; then
     echo "deps: npm ci in ui/"
-    # A registry that serves only this platform's @tauri-apps/cli binary leaves
-    # the other platforms out of the lock file, and `npm ci` refuses such a
-    # lock; `npm install` installs the same locked versions.
-    if ! (cd ui && npm ci --no-audit --no-fund); then
-      echo "deps: npm ci refused the lock file; npm install with the same lock"
-      (cd ui && npm install --no-audit --no-fund)
-    fi
+    # The lock lists @tauri-apps/cli's binary for every platform (optional
+    # dependencies), so `npm ci` takes it as it is on any of them.
+    (cd ui && npm ci --no-audit --no-fund)
   fi
 fi
 

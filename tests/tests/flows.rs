@@ -582,3 +582,43 @@ async fn open_connection_changes(app: &App) -> Result<()> {
     app.find("not-connected").await?;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn flow9_removing_a_keys_last_entry_says_it_opens_the_key() -> Result<()> {
+    launch().await?.run("flow9-last-entry", last_entry).await
+}
+
+async fn last_entry(app: &App) -> Result<()> {
+    const ENTRY: &str = "203.0.113.50";
+    let legacy = public_key_of(app, "Legacy migration script").await?;
+    open_key(app, &legacy).await?;
+    app.find("access-empty").await?;
+    app.type_into("access-input", ENTRY).await?;
+    app.click("access-add").await?;
+    app.find(&format!("access-entry-{ENTRY}")).await?;
+
+    // Its only entry: an empty list lets every address in, and the dialog
+    // says so instead of promising that the address will be refused.
+    app.click(&format!("access-delete-{ENTRY}")).await?;
+    let warning = app.text("access-remove-warning").await?;
+    check(
+        warning.contains("last entry") && warning.contains("anywhere"),
+        format!("warning: {warning}"),
+    )?;
+    check(
+        app.find_all_css("[data-testid='access-remove-safe']")
+            .await?
+            .is_empty(),
+        "no promise that the address will be refused",
+    )?;
+    check(
+        app.attr("access-remove-confirm", "aria-disabled").await? == "true",
+        "Delete waits for the confirmation",
+    )?;
+    app.screenshot("last-entry-warning").await?;
+    app.toggle("access-remove-understood").await?;
+    app.click("access-remove-confirm").await?;
+    app.wait_gone(&format!("access-entry-{ENTRY}")).await?;
+    app.find("access-empty").await?;
+    Ok(())
+}

@@ -71,7 +71,9 @@ describe("app shell", () => {
     expect(await screen.findByTestId("connect-error-message")).toHaveTextContent(
       "not on the API key's access list",
     );
-    expect(screen.getByTestId("connect-error-code")).toHaveTextContent("IP_ADDRESS_NOT_ON_ACCESS_LIST");
+    expect(screen.getByTestId("connect-error-code")).toHaveTextContent(
+      "IP_ADDRESS_NOT_ON_ACCESS_LIST",
+    );
   });
 
   it("switches sections from the side navigation and marks the current one", async () => {
@@ -145,10 +147,9 @@ describe("Create API Key", () => {
     expect(submit).toHaveAttribute("aria-disabled", "false");
     await user.type(screen.getByTestId("create-access"), "203.0.113.7, not-an-ip");
     await waitFor(() =>
-      expect(screen.getAllByTestId("create-access-check-line").map((line) => line.dataset.status)).toEqual([
-        "ok",
-        "error",
-      ]),
+      expect(
+        screen.getAllByTestId("create-access-check-line").map((line) => line.dataset.status),
+      ).toEqual(["ok", "error"]),
     );
     expect(screen.getByTestId("create-access-check")).toHaveTextContent("not an IP address");
     expect(submit).toHaveAttribute("aria-disabled", "true");
@@ -192,7 +193,11 @@ describe("about", () => {
   it("says what is wrong when the keychain does not answer", async () => {
     const info: AppInfo = {
       version: "1.2.3",
-      keychain: { backend: "Secret Service", reachable: false, problem: "No Secret Service answered." },
+      keychain: {
+        backend: "Secret Service",
+        reachable: false,
+        problem: "No Secret Service answered.",
+      },
     };
     installBackend((cmd) => (cmd === "app_info" ? info : undefined));
     renderApp();

@@ -109,12 +109,8 @@ export const updateProjectRoles = (
 ) => call("update_project_roles", { orgId, projectId, keyId, roles });
 export const removeKeyFromProject = (orgId: string, projectId: string, keyId: string) =>
   call("remove_key_from_project", { orgId, projectId, keyId });
-export const createProjectKey = (
-  orgId: string,
-  projectId: string,
-  desc: string,
-  roles: string[],
-) => call("create_project_key", { orgId, projectId, desc, roles });
+export const createProjectKey = (orgId: string, projectId: string, desc: string, roles: string[]) =>
+  call("create_project_key", { orgId, projectId, desc, roles });
 export const inviteToProjects = (
   orgId: string,
   keyId: string,

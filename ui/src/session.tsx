@@ -17,12 +17,7 @@ import {
   useState,
   type ReactNode,
 } from "react";
-import {
-  QueryClient,
-  QueryClientProvider,
-  useQuery,
-  useQueryClient,
-} from "@tanstack/react-query";
+import { QueryClient, QueryClientProvider, useQuery, useQueryClient } from "@tanstack/react-query";
 import * as api from "./api";
 import type { AccessListEntry } from "./bindings/AccessListEntry";
 import type { ApiKey } from "./bindings/ApiKey";
@@ -100,7 +95,8 @@ export function useRoleName(): (role: string) => string {
 export function keyItem(key: ApiKey): KeyInventory {
   const byProject = new Map<string, string[]>();
   for (const role of key.roles) {
-    if (role.groupId) byProject.set(role.groupId, [...(byProject.get(role.groupId) ?? []), role.roleName]);
+    if (role.groupId)
+      byProject.set(role.groupId, [...(byProject.get(role.groupId) ?? []), role.roleName]);
   }
   const projectRoles = [...byProject.keys()]
     .sort()
@@ -181,7 +177,9 @@ function SessionState({ children }: { children: ReactNode }) {
 
   // One merged row per key, the same object while neither its key nor its
   // list changed, so the memoized table re-renders only what an edit touched.
-  const merged = useRef(new Map<string, { item: KeyInventory; list?: KeyAccessList; row: KeyInventory }>());
+  const merged = useRef(
+    new Map<string, { item: KeyInventory; list?: KeyAccessList; row: KeyInventory }>(),
+  );
   const inventory = useMemo<Inventory | null>(() => {
     const base = keyList.data;
     if (!base) return null;
@@ -289,7 +287,11 @@ function SessionState({ children }: { children: ReactNode }) {
       for (const [queryKey, keys] of queryClient.getQueriesData<ApiKey[]>({
         queryKey: ["projectKeys"],
       })) {
-        if (keys) queryClient.setQueryData(queryKey, keys.filter((k) => k.id !== keyId));
+        if (keys)
+          queryClient.setQueryData(
+            queryKey,
+            keys.filter((k) => k.id !== keyId),
+          );
       }
     },
     [orgId, queryClient],

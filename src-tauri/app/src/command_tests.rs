@@ -299,6 +299,41 @@ async fn saving_or_deleting_the_open_connection_closes_the_session_and_says_why(
     let id = saved.profile.id.clone();
     assert!(saved.private_key_stored);
 
+    // The stored private key never follows the connection to another host.
+    let moved = connections::save_profile(
+        &ctx,
+        ProfileInput {
+            id: Some(id.clone()),
+            name: "Sandbox by hand".to_owned(),
+            base_url: "https://atlas.example.com".to_owned(),
+            public_key: admin.public_key.clone(),
+            default_org_id: None,
+            private_key: None,
+        },
+    )
+    .await;
+    let refusal = moved.expect_err("a new host needs the private key again");
+    assert_eq!(refusal.kind, ErrorKind::InvalidInput);
+    assert!(
+        refusal.message.contains("private key again"),
+        "{}",
+        refusal.message
+    );
+    // Plain HTTP to another computer is refused outright.
+    let plain = connections::save_profile(
+        &ctx,
+        ProfileInput {
+            id: None,
+            name: "Plain".to_owned(),
+            base_url: "http://atlas.example.com".to_owned(),
+            public_key: admin.public_key.clone(),
+            default_org_id: None,
+            private_key: Some(SecretString::from(admin.private_key.clone())),
+        },
+    )
+    .await;
+    assert_eq!(kind(plain), ErrorKind::InvalidInput);
+
     // Editing the open connection closes it.
     connections::connect(&ctx, ProfileRef { id: id.clone() })
         .await

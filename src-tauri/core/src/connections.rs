@@ -116,9 +116,40 @@ pub async fn save_input(store: &ProfileStore, input: ProfileInput) -> Result<Pro
             .map(|id| id.trim().to_owned())
             .filter(|id| !id.is_empty()),
     };
+    if private_key.is_none() {
+        refuse_new_host_without_key(store, &profile)?;
+    }
     let saved = save(store, profile, private_key.as_ref()).await?;
     tracing::info!(profile = %saved.id, "connection saved");
     Ok(saved)
+}
+
+/// A stored private key goes only to the host it was typed in for: an edit
+/// that points the connection elsewhere must give the key again.
+fn refuse_new_host_without_key(store: &ProfileStore, edited: &Profile) -> Result<(), CoreError> {
+    let host = |url: &str| {
+        reqwest::Url::parse(url).ok().map(|url| {
+            (
+                url.scheme().to_owned(),
+                url.host_str().map(str::to_owned),
+                url.port_or_known_default(),
+            )
+        })
+    };
+    let earlier = store
+        .load()?
+        .profiles
+        .into_iter()
+        .find(|profile| profile.id == edited.id);
+    match earlier {
+        Some(earlier) if host(&earlier.base_url) != host(&edited.base_url) => {
+            Err(CoreError::invalid(format!(
+                "The connection now points at {} instead of {}: enter the private key again, so the stored one is never sent to another host.",
+                edited.base_url, earlier.base_url
+            )))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Removes a profile and its keychain entry. The file goes first: a

@@ -24,6 +24,14 @@ pub struct Caller {
     pub public_key: String,
 }
 
+/// Checks every id an edit is about before anything is sent.
+fn ids(ids: &[(&str, &str)]) -> Result<(), CoreError> {
+    for (id, what) in ids {
+        rules::object_id(id, what)?;
+    }
+    Ok(())
+}
+
 /// The role without which a key cannot manage the organization's access.
 const ORG_OWNER: &str = "ORG_OWNER";
 
@@ -37,6 +45,7 @@ pub async fn update_org_key(
     desc: &str,
     roles: &[String],
 ) -> Result<ApiKey, CoreError> {
+    ids(&[(org_id, "an organization"), (key_id, "an API key")])?;
     let desc = rules::description(desc)?;
     let roles = rules::roles(roles, RoleScope::Organization)?;
     if key_id == caller.key_id && !roles.iter().any(|role| role == ORG_OWNER) {
@@ -60,6 +69,7 @@ pub async fn delete_org_key(
     org_id: &str,
     key_id: &str,
 ) -> Result<(), CoreError> {
+    ids(&[(org_id, "an organization"), (key_id, "an API key")])?;
     if key_id == caller.key_id {
         return Err(CoreError::Lockout(
             "This is the key this connection uses: deleting it would lock the app out. Use another connection to delete it.".to_owned(),
@@ -89,6 +99,7 @@ pub async fn add_access_entries(
     key_id: &str,
     text: &str,
 ) -> Result<AddEntriesReport, CoreError> {
+    ids(&[(org_id, "an organization"), (key_id, "an API key")])?;
     let existing = client.list_access_list(org_id, key_id).await?;
     let checked = access_list::check(text, &existing);
     if checked.is_empty() {
@@ -122,6 +133,8 @@ pub async fn delete_access_entry(
     key_id: &str,
     entry: &str,
 ) -> Result<Vec<AccessListEntry>, CoreError> {
+    ids(&[(org_id, "an organization"), (key_id, "an API key")])?;
+    let entry = &rules::canonical_entry(entry)?;
     let check = lockout::check_entry_removal(client, caller, org_id, key_id, entry).await?;
     if let Some(blocking) = check.blocking {
         return Err(CoreError::Lockout(blocking));
@@ -139,6 +152,7 @@ pub async fn set_access_list_requirement(
     org_id: &str,
     required: bool,
 ) -> Result<OrgSettings, CoreError> {
+    ids(&[(org_id, "an organization")])?;
     if required {
         let check = lockout::check_require_access_list(client, caller, org_id).await?;
         if let Some(blocking) = check.blocking {
@@ -170,6 +184,10 @@ pub async fn create_org_key(
     org_id: &str,
     input: &NewOrgKeyInput,
 ) -> Result<NewOrgKeyOutcome, CoreError> {
+    ids(&[(org_id, "an organization")])?;
+    for project in &input.projects {
+        ids(&[(&project.project_id, "a project")])?;
+    }
     let mut projects = Vec::with_capacity(input.projects.len());
     for project in &input.projects {
         projects.push(ProjectRoles {
@@ -197,6 +215,7 @@ pub async fn create_project_key(
     desc: &str,
     roles: &[String],
 ) -> Result<CreatedApiKey, CoreError> {
+    ids(&[(org_id, "an organization"), (project_id, "a project")])?;
     let desc = rules::description(desc)?;
     let roles = rules::roles(roles, RoleScope::Project)?;
     let created = client
@@ -238,6 +257,11 @@ pub async fn invite_key_to_project(
     key_id: &str,
     roles: &[String],
 ) -> Result<ApiKey, CoreError> {
+    ids(&[
+        (org_id, "an organization"),
+        (project_id, "a project"),
+        (key_id, "an API key"),
+    ])?;
     let roles = rules::roles(roles, RoleScope::Project)?;
     client
         .invite_key_to_project(project_id, key_id, &roles)
@@ -255,6 +279,11 @@ pub async fn update_project_roles(
     key_id: &str,
     roles: &[String],
 ) -> Result<ApiKey, CoreError> {
+    ids(&[
+        (org_id, "an organization"),
+        (project_id, "a project"),
+        (key_id, "an API key"),
+    ])?;
     let roles = rules::roles(roles, RoleScope::Project)?;
     guard_own_project_roles(client, caller, org_id, key_id, "changing its project roles").await?;
     client
@@ -271,6 +300,11 @@ pub async fn remove_key_from_project(
     project_id: &str,
     key_id: &str,
 ) -> Result<ApiKey, CoreError> {
+    ids(&[
+        (org_id, "an organization"),
+        (project_id, "a project"),
+        (key_id, "an API key"),
+    ])?;
     guard_own_project_roles(
         client,
         caller,
@@ -310,6 +344,10 @@ pub async fn invite_to_projects(
     roles: &[String],
     on_progress: &(dyn Fn(Progress) + Send + Sync),
 ) -> Result<BulkInviteReport, CoreError> {
+    ids(&[(org_id, "an organization"), (key_id, "an API key")])?;
+    for project_id in project_ids {
+        ids(&[(project_id, "a project")])?;
+    }
     if project_ids.is_empty() {
         return Err(CoreError::invalid("Choose at least one project."));
     }

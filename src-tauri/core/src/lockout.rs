@@ -23,6 +23,10 @@ pub struct LockoutCheck {
     /// Set when the change would lock out the key in use: do not proceed.
     #[ts(optional)]
     pub blocking: Option<String>,
+    /// Set when the change does something else to a key's access that the
+    /// person must confirm (the last entry of a key goes).
+    #[ts(optional)]
+    pub warning: Option<String>,
     /// Keys the change would lock out (for the organization setting: the
     /// keys with no access list).
     pub keys_locked_out: Vec<ApiKey>,
@@ -50,18 +54,33 @@ pub async fn check_entry_removal(
     let mut check = LockoutCheck {
         current_ip: None,
         blocking: None,
+        warning: None,
         keys_locked_out: Vec::new(),
     };
-    if caller.key_id != key_id {
-        return Ok(check);
-    }
-    let ip = current_ip(client).await?;
-    check.current_ip = Some(ip.to_string());
     let entries = client.list_access_list(org_id, key_id).await?;
     let remaining: Vec<_> = entries
         .into_iter()
         .filter(|e| entry_net(e) != Some(removed))
         .collect();
+    if caller.key_id != key_id {
+        if remaining.is_empty() {
+            // An empty list does not refuse every address: it lets every
+            // address in, unless the organization requires a list.
+            let org_requires = client.org_settings(org_id).await?.api_access_list_required;
+            check.warning = Some(if org_requires {
+                format!(
+                    "{entry} is this key's last entry. This organization requires an access list, so with none left the key is refused from every address: it is locked out."
+                )
+            } else {
+                format!(
+                    "{entry} is this key's last entry. With none left, the key is no longer limited to any address: it can be used from anywhere on the internet."
+                )
+            });
+        }
+        return Ok(check);
+    }
+    let ip = current_ip(client).await?;
+    check.current_ip = Some(ip.to_string());
     let org_requires = client.org_settings(org_id).await?.api_access_list_required;
     let locked_out = if remaining.is_empty() {
         org_requires
@@ -119,6 +138,7 @@ pub async fn check_require_access_list(
     Ok(LockoutCheck {
         current_ip: Some(ip.to_string()),
         blocking,
+        warning: None,
         keys_locked_out,
     })
 }

@@ -194,12 +194,7 @@ fn validate(profile: &Profile) -> Result<(), ProfileError> {
     if profile.name.trim().is_empty() {
         return Err(ProfileError::Invalid("Give the connection a name.".into()));
     }
-    if !(profile.base_url.starts_with("https://") || profile.base_url.starts_with("http://")) {
-        return Err(ProfileError::Invalid(format!(
-            "The base URL \"{}\" must start with https:// (for example https://cloud.mongodb.com).",
-            profile.base_url
-        )));
-    }
+    crate::atlas::base_url::check(&profile.base_url).map_err(ProfileError::Invalid)?;
     if profile.public_key.trim().is_empty() {
         return Err(ProfileError::Invalid(
             "Enter the API key's public key.".into(),

@@ -47,6 +47,34 @@ pub fn roles(roles: &[String], scope: RoleScope) -> Result<Vec<String>, CoreErro
     Ok(roles)
 }
 
+/// An Atlas object id (an organization, a project, an API key): 24
+/// lowercase hexadecimal digits. Anything else never reaches a URL path.
+pub fn object_id<'a>(id: &'a str, what: &str) -> Result<&'a str, CoreError> {
+    if id.len() == 24
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
+        Ok(id)
+    } else {
+        Err(CoreError::invalid(format!(
+            "\"{id}\" is not {what} id: Atlas ids are 24 hexadecimal digits."
+        )))
+    }
+}
+
+/// An access-list entry in the one form it is sent in: an address alone for
+/// a single address, else the network's block (`192.0.2.0/24`).
+pub fn canonical_entry(entry: &str) -> Result<String, CoreError> {
+    let net = access_list::parse_entry(entry)
+        .map_err(|error| CoreError::Invalid(error.message(entry)))?;
+    Ok(if net.prefix_len() == net.max_prefix_len() {
+        net.addr().to_string()
+    } else {
+        net.trunc().to_string()
+    })
+}
+
 /// The requests for typed or pasted entries, all of which must be valid: a
 /// create sends all or nothing, so any invalid line refuses the whole text,
 /// naming each one.
@@ -100,6 +128,37 @@ mod tests {
         assert!(roles(&names(&["GROUP_OWNER"]), RoleScope::Organization).is_err());
         assert!(roles(&names(&["GROUP_FUTURE_ROLE"]), RoleScope::Project).is_ok());
         assert!(roles(&names(&["group_owner"]), RoleScope::Project).is_err());
+    }
+
+    #[test]
+    fn ids_are_24_hex_digits_and_nothing_else() {
+        assert!(object_id("6a790c000000000000000008", "an API key").is_ok());
+        for bad in [
+            "",
+            ".",
+            "..",
+            "../..",
+            "6a790c00000000000000000",
+            "6A790C000000000000000008",
+            "6a790c00000000000000000g",
+            "6a790c000000000000000008/",
+        ] {
+            let error = object_id(bad, "an API key").unwrap_err();
+            assert!(matches!(error, CoreError::Invalid(_)), "{bad}");
+        }
+    }
+
+    #[test]
+    fn entries_are_sent_in_one_canonical_form() {
+        assert_eq!(canonical_entry("192.0.2.1").unwrap(), "192.0.2.1");
+        assert_eq!(canonical_entry("192.0.2.1/32").unwrap(), "192.0.2.1");
+        assert_eq!(canonical_entry("192.0.2.0/24").unwrap(), "192.0.2.0/24");
+        assert_eq!(
+            canonical_entry("2001:0db8:0:0:0:0:0:0/48").unwrap(),
+            "2001:db8::/48"
+        );
+        assert!(canonical_entry("..").is_err());
+        assert!(canonical_entry("").is_err());
     }
 
     #[test]

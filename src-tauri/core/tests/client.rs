@@ -50,22 +50,9 @@ async fn every_operation_round_trips() {
         orgs.iter().map(|o| o.name.as_str()).collect::<Vec<_>>(),
         ["Acme Corp", "Acme Research"]
     );
-    assert_eq!(client.get_org(&org).await.unwrap().name, "Acme Corp");
     let projects = client.list_org_projects(&org).await.unwrap();
     assert_eq!(projects.len(), 3);
-    assert_eq!(client.list_projects().await.unwrap().len(), 5);
-    assert_eq!(
-        client.get_project(&projects[0].id).await.unwrap().name,
-        projects[0].name
-    );
-    assert_eq!(
-        client
-            .get_project_by_name(&projects[1].name)
-            .await
-            .unwrap()
-            .id,
-        projects[1].id
-    );
+    assert!(projects.iter().all(|project| project.org_id == org));
     assert!(
         client
             .set_api_access_list_required(&org, true)
@@ -127,14 +114,10 @@ async fn every_operation_round_trips() {
         .await
         .unwrap();
     assert_eq!(entries.len(), 2);
-    assert_eq!(
-        client
-            .get_access_entry(&org, &key_id, "203.0.113.0/24")
-            .await
-            .unwrap()
-            .cidr_block
-            .as_deref(),
-        Some("203.0.113.0/24")
+    assert!(
+        entries
+            .iter()
+            .any(|entry| entry.cidr_block.as_deref() == Some("203.0.113.0/24"))
     );
     client
         .delete_access_entry(&org, &key_id, "203.0.113.0/24")
@@ -322,7 +305,7 @@ async fn n_requests_cost_n_plus_one_exchanges() {
     let client = admin_client(&sandbox);
     let before = sandbox.exchanges();
     for _ in 0..50 {
-        client.get_org(&sandbox.admin().org_id).await.unwrap();
+        client.org_settings(&sandbox.admin().org_id).await.unwrap();
     }
     assert_eq!(sandbox.exchanges() - before, 51);
 }
@@ -338,7 +321,7 @@ async fn reads_are_retried_through_503s_and_creates_are_not() {
     let client = admin_client(&flaky);
     let mut answered = 0;
     for _ in 0..20 {
-        if client.get_org(&flaky.admin().org_id).await.is_ok() {
+        if client.org_settings(&flaky.admin().org_id).await.is_ok() {
             answered += 1;
         }
     }
@@ -360,12 +343,22 @@ async fn reads_are_retried_through_503s_and_creates_are_not() {
     .await;
     let client = admin_client(&down);
     let before = down.exchanges();
-    let refused = client
+    let unknown = client
         .create_org_key(&down.admin().org_id, "not twice", &roles(&["ORG_MEMBER"]))
         .await
         .unwrap_err();
-    assert_eq!(refused.atlas_error_code(), Some("SERVICE_UNAVAILABLE"));
-    assert_eq!(down.exchanges() - before, 1, "a create is sent once");
+    // A 503 does not say whether the key was made, and the listing that
+    // looks for it is refused too.
+    assert!(
+        matches!(unknown, AtlasError::OutcomeUnknown { .. }),
+        "{unknown:?}"
+    );
+    let max_tries = fast_retries().max_tries as u64;
+    assert_eq!(
+        down.exchanges() - before,
+        1 + max_tries,
+        "the create is sent once, the search for it tried {max_tries} times"
+    );
 }
 
 #[tokio::test]
@@ -394,12 +387,10 @@ async fn a_lost_create_answer_reports_the_orphan_key_once() {
                 assert_eq!(public_key.len(), 8);
                 orphans.push((desc, key_id));
             }
-            // The listing that looks for the orphan can be reset too.
+            // The listing that looks for the orphan can be reset too: then
+            // the outcome is still unknown, never a plain network error.
             Err(other) => assert!(
-                matches!(
-                    other,
-                    AtlasError::OutcomeUnknown { .. } | AtlasError::Unreachable { .. }
-                ),
+                matches!(other, AtlasError::OutcomeUnknown { .. }),
                 "{other:?}"
             ),
         }
@@ -538,4 +529,53 @@ async fn concurrent_requests_get_through_a_binding_rate_limit_with_few_refusals(
     let refused = limited.rate_limited();
     assert!(refused <= 8 * 5, "{refused} refused: a 429 storm");
     assert!(refused >= 1, "the limit did bind");
+}
+
+#[tokio::test]
+async fn an_id_can_never_climb_to_another_path() {
+    let sandbox = sandbox(Config::default()).await;
+    let client = admin_client(&sandbox);
+    let org = sandbox.admin().org_id.clone();
+    client.list_orgs().await.unwrap();
+    let before = sandbox.exchanges();
+    for id in ["..", ".", ""] {
+        assert!(matches!(
+            client.delete_org_key(&org, id).await,
+            Err(AtlasError::InvalidInput(_))
+        ));
+        assert!(matches!(
+            client.delete_access_entry(&org, id, "192.0.2.1").await,
+            Err(AtlasError::InvalidInput(_))
+        ));
+        assert!(matches!(
+            client.remove_key_from_project(id, &org).await,
+            Err(AtlasError::InvalidInput(_))
+        ));
+    }
+    assert_eq!(sandbox.exchanges(), before, "nothing was sent");
+    // Still one organization and every key: nothing was deleted.
+    assert_eq!(client.list_orgs().await.unwrap().len(), 2);
+}
+
+#[test]
+fn plain_http_is_only_for_this_computer() {
+    let secret = SecretString::from("c8150efd-c7a0-4afd-8c4f-01bdd56c8977".to_owned());
+    for remote in ["http://cloud.mongodb.com", "http://10.1.2.3:8080"] {
+        let refused = AtlasClient::new(remote, "abcdefgh", &secret);
+        assert!(
+            matches!(&refused, Err(AtlasError::InvalidInput(message)) if message.contains("https://")),
+            "{remote}"
+        );
+    }
+    for allowed in [
+        "https://cloud.mongodb.com",
+        "http://127.0.0.1:9",
+        "http://localhost:9",
+        "http://[::1]:9",
+    ] {
+        assert!(
+            AtlasClient::new(allowed, "abcdefgh", &secret).is_ok(),
+            "{allowed}"
+        );
+    }
 }

@@ -135,3 +135,53 @@ async fn requiring_access_lists_names_the_keys_it_locks_out() {
     );
     assert_eq!(check.keys_locked_out.len(), 2);
 }
+
+#[tokio::test]
+async fn removing_a_keys_last_entry_warns_what_an_empty_list_means() {
+    let (_sandbox, client, org, caller) = setup().await;
+    let other = client
+        .create_org_key(&org, "one entry", &["ORG_MEMBER".to_owned()])
+        .await
+        .unwrap()
+        .key;
+    client
+        .add_access_entries(
+            &org,
+            &other.id,
+            &[
+                AccessListRequest::IpAddress("192.0.2.10".into()),
+                AccessListRequest::CidrBlock("198.51.100.0/24".into()),
+            ],
+        )
+        .await
+        .unwrap();
+    // One of two: nothing to warn about.
+    let check = check_entry_removal(&client, &caller, &org, &other.id, "192.0.2.10")
+        .await
+        .unwrap();
+    assert!(
+        check.warning.is_none() && check.blocking.is_none(),
+        "{check:?}"
+    );
+    client
+        .delete_access_entry(&org, &other.id, "192.0.2.10")
+        .await
+        .unwrap();
+    // The last one opens the key to any address…
+    let check = check_entry_removal(&client, &caller, &org, &other.id, "198.51.100.0/24")
+        .await
+        .unwrap();
+    let warning = check.warning.expect("a warning");
+    assert!(warning.contains("anywhere"), "{warning}");
+    assert!(check.blocking.is_none());
+    // …or, where the organization requires a list, locks it out.
+    client
+        .set_api_access_list_required(&org, true)
+        .await
+        .unwrap();
+    let check = check_entry_removal(&client, &caller, &org, &other.id, "198.51.100.0/24")
+        .await
+        .unwrap();
+    let warning = check.warning.expect("a warning");
+    assert!(warning.contains("locked out"), "{warning}");
+}

@@ -119,15 +119,6 @@ impl AccessEntry {
         }
     }
 
-    /// What names the entry in a path: the address for a single one, else
-    /// the block with its slash encoded.
-    pub fn path_segment(&self) -> String {
-        match self.ip_address {
-            Some(ip) => crate::wire::atlas_ip(ip),
-            None => crate::wire::atlas_net(self.cidr).replace('/', "%2F"),
-        }
-    }
-
     /// True when `text` (an address or a block, in any notation) names this entry.
     pub fn is_named_by(&self, text: &str) -> bool {
         if let Ok(ip) = text.parse::<IpAddr>() {

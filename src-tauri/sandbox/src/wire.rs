@@ -373,3 +373,12 @@ pub fn atlas_ip(ip: std::net::IpAddr) -> String {
 pub fn atlas_net(net: ipnet::IpNet) -> String {
     format!("{}/{}", atlas_ip(net.network()), net.prefix_len())
 }
+
+/// What names an access-list entry in a path: the address for a single one,
+/// else the block with its slash encoded.
+pub fn entry_path_segment(entry: &AccessEntry) -> String {
+    match entry.ip_address {
+        Some(ip) => atlas_ip(ip),
+        None => atlas_net(entry.cidr).replace('/', "%2F"),
+    }
+}

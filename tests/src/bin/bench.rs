@@ -686,10 +686,20 @@ async fn edit_figures(figures: &mut Vec<Figure>) -> BenchResult<()> {
         trips.push(round_trip(&bench_client).await? * 1000.0);
         let org = admin.org_id.clone();
         let keys = bench_client.list_org_keys(&org).await?;
-        let key = keys
-            .iter()
-            .find(|key| key.public_key != admin.public_key)
-            .ok_or("the scale seed has no key besides the admin")?;
+        // A key with entries already, so the one added and removed is never
+        // its last (which asks for a confirmation first).
+        let mut chosen = None;
+        for key in keys.iter().filter(|key| key.public_key != admin.public_key) {
+            if !bench_client
+                .list_access_list(&org, &key.id)
+                .await?
+                .is_empty()
+            {
+                chosen = Some(key);
+                break;
+            }
+        }
+        let key = chosen.ok_or("the scale seed has no key with entries besides the admin")?;
         let public_key = key.public_key.clone();
         let project = bench_client
             .list_org_projects(&org)

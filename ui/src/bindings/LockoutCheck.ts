@@ -14,6 +14,11 @@ currentIp?: string,
  */
 blocking?: string, 
 /**
+ * Set when the change does something else to a key's access that the
+ * person must confirm (the last entry of a key goes).
+ */
+warning?: string, 
+/**
  * Keys the change would lock out (for the organization setting: the
  * keys with no access list).
  */

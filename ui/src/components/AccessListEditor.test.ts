@@ -12,7 +12,9 @@ describe("access-list entries as shown", () => {
   });
 
   it("names a single address by the address and a block by the block", () => {
-    expect(entryName({ cidrBlock: "203.0.113.10/32", ipAddress: "203.0.113.10" })).toBe("203.0.113.10");
+    expect(entryName({ cidrBlock: "203.0.113.10/32", ipAddress: "203.0.113.10" })).toBe(
+      "203.0.113.10",
+    );
     expect(entryName({ cidrBlock: "192.0.2.0/24" })).toBe("192.0.2.0/24");
     expect(entryName({ ipAddress: "2001:db8::1" })).toBe("2001:db8::1");
   });

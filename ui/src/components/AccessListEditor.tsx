@@ -1,8 +1,17 @@
 import { useEffect, useState } from "react";
 import Banner from "@leafygreen-ui/banner";
 import Button from "@leafygreen-ui/button";
+import Checkbox from "@leafygreen-ui/checkbox";
 import Modal from "@leafygreen-ui/modal";
-import { Cell, HeaderCell, HeaderRow, Row, Table, TableBody, TableHead } from "@leafygreen-ui/table";
+import {
+  Cell,
+  HeaderCell,
+  HeaderRow,
+  Row,
+  Table,
+  TableBody,
+  TableHead,
+} from "@leafygreen-ui/table";
 import TextArea from "@leafygreen-ui/text-area";
 import { Body, H3, Subtitle } from "@leafygreen-ui/typography";
 import * as api from "../api";
@@ -15,7 +24,6 @@ import { ErrorBanner } from "./ErrorBanner";
 import { useSession } from "../session";
 import { useAction } from "../useAction";
 import { denseStack as stack, buttons } from "../layout";
-
 
 /** What names an entry in Atlas's paths: the address for one, else the block. */
 export function entryName(entry: AccessListEntry): string {
@@ -71,6 +79,8 @@ export function AccessListEditor({ orgId, keyId }: { orgId: string; keyId: strin
   const [removing, setRemoving] = useState<{ entry: string; check: LockoutCheck | null } | null>(
     null,
   );
+  // Removing a key's last entry needs this confirmation first.
+  const [understood, setUnderstood] = useState(false);
   const entries = cached ?? fetched;
   const known = cached !== undefined;
 
@@ -131,6 +141,7 @@ export function AccessListEditor({ orgId, keyId }: { orgId: string; keyId: strin
 
   const askRemove = async (entry: string) => {
     removal.clearError();
+    setUnderstood(false);
     setRemoving({ entry, check: null });
     try {
       const check = await api.checkEntryRemoval(orgId, keyId, entry);
@@ -227,21 +238,41 @@ export function AccessListEditor({ orgId, keyId }: { orgId: string; keyId: strin
         </Button>
       </div>
       {removing && (
-        <Modal open setOpen={(open) => {
-          if (!open) setRemoving(null);
-        }} data-testid="access-remove-dialog">
+        <Modal
+          open
+          setOpen={(open) => {
+            if (!open) setRemoving(null);
+          }}
+          data-testid="access-remove-dialog"
+        >
           <div className={stack}>
             <H3>Delete {removing.entry}?</H3>
-            {!removing.check && !removal.error && <Body>Checking what this would do to access…</Body>}
+            {!removing.check && !removal.error && (
+              <Body>Checking what this would do to access…</Body>
+            )}
             {removing.check?.blocking && (
               <Banner variant="danger" data-testid="access-remove-blocking">
                 {removing.check.blocking}
               </Banner>
             )}
-            {removing.check && !removing.check.blocking && (
+            {removing.check?.warning && !removing.check.blocking && (
+              <>
+                <Banner variant="warning" data-testid="access-remove-warning">
+                  {removing.check.warning}
+                </Banner>
+                <Checkbox
+                  label="I understand what removing the last entry does"
+                  checked={understood}
+                  onChange={(event) => setUnderstood(event.target.checked)}
+                  data-testid="access-remove-understood"
+                />
+              </>
+            )}
+            {removing.check && !removing.check.blocking && !removing.check.warning && (
               <Body data-testid="access-remove-safe">
                 Requests from {removing.entry} will be refused with this key.
-                {removing.check.currentIp && ` Atlas sees this computer as ${removing.check.currentIp}.`}
+                {removing.check.currentIp &&
+                  ` Atlas sees this computer as ${removing.check.currentIp}.`}
               </Body>
             )}
             <ErrorBanner error={removal.error} testId="access-remove-error" />
@@ -251,7 +282,12 @@ export function AccessListEditor({ orgId, keyId }: { orgId: string; keyId: strin
               </Button>
               <Button
                 variant="danger"
-                disabled={removal.busy || !removing.check || Boolean(removing.check.blocking)}
+                disabled={
+                  removal.busy ||
+                  !removing.check ||
+                  Boolean(removing.check.blocking) ||
+                  (Boolean(removing.check.warning) && !understood)
+                }
                 onClick={remove}
                 data-testid="access-remove-confirm"
               >

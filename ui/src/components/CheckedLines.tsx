@@ -24,13 +24,7 @@ function status(entry: CheckedEntry): "error" | "warning" | "ok" {
 }
 
 /** Every typed or pasted entry with what the check found: ok, a warning or an error. */
-export function CheckedLines({
-  entries,
-  testId,
-}: {
-  entries: CheckedEntry[];
-  testId: string;
-}) {
+export function CheckedLines({ entries, testId }: { entries: CheckedEntry[]; testId: string }) {
   if (entries.length === 0) return null;
   return (
     <ul className={list} data-testid={testId}>
@@ -43,7 +37,11 @@ export function CheckedLines({
               ? palette.yellow.dark2
               : palette.green.dark1;
         const glyph =
-          state === "error" ? "XWithCircle" : state === "warning" ? "Warning" : "CheckmarkWithCircle";
+          state === "error"
+            ? "XWithCircle"
+            : state === "warning"
+              ? "Warning"
+              : "CheckmarkWithCircle";
         return (
           <li
             key={entry.position}

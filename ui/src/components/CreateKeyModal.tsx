@@ -16,7 +16,6 @@ import { ProjectChecklist } from "./ProjectChecklist";
 import { RoleCheckboxes } from "./RoleCheckboxes";
 import { denseStack as stack } from "../layout";
 
-
 /** Create API Key for an organization: description, roles, access list and projects in one flow. */
 export function CreateKeyModal({
   orgId,
@@ -78,9 +77,14 @@ export function CreateKeyModal({
   };
 
   return (
-    <Modal open setOpen={(open) => {
-          if (!open) onCancel();
-        }} size="large" data-testid="create-key-dialog">
+    <Modal
+      open
+      setOpen={(open) => {
+        if (!open) onCancel();
+      }}
+      size="large"
+      data-testid="create-key-dialog"
+    >
       <div className={stack}>
         <H3>Create API Key</H3>
         <TextInput
@@ -130,7 +134,12 @@ export function CreateKeyModal({
           />
         )}
         <ErrorBanner error={error} testId="create-error" />
-        <div className={css`display: flex; gap: 8px;`}>
+        <div
+          className={css`
+            display: flex;
+            gap: 8px;
+          `}
+        >
           <Button onClick={onCancel}>Cancel</Button>
           <Button
             variant="primary"

@@ -13,7 +13,15 @@ const box = css`
 `;
 
 /** What a page shows when there is nothing to list yet, and what to do next. */
-export function EmptyState({ title, children, testId }: { title: string; children: ReactNode; testId: string }) {
+export function EmptyState({
+  title,
+  children,
+  testId,
+}: {
+  title: string;
+  children: ReactNode;
+  testId: string;
+}) {
   return (
     <section className={box} data-testid={testId}>
       <H3>{title}</H3>

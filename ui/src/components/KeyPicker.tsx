@@ -53,8 +53,7 @@ export function KeyPicker({
   const matching = useMemo(() => {
     const needle = search.trim().toLowerCase();
     return keys.filter(
-      (key) =>
-        !needle || key.desc.toLowerCase().includes(needle) || key.publicKey.includes(needle),
+      (key) => !needle || key.desc.toLowerCase().includes(needle) || key.publicKey.includes(needle),
     );
   }, [keys, search]);
   return (
@@ -84,12 +83,22 @@ export function KeyPicker({
         ))}
         {matching.length === 0 && (
           <li>
-            <Body className={css`padding: 6px 10px;`}>No key matches.</Body>
+            <Body
+              className={css`
+                padding: 6px 10px;
+              `}
+            >
+              No key matches.
+            </Body>
           </li>
         )}
         {matching.length > SHOWN && (
           <li>
-            <Body className={css`padding: 6px 10px;`}>
+            <Body
+              className={css`
+                padding: 6px 10px;
+              `}
+            >
               {matching.length - SHOWN} more: narrow the search.
             </Body>
           </li>

@@ -35,7 +35,14 @@ export function RoleCheckboxes({
   const toggle = (role: string, on: boolean) =>
     onChange(on ? [...value, role] : value.filter((r) => r !== role));
   return (
-    <fieldset className={css`border: none; padding: 0; margin: 0;`} data-testid={testId}>
+    <fieldset
+      className={css`
+        border: none;
+        padding: 0;
+        margin: 0;
+      `}
+      data-testid={testId}
+    >
       <Label htmlFor="" as="legend">
         {label}
       </Label>

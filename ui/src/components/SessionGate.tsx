@@ -7,7 +7,6 @@ import { EmptyState } from "./EmptyState";
 import { ErrorBanner } from "./ErrorBanner";
 import { stack } from "../layout";
 
-
 /**
  * Renders `children` once a connection is open and the organization's
  * inventory is loaded; until then a skeleton, the error, or what to do.
@@ -58,7 +57,10 @@ export function SessionGate({
             showIcon
           />
         )}
-        <TableSkeleton numRows={8} columnLabels={["Description", "Public key", "Roles", "Access list"]} />
+        <TableSkeleton
+          numRows={8}
+          columnLabels={["Description", "Public key", "Roles", "Access list"]}
+        />
       </div>
     );
   }

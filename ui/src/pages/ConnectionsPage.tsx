@@ -5,7 +5,15 @@ import Button from "@leafygreen-ui/button";
 import { css } from "@leafygreen-ui/emotion";
 import Icon from "@leafygreen-ui/icon";
 import Modal from "@leafygreen-ui/modal";
-import { Cell, HeaderCell, HeaderRow, Row, Table, TableBody, TableHead } from "@leafygreen-ui/table";
+import {
+  Cell,
+  HeaderCell,
+  HeaderRow,
+  Row,
+  Table,
+  TableBody,
+  TableHead,
+} from "@leafygreen-ui/table";
 import TextInput from "@leafygreen-ui/text-input";
 import { useToast } from "@leafygreen-ui/toast";
 import { Body, H2, H3 } from "@leafygreen-ui/typography";
@@ -150,7 +158,9 @@ export function ConnectionsPage() {
                     <code data-testid={`connection-url-${id}`}>{item.profile.baseUrl}</code>
                   </Cell>
                   <Cell>
-                    <code data-testid={`connection-public-key-${id}`}>{item.profile.publicKey}</code>
+                    <code data-testid={`connection-public-key-${id}`}>
+                      {item.profile.publicKey}
+                    </code>
                   </Cell>
                   <Cell>
                     {item.builtIn
@@ -170,7 +180,11 @@ export function ConnectionsPage() {
                       >
                         Connect
                       </Button>
-                      <Button size="xsmall" onClick={() => test(id)} data-testid={`connection-test-${id}`}>
+                      <Button
+                        size="xsmall"
+                        onClick={() => test(id)}
+                        data-testid={`connection-test-${id}`}
+                      >
                         Test
                       </Button>
                       {!item.builtIn && (
@@ -217,9 +231,13 @@ export function ConnectionsPage() {
         />
       )}
       {deleting && (
-        <Modal open setOpen={(open) => {
-          if (!open) setDeleting(null);
-        }} data-testid="connection-delete-dialog">
+        <Modal
+          open
+          setOpen={(open) => {
+            if (!open) setDeleting(null);
+          }}
+          data-testid="connection-delete-dialog"
+        >
           <div className={stack}>
             <H3>Delete the connection {deleting.profile.name}?</H3>
             <Body>
@@ -282,12 +300,21 @@ function ConnectionForm({
   };
 
   return (
-    <Modal open setOpen={(open) => {
-          if (!open) onCancel();
-        }} data-testid="connection-form">
+    <Modal
+      open
+      setOpen={(open) => {
+        if (!open) onCancel();
+      }}
+      data-testid="connection-form"
+    >
       <div className={stack}>
         <H3>{existing ? `Edit ${existing.profile.name}` : "Add Connection"}</H3>
-        <TextInput label="Name" value={name} onChange={(e) => setName(e.target.value)} data-testid="connection-form-name" />
+        <TextInput
+          label="Name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          data-testid="connection-form-name"
+        />
         <TextInput
           label="Base URL"
           description="https://cloud.mongodb.com for Atlas; another URL for Atlas for Government or Ops Manager."
@@ -325,7 +352,12 @@ function ConnectionForm({
         <ErrorBanner error={error} testId="connection-form-error" />
         <div className={buttons}>
           <Button onClick={onCancel}>Cancel</Button>
-          <Button variant="primary" disabled={busy} onClick={save} data-testid="connection-form-save">
+          <Button
+            variant="primary"
+            disabled={busy}
+            onClick={save}
+            data-testid="connection-form-save"
+          >
             Save
           </Button>
         </div>

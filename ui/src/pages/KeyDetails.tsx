@@ -15,7 +15,6 @@ import { useRoleName, useSession } from "../session";
 import { useAction } from "../useAction";
 import { stack, buttons } from "../layout";
 
-
 /** One organization key: description and roles, access list, projects, delete. */
 export function KeyDetails({
   orgId,
@@ -40,15 +39,15 @@ export function KeyDetails({
   const [confirmText, setConfirmText] = useState("");
   const isKeyInUse = session?.keyInUseId === key.id;
   const projectName = (id: string) => projects.find((p) => p.id === id)?.name ?? id;
-  const changed =
-    desc !== key.desc || [...roles].sort().join() !== [...currentRoles].sort().join();
+  const changed = desc !== key.desc || [...roles].sort().join() !== [...currentRoles].sort().join();
 
   const save = () =>
     saving.run(async () => {
       patchKey(await api.updateOrgKey(orgId, key.id, desc, roles));
     }, "API key updated");
 
-  const confirmed = confirmText.trim() !== "" &&
+  const confirmed =
+    confirmText.trim() !== "" &&
     (confirmText.trim() === key.desc.trim() || confirmText.trim() === key.publicKey);
 
   const remove = () =>
@@ -124,14 +123,18 @@ export function KeyDetails({
         </Button>
       </div>
       {deleting && (
-        <Modal open setOpen={(open) => {
-          if (!open) setDeleting(false);
-        }} data-testid="delete-dialog">
+        <Modal
+          open
+          setOpen={(open) => {
+            if (!open) setDeleting(false);
+          }}
+          data-testid="delete-dialog"
+        >
           <div className={stack}>
             <H3>Delete API Key {key.publicKey}?</H3>
             <Body>
-              The key <strong>{key.desc}</strong> stops working at once and leaves every project
-              it is in. This cannot be undone. Type its description or its public key to confirm.
+              The key <strong>{key.desc}</strong> stops working at once and leaves every project it
+              is in. This cannot be undone. Type its description or its public key to confirm.
             </Body>
             <TextInput
               label="Description or public key"

@@ -68,14 +68,22 @@ export function OrganizationAccessPage() {
   return (
     <>
       <H2>Organization Access Manager</H2>
-      <SessionGate>{(orgId, inventory) => <ApiKeys orgId={orgId} inventory={inventory} />}</SessionGate>
+      <SessionGate>
+        {(orgId, inventory) => <ApiKeys orgId={orgId} inventory={inventory} />}
+      </SessionGate>
     </>
   );
 }
 
 function ApiKeys({ orgId, inventory }: { orgId: string; inventory: Inventory }) {
-  const { refresh, patchKey, patchAccessList, accessListsLoading, inventoryProgress, inventoryError } =
-    useSession();
+  const {
+    refresh,
+    patchKey,
+    patchAccessList,
+    accessListsLoading,
+    inventoryProgress,
+    inventoryError,
+  } = useSession();
   const [filter, setFilter] = useState("");
   const [roleFilter, setRoleFilter] = useState("");
   const [sort, setSort] = useState<{ column: SortColumn; ascending: boolean }>({
@@ -260,11 +268,7 @@ const TitleRow = memo(function TitleRow({
         API Keys · <span data-testid="key-count">{count}</span> keys
       </Body>
       <div className={titleButtons}>
-        <Button
-          leftGlyph={<Icon glyph="Refresh" />}
-          onClick={onRefresh}
-          data-testid="refresh-keys"
-        >
+        <Button leftGlyph={<Icon glyph="Refresh" />} onClick={onRefresh} data-testid="refresh-keys">
           Refresh
         </Button>
         <Button
@@ -325,7 +329,9 @@ const KeysTable = memo(function KeysTable({
         data-testid={`sort-${column}`}
       >
         {label}
-        {sort.column === column && <Icon glyph={sort.ascending ? "SortAscending" : "SortDescending"} />}
+        {sort.column === column && (
+          <Icon glyph={sort.ascending ? "SortAscending" : "SortDescending"} />
+        )}
       </button>
     </HeaderCell>
   );

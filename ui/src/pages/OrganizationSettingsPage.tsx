@@ -51,7 +51,9 @@ function Settings({ orgId }: { orgId: string }) {
       setChecking(false);
       pushToast({
         variant: "success",
-        title: required ? "An IP access list is now required" : "An IP access list is no longer required",
+        title: required
+          ? "An IP access list is now required"
+          : "An IP access list is no longer required",
       });
     } catch (err) {
       setError(api.asCommandError(err));
@@ -95,9 +97,13 @@ function Settings({ orgId }: { orgId: string }) {
         </div>
       </div>
       {checking && (
-        <Modal open setOpen={(open) => {
-          if (!open) setChecking(false);
-        }} data-testid="require-dialog">
+        <Modal
+          open
+          setOpen={(open) => {
+            if (!open) setChecking(false);
+          }}
+          data-testid="require-dialog"
+        >
           <div className={stack}>
             <H3>Require an IP access list?</H3>
             {!check && <Body>Checking every key&apos;s access list…</Body>}
@@ -109,8 +115,8 @@ function Settings({ orgId }: { orgId: string }) {
             {check && check.keysLockedOut.length > 0 && (
               <>
                 <Body data-testid="require-locked-out-count">
-                  {check.keysLockedOut.length} key{check.keysLockedOut.length === 1 ? "" : "s"} with no
-                  access list would be locked out:
+                  {check.keysLockedOut.length} key{check.keysLockedOut.length === 1 ? "" : "s"} with
+                  no access list would be locked out:
                 </Body>
                 <ul data-testid="require-locked-out">
                   {check.keysLockedOut.map((key) => (
@@ -122,9 +128,16 @@ function Settings({ orgId }: { orgId: string }) {
               </>
             )}
             {check && check.keysLockedOut.length === 0 && (
-              <Body data-testid="require-safe">Every key has an access list: none is locked out.</Body>
+              <Body data-testid="require-safe">
+                Every key has an access list: none is locked out.
+              </Body>
             )}
-            <div className={css`display: flex; gap: 8px;`}>
+            <div
+              className={css`
+                display: flex;
+                gap: 8px;
+              `}
+            >
               <Button onClick={() => setChecking(false)} data-testid="require-cancel">
                 Cancel
               </Button>

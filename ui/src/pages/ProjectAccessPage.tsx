@@ -1,32 +1,37 @@
 import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import Button from "@leafygreen-ui/button";
-import Checkbox from "@leafygreen-ui/checkbox";
 import { css } from "@leafygreen-ui/emotion";
 import Icon from "@leafygreen-ui/icon";
 import Modal from "@leafygreen-ui/modal";
-import { ProgressBar } from "@leafygreen-ui/progress-bar";
 import { Option, Select } from "@leafygreen-ui/select";
-import { Cell, HeaderCell, HeaderRow, Row, Table, TableBody, TableHead } from "@leafygreen-ui/table";
-import TextInput from "@leafygreen-ui/text-input";
+import {
+  Cell,
+  HeaderCell,
+  HeaderRow,
+  Row,
+  Table,
+  TableBody,
+  TableHead,
+} from "@leafygreen-ui/table";
 import { useToast } from "@leafygreen-ui/toast";
-import { Body, H2, H3, Label } from "@leafygreen-ui/typography";
+import { Body, H2, H3 } from "@leafygreen-ui/typography";
 import * as api from "../api";
 import type { ApiKey } from "../bindings/ApiKey";
 import type { CreatedKeyView } from "../bindings/CreatedKeyView";
 import type { Inventory } from "../bindings/Inventory";
-import type { ProjectOutcome } from "../bindings/ProjectOutcome";
 import { AccessListEditor } from "../components/AccessListEditor";
 import { EmptyState } from "../components/EmptyState";
 import { ErrorBanner } from "../components/ErrorBanner";
-import { KeyPicker } from "../components/KeyPicker";
 import { OneTimeKeyDialog } from "../components/OneTimeKeyDialog";
-import { ProjectChecklist } from "../components/ProjectChecklist";
-import { RoleCheckboxes } from "../components/RoleCheckboxes";
 import { SessionGate } from "../components/SessionGate";
 import { queryKeys, useRoleName, useSession } from "../session";
-import { useAction } from "../useAction";
 import { stack, wrappingButtons as buttons } from "../layout";
+import { InviteDialog } from "./project/InviteDialog";
+import { RolesDialog } from "./project/RolesDialog";
+import { ConfirmDialog } from "./project/ConfirmDialog";
+import { CreateProjectKeyDialog } from "./project/CreateProjectKeyDialog";
+import { BulkInviteDialog } from "./project/BulkInviteDialog";
 
 const toolbar = css`
   display: flex;
@@ -107,7 +112,11 @@ function ProjectAccess({ orgId, inventory }: { orgId: string; inventory: Invento
           data-testid="project-select"
         >
           {inventory.projects.map((project) => (
-            <Option key={project.id} value={project.id} data-testid={`project-option-${project.name}`}>
+            <Option
+              key={project.id}
+              value={project.id}
+              data-testid={`project-option-${project.name}`}
+            >
               {project.name}
             </Option>
           ))}
@@ -233,18 +242,27 @@ function ProjectAccess({ orgId, inventory }: { orgId: string; inventory: Invento
         />
       )}
       {dialog?.kind === "access" && (
-        <Modal open setOpen={(open) => {
-          if (!open) setDialog(null);
-        }} size="large" data-testid="new-key-access-dialog">
+        <Modal
+          open
+          setOpen={(open) => {
+            if (!open) setDialog(null);
+          }}
+          size="large"
+          data-testid="new-key-access-dialog"
+        >
           <div className={stack}>
             <H3>Add the access list of {dialog.key.desc}</H3>
             <Body>
-              A project key can do nothing until it has an access list. Add the addresses it will
-              be used from.
+              A project key can do nothing until it has an access list. Add the addresses it will be
+              used from.
             </Body>
             <AccessListEditor orgId={orgId} keyId={dialog.key.id} />
             <div>
-              <Button variant="primary" onClick={() => setDialog(null)} data-testid="new-key-access-done">
+              <Button
+                variant="primary"
+                onClick={() => setDialog(null)}
+                data-testid="new-key-access-done"
+              >
                 Done
               </Button>
             </div>
@@ -260,304 +278,5 @@ function ProjectAccess({ orgId, inventory }: { orgId: string; inventory: Invento
         />
       )}
     </section>
-  );
-}
-
-function InviteDialog({
-  projectName,
-  keys,
-  onCancel,
-  onInvite,
-}: {
-  projectName: string;
-  keys: ApiKey[];
-  onCancel: () => void;
-  onInvite: (keyId: string, roles: string[]) => Promise<void>;
-}) {
-  const [keyId, setKeyId] = useState<string | null>(null);
-  const [roles, setRoles] = useState<string[]>([]);
-  const { busy, error, run } = useAction();
-  return (
-    <Modal open setOpen={(open) => {
-          if (!open) onCancel();
-        }} data-testid="invite-dialog">
-      <div className={stack}>
-        <H3>Invite to Project {projectName}</H3>
-        <KeyPicker keys={keys} value={keyId} onChange={setKeyId} testId="invite" />
-        <RoleCheckboxes
-          scope="project"
-          label="Project Permissions"
-          value={roles}
-          onChange={setRoles}
-          testId="invite-roles"
-        />
-        <ErrorBanner error={error} testId="invite-error" />
-        <div className={buttons}>
-          <Button onClick={onCancel}>Cancel</Button>
-          <Button
-            variant="primary"
-            disabled={busy || !keyId || roles.length === 0}
-            onClick={() => keyId && run(() => onInvite(keyId, roles))}
-            data-testid="invite-submit"
-          >
-            Invite
-          </Button>
-        </div>
-      </div>
-    </Modal>
-  );
-}
-
-function RolesDialog({
-  title,
-  initial,
-  onCancel,
-  onSave,
-}: {
-  title: string;
-  initial: string[];
-  onCancel: () => void;
-  onSave: (roles: string[]) => Promise<void>;
-}) {
-  const [roles, setRoles] = useState<string[]>(initial);
-  const { busy, error, run } = useAction();
-  return (
-    <Modal open setOpen={(open) => {
-          if (!open) onCancel();
-        }} data-testid="edit-roles-dialog">
-      <div className={stack}>
-        <H3>{title}</H3>
-        <RoleCheckboxes
-          scope="project"
-          label="Project Permissions"
-          value={roles}
-          onChange={setRoles}
-          testId="edit-roles"
-        />
-        <ErrorBanner error={error} testId="edit-roles-error" />
-        <div className={buttons}>
-          <Button onClick={onCancel}>Cancel</Button>
-          <Button
-            variant="primary"
-            disabled={busy || roles.length === 0}
-            onClick={() => run(() => onSave(roles))}
-            data-testid="edit-roles-submit"
-          >
-            Save Changes
-          </Button>
-        </div>
-      </div>
-    </Modal>
-  );
-}
-
-function ConfirmDialog({
-  title,
-  body,
-  action,
-  onCancel,
-  onConfirm,
-}: {
-  title: string;
-  body: string;
-  action: string;
-  onCancel: () => void;
-  onConfirm: () => Promise<void>;
-}) {
-  const { busy, error, run } = useAction();
-  return (
-    <Modal open setOpen={(open) => {
-          if (!open) onCancel();
-        }} data-testid="confirm-dialog">
-      <div className={stack}>
-        <H3>{title}</H3>
-        <Body>{body}</Body>
-        <ErrorBanner error={error} testId="confirm-error" />
-        <div className={buttons}>
-          <Button onClick={onCancel}>Cancel</Button>
-          <Button
-            variant="danger"
-            disabled={busy}
-            onClick={() => run(onConfirm)}
-            data-testid="confirm-submit"
-          >
-            {action}
-          </Button>
-        </div>
-      </div>
-    </Modal>
-  );
-}
-
-function CreateProjectKeyDialog({
-  projectName,
-  onCancel,
-  onCreate,
-}: {
-  projectName: string;
-  onCancel: () => void;
-  onCreate: (desc: string, roles: string[]) => Promise<void>;
-}) {
-  const [desc, setDesc] = useState("");
-  const [roles, setRoles] = useState<string[]>([]);
-  const { busy, error, run } = useAction();
-  const length = [...desc.trim()].length;
-  return (
-    <Modal open setOpen={(open) => {
-          if (!open) onCancel();
-        }} data-testid="create-project-key-dialog">
-      <div className={stack}>
-        <H3>Create API Key for {projectName}</H3>
-        <TextInput
-          label="Description"
-          description="1 to 250 characters."
-          value={desc}
-          onChange={(event) => setDesc(event.target.value)}
-          data-testid="project-key-desc"
-        />
-        <RoleCheckboxes
-          scope="project"
-          label="Project Permissions"
-          value={roles}
-          onChange={setRoles}
-          testId="project-key-roles"
-        />
-        <ErrorBanner error={error} testId="project-key-error" />
-        <div className={buttons}>
-          <Button onClick={onCancel}>Cancel</Button>
-          <Button
-            variant="primary"
-            disabled={busy || length === 0 || length > 250 || roles.length === 0}
-            onClick={() => run(() => onCreate(desc, roles))}
-            data-testid="project-key-submit"
-          >
-            Create API Key
-          </Button>
-        </div>
-      </div>
-    </Modal>
-  );
-}
-
-function BulkInviteDialog({
-  orgId,
-  inventory,
-  initialProjectIds,
-  onClose,
-}: {
-  orgId: string;
-  inventory: Inventory;
-  initialProjectIds: string[];
-  onClose: () => void;
-}) {
-  const roleName = useRoleName();
-  const { patchKey } = useSession();
-  const [keyId, setKeyId] = useState<string | null>(null);
-  const [projectIds, setProjectIds] = useState<string[]>(initialProjectIds);
-  const [roles, setRoles] = useState<string[]>([]);
-  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
-  const [results, setResults] = useState<ProjectOutcome[] | null>(null);
-  const { busy, error, run } = useAction();
-  const allSelected = projectIds.length === inventory.projects.length;
-  const projectName = (id: string) => inventory.projects.find((p) => p.id === id)?.name ?? id;
-
-  const invite = () =>
-    run(async () => {
-      if (!keyId) return;
-      setResults(null);
-      setProgress({ done: 0, total: projectIds.length });
-      const unlisten = await api.onProgress("invite", (done, total) => setProgress({ done, total }));
-      try {
-        const report = await api.inviteToProjects(orgId, keyId, projectIds, roles);
-        setResults(report.results);
-        patchKey(report.key);
-      } finally {
-        unlisten();
-      }
-    });
-
-  return (
-    <Modal open setOpen={(open) => {
-          if (!open) !busy && onClose();
-        }} size="large" data-testid="bulk-dialog">
-      <div className={stack}>
-        <H3>Invite one key to many projects</H3>
-        <KeyPicker
-          keys={inventory.keys.map((item) => item.key)}
-          value={keyId}
-          onChange={setKeyId}
-          testId="bulk"
-        />
-        <div>
-          <Label htmlFor="">Projects</Label>
-          <Checkbox
-            label="All projects"
-            checked={allSelected}
-            indeterminate={!allSelected && projectIds.length > 0}
-            onChange={(event) =>
-              setProjectIds(event.target.checked ? inventory.projects.map((p) => p.id) : [])
-            }
-            data-testid="bulk-all"
-          />
-          <ProjectChecklist
-            projects={inventory.projects}
-            value={projectIds}
-            onChange={setProjectIds}
-            testId={(project) => `bulk-project-${project.name}`}
-          />
-        </div>
-        <RoleCheckboxes
-          scope="project"
-          label="Project Permissions (the same in every project)"
-          value={roles}
-          onChange={setRoles}
-          testId="bulk-roles"
-        />
-        {progress && (
-          <ProgressBar
-            label="Inviting"
-            value={progress.done}
-            maxValue={progress.total}
-            formatValue="fraction"
-            showIcon
-            data-testid="bulk-progress"
-          />
-        )}
-        {results && (
-          <ul data-testid="bulk-results">
-            {results.map((result) => (
-              <li
-                key={result.projectId}
-                data-testid={`bulk-result-${projectName(result.projectId)}`}
-                data-status={result.outcome.status}
-              >
-                <strong>{projectName(result.projectId)}</strong>:{" "}
-                {result.outcome.status === "done"
-                  ? `invited as ${roles.map(roleName).join(", ")}`
-                  : result.outcome.status === "skipped"
-                    ? "already had these roles"
-                    : `failed: ${result.outcome.message}${result.outcome.atlasErrorCode ? ` (${result.outcome.atlasErrorCode})` : ""}`}
-              </li>
-            ))}
-          </ul>
-        )}
-        <ErrorBanner error={error} testId="bulk-error" />
-        <div className={buttons}>
-          <Button disabled={busy} onClick={onClose} data-testid="bulk-close">
-            {results ? "Done" : "Cancel"}
-          </Button>
-          <Button
-            variant="primary"
-            disabled={busy || !keyId || projectIds.length === 0 || roles.length === 0}
-            onClick={invite}
-            data-testid="bulk-submit"
-          >
-            {results && results.some((r) => r.outcome.status === "failed")
-              ? "Retry the failed projects"
-              : `Invite to ${projectIds.length} project${projectIds.length === 1 ? "" : "s"}`}
-          </Button>
-        </div>
-      </div>
-    </Modal>
   );
 }

@@ -20,7 +20,10 @@ const row = css`
   margin-top: 12px;
 `;
 
-type Loaded = { state: "loading" } | { state: "ready"; info: AppInfo } | { state: "failed"; error: CommandError };
+type Loaded =
+  | { state: "loading" }
+  | { state: "ready"; info: AppInfo }
+  | { state: "failed"; error: CommandError };
 
 export function SettingsPage() {
   const [loaded, setLoaded] = useState<Loaded>({ state: "loading" });
@@ -78,7 +81,9 @@ function AboutDetails({ info }: { info: AppInfo }) {
           {keychain.problem}
         </Banner>
       )}
-      <Description>Private keys are kept only in the {keychain.backend}, never in a file.</Description>
+      <Description>
+        Private keys are kept only in the {keychain.backend}, never in a file.
+      </Description>
     </>
   );
 }

@@ -43,7 +43,12 @@ export const inventory: Inventory = {
 };
 
 export const session: SessionView = {
-  profile: { id: "sandbox", name: "Sandbox (built in)", baseUrl: "http://127.0.0.1:1", publicKey: "admin" },
+  profile: {
+    id: "sandbox",
+    name: "Sandbox (built in)",
+    baseUrl: "http://127.0.0.1:1",
+    publicKey: "admin",
+  },
   orgs: [{ id: ORG, name: "Acme Corp", isDeleted: false }],
   orgId: ORG,
   keyInUseId: "admin-id",
@@ -55,7 +60,11 @@ export const roles: RoleInfo[] = [
   { name: "ORG_OWNER", displayName: "Organization Owner", scope: "organization" },
   { name: "ORG_MEMBER", displayName: "Organization Member", scope: "organization" },
   { name: "ORG_READ_ONLY", displayName: "Organization Read Only", scope: "organization" },
-  { name: "ORG_BILLING_READ_ONLY", displayName: "Organization Billing Viewer", scope: "organization" },
+  {
+    name: "ORG_BILLING_READ_ONLY",
+    displayName: "Organization Billing Viewer",
+    scope: "organization",
+  },
   { name: "GROUP_OWNER", displayName: "Project Owner", scope: "project" },
 ];
 

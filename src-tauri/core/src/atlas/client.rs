@@ -6,7 +6,7 @@ use diqwest::session::CachedContextGuard;
 use diqwest::{DigestAuthCredentials, DigestAuthSession, WithDigestAuth};
 use futures::stream::{self, StreamExt, TryStreamExt};
 use rand::Rng;
-use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, DATE, HeaderMap, HeaderValue, RETRY_AFTER};
 use reqwest::{Method, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
@@ -65,6 +65,10 @@ pub struct AtlasClient {
     /// requests running side by side wait together instead of each being
     /// refused in turn.
     paused_until: std::sync::Mutex<Option<tokio::time::Instant>>,
+    /// The server's clock as its last `Date` header told it, and when that
+    /// was: a lost create's orphan is looked for by the server's time, since
+    /// this computer's clock can be off.
+    server_clock: std::sync::Mutex<Option<(Instant, u64)>>,
 }
 
 impl std::fmt::Debug for AtlasClient {
@@ -134,15 +138,21 @@ impl AtlasClient {
         private_key: &SecretString,
         options: ClientOptions,
     ) -> Result<Self, AtlasError> {
-        let base_url = base_url.trim_end_matches('/').to_owned();
-        if !(base_url.starts_with("https://") || base_url.starts_with("http://")) {
-            return Err(AtlasError::InvalidInput(format!(
-                "The base URL \"{base_url}\" must start with https:// (or http:// for a local server)."
-            )));
-        }
+        let checked = super::base_url::check(base_url).map_err(AtlasError::InvalidInput)?;
+        let base_url = checked.text;
         let mut headers = HeaderMap::new();
         headers.insert(ACCEPT, HeaderValue::from_static(MEDIA_TYPE));
-        let http = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder()
+            // Only a local server speaks plain HTTP, and a redirect could
+            // take the request (and the next Digest answer) anywhere.
+            .https_only(!checked.is_local_http)
+            .redirect(reqwest::redirect::Policy::none());
+        if checked.is_local_http {
+            // A proxy from HTTP_PROXY or ALL_PROXY has no business seeing
+            // traffic to this computer.
+            builder = builder.no_proxy();
+        }
+        let http = builder
             .default_headers(headers)
             .user_agent(concat!("AtlasAccessManager/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(options.connect_timeout)
@@ -160,6 +170,7 @@ impl AtlasClient {
             http,
             options,
             paused_until: std::sync::Mutex::new(None),
+            server_clock: std::sync::Mutex::new(None),
         })
     }
 
@@ -189,13 +200,25 @@ impl AtlasClient {
                     .body(body.to_string());
             }
             // Each failure is an error, and a wait when another try is safe.
-            let (error, retry_in) = match request.send_digest_auth(self.digest_key()).await {
+            let answer = request.send_digest_auth(self.digest_key()).await;
+            if let Ok(response) = &answer {
+                self.note_server_clock(response.headers());
+            }
+            let (error, retry_in) = match answer {
                 Ok(response) if response.status().is_success() => {
                     let bytes = response
                         .bytes()
                         .await
                         .map_err(|error| transport_error(&url, &error))?;
                     return Ok(bytes.to_vec());
+                }
+                Ok(response)
+                    if repeat == Repeat::OnlyIfNotSent && response.status().is_server_error() =>
+                {
+                    // A server error says nothing of whether the create was
+                    // carried out before it: the same as no answer at all.
+                    let what = format!("{method} {path} (answered {})", response.status());
+                    (AtlasError::OutcomeUnknown { what }, None)
                 }
                 Ok(response) => {
                     let status = response.status();
@@ -268,6 +291,26 @@ impl AtlasClient {
             private_key: &self.private_key,
             challenges: &self.challenges,
         }
+    }
+
+    fn note_server_clock(&self, headers: &HeaderMap) {
+        let server_time = headers
+            .get(DATE)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|text| httpdate::parse_http_date(text).ok())
+            .and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok());
+        if let (Some(server_time), Ok(mut clock)) = (server_time, self.server_clock.lock()) {
+            *clock = Some((Instant::now(), server_time.as_secs()));
+        }
+    }
+
+    /// Now by the server's clock, or by this computer's if no answer told it.
+    fn server_now(&self) -> u64 {
+        self.server_clock
+            .lock()
+            .ok()
+            .and_then(|clock| *clock)
+            .map_or_else(now_unix, |(at, seconds)| seconds + at.elapsed().as_secs())
     }
 
     /// Waits out a pause a 429 asked for.
@@ -377,18 +420,13 @@ impl AtlasClient {
         self.list_all("/api/atlas/v2/orgs").await
     }
 
-    pub async fn get_org(&self, org_id: &str) -> Result<Organization, AtlasError> {
-        self.get(&format!("/api/atlas/v2/orgs/{}", segment(org_id)))
-            .await
-    }
-
     pub async fn list_org_projects(&self, org_id: &str) -> Result<Vec<Project>, AtlasError> {
-        self.list_all(&format!("/api/atlas/v2/orgs/{}/groups", segment(org_id)))
+        self.list_all(&format!("/api/atlas/v2/orgs/{}/groups", segment(org_id)?))
             .await
     }
 
     pub async fn org_settings(&self, org_id: &str) -> Result<OrgSettings, AtlasError> {
-        self.get(&format!("/api/atlas/v2/orgs/{}/settings", segment(org_id)))
+        self.get(&format!("/api/atlas/v2/orgs/{}/settings", segment(org_id)?))
             .await
     }
 
@@ -398,51 +436,24 @@ impl AtlasClient {
         required: bool,
     ) -> Result<OrgSettings, AtlasError> {
         self.patch(
-            &format!("/api/atlas/v2/orgs/{}/settings", segment(org_id)),
+            &format!("/api/atlas/v2/orgs/{}/settings", segment(org_id)?),
             &json!({ "apiAccessListRequired": required }),
         )
         .await
     }
 
-    pub async fn list_projects(&self) -> Result<Vec<Project>, AtlasError> {
-        self.list_all("/api/atlas/v2/groups").await
-    }
-
-    pub async fn get_project(&self, project_id: &str) -> Result<Project, AtlasError> {
-        self.get(&format!("/api/atlas/v2/groups/{}", segment(project_id)))
-            .await
-    }
-
-    /// Creates a project. Not retried blindly: a lost answer is reported as
-    /// [`AtlasError::OutcomeUnknown`] (look it up by name before trying again).
-    pub async fn create_project(&self, org_id: &str, name: &str) -> Result<Project, AtlasError> {
-        let body = json!({ "name": name, "orgId": org_id });
-        self.json(
-            Method::POST,
-            "/api/atlas/v2/groups",
-            Some(&body),
-            Repeat::OnlyIfNotSent,
-        )
-        .await
-    }
-
-    pub async fn get_project_by_name(&self, name: &str) -> Result<Project, AtlasError> {
-        self.get(&format!("/api/atlas/v2/groups/byName/{}", segment(name)))
-            .await
-    }
-
     // ---------- organization API keys ----------
 
     pub async fn list_org_keys(&self, org_id: &str) -> Result<Vec<ApiKey>, AtlasError> {
-        self.list_all(&format!("/api/atlas/v2/orgs/{}/apiKeys", segment(org_id)))
+        self.list_all(&format!("/api/atlas/v2/orgs/{}/apiKeys", segment(org_id)?))
             .await
     }
 
     pub async fn get_org_key(&self, org_id: &str, key_id: &str) -> Result<ApiKey, AtlasError> {
         self.get(&format!(
             "/api/atlas/v2/orgs/{}/apiKeys/{}",
-            segment(org_id),
-            segment(key_id)
+            segment(org_id)?,
+            segment(key_id)?
         ))
         .await
     }
@@ -456,7 +467,7 @@ impl AtlasClient {
         desc: &str,
         roles: &[String],
     ) -> Result<CreatedApiKey, AtlasError> {
-        let path = format!("/api/atlas/v2/orgs/{}/apiKeys", segment(org_id));
+        let path = format!("/api/atlas/v2/orgs/{}/apiKeys", segment(org_id)?);
         let body = json!({ "desc": desc, "roles": roles });
         self.create_key(&path, &body, org_id, desc).await
     }
@@ -477,8 +488,8 @@ impl AtlasClient {
         }
         let path = format!(
             "/api/atlas/v2/orgs/{}/apiKeys/{}",
-            segment(org_id),
-            segment(key_id)
+            segment(org_id)?,
+            segment(key_id)?
         );
         self.patch(&path, &Value::Object(body)).await
     }
@@ -487,20 +498,20 @@ impl AtlasClient {
     pub async fn delete_org_key(&self, org_id: &str, key_id: &str) -> Result<(), AtlasError> {
         self.delete(&format!(
             "/api/atlas/v2/orgs/{}/apiKeys/{}",
-            segment(org_id),
-            segment(key_id)
+            segment(org_id)?,
+            segment(key_id)?
         ))
         .await
     }
 
     // ---------- access lists ----------
 
-    fn access_path(org_id: &str, key_id: &str) -> String {
-        format!(
+    fn access_path(org_id: &str, key_id: &str) -> Result<String, AtlasError> {
+        Ok(format!(
             "/api/atlas/v2/orgs/{}/apiKeys/{}/accessList",
-            segment(org_id),
-            segment(key_id)
-        )
+            segment(org_id)?,
+            segment(key_id)?
+        ))
     }
 
     pub async fn list_access_list(
@@ -508,7 +519,7 @@ impl AtlasClient {
         org_id: &str,
         key_id: &str,
     ) -> Result<Vec<AccessListEntry>, AtlasError> {
-        self.list_all(&Self::access_path(org_id, key_id)).await
+        self.list_all(&Self::access_path(org_id, key_id)?).await
     }
 
     /// Adds entries; answers with the key's whole list. Adding an entry that
@@ -522,26 +533,12 @@ impl AtlasClient {
         let body = Value::Array(entries.iter().map(AccessListRequest::to_json).collect());
         let path = format!(
             "{}?itemsPerPage={MAX_PAGE}",
-            Self::access_path(org_id, key_id)
+            Self::access_path(org_id, key_id)?
         );
         let page: Page<AccessListEntry> = self
             .json(Method::POST, &path, Some(&body), Repeat::Idempotent)
             .await?;
         Ok(page.results)
-    }
-
-    pub async fn get_access_entry(
-        &self,
-        org_id: &str,
-        key_id: &str,
-        entry: &str,
-    ) -> Result<AccessListEntry, AtlasError> {
-        self.get(&format!(
-            "{}/{}",
-            Self::access_path(org_id, key_id),
-            segment(entry)
-        ))
-        .await
     }
 
     /// Removes one entry, named by its address or its CIDR block.
@@ -553,8 +550,8 @@ impl AtlasClient {
     ) -> Result<(), AtlasError> {
         self.delete(&format!(
             "{}/{}",
-            Self::access_path(org_id, key_id),
-            segment(entry)
+            Self::access_path(org_id, key_id)?,
+            segment(entry)?
         ))
         .await
     }
@@ -564,7 +561,7 @@ impl AtlasClient {
     pub async fn list_project_keys(&self, project_id: &str) -> Result<Vec<ApiKey>, AtlasError> {
         self.list_all(&format!(
             "/api/atlas/v2/groups/{}/apiKeys",
-            segment(project_id)
+            segment(project_id)?
         ))
         .await
     }
@@ -578,7 +575,7 @@ impl AtlasClient {
         desc: &str,
         roles: &[String],
     ) -> Result<CreatedApiKey, AtlasError> {
-        let path = format!("/api/atlas/v2/groups/{}/apiKeys", segment(project_id));
+        let path = format!("/api/atlas/v2/groups/{}/apiKeys", segment(project_id)?);
         let body = json!({ "desc": desc, "roles": roles });
         self.create_key(&path, &body, org_id, desc).await
     }
@@ -593,8 +590,8 @@ impl AtlasClient {
     ) -> Result<(), AtlasError> {
         let path = format!(
             "/api/atlas/v2/groups/{}/apiKeys/{}",
-            segment(project_id),
-            segment(key_id)
+            segment(project_id)?,
+            segment(key_id)?
         );
         self.send(
             Method::POST,
@@ -614,8 +611,8 @@ impl AtlasClient {
     ) -> Result<ApiKey, AtlasError> {
         let path = format!(
             "/api/atlas/v2/groups/{}/apiKeys/{}",
-            segment(project_id),
-            segment(key_id)
+            segment(project_id)?,
+            segment(key_id)?
         );
         self.patch(&path, &json!({ "roles": roles })).await
     }
@@ -627,8 +624,8 @@ impl AtlasClient {
     ) -> Result<(), AtlasError> {
         self.delete(&format!(
             "/api/atlas/v2/groups/{}/apiKeys/{}",
-            segment(project_id),
-            segment(key_id)
+            segment(project_id)?,
+            segment(key_id)?
         ))
         .await
     }
@@ -642,7 +639,6 @@ impl AtlasClient {
         desc: &str,
     ) -> Result<CreatedApiKey, AtlasError> {
         let started = Instant::now();
-        let since = now_unix().saturating_sub(60);
         match self
             .json::<CreatedApiKeyWire>(Method::POST, path, Some(body), Repeat::OnlyIfNotSent)
             .await
@@ -650,9 +646,21 @@ impl AtlasClient {
             Ok(created) => Ok(created.into()),
             Err(AtlasError::OutcomeUnknown { what }) => {
                 tracing::warn!(%what, elapsed = ?started.elapsed(), "key creation outcome unknown; looking for it");
-                let keys = self.list_org_keys(org_id).await?;
+                let keys = match self.list_org_keys(org_id).await {
+                    Ok(keys) => keys,
+                    Err(error) => {
+                        // Still unknown: saying "network error" here would
+                        // invite creating the key a second time.
+                        tracing::warn!(%error, "could not look for the key");
+                        return Err(AtlasError::OutcomeUnknown { what });
+                    }
+                };
                 // A key made by this request has this description and an id
-                // (an ObjectId, which starts with its creation time) from now.
+                // (an ObjectId, which starts with its creation time by the
+                // server's clock) from no earlier than the request.
+                let since = self
+                    .server_now()
+                    .saturating_sub(started.elapsed().as_secs() + ORPHAN_CLOCK_SLACK_SECS);
                 let orphan = keys
                     .into_iter()
                     .filter(|key| {
@@ -672,9 +680,21 @@ impl AtlasClient {
     }
 }
 
-/// A path segment, percent-encoded (`192.0.2.0/24` becomes `192.0.2.0%2F24`).
-fn segment(text: &str) -> String {
-    percent_encoding::utf8_percent_encode(text, PATH_SEGMENT).to_string()
+/// How far before the request an orphan's id may date: the `Date` header
+/// and ObjectIds count whole seconds, and servers behind a balancer differ.
+const ORPHAN_CLOCK_SLACK_SECS: u64 = 60;
+
+/// One path segment from an id or an entry, percent-encoded (`192.0.2.0/24`
+/// becomes `192.0.2.0%2F24`). Refuses what the URL parser would take for a
+/// path of its own (`""`, `.`, `..`), so an id can never climb to another
+/// resource.
+fn segment(text: &str) -> Result<String, AtlasError> {
+    if matches!(text, "" | "." | "..") {
+        return Err(AtlasError::InvalidInput(format!(
+            "\"{text}\" is not an id or an access-list entry."
+        )));
+    }
+    Ok(percent_encoding::utf8_percent_encode(text, PATH_SEGMENT).to_string())
 }
 
 const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC

@@ -27,8 +27,9 @@ pub enum AtlasError {
     },
     #[error("Atlas's answer to {what} could not be read: {reason}")]
     Decode { what: String, reason: String },
-    /// A create whose answer was lost: it may or may not have happened.
-    #[error("the connection dropped after {what} was sent; whether it happened is unknown")]
+    /// A create whose answer was lost or was a server error: it may or may
+    /// not have happened.
+    #[error("no clear answer came to {what}; it may or may not have happened")]
     OutcomeUnknown { what: String },
     /// A key was created but its answer, and so its private key, was lost.
     #[error("the API key {public_key} was created, but its private key was lost")]
@@ -77,10 +78,10 @@ impl AtlasError {
                 "Atlas's answer to {what} was not what this app expects. The request may have worked; refresh to see."
             ),
             Self::OutcomeUnknown { what } => format!(
-                "The connection dropped after {what} was sent, so whether it happened is unknown. Refresh before trying again."
+                "No clear answer came to {what}, so it may or may not have happened. Refresh and look for it before trying again."
             ),
             Self::CreatedButPrivateKeyLost { public_key, .. } => format!(
-                "The API key {public_key} was created, but the connection dropped before its private key arrived, and a private key cannot be shown again. Delete this key and create a new one."
+                "The API key {public_key} was created, but its answer, and with it the private key, was lost, and a private key cannot be shown again. Delete this key and create a new one."
             ),
             Self::InvalidInput(message) => message.clone(),
             Self::Credentials(error) => error.advice(),

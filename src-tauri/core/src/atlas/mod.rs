@@ -1,5 +1,6 @@
 //! The Atlas Administration API: a typed client, its models and its errors.
 
+pub mod base_url;
 pub mod client;
 pub mod credentials;
 pub mod error;

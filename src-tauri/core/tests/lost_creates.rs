@@ -1,0 +1,209 @@
+//! A key creation whose answer does not come back whole: the client never
+//! sends it twice, looks for the key by the server's clock, and says
+//! "unknown" rather than "failed" whenever it cannot tell.
+//!
+//! The sandbox cannot run with a clock of its own or answer a create with a
+//! server error after carrying it out, so these cases are played by a small
+//! HTTP server written for them.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failure should panic
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use atlas_access_core::atlas::{AtlasClient, AtlasError, ClientOptions};
+use secrecy::SecretString;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+const ORG_ID: &str = "5f1a2b3c4d5e6f7a8b9c0d1e";
+const DESC: &str = "nightly backup";
+
+/// How the server answers the create.
+#[derive(Clone, Copy)]
+enum CreateAnswer {
+    /// Carries it out, then closes the connection without a word.
+    Dropped,
+    /// Carries it out, then answers 500.
+    ServerError,
+}
+
+/// How the server answers the listing that looks for the key.
+#[derive(Clone, Copy)]
+enum ListAnswer {
+    /// The key, made at the server's time, which is `skew_secs` off ours.
+    Listed { skew_secs: i64 },
+    /// A 500 every time.
+    Failing,
+}
+
+struct Script {
+    create: CreateAnswer,
+    list: ListAnswer,
+    posts: AtomicUsize,
+}
+
+fn unix_now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs() as i64)
+}
+
+/// Starts the server; it lives as long as the test's runtime.
+async fn serve(script: Arc<Script>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = listener.accept().await {
+            tokio::spawn(answer(stream, script.clone()));
+        }
+    });
+    format!("http://{address}")
+}
+
+async fn answer(mut stream: TcpStream, script: Arc<Script>) {
+    let Some(head) = read_request(&mut stream).await else {
+        return;
+    };
+    if head.starts_with("POST ") {
+        script.posts.fetch_add(1, Ordering::SeqCst);
+        match script.create {
+            CreateAnswer::Dropped => return,
+            CreateAnswer::ServerError => {
+                respond(&mut stream, "500 Internal Server Error", unix_now(), "{}").await;
+                return;
+            }
+        }
+    }
+    match script.list {
+        ListAnswer::Failing => {
+            let body =
+                r#"{"error":500,"errorCode":"UNEXPECTED_ERROR","detail":"Unexpected error."}"#;
+            respond(&mut stream, "500 Internal Server Error", unix_now(), body).await;
+        }
+        ListAnswer::Listed { skew_secs } => {
+            let server_now = unix_now() + skew_secs;
+            // An ObjectId starts with its creation time in seconds.
+            let id = format!("{:08x}0000000000000001", server_now);
+            let body = serde_json::json!({
+                "results": [{
+                    "id": id,
+                    "desc": DESC,
+                    "publicKey": "qwertyui",
+                    "privateKey": "********-****-****-c4e09a5bd3f1",
+                    "roles": [{ "orgId": ORG_ID, "roleName": "ORG_MEMBER" }],
+                }],
+                "totalCount": 1,
+            });
+            respond(&mut stream, "200 OK", server_now, &body.to_string()).await;
+        }
+    }
+}
+
+/// Reads one request's head and body; returns the head.
+async fn read_request(stream: &mut TcpStream) -> Option<String> {
+    let mut bytes = Vec::new();
+    let mut buffer = [0u8; 4096];
+    loop {
+        let read = stream.read(&mut buffer).await.ok()?;
+        if read == 0 {
+            return None;
+        }
+        bytes.extend_from_slice(&buffer[..read]);
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        if let Some(end) = text.find("\r\n\r\n") {
+            let length = text[..end]
+                .lines()
+                .find_map(|line| {
+                    let (name, value) = line.split_once(':')?;
+                    name.eq_ignore_ascii_case("content-length")
+                        .then(|| value.trim().parse::<usize>().ok())?
+                })
+                .unwrap_or(0);
+            if bytes.len() >= end + 4 + length {
+                return Some(text[..end].to_owned());
+            }
+        }
+    }
+}
+
+async fn respond(stream: &mut TcpStream, status: &str, date_unix: i64, body: &str) {
+    let date = httpdate::fmt_http_date(UNIX_EPOCH + Duration::from_secs(date_unix as u64));
+    let response = format!(
+        "HTTP/1.1 {status}\r\nDate: {date}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = stream.write_all(response.as_bytes()).await;
+    let _ = stream.shutdown().await;
+}
+
+async fn create_against(create: CreateAnswer, list: ListAnswer) -> (AtlasError, usize) {
+    let script = Arc::new(Script {
+        create,
+        list,
+        posts: AtomicUsize::new(0),
+    });
+    let base_url = serve(script.clone()).await;
+    let options = ClientOptions {
+        backoff_base: Duration::from_millis(1),
+        ..ClientOptions::default()
+    };
+    let client = AtlasClient::with_options(
+        &base_url,
+        "abcdefgh",
+        &SecretString::from("00000000-0000-0000-0000-000000000000"),
+        options,
+    )
+    .unwrap();
+    let error = client
+        .create_org_key(ORG_ID, DESC, &["ORG_MEMBER".to_owned()])
+        .await
+        .unwrap_err();
+    (error, script.posts.load(Ordering::SeqCst))
+}
+
+#[tokio::test]
+async fn the_orphan_is_found_by_the_servers_clock_not_this_computers() {
+    // The server's clock is an hour behind ours: by our clock the key was
+    // made long before the request, by the server's just now.
+    let (error, posts) = create_against(
+        CreateAnswer::Dropped,
+        ListAnswer::Listed { skew_secs: -3600 },
+    )
+    .await;
+    assert!(
+        matches!(&error, AtlasError::CreatedButPrivateKeyLost { public_key, .. } if public_key == "qwertyui"),
+        "{error:?}"
+    );
+    assert_eq!(posts, 1, "a create is never sent twice");
+}
+
+#[tokio::test]
+async fn a_server_error_to_a_create_is_a_lost_answer() {
+    let (error, posts) = create_against(
+        CreateAnswer::ServerError,
+        ListAnswer::Listed { skew_secs: 0 },
+    )
+    .await;
+    assert!(
+        matches!(&error, AtlasError::CreatedButPrivateKeyLost { .. }),
+        "{error:?}"
+    );
+    assert_eq!(posts, 1);
+}
+
+#[tokio::test]
+async fn when_the_search_fails_too_the_outcome_stays_unknown() {
+    for create in [CreateAnswer::Dropped, CreateAnswer::ServerError] {
+        let (error, posts) = create_against(create, ListAnswer::Failing).await;
+        assert!(
+            matches!(&error, AtlasError::OutcomeUnknown { .. }),
+            "{error:?}"
+        );
+        assert!(
+            error.to_string().to_lowercase().contains("may"),
+            "the words say it may have happened: {error}"
+        );
+        assert_eq!(posts, 1);
+    }
+}
