@@ -219,6 +219,9 @@ pub struct App {
     /// Private keys the run created, looked for in every file afterwards.
     secrets: std::sync::Mutex<Vec<String>>,
     started: Instant,
+    /// The app quit by itself (its window was closed), so the WebDriver
+    /// session has nothing left to close.
+    quit: std::sync::atomic::AtomicBool,
 }
 
 impl App {
@@ -262,12 +265,62 @@ impl App {
             data_home,
             secrets: std::sync::Mutex::new(Vec::new()),
             started,
+            quit: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
     /// Ends the WebDriver session (the app quits), then the driver.
     pub async fn close(self) -> Result<()> {
         self.client.clone().close().await?;
+        Ok(())
+    }
+
+    /// Quits the app as the desktop does when the session ends: SIGTERM to
+    /// the app's own process, which it takes as a request to quit. Waits
+    /// until its processes are gone.
+    pub async fn quit_as_the_session_ends(&self) -> Result<()> {
+        let app = self
+            .app_processes()
+            .into_iter()
+            .find(|pid| {
+                std::fs::read_link(format!("/proc/{pid}/exe"))
+                    .is_ok_and(|exe| exe.file_name() == app_binary().file_name())
+            })
+            .ok_or_else(|| HarnessError::Check("the app's process is not running".to_owned()))?;
+        self.quit.store(true, std::sync::atomic::Ordering::SeqCst);
+        nix::sys::signal::kill(Pid::from_raw(app as i32), Signal::SIGTERM)
+            .map_err(|error| HarnessError::Check(format!("SIGTERM: {error}")))?;
+        let deadline = Instant::now() + UI_TIMEOUT;
+        while Instant::now() < deadline {
+            if self.app_processes().is_empty() {
+                return Ok(());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Err(HarnessError::TimedOut("quit the app".to_owned()))
+    }
+
+    /// Selects the element's text with the mouse as a person would: a
+    /// triple click, which selects a whole line.
+    pub async fn triple_click(&self, test_id: &str) -> Result<()> {
+        use fantoccini::actions::{InputSource, MOUSE_BUTTON_LEFT, MouseActions, PointerAction};
+        let element = self.find(test_id).await?;
+        let mut mouse = MouseActions::new("mouse".to_owned()).then(PointerAction::MoveToElement {
+            element,
+            duration: None,
+            x: 0.0,
+            y: 0.0,
+        });
+        for _ in 0..3 {
+            mouse = mouse
+                .then(PointerAction::Down {
+                    button: MOUSE_BUTTON_LEFT,
+                })
+                .then(PointerAction::Up {
+                    button: MOUSE_BUTTON_LEFT,
+                });
+        }
+        self.client.perform_actions(mouse).await?;
         Ok(())
     }
 
@@ -550,7 +603,12 @@ impl App {
             .await
             .unwrap_or_else(|_| Err(HarnessError::TimedOut(name.to_owned())));
         let _ = tokio::time::timeout(UI_TIMEOUT, self.screenshot(&format!("{name}-last"))).await;
-        let closed = tokio::time::timeout(UI_TIMEOUT, self.client.clone().close()).await;
+        let closed = if self.quit.load(std::sync::atomic::Ordering::SeqCst) {
+            let _ = tokio::time::timeout(UI_TIMEOUT, self.client.clone().close()).await;
+            Ok(Ok(()))
+        } else {
+            tokio::time::timeout(UI_TIMEOUT, self.client.clone().close()).await
+        };
         let App {
             client,
             _display,

@@ -4,6 +4,8 @@
 //! app's or in its log (see `App::run`).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failure should panic
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use atlas_access_core::atlas::AtlasClient;
@@ -23,8 +25,23 @@ fn check(condition: bool, what: impl Into<String>) -> Result<()> {
 
 /// What the X clipboard holds now (empty when nothing owns it).
 async fn clipboard() -> String {
+    xclip_out(&["-selection", "clipboard", "-o"]).await
+}
+
+/// What the X primary selection (what is selected, pasted by a middle
+/// click) holds now.
+async fn primary_selection() -> String {
+    xclip_out(&["-selection", "primary", "-o"]).await
+}
+
+/// The formats the clipboard's owner offers.
+async fn clipboard_targets() -> String {
+    xclip_out(&["-selection", "clipboard", "-t", "TARGETS", "-o"]).await
+}
+
+async fn xclip_out(args: &[&str]) -> String {
     let read = tokio::process::Command::new("xclip")
-        .args(["-selection", "clipboard", "-o"])
+        .args(args)
         .kill_on_drop(true)
         .output();
     match tokio::time::timeout(Duration::from_secs(5), read).await {
@@ -38,6 +55,17 @@ async fn clipboard() -> String {
 /// Pastes `text` into the field as a person would: through the clipboard
 /// (xclip owns it until the app reads it) and Control+V.
 async fn paste(app: &App, test_id: &str, text: &str) -> Result<()> {
+    own_clipboard(text).await?;
+    check(
+        clipboard().await == text,
+        "the clipboard holds the list to paste",
+    )?;
+    app.type_into(test_id, "\u{E009}v\u{E000}").await
+}
+
+/// Puts `text` on the clipboard from outside the app: xclip forks a child
+/// that serves it until another program takes the clipboard.
+async fn own_clipboard(text: &str) -> Result<()> {
     use tokio::io::AsyncWriteExt;
     let mut xclip = tokio::process::Command::new("xclip")
         .args(["-selection", "clipboard", "-i"])
@@ -53,11 +81,7 @@ async fn paste(app: &App, test_id: &str, text: &str) -> Result<()> {
     }
     // xclip forks a child that serves the selection; the parent exits.
     let _ = tokio::time::timeout(Duration::from_secs(5), xclip.wait()).await;
-    check(
-        clipboard().await == text,
-        "the clipboard holds the list to paste",
-    )?;
-    app.type_into(test_id, "\u{E009}v\u{E000}").await
+    Ok(())
 }
 
 /// Opens the built app and waits for the sandbox's keys.
@@ -136,7 +160,7 @@ async fn create_key(app: &App) -> Result<()> {
     app.screenshot("create-api-key").await?;
     app.click("create-submit").await?;
 
-    let private_key = app.value("one-time-private-key").await?;
+    let private_key = app.text("one-time-private-key").await?;
     app.remember_secret(&private_key);
     check(
         private_key.len() == 36,
@@ -155,11 +179,36 @@ async fn create_key(app: &App) -> Result<()> {
         "Close is disabled before the confirmation",
     )?;
 
+    // Selecting the key with the mouse selects nothing: a selection would
+    // reach the X primary selection, out of Rust's reach.
+    app.triple_click("one-time-private-key").await?;
+    let selected: String = app
+        .client()
+        .execute("return String(window.getSelection());", vec![])
+        .await?
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    check(
+        !selected.contains(&private_key),
+        "the key cannot be selected in the page",
+    )?;
+    check(
+        !primary_selection().await.contains(&private_key),
+        "the key is not in the primary selection",
+    )?;
+
     app.click("one-time-copy").await?;
     app.find("one-time-countdown").await?;
     check(
         clipboard().await == private_key,
         "the clipboard holds the private key",
+    )?;
+    check(
+        clipboard_targets()
+            .await
+            .contains("x-kde-passwordManagerHint"),
+        "the key is marked secret for clipboard managers",
     )?;
     app.screenshot("one-time-private-key").await?;
     // Cleared after CLIPBOARD_CLEAR_SECS (60 s for users).
@@ -172,6 +221,20 @@ async fn create_key(app: &App) -> Result<()> {
     check(
         clipboard().await != private_key,
         "the clipboard no longer holds the key",
+    )?;
+    // Control+C on the key copies it through Rust too, cleared as before.
+    app.type_into("one-time-private-key", "\u{E009}c\u{E000}")
+        .await?;
+    app.find("one-time-countdown").await?;
+    check(
+        clipboard().await == private_key,
+        "Control+C put the key on the clipboard",
+    )?;
+    check(
+        clipboard_targets()
+            .await
+            .contains("x-kde-passwordManagerHint"),
+        "marked secret as well",
     )?;
     close_one_time_dialog(app).await?;
     check(
@@ -331,7 +394,7 @@ async fn project_key(app: &App) -> Result<()> {
         .await?;
     app.toggle("project-key-roles-GROUP_READ_ONLY").await?;
     app.click("project-key-submit").await?;
-    let private_key = app.value("one-time-private-key").await?;
+    let private_key = app.text("one-time-private-key").await?;
     app.remember_secret(&private_key);
     let public_key = app.text("one-time-public-key").await?;
     close_one_time_dialog(app).await?;
@@ -533,7 +596,7 @@ async fn open_connection_changes(app: &App) -> Result<()> {
         .await?;
     app.toggle("create-roles-ORG_OWNER").await?;
     app.click("create-submit").await?;
-    let private_key = app.value("one-time-private-key").await?;
+    let private_key = app.text("one-time-private-key").await?;
     app.remember_secret(&private_key);
     let public_key = app.text("one-time-public-key").await?;
     close_one_time_dialog(app).await?;
@@ -621,4 +684,66 @@ async fn last_entry(app: &App) -> Result<()> {
     app.wait_gone(&format!("access-entry-{ENTRY}")).await?;
     app.find("access-empty").await?;
     Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn flow10_a_copied_key_does_not_outlive_the_app() -> Result<()> {
+    launch().await?.run("flow10-quit-clears", quit_clears).await
+}
+
+/// A clipboard manager as simple ones work: whatever appears on the
+/// clipboard, it takes over and keeps serving after its first owner quits.
+/// Runs until `stop` is set, at most a minute; answers what it took over.
+async fn clipboard_manager(stop: Arc<AtomicBool>) -> Result<Vec<String>> {
+    let mut taken = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !stop.load(Ordering::SeqCst) && Instant::now() < deadline {
+        let text = clipboard().await;
+        if !text.is_empty() && taken.last() != Some(&text) {
+            own_clipboard(&text).await?;
+            taken.push(text);
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    Ok(taken)
+}
+
+async fn quit_clears(app: &App) -> Result<()> {
+    app.click("create-key").await?;
+    app.type_into("create-desc", "E2E quit before the clear")
+        .await?;
+    app.toggle("create-roles-ORG_MEMBER").await?;
+    app.click("create-submit").await?;
+    let private_key = app.text("one-time-private-key").await?;
+    app.remember_secret(&private_key);
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let manager = tokio::spawn(clipboard_manager(stop.clone()));
+    app.click("one-time-copy").await?;
+    // Quit before the clipboard's timed clear: the key must go all the same.
+    let copied = Instant::now();
+    let deadline = copied + Duration::from_secs(2);
+    while clipboard().await != private_key && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    app.quit_as_the_session_ends().await?;
+    check(
+        copied.elapsed() < Duration::from_secs(CLIPBOARD_CLEAR_SECS),
+        format!("quit within the clear delay ({:?})", copied.elapsed()),
+    )?;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let after_quit = clipboard().await;
+    stop.store(true, Ordering::SeqCst);
+    let taken = manager
+        .await
+        .map_err(|error| HarnessError::Check(error.to_string()))??;
+    check(
+        taken.contains(&private_key),
+        "the clipboard manager had taken the key over",
+    )?;
+    check(
+        after_quit != private_key,
+        "the key is not on the clipboard after quit",
+    )
 }

@@ -170,7 +170,11 @@ describe("Create API Key", () => {
     await user.click(within(screen.getByTestId("create-roles")).getByText("Organization Member"));
     await user.click(screen.getByTestId("create-submit"));
     const field = await screen.findByTestId("one-time-private-key");
-    expect(field).toHaveValue("c8150efd-c7a0-4afd-8c4f-01bdd56c8977");
+    expect(field).toHaveTextContent("c8150efd-c7a0-4afd-8c4f-01bdd56c8977");
+    // Ctrl+C on the key goes through Rust, like the Copy button.
+    field.focus();
+    await user.keyboard("{Control>}c{/Control}");
+    await waitFor(() => expect(calls).toContain("copy_private_key"));
     expect(screen.getByTestId("one-time-close")).toHaveAttribute("aria-disabled", "true");
     await user.click(screen.getByText("I have copied the private key"));
     await user.click(screen.getByTestId("one-time-close"));

@@ -18,10 +18,11 @@ use crate::ipc::{AppEvent, Ctx, Host};
 use crate::state::AppState;
 use crate::{CommandError, ErrorKind};
 
+/// The desktop, played in memory: events are recorded, the clipboard is a string.
 #[derive(Default)]
-struct RecordingHost {
-    events: Mutex<Vec<AppEvent>>,
-    clipboard: Mutex<Option<String>>,
+pub(crate) struct RecordingHost {
+    pub events: Mutex<Vec<AppEvent>>,
+    pub clipboard: Mutex<Option<String>>,
 }
 
 impl Host for RecordingHost {
@@ -29,7 +30,7 @@ impl Host for RecordingHost {
         self.events.lock().unwrap().push(event);
     }
     fn set_window_title(&self, _: &str) {}
-    fn write_clipboard(&self, text: &str) -> Result<(), String> {
+    fn write_secret_to_clipboard(&self, text: &str) -> Result<(), String> {
         *self.clipboard.lock().unwrap() = Some(text.to_owned());
         Ok(())
     }

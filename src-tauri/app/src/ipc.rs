@@ -22,8 +22,9 @@ pub struct Ctx<'a> {
 pub trait Host: Send + Sync + 'static {
     fn emit(&self, event: AppEvent);
     fn set_window_title(&self, title: &str);
-    /// Writes a secret to the clipboard.
-    fn write_clipboard(&self, text: &str) -> Result<(), String>;
+    /// Writes a secret to the clipboard, marked so that clipboard managers,
+    /// clipboard history and cloud sync leave it out.
+    fn write_secret_to_clipboard(&self, text: &str) -> Result<(), String>;
     fn read_clipboard(&self) -> Option<String>;
     fn clear_clipboard(&self) -> Result<(), String>;
 }
@@ -75,7 +76,7 @@ pub struct SessionClosed {
 pub struct NoArgs {}
 
 /// The real desktop: Tauri's events, window and clipboard plugin.
-struct TauriHost(tauri::AppHandle);
+pub struct TauriHost(pub tauri::AppHandle);
 
 impl Host for TauriHost {
     fn emit(&self, event: AppEvent) {
@@ -100,11 +101,11 @@ impl Host for TauriHost {
         }
     }
 
-    fn write_clipboard(&self, text: &str) -> Result<(), String> {
+    fn write_secret_to_clipboard(&self, text: &str) -> Result<(), String> {
         use tauri_plugin_clipboard_manager::ClipboardExt;
         self.0
             .clipboard()
-            .write_text(text.to_owned())
+            .write_secret(text.to_owned())
             .map_err(|error| error.to_string())
     }
 

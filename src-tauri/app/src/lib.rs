@@ -26,20 +26,61 @@ pub fn run() {
             std::process::exit(1);
         }
     };
-    let result = tauri::Builder::default()
+    let app = tauri::Builder::default()
         .plugin(tauri_plugin_clipboard_manager::init())
         .manage(state::AppState::new(profiles))
         .setup(|app| {
             webview::configure(app);
+            quit_on_signal(app.handle().clone());
             Ok(())
         })
         .invoke_handler(ipc::handler())
-        .run(tauri::generate_context!());
-    if let Err(error) = result {
-        tracing::error!(%error, "the app could not start");
-        std::process::exit(1);
+        .build(tauri::generate_context!());
+    match app {
+        Ok(app) => app.run(|handle, event| {
+            // Not at `Exit`: the clipboard plugin lets go of the clipboard then.
+            if let tauri::RunEvent::ExitRequested { .. } = event {
+                use tauri::Manager;
+                let state = handle.state::<state::AppState>();
+                state
+                    .one_time
+                    .clear_clipboard_on_exit(&ipc::TauriHost(handle.clone()));
+            }
+        }),
+        Err(error) => {
+            tracing::error!(%error, "the app could not start");
+            std::process::exit(1);
+        }
     }
 }
+
+/// Quits as if the window were closed when the session ends (SIGTERM,
+/// SIGHUP) or Control+C is pressed in the terminal (SIGINT), so what runs at
+/// exit (the clipboard's clear) runs then too.
+#[cfg(unix)]
+fn quit_on_signal(app: tauri::AppHandle) {
+    use tokio::signal::unix::{SignalKind, signal};
+    tauri::async_runtime::spawn(async move {
+        let (Ok(mut terminate), Ok(mut hangup), Ok(mut interrupt)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+            signal(SignalKind::interrupt()),
+        ) else {
+            tracing::warn!("no signal handler: a signal ends the app at once");
+            return;
+        };
+        tokio::select! {
+            _ = terminate.recv() => {}
+            _ = hangup.recv() => {}
+            _ = interrupt.recv() => {}
+        }
+        tracing::info!("quitting on a signal");
+        app.exit(0);
+    });
+}
+
+#[cfg(not(unix))]
+fn quit_on_signal(_app: tauri::AppHandle) {}
 
 fn init_tracing() {
     let filter = tracing_subscriber::EnvFilter::try_from_env("AAM_LOG")

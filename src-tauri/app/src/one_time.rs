@@ -1,6 +1,7 @@
 //! Private keys of newly created API keys, between their creation and the
 //! close of the one-time dialog. Copying goes through here so the clipboard
-//! can be cleared later; closing the dialog drops (and zeroes) the key.
+//! can be cleared later, and at the latest when the app quits; closing the
+//! dialog drops (and zeroes) the key.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -10,6 +11,7 @@ use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
 
 use crate::CommandError;
+use crate::ipc::Host;
 
 /// How long a copied private key may stay on the clipboard.
 pub const CLIPBOARD_CLEAR_AFTER: Duration = Duration::from_secs(60);
@@ -20,7 +22,11 @@ const CLEAR_AFTER_VAR: &str = "AAM_CLIPBOARD_CLEAR_SECS";
 #[derive(Default)]
 pub struct OneTimeKeys {
     by_key_id: Mutex<HashMap<String, SecretString>>,
+    /// Fingerprints of the keys copied and not yet cleared from the clipboard.
+    on_clipboard: Mutex<Vec<Fingerprint>>,
 }
+
+pub type Fingerprint = [u8; 32];
 
 impl OneTimeKeys {
     /// Holds a new key's private key until [`Self::forget`].
@@ -36,6 +42,57 @@ impl OneTimeKeys {
             .lock()
             .map(|mut keys| keys.remove(key_id).is_some())
             .unwrap_or(false)
+    }
+
+    /// Puts the private key on the clipboard, marked as a secret; answers
+    /// its fingerprint, for [`Self::clear_clipboard_of`].
+    pub fn copy_to_clipboard(
+        &self,
+        key_id: &str,
+        host: &dyn Host,
+    ) -> Result<Fingerprint, CommandError> {
+        let (written, copied) = self.with(key_id, |secret| {
+            (
+                host.write_secret_to_clipboard(secret.expose_secret()),
+                fingerprint(secret),
+            )
+        })?;
+        written.map_err(|error| {
+            CommandError::internal(format!("The clipboard could not be written: {error}"))
+        })?;
+        if let Ok(mut pending) = self.on_clipboard.lock() {
+            pending.push(copied);
+        }
+        Ok(copied)
+    }
+
+    /// Clears the clipboard if it still holds the key with this fingerprint;
+    /// anything copied since is left alone.
+    pub fn clear_clipboard_of(&self, copied: Fingerprint, host: &dyn Host) {
+        if let Ok(mut pending) = self.on_clipboard.lock() {
+            pending.retain(|other| *other != copied);
+        }
+        let still_there = host
+            .read_clipboard()
+            .is_some_and(|text| fingerprint_text(&text) == copied);
+        if still_there {
+            match host.clear_clipboard() {
+                Ok(()) => tracing::info!("clipboard cleared of a private key"),
+                Err(error) => tracing::warn!(%error, "clipboard could not be cleared"),
+            }
+        }
+    }
+
+    /// The app is quitting: no copied key outlives it on the clipboard.
+    pub fn clear_clipboard_on_exit(&self, host: &dyn Host) {
+        let pending = self
+            .on_clipboard
+            .lock()
+            .map(|pending| pending.clone())
+            .unwrap_or_default();
+        for copied in pending {
+            self.clear_clipboard_of(copied, host);
+        }
     }
 
     /// Runs `use_it` on the private key, if it is still held.
@@ -59,11 +116,11 @@ impl OneTimeKeys {
 
 /// A fingerprint of the copied text, so the clearing task can tell whether
 /// the clipboard still holds the key without keeping the key itself.
-pub fn fingerprint(secret: &SecretString) -> [u8; 32] {
+fn fingerprint(secret: &SecretString) -> Fingerprint {
     Sha256::digest(secret.expose_secret().as_bytes()).into()
 }
 
-pub fn fingerprint_text(text: &str) -> [u8; 32] {
+fn fingerprint_text(text: &str) -> Fingerprint {
     Sha256::digest(text.as_bytes()).into()
 }
 
@@ -101,6 +158,49 @@ mod tests {
         assert!(!keys.forget("k1"));
         let error = keys.with("k1", |_| ()).unwrap_err();
         assert_eq!(error.kind, crate::ErrorKind::InvalidInput);
+    }
+
+    #[test]
+    fn quitting_clears_a_copied_key_but_not_what_was_copied_since() {
+        let host = crate::command_tests::RecordingHost::default();
+        let clipboard = || host.clipboard.lock().unwrap().clone();
+        let keys = OneTimeKeys::default();
+        keys.keep(
+            "k1",
+            SecretString::from("c8150efd-c7a0-4afd-8c4f-01bdd56c8977"),
+        );
+        keys.keep(
+            "k2",
+            SecretString::from("0a4f7c3e-59d2-4b1e-9e0b-6f2d1c8a7b35"),
+        );
+
+        keys.copy_to_clipboard("k1", &host).unwrap();
+        assert_eq!(
+            clipboard().as_deref(),
+            Some("c8150efd-c7a0-4afd-8c4f-01bdd56c8977")
+        );
+        keys.forget("k1");
+        keys.clear_clipboard_on_exit(&host);
+        assert_eq!(clipboard(), None, "the copied key does not outlive the app");
+
+        keys.copy_to_clipboard("k2", &host).unwrap();
+        *host.clipboard.lock().unwrap() = Some("something else".to_owned());
+        keys.clear_clipboard_on_exit(&host);
+        assert_eq!(clipboard().as_deref(), Some("something else"));
+    }
+
+    #[test]
+    fn the_timed_clear_leaves_nothing_for_the_exit() {
+        let host = crate::command_tests::RecordingHost::default();
+        let keys = OneTimeKeys::default();
+        keys.keep(
+            "k1",
+            SecretString::from("c8150efd-c7a0-4afd-8c4f-01bdd56c8977"),
+        );
+        let copied = keys.copy_to_clipboard("k1", &host).unwrap();
+        keys.clear_clipboard_of(copied, &host);
+        assert_eq!(*host.clipboard.lock().unwrap(), None);
+        assert!(keys.on_clipboard.lock().unwrap().is_empty());
     }
 
     #[test]

@@ -35,7 +35,7 @@ pub struct AppState {
     pub profiles: ProfileStore,
     sandbox: OnceCell<Sandbox>,
     session: RwLock<Option<Arc<Session>>>,
-    pub one_time: OneTimeKeys,
+    pub one_time: Arc<OneTimeKeys>,
 }
 
 impl AppState {
@@ -44,7 +44,7 @@ impl AppState {
             profiles,
             sandbox: OnceCell::new(),
             session: RwLock::new(None),
-            one_time: OneTimeKeys::default(),
+            one_time: Arc::default(),
         }
     }
 

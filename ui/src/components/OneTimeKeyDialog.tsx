@@ -4,7 +4,7 @@ import Button from "@leafygreen-ui/button";
 import Checkbox from "@leafygreen-ui/checkbox";
 import { css } from "@leafygreen-ui/emotion";
 import Modal from "@leafygreen-ui/modal";
-import TextInput from "@leafygreen-ui/text-input";
+import { palette } from "@leafygreen-ui/palette";
 import { Body, H3 } from "@leafygreen-ui/typography";
 import * as api from "../api";
 import type { CommandError } from "../bindings/CommandError";
@@ -20,6 +20,25 @@ const row = css`
 `;
 const grow = css`
   flex: 1;
+  display: flex;
+  flex-direction: column;
+  gap: 4px;
+`;
+// Unselectable: a selection would reach the X primary selection, and Ctrl+C
+// the clipboard, without Rust marking it secret or clearing it later.
+const keyText = css`
+  font-family: "Source Code Pro", monospace;
+  font-size: 13px;
+  padding: 8px 12px;
+  border: 1px solid ${palette.gray.base};
+  border-radius: 6px;
+  background: ${palette.gray.light3};
+  user-select: none;
+  -webkit-user-select: none;
+  cursor: default;
+  &:focus-visible {
+    outline: 2px solid ${palette.blue.light1};
+  }
 `;
 
 function outcomeText(outcome: StepOutcome): string {
@@ -81,6 +100,12 @@ export function OneTimeKeyDialog({
     }
   };
 
+  // Ctrl+C, the Edit menu or a cut on the key copy through Rust as well.
+  const copyThroughRust = (event: React.SyntheticEvent) => {
+    event.preventDefault();
+    void copy();
+  };
+
   const close = () => {
     api.forgetPrivateKey(keyId).catch(() => undefined);
     onClosed();
@@ -106,15 +131,30 @@ export function OneTimeKeyDialog({
           {created.key.desc}
         </Body>
         <div className={row}>
-          <TextInput
-            className={grow}
-            label="Private key"
-            value={created.privateKey}
-            readOnly
-            spellCheck={false}
-            autoComplete="off"
-            data-testid="one-time-private-key"
-          />
+          <div className={grow}>
+            <Body weight="medium" id="one-time-private-key-label">
+              Private key
+            </Body>
+            <div
+              id="one-time-private-key"
+              className={keyText}
+              role="textbox"
+              aria-readonly="true"
+              aria-labelledby="one-time-private-key-label"
+              tabIndex={0}
+              onCopy={copyThroughRust}
+              onCut={copyThroughRust}
+              onContextMenu={(event) => event.preventDefault()}
+              onKeyDown={(event) => {
+                if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "c") {
+                  copyThroughRust(event);
+                }
+              }}
+              data-testid="one-time-private-key"
+            >
+              {created.privateKey}
+            </div>
+          </div>
           <Button onClick={copy} data-testid="one-time-copy">
             Copy
           </Button>

@@ -15,7 +15,7 @@ use ts_rs::TS;
 use super::{OrgRef, progress_sender};
 use crate::CommandError;
 use crate::ipc::{AppEvent, Ctx, NoArgs};
-use crate::one_time::{clear_after, fingerprint, fingerprint_text};
+use crate::one_time::clear_after;
 
 /// A key of an organization.
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -172,28 +172,13 @@ pub async fn create_org_key(
 /// later if it still holds the key. Answers the seconds until then.
 pub async fn copy_private_key(ctx: &Ctx<'_>, args: KeyRef) -> Result<u32, CommandError> {
     let host = ctx.host.clone();
-    let (copied, fingerprint) = ctx.state.one_time.with(&args.key_id, |secret| {
-        (
-            host.write_clipboard(secret.expose_secret()),
-            fingerprint(secret),
-        )
-    })?;
-    copied.map_err(|error| {
-        CommandError::internal(format!("The clipboard could not be written: {error}"))
-    })?;
+    let fingerprint = ctx.state.one_time.copy_to_clipboard(&args.key_id, &*host)?;
     let delay = clear_after();
     let key_id = args.key_id;
+    let one_time = ctx.state.one_time.clone();
     tauri::async_runtime::spawn(async move {
         tokio::time::sleep(delay).await;
-        let still_there = host
-            .read_clipboard()
-            .is_some_and(|text| fingerprint_text(&text) == fingerprint);
-        if still_there {
-            match host.clear_clipboard() {
-                Ok(()) => tracing::info!("clipboard cleared of a private key"),
-                Err(error) => tracing::warn!(%error, "clipboard could not be cleared"),
-            }
-        }
+        one_time.clear_clipboard_of(fingerprint, &*host);
         host.emit(AppEvent::ClipboardCleared(key_id));
     });
     Ok(u32::try_from(delay.as_secs()).unwrap_or(u32::MAX))
