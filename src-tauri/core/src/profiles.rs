@@ -91,8 +91,8 @@ impl ProfileStore {
     /// Holds the store's lock file until dropped (one writer across processes).
     fn lock(&self) -> Result<File, ProfileError> {
         let dir = self.path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(|e| self.io(e))?;
-        let lock = OpenOptions::new()
+        create_private_dir(dir).map_err(|e| self.io(e))?;
+        let lock = private_file_options()
             .create(true)
             .truncate(false)
             .write(true)
@@ -145,10 +145,21 @@ impl ProfileStore {
             .path
             .with_extension(format!("json.{}.tmp", std::process::id()));
         let written = (|| {
-            let mut file = File::create(&temp)?;
+            let mut file = private_file_options()
+                .create(true)
+                .truncate(true)
+                .write(true)
+                .open(&temp)?;
             file.write_all(&bytes)?;
             file.sync_all()?;
-            std::fs::rename(&temp, &self.path)
+            std::fs::rename(&temp, &self.path)?;
+            // The rename itself is durable once the folder is synced.
+            if let Some(dir) = self.path.parent()
+                && let Ok(dir) = File::open(dir)
+            {
+                let _ = dir.sync_all();
+            }
+            Ok(())
         })();
         if written.is_err() {
             let _ = std::fs::remove_file(&temp);
@@ -203,6 +214,29 @@ fn validate(profile: &Profile) -> Result<(), ProfileError> {
     Ok(())
 }
 
+/// The app's own config folder: readable by its user alone (0700 on Unix),
+/// whatever the umask. Only the last folder is made private, never a parent.
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
+}
+
+/// A file only its user may read or write (0600 on Unix) when it is created.
+fn private_file_options() -> OpenOptions {
+    let mut options = OpenOptions::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,6 +249,27 @@ mod tests {
             public_key: "abcdefgh".to_owned(),
             default_org_id: None,
         }
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn the_folder_and_files_are_their_users_alone() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        let home = tempfile::tempdir().unwrap();
+        let dir = home.path().join("atlas-access-manager");
+        let path = dir.join("profiles.json");
+        // A file left by an older version, readable by everyone.
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+        std::fs::write(&path, br#"{"profiles":[]}"#).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+
+        let store = ProfileStore::at(path.clone());
+        store.upsert(profile("a")).unwrap();
+        assert_eq!(mode(&dir), 0o700, "the config folder");
+        assert_eq!(mode(&path), 0o600, "profiles.json");
+        assert_eq!(mode(&path.with_extension("lock")), 0o600, "its lock");
     }
 
     #[test]

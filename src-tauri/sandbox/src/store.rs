@@ -124,7 +124,14 @@ fn save(path: &Path, data: &Data) -> Result<(), StateFileError> {
     let dir = state_dir(path);
     let temp = temp_path(path);
     let result = (|| {
-        let mut file = std::fs::File::create(&temp)?;
+        // Digest HA1 values are as good as passwords: the file is its user's alone.
+        let mut options = std::fs::OpenOptions::new();
+        options.create(true).truncate(true).write(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(&temp)?;
+        #[cfg(unix)]
+        file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
         file.write_all(&bytes)?;
         file.sync_all()?;
         std::fs::rename(&temp, path)?;

@@ -568,6 +568,13 @@ async fn state_survives_a_restart_and_is_written_atomically() {
         !text.contains(&first_admin_secret),
         "no private key is written to the state file"
     );
+    #[cfg(unix)]
+    {
+        // It holds Digest HA1 values, as good as passwords.
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&state).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the state file is its user's alone");
+    }
 
     let again = common::start(config).await;
     assert_ne!(
