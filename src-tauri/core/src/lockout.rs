@@ -32,12 +32,17 @@ pub struct LockoutCheck {
     pub keys_locked_out: Vec<ApiKey>,
 }
 
-async fn current_ip(client: &AtlasClient) -> Result<IpAddr, AtlasError> {
-    let text = client.current_ip().await?;
-    text.parse().map_err(|_| AtlasError::Decode {
-        what: "GET /api/private/ipinfo".to_owned(),
-        reason: format!("\"{text}\" is not an IP address"),
-    })
+/// The addresses Atlas sees this computer at, as one line ("a, b").
+pub fn addresses_text(addresses: &[IpAddr]) -> String {
+    addresses
+        .iter()
+        .map(IpAddr::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+async fn current_addresses(client: &AtlasClient) -> Result<Vec<IpAddr>, AtlasError> {
+    client.current_addresses().await
 }
 
 /// Would removing `entry` (an address or block) from `key_id`'s access list
@@ -79,13 +84,15 @@ pub async fn check_entry_removal(
         }
         return Ok(check);
     }
-    let ip = current_ip(client).await?;
-    check.current_ip = Some(ip.to_string());
+    let addresses = current_addresses(client).await?;
+    let ip = addresses_text(&addresses);
+    check.current_ip = Some(ip.clone());
     let org_requires = client.org_settings(org_id).await?.api_access_list_required;
+    // With an IPv4 and an IPv6 address, requests may come from either.
     let locked_out = if remaining.is_empty() {
         org_requires
     } else {
-        !allows(&remaining, ip)
+        !addresses.iter().all(|address| allows(&remaining, *address))
     };
     if locked_out {
         check.blocking = Some(if remaining.is_empty() {
@@ -95,7 +102,7 @@ pub async fn check_entry_removal(
             )
         } else {
             format!(
-                "Removing {entry} would lock out the key in use ({}): Atlas sees this computer as {ip}, and no other entry lets that address in.",
+                "Removing {entry} would lock out the key in use ({}): Atlas sees this computer as {ip}, and no other entry lets that in.",
                 caller.public_key
             )
         });
@@ -111,7 +118,6 @@ pub async fn check_require_access_list(
     caller: &Caller,
     org_id: &str,
 ) -> Result<LockoutCheck, CoreError> {
-    let ip = current_ip(client).await?;
     let inventory = load_inventory(client, org_id, INVENTORY_CONCURRENCY, &|_| {}).await?;
     if let Some(unread) = inventory
         .keys
@@ -129,14 +135,21 @@ pub async fn check_require_access_list(
         .filter(|key| key.access_list.is_empty())
         .map(|key| key.key)
         .collect();
-    let blocking = keys_locked_out.iter().find(|key| key.id == caller.key_id).map(|key| {
-        format!(
-            "Requiring an IP access list would lock out the key in use ({}): it has no access list. Add {ip} to its access list first.",
-            key.public_key
-        )
-    });
+    // Atlas is asked for this computer's address only when the key in use
+    // is concerned: not every deployment answers that.
+    let (blocking, current_ip) = match keys_locked_out.iter().find(|key| key.id == caller.key_id) {
+        Some(key) => {
+            let ip = addresses_text(&current_addresses(client).await?);
+            let blocking = format!(
+                "Requiring an IP access list would lock out the key in use ({}): it has no access list. Add {ip} to its access list first.",
+                key.public_key
+            );
+            (Some(blocking), Some(ip))
+        }
+        None => (None, None),
+    };
     Ok(LockoutCheck {
-        current_ip: Some(ip.to_string()),
+        current_ip,
         blocking,
         warning: None,
         keys_locked_out,

@@ -44,7 +44,10 @@ async fn every_operation_round_trips() {
 
     let status = client.system_status().await.unwrap();
     assert_eq!(status.api_key.public_key, sandbox.admin().public_key);
-    assert_eq!(client.current_ip().await.unwrap(), "127.0.0.1");
+    assert_eq!(
+        client.current_addresses().await.unwrap(),
+        ["127.0.0.1".parse::<std::net::IpAddr>().unwrap()]
+    );
     let orgs = client.list_orgs().await.unwrap();
     assert_eq!(
         orgs.iter().map(|o| o.name.as_str()).collect::<Vec<_>>(),
@@ -578,4 +581,22 @@ fn plain_http_is_only_for_this_computer() {
             "{allowed}"
         );
     }
+}
+
+#[tokio::test]
+async fn atlas_refusing_to_remove_the_callers_own_entry_is_told_in_words() {
+    let sandbox = sandbox(Config::default()).await;
+    let client = admin_client(&sandbox);
+    let me = client.system_status().await.unwrap().api_key.id;
+    // The guard is not asked here: this is Atlas's own refusal.
+    let refused = client
+        .delete_access_entry(&sandbox.admin().org_id, &me, "127.0.0.1")
+        .await
+        .unwrap_err();
+    assert_eq!(
+        refused.atlas_error_code(),
+        Some("CANNOT_REMOVE_CALLER_FROM_ACCESS_LIST")
+    );
+    let advice = refused.advice();
+    assert!(advice.contains("would lock this key out"), "{advice}");
 }

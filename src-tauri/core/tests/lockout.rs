@@ -103,6 +103,10 @@ async fn requiring_access_lists_names_the_keys_it_locks_out() {
         .await
         .unwrap();
     assert!(check.blocking.is_none(), "the admin key has entries");
+    assert_eq!(
+        check.current_ip, None,
+        "this computer's address is not asked when the key in use is not concerned"
+    );
     let names: Vec<&str> = check
         .keys_locked_out
         .iter()
@@ -184,4 +188,50 @@ async fn removing_a_keys_last_entry_warns_what_an_empty_list_means() {
         .unwrap();
     let warning = check.warning.expect("a warning");
     assert!(warning.contains("locked out"), "{warning}");
+}
+
+#[tokio::test]
+async fn an_ipv6_address_atlas_sees_is_guarded_too() {
+    const APPARENT_V6: &str = "2001:db8:42::9";
+    let sandbox = Sandbox::start(Config {
+        apparent_ip: Some(APPARENT_V6.parse().unwrap()),
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let admin = sandbox.admin();
+    let client = AtlasClient::new(
+        &admin.base_url,
+        &admin.public_key,
+        &SecretString::from(admin.private_key.clone()),
+    )
+    .unwrap();
+    assert_eq!(
+        client.current_addresses().await.unwrap(),
+        [APPARENT_V6.parse::<std::net::IpAddr>().unwrap()]
+    );
+    let status = client.system_status().await.unwrap().api_key;
+    let caller = Caller {
+        key_id: status.id.clone(),
+        public_key: status.public_key,
+    };
+    let entries = client
+        .list_access_list(&admin.org_id, &status.id)
+        .await
+        .unwrap();
+    // Atlas writes IPv6 addresses out in full: compare them parsed.
+    let apparent: std::net::IpAddr = APPARENT_V6.parse().unwrap();
+    let own = entries
+        .iter()
+        .filter_map(|entry| entry.ip_address.clone())
+        .find(|address| address.parse::<std::net::IpAddr>().ok() == Some(apparent))
+        .expect("the admin key lets in the address Atlas sees");
+    let check = check_entry_removal(&client, &caller, &admin.org_id, &status.id, &own)
+        .await
+        .unwrap();
+    assert_eq!(check.current_ip.as_deref(), Some(APPARENT_V6));
+    let blocking = check
+        .blocking
+        .expect("removing the entry that lets it in is blocking");
+    assert!(blocking.contains(APPARENT_V6), "{blocking}");
 }

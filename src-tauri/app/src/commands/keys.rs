@@ -231,7 +231,8 @@ pub async fn add_access_entries(
 /// The address Atlas sees this computer as.
 pub async fn current_ip(ctx: &Ctx<'_>, _: NoArgs) -> Result<String, CommandError> {
     let session = ctx.state.session().await?;
-    Ok(session.client.current_ip().await?)
+    let addresses = session.client.current_addresses().await?;
+    Ok(lockout::addresses_text(&addresses))
 }
 
 pub async fn check_entry_removal(

@@ -407,11 +407,29 @@ impl AtlasClient {
         self.get("/api/atlas/v2").await
     }
 
-    /// The public address Atlas sees this computer at.
-    pub async fn current_ip(&self) -> Result<String, AtlasError> {
-        self.get::<IpInfo>("/api/private/ipinfo")
-            .await
-            .map(|info| info.current_ipv4_address)
+    /// The public addresses Atlas sees this computer at: one, or an IPv4
+    /// and an IPv6 address, as Atlas tells them.
+    pub async fn current_addresses(&self) -> Result<Vec<std::net::IpAddr>, AtlasError> {
+        let info = self.get::<IpInfo>("/api/private/ipinfo").await?;
+        let given: Vec<String> = [info.current_ipv4_address, info.current_ipv6_address]
+            .into_iter()
+            .flatten()
+            .collect();
+        let unreadable = |reason: String| AtlasError::Decode {
+            what: "GET /api/private/ipinfo".to_owned(),
+            reason,
+        };
+        if given.is_empty() {
+            return Err(unreadable("it gave no address".to_owned()));
+        }
+        given
+            .iter()
+            .map(|text| {
+                text.trim()
+                    .parse()
+                    .map_err(|_| unreadable(format!("\"{text}\" is not an IP address")))
+            })
+            .collect()
     }
 
     // ---------- organizations and projects ----------

@@ -236,7 +236,12 @@ pub struct StatusApiKey {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct IpInfo {
-    pub current_ipv4_address: String,
+    /// The address Atlas sees, in the family the request came in: either
+    /// field, or both, may be there.
+    #[serde(default)]
+    pub current_ipv4_address: Option<String>,
+    #[serde(default)]
+    pub current_ipv6_address: Option<String>,
 }
 
 /// An Atlas error body.
@@ -306,11 +311,9 @@ mod recorded {
                 ("DELETE", 204) => assert!(body.is_empty(), "{name}"),
                 ("GET", 200) if route == "GET_api_private_ipinfo" => {
                     let info: IpInfo = serde_json::from_str(&body).expect("ipinfo");
-                    assert!(
-                        info.current_ipv4_address
-                            .parse::<std::net::IpAddr>()
-                            .is_ok()
-                    );
+                    let v4 = info.current_ipv4_address.expect("an IPv4 address");
+                    assert!(v4.parse::<std::net::Ipv4Addr>().is_ok(), "{v4}");
+                    assert_eq!(info.current_ipv6_address, None);
                 }
                 ("GET", 200) if route == "GET_api_atlas_v2_orgs" => {
                     let page: Page<Organization> = serde_json::from_str(&body).expect(&name);

@@ -61,10 +61,21 @@ pub async fn current_ip(Extension(who): Extension<Caller>) -> Response {
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct IpInfo {
-        current_ipv4_address: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        current_ipv4_address: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        current_ipv6_address: Option<String>,
     }
-    let mut response = ok(IpInfo {
-        current_ipv4_address: who.ip.to_string(),
+    // The field of the family the request came in.
+    let mut response = ok(match who.ip {
+        std::net::IpAddr::V4(ip) => IpInfo {
+            current_ipv4_address: Some(ip.to_string()),
+            current_ipv6_address: None,
+        },
+        std::net::IpAddr::V6(ip) => IpInfo {
+            current_ipv4_address: None,
+            current_ipv6_address: Some(ip.to_string()),
+        },
     });
     // The private API is not versioned: plain JSON, as Atlas answers it.
     response.headers_mut().insert(
