@@ -17,6 +17,7 @@ use crate::commands::{OrgRef, organization};
 use crate::ipc::{AppEvent, Ctx, Host};
 use crate::state::AppState;
 use crate::{CommandError, ErrorKind};
+use atlas_access_core::rules::AtlasId;
 
 /// The desktop, played in memory: events are recorded, the clipboard is a string.
 #[derive(Default)]
@@ -99,6 +100,11 @@ impl Harness {
     }
 }
 
+/// An id as the page sends it.
+fn atlas_id(text: &str) -> AtlasId {
+    AtlasId::try_from(text.to_owned()).unwrap()
+}
+
 fn kind(result: Result<impl std::fmt::Debug, CommandError>) -> ErrorKind {
     result.expect_err("the command must refuse").kind
 }
@@ -111,7 +117,7 @@ async fn edits_answer_what_changed_in_at_most_three_requests() {
     let list = keys::load_key_list(
         &ctx,
         OrgRef {
-            org_id: org_id.clone(),
+            org_id: atlas_id(&org_id),
         },
     )
     .await
@@ -130,8 +136,8 @@ async fn edits_answer_what_changed_in_at_most_three_requests() {
     let updated = keys::update_org_key(
         &ctx,
         UpdateOrgKey {
-            org_id: org_id.clone(),
-            key_id: other.id.clone(),
+            org_id: atlas_id(&org_id),
+            key_id: atlas_id(&other.id),
             desc: "Terraform CI (renamed)".to_owned(),
             roles: vec!["ORG_READ_ONLY".to_owned()],
         },
@@ -146,8 +152,8 @@ async fn edits_answer_what_changed_in_at_most_three_requests() {
     let report = keys::add_access_entries(
         &ctx,
         keys::AddEntries {
-            org_id: org_id.clone(),
-            key_id: other.id.clone(),
+            org_id: atlas_id(&org_id),
+            key_id: atlas_id(&other.id),
             text: "203.0.113.77".to_owned(),
         },
     )
@@ -165,8 +171,8 @@ async fn edits_answer_what_changed_in_at_most_three_requests() {
     let after = keys::delete_access_entry(
         &ctx,
         EntryRef {
-            org_id: org_id.clone(),
-            key_id: other.id.clone(),
+            org_id: atlas_id(&org_id),
+            key_id: atlas_id(&other.id),
             entry: "203.0.113.77".to_owned(),
         },
     )
@@ -179,9 +185,9 @@ async fn edits_answer_what_changed_in_at_most_three_requests() {
     let invited = projects::invite_key_to_project(
         &ctx,
         ProjectKeyRoles {
-            org_id: org_id.clone(),
-            project_id: project.clone(),
-            key_id: other.id.clone(),
+            org_id: atlas_id(&org_id),
+            project_id: atlas_id(&project),
+            key_id: atlas_id(&other.id),
             roles: vec!["GROUP_READ_ONLY".to_owned()],
         },
     )
@@ -207,8 +213,8 @@ async fn the_key_in_use_is_guarded_in_core() {
     let org_id = harness.connect_sandbox().await;
     let in_use = harness.state.session().await.unwrap().caller.key_id.clone();
     let own = OrgKeyRef {
-        org_id: org_id.clone(),
-        key_id: in_use.clone(),
+        org_id: atlas_id(&org_id),
+        key_id: atlas_id(&in_use),
     };
     assert_eq!(
         kind(keys::delete_org_key(&ctx, own.clone()).await),
@@ -216,8 +222,8 @@ async fn the_key_in_use_is_guarded_in_core() {
     );
     // Taking Organization Owner from itself would leave it unable to give it back.
     let demote = UpdateOrgKey {
-        org_id: org_id.clone(),
-        key_id: in_use.clone(),
+        org_id: atlas_id(&org_id),
+        key_id: atlas_id(&in_use),
         desc: "Sandbox administrator".to_owned(),
         roles: vec!["ORG_MEMBER".to_owned()],
     };
@@ -227,8 +233,8 @@ async fn the_key_in_use_is_guarded_in_core() {
     );
     // Its entry for the address Atlas sees is the one that lets the app in.
     let entry = EntryRef {
-        org_id: org_id.clone(),
-        key_id: in_use.clone(),
+        org_id: atlas_id(&org_id),
+        key_id: atlas_id(&in_use),
         entry: "198.51.100.7".to_owned(),
     };
     let check = keys::check_entry_removal(&ctx, entry.clone())
@@ -242,8 +248,8 @@ async fn the_key_in_use_is_guarded_in_core() {
     // Bad input is refused before anything is sent.
     let before = harness.exchanges().await;
     let nameless = UpdateOrgKey {
-        org_id: org_id.clone(),
-        key_id: in_use,
+        org_id: atlas_id(&org_id),
+        key_id: atlas_id(&in_use),
         desc: "  ".to_owned(),
         roles: vec!["ORG_OWNER".to_owned()],
     };
@@ -253,9 +259,14 @@ async fn the_key_in_use_is_guarded_in_core() {
     );
     assert_eq!(harness.exchanges().await, before);
     // The organization still answers: nothing was half done.
-    organization::org_settings(&ctx, OrgRef { org_id })
-        .await
-        .unwrap();
+    organization::org_settings(
+        &ctx,
+        OrgRef {
+            org_id: atlas_id(&org_id),
+        },
+    )
+    .await
+    .unwrap();
 }
 
 #[tokio::test]
@@ -263,7 +274,7 @@ async fn with_no_session_every_command_says_so() {
     let harness = Harness::new();
     let ctx = harness.ctx();
     let org = OrgRef {
-        org_id: "6a790a000000000000000001".to_owned(),
+        org_id: atlas_id("6a790a000000000000000001"),
     };
     assert_eq!(
         kind(keys::load_key_list(&ctx, org.clone()).await),
@@ -355,7 +366,7 @@ async fn saving_or_deleting_the_open_connection_closes_the_session_and_says_why(
     assert_eq!(harness.sessions_closed().len(), 1);
     assert!(harness.sessions_closed()[0].contains("edited"));
     let org = OrgRef {
-        org_id: admin.org_id.clone(),
+        org_id: atlas_id(&admin.org_id),
     };
     assert_eq!(
         kind(keys::load_key_list(&ctx, org.clone()).await),
@@ -405,4 +416,26 @@ async fn saving_or_deleting_the_open_connection_closes_the_session_and_says_why(
     .await
     .unwrap();
     assert_eq!(harness.sessions_closed().len(), 2);
+}
+
+#[test]
+fn an_id_that_is_not_an_atlas_id_is_refused_when_the_arguments_are_read() {
+    for bad in [
+        "..",
+        ".",
+        "",
+        "5F1A2B3C4D5E6F7A8B9C0D1E",
+        "5f1a2b3c4d5e6f7a8b9c0d1",
+        "5f1a2b3c/../6f7a8b9c0d1e",
+    ] {
+        let refused =
+            serde_json::from_value::<OrgRef>(serde_json::json!({ "orgId": bad })).expect_err(bad);
+        assert!(
+            refused.to_string().contains("24 hexadecimal digits"),
+            "{bad}: {refused}"
+        );
+    }
+    let read: OrgRef =
+        serde_json::from_value(serde_json::json!({ "orgId": "5f1a2b3c4d5e6f7a8b9c0d1e" })).unwrap();
+    assert_eq!(&*read.org_id, "5f1a2b3c4d5e6f7a8b9c0d1e");
 }

@@ -4,8 +4,8 @@
 //! dialog drops (and zeroes) the key.
 
 use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use secrecy::{ExposeSecret, SecretString};
 use sha2::{Digest, Sha256};
@@ -19,21 +19,45 @@ pub const CLIPBOARD_CLEAR_AFTER: Duration = Duration::from_secs(60);
 /// need not wait a whole minute to see the clipboard cleared.
 const CLEAR_AFTER_VAR: &str = "AAM_CLIPBOARD_CLEAR_SECS";
 
-#[derive(Default)]
+/// How long a new key's private key is held if its dialog never closes.
+pub const ONE_TIME_KEY_LIFETIME: Duration = Duration::from_secs(15 * 60);
+
 pub struct OneTimeKeys {
-    by_key_id: Mutex<HashMap<String, SecretString>>,
+    /// Each private key with when it was kept.
+    by_key_id: Mutex<HashMap<String, (SecretString, Instant)>>,
+    lifetime: Duration,
     /// Fingerprints of the keys copied and not yet cleared from the clipboard.
     on_clipboard: Mutex<Vec<Fingerprint>>,
 }
 
 pub type Fingerprint = [u8; 32];
 
+impl Default for OneTimeKeys {
+    fn default() -> Self {
+        Self::with_lifetime(ONE_TIME_KEY_LIFETIME)
+    }
+}
+
 impl OneTimeKeys {
-    /// Holds a new key's private key until [`Self::forget`].
-    pub fn keep(&self, key_id: &str, private_key: SecretString) {
-        if let Ok(mut keys) = self.by_key_id.lock() {
-            keys.insert(key_id.to_owned(), private_key);
+    pub fn with_lifetime(lifetime: Duration) -> Self {
+        Self {
+            by_key_id: Mutex::default(),
+            lifetime,
+            on_clipboard: Mutex::default(),
         }
+    }
+
+    /// Holds a new key's private key until [`Self::forget`], or until its
+    /// lifetime is over, whichever comes first.
+    pub fn keep(self: &Arc<Self>, key_id: &str, private_key: SecretString) {
+        if let Ok(mut keys) = self.by_key_id.lock() {
+            keys.insert(key_id.to_owned(), (private_key, Instant::now()));
+        }
+        let keys = Arc::clone(self);
+        tauri::async_runtime::spawn(async move {
+            tokio::time::sleep(keys.lifetime).await;
+            keys.forget_expired();
+        });
     }
 
     /// Drops the private key; `SecretString` zeroes it.
@@ -42,6 +66,20 @@ impl OneTimeKeys {
             .lock()
             .map(|mut keys| keys.remove(key_id).is_some())
             .unwrap_or(false)
+    }
+
+    /// Drops every private key held longer than the lifetime.
+    pub fn forget_expired(&self) {
+        if let Ok(mut keys) = self.by_key_id.lock() {
+            let before = keys.len();
+            keys.retain(|_, (_, kept)| kept.elapsed() < self.lifetime);
+            if keys.len() < before {
+                tracing::info!(
+                    dropped = before - keys.len(),
+                    "one-time private keys expired"
+                );
+            }
+        }
     }
 
     /// Puts the private key on the clipboard, marked as a secret; answers
@@ -101,14 +139,16 @@ impl OneTimeKeys {
         key_id: &str,
         use_it: impl FnOnce(&SecretString) -> T,
     ) -> Result<T, CommandError> {
+        self.forget_expired();
         let keys = self
             .by_key_id
             .lock()
             .map_err(|_| CommandError::internal("The one-time key store is unusable."))?;
-        let secret = keys.get(key_id).ok_or_else(|| {
-            CommandError::invalid(
-                "This private key is no longer held: it is shown only once, until its dialog closes.",
-            )
+        let (secret, _) = keys.get(key_id).ok_or_else(|| {
+            CommandError::invalid(format!(
+                "This private key is no longer held: it is kept only until its dialog closes, and {} minutes at most.",
+                self.lifetime.as_secs() / 60
+            ))
         })?;
         Ok(use_it(secret))
     }
@@ -143,9 +183,28 @@ fn clear_after_from(setting: Option<&str>) -> Duration {
 mod tests {
     use super::*;
 
+    #[tokio::test]
+    async fn a_key_is_dropped_after_its_lifetime_even_if_never_forgotten() {
+        let keys = Arc::new(OneTimeKeys::with_lifetime(Duration::from_millis(100)));
+        keys.keep(
+            "k1",
+            SecretString::from("c8150efd-c7a0-4afd-8c4f-01bdd56c8977"),
+        );
+        assert!(keys.with("k1", |_| ()).is_ok());
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        // Dropped by the timer, without anyone asking for it.
+        assert!(keys.by_key_id.lock().unwrap().is_empty());
+        let error = keys.with("k1", |_| ()).unwrap_err();
+        assert!(
+            error.message.contains("no longer held"),
+            "{}",
+            error.message
+        );
+    }
+
     #[test]
     fn a_key_is_held_until_forgotten() {
-        let keys = OneTimeKeys::default();
+        let keys = Arc::new(OneTimeKeys::default());
         keys.keep(
             "k1",
             SecretString::from("c8150efd-c7a0-4afd-8c4f-01bdd56c8977"),
@@ -164,7 +223,7 @@ mod tests {
     fn quitting_clears_a_copied_key_but_not_what_was_copied_since() {
         let host = crate::command_tests::RecordingHost::default();
         let clipboard = || host.clipboard.lock().unwrap().clone();
-        let keys = OneTimeKeys::default();
+        let keys = Arc::new(OneTimeKeys::default());
         keys.keep(
             "k1",
             SecretString::from("c8150efd-c7a0-4afd-8c4f-01bdd56c8977"),
@@ -192,7 +251,7 @@ mod tests {
     #[test]
     fn the_timed_clear_leaves_nothing_for_the_exit() {
         let host = crate::command_tests::RecordingHost::default();
-        let keys = OneTimeKeys::default();
+        let keys = Arc::new(OneTimeKeys::default());
         keys.keep(
             "k1",
             SecretString::from("c8150efd-c7a0-4afd-8c4f-01bdd56c8977"),

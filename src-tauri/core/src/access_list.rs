@@ -26,7 +26,16 @@ pub enum EntryError {
     Repeated {
         position: usize,
     },
+    /// The paste goes on past [`MAX_PASTED_ENTRIES`]; the rest is not read.
+    TooMany {
+        limit: usize,
+    },
 }
+
+/// The most entries one paste is checked for: far more than a key's access
+/// list holds, and it keeps the overlap checks (each entry against those
+/// before it) well under a frame.
+pub const MAX_PASTED_ENTRIES: usize = 1_000;
 
 /// Something to know before adding an entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -71,6 +80,9 @@ impl EntryError {
             Self::Repeated { position } => {
                 format!("\"{input}\" was already pasted (entry {position}).")
             }
+            Self::TooMany { limit } => format!(
+                "Only the first {limit} entries of a paste are read; \"{input}\" and what follows were not. Add the rest in another paste."
+            ),
         }
     }
 }
@@ -208,6 +220,20 @@ pub fn check(text: &str, existing: &[AccessListEntry]) -> Vec<CheckedEntry> {
     let mut results = Vec::new();
     for (index, input) in tokens(text).enumerate() {
         let position = index + 1;
+        if index == MAX_PASTED_ENTRIES {
+            let error = EntryError::TooMany {
+                limit: MAX_PASTED_ENTRIES,
+            };
+            results.push(CheckedEntry {
+                position,
+                input: input.to_owned(),
+                request: None,
+                messages: vec![error.message(input)],
+                error: Some(error),
+                warnings: Vec::new(),
+            });
+            break;
+        }
         let parsed = parse_entry(input).and_then(|net| {
             match accepted.iter().find(|(_, seen)| *seen == net) {
                 Some((earlier, _)) => Err(EntryError::Repeated { position: *earlier }),
@@ -381,6 +407,34 @@ mod tests {
             checked
                 .iter()
                 .all(|c| !c.messages.is_empty() || (c.error.is_none() && c.warnings.is_empty()))
+        );
+    }
+
+    #[test]
+    fn a_huge_paste_is_read_up_to_the_limit_and_says_so() {
+        // 50,000 distinct addresses: without the limit, each would be
+        // compared with every one before it.
+        let text: String = (0..50_000u32)
+            .map(|n| format!("10.{}.{}.{}\n", n >> 16, (n >> 8) & 255, n & 255))
+            .collect();
+        let checked = check(&text, &[]);
+        assert_eq!(checked.len(), MAX_PASTED_ENTRIES + 1);
+        assert!(
+            checked[..MAX_PASTED_ENTRIES]
+                .iter()
+                .all(|e| e.error.is_none())
+        );
+        let last = &checked[MAX_PASTED_ENTRIES];
+        assert_eq!(
+            last.error,
+            Some(EntryError::TooMany {
+                limit: MAX_PASTED_ENTRIES
+            })
+        );
+        assert!(
+            last.messages[0].contains("first 1000 entries"),
+            "{:?}",
+            last.messages
         );
     }
 

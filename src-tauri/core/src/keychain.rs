@@ -156,6 +156,21 @@ pub async fn read_secret(account: &str) -> Result<secrecy::SecretString, Keychai
     .await
 }
 
+/// Whether `account` has a private key stored. On Linux this reads the
+/// item's attributes only, never the secret, so listing connections does not
+/// copy every private key into memory.
+pub async fn has_secret(account: &str) -> Result<bool, KeychainError> {
+    let account = account.to_owned();
+    blocking(
+        move || match with_entry(&account, keyring::Entry::get_attributes) {
+            Ok(_) => Ok(true),
+            Err(KeychainError::Missing { .. }) => Ok(false),
+            Err(other) => Err(other),
+        },
+    )
+    .await
+}
+
 /// Removes the private key of `account`; removing a missing one is not an error.
 pub async fn delete_secret(account: &str) -> Result<(), KeychainError> {
     let account = account.to_owned();

@@ -47,6 +47,54 @@ pub fn roles(roles: &[String], scope: RoleScope) -> Result<Vec<String>, CoreErro
     Ok(roles)
 }
 
+/// An Atlas object id (an organization, a project, an API key) as a
+/// command receives it: checked when the command's arguments are read, so
+/// no command runs with an id that could name another path. Reads as `&str`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, ts_rs::TS)]
+pub struct AtlasId(String);
+
+impl serde::Serialize for AtlasId {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for AtlasId {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let id = String::deserialize(deserializer)?;
+        Self::try_from(id).map_err(serde::de::Error::custom)
+    }
+}
+
+impl TryFrom<String> for AtlasId {
+    type Error = String;
+
+    fn try_from(id: String) -> Result<Self, Self::Error> {
+        object_id(&id, "an Atlas").map_err(|error| error.to_string())?;
+        Ok(Self(id))
+    }
+}
+
+impl From<AtlasId> for String {
+    fn from(id: AtlasId) -> Self {
+        id.0
+    }
+}
+
+impl std::ops::Deref for AtlasId {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for AtlasId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 /// An Atlas object id (an organization, a project, an API key): 24
 /// lowercase hexadecimal digits. Anything else never reaches a URL path.
 pub fn object_id<'a>(id: &'a str, what: &str) -> Result<&'a str, CoreError> {

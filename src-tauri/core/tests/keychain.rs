@@ -24,9 +24,11 @@ fn require_session() {
 async fn store_read_replace_delete_and_missing() {
     require_session();
     let account = account("roundtrip");
+    assert!(!keychain::has_secret(&account).await.unwrap());
     keychain::store_secret(&account, &SecretString::from("first-secret".to_owned()))
         .await
         .unwrap();
+    assert!(keychain::has_secret(&account).await.unwrap());
     assert_eq!(
         keychain::read_secret(&account)
             .await
@@ -53,6 +55,7 @@ async fn store_read_replace_delete_and_missing() {
     assert_eq!(String::from_utf8_lossy(&lookup.stdout), "second-secret");
 
     keychain::delete_secret(&account).await.unwrap();
+    assert!(!keychain::has_secret(&account).await.unwrap());
     assert_eq!(
         keychain::read_secret(&account).await.unwrap_err(),
         KeychainError::Missing {

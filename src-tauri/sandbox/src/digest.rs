@@ -1,17 +1,27 @@
 //! HTTP Digest authentication as Atlas does it: realm "MMS Public API", MD5,
 //! qop "auth". Nonces expire (a late one gets `stale=true`), and each nonce
 //! count may be used once.
+//!
+//! A nonce carries its own proof: when it was issued and an HMAC of that
+//! under a secret of this process. Issuing one keeps nothing, so a flood of
+//! unauthenticated requests costs no memory and cannot push out the nonces
+//! real clients hold. Only a nonce used by a right answer is remembered, for
+//! its counts.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use hmac::{Hmac, Mac};
 use md5::{Digest, Md5};
 use rand::Rng;
 use rand::distr::Alphanumeric;
+use sha2::Sha256;
 
 pub const REALM: &str = "MMS Public API";
-/// How many nonces are remembered at most; the oldest are forgotten first.
+/// How many used nonces are remembered at most. When full, the oldest are
+/// forgotten, and every nonce issued up to them is stale from then on, so
+/// forgetting one never lets its counts be used again.
 const MAX_NONCES: usize = 100_000;
 /// How many counts one nonce may serve; then it is stale and a new one is issued.
 const MAX_COUNTS_PER_NONCE: usize = 100_000;
@@ -37,15 +47,26 @@ pub enum Rejection {
 }
 
 struct NonceState {
-    issued: Instant,
+    issued_ms: u64,
     /// Counts already used. Concurrent requests arrive out of order, so a
     /// replay is a count seen before, not one lower than the highest.
     used_counts: HashSet<u32>,
 }
 
 pub struct DigestAuth {
-    nonces: Mutex<HashMap<String, NonceState>>,
+    /// The nonces used by a right answer, with their counts.
+    used: Mutex<UsedNonces>,
     lifetime: Duration,
+    /// Signs nonces; made at start, never leaves the process.
+    secret: [u8; 32],
+    started: Instant,
+}
+
+#[derive(Default)]
+struct UsedNonces {
+    by_nonce: HashMap<String, NonceState>,
+    /// Nonces issued at or before this (ms since start) are stale.
+    stale_up_to_ms: Option<u64>,
 }
 
 /// The parameters of an `Authorization: Digest …` header.
@@ -65,34 +86,54 @@ struct Credentials {
 impl DigestAuth {
     pub fn new(lifetime: Duration) -> Self {
         Self {
-            nonces: Mutex::new(HashMap::new()),
+            used: Mutex::default(),
             lifetime,
+            secret: rand::rng().random(),
+            started: Instant::now(),
         }
+    }
+
+    fn now_ms(&self) -> u64 {
+        u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX)
+    }
+
+    /// The nonce's signature: 16 hex digits of HMAC-SHA-256 over its issue
+    /// time and salt.
+    fn signature(&self, issued_and_salt: &str) -> String {
+        let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&self.secret) else {
+            return String::new();
+        };
+        mac.update(issued_and_salt.as_bytes());
+        mac.finalize().into_bytes()[..8]
+            .iter()
+            .map(|byte| format!("{byte:02x}"))
+            .collect()
+    }
+
+    /// When a nonce this process signed was issued; `None` for any other.
+    /// Its 32 characters: the issue time (10 hex digits of ms since start),
+    /// a 6-character salt, the signature.
+    fn issued_ms(&self, nonce: &str) -> Option<u64> {
+        if nonce.len() != 32 || !nonce.is_ascii() {
+            return None;
+        }
+        let (issued_and_salt, signature) = nonce.split_at(16);
+        let expected = self.signature(issued_and_salt);
+        if !constant_time_eq(expected.as_bytes(), signature.as_bytes()) {
+            return None;
+        }
+        u64::from_str_radix(&issued_and_salt[..10], 16).ok()
     }
 
     /// A `WWW-Authenticate` value with a new nonce.
     pub fn challenge(&self, stale: bool) -> String {
-        let nonce: String = rand::rng()
+        let salt: String = rand::rng()
             .sample_iter(&Alphanumeric)
-            .take(32)
+            .take(6)
             .map(char::from)
             .collect();
-        if let Ok(mut nonces) = self.nonces.lock() {
-            if nonces.len() >= MAX_NONCES {
-                let lifetime = self.lifetime;
-                nonces.retain(|_, state| state.issued.elapsed() < lifetime);
-                if nonces.len() >= MAX_NONCES {
-                    nonces.clear();
-                }
-            }
-            nonces.insert(
-                nonce.clone(),
-                NonceState {
-                    issued: Instant::now(),
-                    used_counts: HashSet::new(),
-                },
-            );
-        }
+        let issued_and_salt = format!("{:010x}{salt}", self.now_ms() & 0xff_ffff_ffff);
+        let nonce = format!("{issued_and_salt}{}", self.signature(&issued_and_salt));
         format!(
             "Digest realm=\"{REALM}\", domain=\"\", nonce=\"{nonce}\", algorithm=MD5, qop=\"auth\", stale={stale}"
         )
@@ -134,20 +175,54 @@ impl DigestAuth {
         ) {
             return Err(Rejection::Refused);
         }
-        let mut nonces = self.nonces.lock().map_err(|_| Rejection::Missing)?;
-        let state = nonces.get_mut(&credentials.nonce).ok_or(Rejection::Stale)?;
-        if state.issued.elapsed() >= self.lifetime {
-            nonces.remove(&credentials.nonce);
+        let issued_ms = self.issued_ms(&credentials.nonce).ok_or(Rejection::Stale)?;
+        let now_ms = self.now_ms();
+        let lifetime_ms = u64::try_from(self.lifetime.as_millis()).unwrap_or(u64::MAX);
+        if now_ms.saturating_sub(issued_ms) >= lifetime_ms {
             return Err(Rejection::Stale);
         }
+        let mut used = self.used.lock().map_err(|_| Rejection::Missing)?;
+        if used.stale_up_to_ms.is_some_and(|floor| issued_ms <= floor) {
+            return Err(Rejection::Stale);
+        }
+        if !used.by_nonce.contains_key(&credentials.nonce) {
+            used.make_room(now_ms, lifetime_ms);
+        }
+        let state = used
+            .by_nonce
+            .entry(credentials.nonce.clone())
+            .or_insert_with(|| NonceState {
+                issued_ms,
+                used_counts: HashSet::new(),
+            });
         if state.used_counts.len() >= MAX_COUNTS_PER_NONCE {
-            nonces.remove(&credentials.nonce);
+            used.by_nonce.remove(&credentials.nonce);
             return Err(Rejection::Stale);
         }
         if count == 0 || !state.used_counts.insert(count) {
             return Err(Rejection::Refused);
         }
         Ok(credentials.username)
+    }
+}
+
+impl UsedNonces {
+    /// Keeps the table under [`MAX_NONCES`]: expired nonces go first, then
+    /// the oldest, which become stale with every nonce issued before them.
+    fn make_room(&mut self, now_ms: u64, lifetime_ms: u64) {
+        if self.by_nonce.len() < MAX_NONCES {
+            return;
+        }
+        self.by_nonce
+            .retain(|_, state| now_ms.saturating_sub(state.issued_ms) < lifetime_ms);
+        if self.by_nonce.len() < MAX_NONCES {
+            return;
+        }
+        let mut issued: Vec<u64> = self.by_nonce.values().map(|s| s.issued_ms).collect();
+        issued.sort_unstable();
+        let floor = issued[issued.len() / 2];
+        self.by_nonce.retain(|_, state| state.issued_ms > floor);
+        self.stale_up_to_ms = Some(self.stale_up_to_ms.map_or(floor, |old| old.max(floor)));
     }
 }
 
@@ -296,6 +371,41 @@ mod tests {
             auth.verify("GET", "/other", Some(&next), lookup),
             Err(Rejection::Refused)
         );
+    }
+
+    #[test]
+    fn a_flood_of_challenges_leaves_the_nonces_clients_hold() {
+        let auth = DigestAuth::new(Duration::from_secs(60));
+        let held = nonce_of(&auth.challenge(false));
+        // Unauthenticated requests, each answered with a challenge.
+        for _ in 0..=MAX_NONCES {
+            auth.challenge(false);
+        }
+        let header = authorization(&auth, &held, "00000001", "secret");
+        assert_eq!(
+            auth.verify("GET", "/api/atlas/v2", Some(&header), lookup),
+            Ok("abcdefgh".to_owned())
+        );
+        assert_eq!(auth.used.lock().unwrap().by_nonce.len(), 1);
+    }
+
+    #[test]
+    fn a_full_table_forgets_the_oldest_and_never_lets_their_counts_again() {
+        let mut used = UsedNonces::default();
+        for index in 0..MAX_NONCES as u64 {
+            used.by_nonce.insert(
+                format!("n{index}"),
+                NonceState {
+                    issued_ms: index,
+                    used_counts: HashSet::from([1]),
+                },
+            );
+        }
+        used.make_room(1_000, 60_000);
+        assert!(used.by_nonce.len() <= MAX_NONCES / 2);
+        let floor = used.stale_up_to_ms.expect("a floor");
+        assert!(!used.by_nonce.contains_key("n0"));
+        assert!(floor >= 1, "nonces up to the forgotten ones are stale");
     }
 
     #[test]

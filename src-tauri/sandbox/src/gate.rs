@@ -100,14 +100,31 @@ impl RateLimiter {
 pub async fn gate(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
     shared.exchanges.fetch_add(1, Ordering::Relaxed);
     let connection = request.extensions().get::<Connection>().cloned();
+    // Authenticate from the headers alone, before any body is read: only a
+    // key holder gets a large body read.
+    let authenticated = authenticate(&shared, &request);
+    let limit = if authenticated.is_ok() {
+        MAX_BODY
+    } else {
+        MAX_UNAUTHENTICATED_BODY
+    };
     // Read every body to its end first, whatever happens next: a connection
     // whose request body was left unread must be closed, and a client may
     // already be sending its next request (the authenticated retry of a
     // challenged POST) on it.
     let (parts, body) = request.into_parts();
-    let mut request = match axum::body::to_bytes(body, MAX_BODY).await {
+    let mut request = match axum::body::to_bytes(body, limit).await {
         Ok(bytes) => Request::from_parts(parts, axum::body::Body::from(bytes)),
         Err(_) => {
+            if let Err(rejection) = authenticated {
+                // The rest of the body stays unread, so the connection ends
+                // with this answer.
+                let mut response = challenge(&shared, rejection);
+                response
+                    .headers_mut()
+                    .insert(header::CONNECTION, HeaderValue::from_static("close"));
+                return response;
+            }
             return ApiError::bad_request(
                 "REQUEST_TOO_LARGE",
                 "The request body is larger than 8 MiB or was cut off.",
@@ -130,7 +147,7 @@ pub async fn gate(State(shared): State<Arc<Shared>>, request: Request, next: Nex
         .apparent_ip
         .or(peer_ip)
         .unwrap_or(IpAddr::from([127, 0, 0, 1]));
-    let response = match admit(&shared, &mut request, caller_ip) {
+    let response = match admit(&shared, &mut request, caller_ip, authenticated) {
         Ok(remaining) => {
             let mut response = next.run(request).await;
             rate_headers(&mut response, shared.rate.reported_limit(), remaining);
@@ -149,6 +166,10 @@ pub async fn gate(State(shared): State<Arc<Shared>>, request: Request, next: Nex
 
 /// The largest request body the sandbox reads.
 const MAX_BODY: usize = 8 * 1024 * 1024;
+/// The largest body read before the request is authenticated: a Digest
+/// client sends its first request, body and all, before it has a challenge.
+/// 200 access-list entries take about 20 KiB.
+const MAX_UNAUTHENTICATED_BODY: usize = 64 * 1024;
 
 fn refusal_response(shared: &Shared, refusal: Refusal) -> Response {
     match refusal {
@@ -176,14 +197,9 @@ impl From<ApiError> for Refusal {
     }
 }
 
-/// Version, authentication, access lists and the rate limit. On success the
-/// caller is in the request's extensions and the remaining rate is returned.
-fn admit(shared: &Shared, request: &mut Request, caller_ip: IpAddr) -> Result<u32, Refusal> {
-    let private_api = request.uri().path().starts_with("/api/private/");
-    if !private_api {
-        check_version(request)?;
-    }
-
+/// The public key of a right Digest answer in the request's headers. Uses
+/// the answer's nonce count, so it is called once per request.
+fn authenticate(shared: &Shared, request: &Request) -> Result<String, Rejection> {
     let uri = request
         .uri()
         .path_and_query()
@@ -193,19 +209,31 @@ fn admit(shared: &Shared, request: &mut Request, caller_ip: IpAddr) -> Result<u3
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok());
-    let public_key = shared
-        .digest
-        .verify(
-            request.method().as_str(),
-            &uri,
-            authorization,
-            |public_key| {
-                shared
-                    .store
-                    .read(|data| data.key_by_public(public_key).map(|key| key.ha1.clone()))
-            },
-        )
-        .map_err(Refusal::Challenge)?;
+    shared.digest.verify(
+        request.method().as_str(),
+        &uri,
+        authorization,
+        |public_key| {
+            shared
+                .store
+                .read(|data| data.key_by_public(public_key).map(|key| key.ha1.clone()))
+        },
+    )
+}
+
+/// Version, authentication, access lists and the rate limit. On success the
+/// caller is in the request's extensions and the remaining rate is returned.
+fn admit(
+    shared: &Shared,
+    request: &mut Request,
+    caller_ip: IpAddr,
+    authenticated: Result<String, Rejection>,
+) -> Result<u32, Refusal> {
+    let private_api = request.uri().path().starts_with("/api/private/");
+    if !private_api {
+        check_version(request)?;
+    }
+    let public_key = authenticated.map_err(Refusal::Challenge)?;
 
     let key_id = shared.store.touch(|data| -> Result<String, ApiError> {
         let requires_list: Vec<bool> = {

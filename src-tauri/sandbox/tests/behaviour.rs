@@ -810,3 +810,41 @@ async fn garbage_never_gets_a_server_error() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_large_body_is_read_only_for_a_key_holder() {
+    let sandbox = common::demo().await;
+    let org = sandbox.admin().org_id.clone();
+    let url = format!("{}{}", sandbox.base_url(), keys_path(&org));
+    let large = vec![b' '; 1024 * 1024];
+
+    // No credentials: challenged at once, and the connection ends there
+    // instead of the megabyte being read.
+    let anonymous = reqwest::Client::new()
+        .post(&url)
+        .header("accept", common::MEDIA_TYPE)
+        .header("content-type", common::MEDIA_TYPE)
+        .body(large.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(anonymous.status(), 401);
+    assert!(anonymous.headers().contains_key("www-authenticate"));
+    assert_eq!(anonymous.headers()["connection"], "close");
+
+    // A Digest client's first request carries its body before it has a
+    // challenge; with the answer to it, the same body is read and handled.
+    let body = format!(
+        "{{\"desc\":\"{}\",\"roles\":[\"ORG_MEMBER\"]}}",
+        "x".repeat(100_000)
+    );
+    let fresh = Client::admin(&sandbox);
+    let answer = fresh
+        .call_raw(Method::POST, &keys_path(&org), Some(body.into_bytes()))
+        .await;
+    assert_eq!(
+        (answer.status, answer.error_code()),
+        (400, "INVALID_ATTRIBUTE"),
+        "{answer:?}"
+    );
+}

@@ -128,7 +128,15 @@ impl Figure {
         let reference = self
             .compared_with
             .as_ref()
-            .map(|r| format!("  ×{:.2} of {} ({:.3})", r.ratio, r.what, r.median))
+            .map(|r| {
+                // A ratio far below one reads better as a fraction.
+                let ratio = if r.ratio > 0.0 && r.ratio < 0.01 {
+                    format!("1/{:.0}", 1.0 / r.ratio)
+                } else {
+                    format!("×{:.2}", r.ratio)
+                };
+                format!("  {ratio} of {} ({:.3})", r.what, r.median)
+            })
             .unwrap_or_default();
         println!(
             "{:<44} {:<26} min {:>9.3}  median {:>9.3}  max {:>9.3} {}{}\n{:<44} goal: {} — {}",
@@ -805,7 +813,7 @@ async fn edit_figures(figures: &mut Vec<Figure>) -> BenchResult<()> {
         let count = Figure::new(
             &workload,
             "Atlas requests per edit",
-            "",
+            "requests",
             requests[index].clone(),
         )
         .compared_with(

@@ -3,4 +3,4 @@
 /**
  * Why a token is not an entry.
  */
-export type EntryError = { "kind": "notAnAddress" } | { "kind": "prefixOutOfRange", max: number, } | { "kind": "hostBitsSet", network: string, } | { "kind": "repeated", position: number, };
+export type EntryError = { "kind": "notAnAddress" } | { "kind": "prefixOutOfRange", max: number, } | { "kind": "hostBitsSet", network: string, } | { "kind": "repeated", position: number, } | { "kind": "tooMany", limit: number, };

@@ -66,7 +66,7 @@ pub struct SessionView {
 
 async fn view(profile: Profile) -> ProfileView {
     let built_in = profile.id == SANDBOX_PROFILE_ID;
-    let private_key_stored = built_in || keychain::read_secret(&profile.id).await.is_ok();
+    let private_key_stored = built_in || keychain::has_secret(&profile.id).await.unwrap_or(false);
     ProfileView {
         profile,
         built_in,
@@ -217,7 +217,7 @@ pub async fn connect(ctx: &Ctx<'_>, args: ProfileRef) -> Result<SessionView, Com
 /// Switches the organization the screens show; answers the new window title.
 pub async fn select_org(ctx: &Ctx<'_>, args: OrgRef) -> Result<String, CommandError> {
     let session = ctx.state.session().await?;
-    if !session.orgs.iter().any(|org| org.id == args.org_id) {
+    if !session.orgs.iter().any(|org| org.id == *args.org_id) {
         return Err(CommandError::invalid(
             "This connection's key cannot see that organization.",
         ));

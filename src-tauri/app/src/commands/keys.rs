@@ -5,6 +5,7 @@ use atlas_access_core::access_list::{self, CheckedEntry};
 use atlas_access_core::atlas::{AccessListEntry, ApiKey};
 use atlas_access_core::edits::{self, AddEntriesReport, NewOrgKeyInput, ProjectOutcome};
 use atlas_access_core::lockout::{self, LockoutCheck};
+use atlas_access_core::rules::AtlasId;
 use atlas_access_core::usecases::{
     self, INVENTORY_CONCURRENCY, Inventory, KeyAccessList, StepOutcome,
 };
@@ -21,23 +22,23 @@ use crate::one_time::clear_after;
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct OrgKeyRef {
-    pub org_id: String,
-    pub key_id: String,
+    pub org_id: AtlasId,
+    pub key_id: AtlasId,
 }
 
 /// A newly created key whose private key is still held for its dialog.
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct KeyRef {
-    pub key_id: String,
+    pub key_id: AtlasId,
 }
 
 /// The access lists to read, in the order wanted: the rows on screen first.
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AccessListsRequest {
-    pub org_id: String,
-    pub key_ids: Vec<String>,
+    pub org_id: AtlasId,
+    pub key_ids: Vec<AtlasId>,
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -50,15 +51,15 @@ pub struct CheckEntries {
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct NewOrgKeyRequest {
-    pub org_id: String,
+    pub org_id: AtlasId,
     pub input: NewOrgKeyInput,
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateOrgKey {
-    pub org_id: String,
-    pub key_id: String,
+    pub org_id: AtlasId,
+    pub key_id: AtlasId,
     pub desc: String,
     pub roles: Vec<String>,
 }
@@ -66,8 +67,8 @@ pub struct UpdateOrgKey {
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AddEntries {
-    pub org_id: String,
-    pub key_id: String,
+    pub org_id: AtlasId,
+    pub key_id: AtlasId,
     pub text: String,
 }
 
@@ -75,8 +76,8 @@ pub struct AddEntries {
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct EntryRef {
-    pub org_id: String,
-    pub key_id: String,
+    pub org_id: AtlasId,
+    pub key_id: AtlasId,
     pub entry: String,
 }
 
@@ -98,7 +99,11 @@ pub async fn load_access_lists(
     Ok(usecases::load_access_lists(
         &session.client,
         &args.org_id,
-        &args.key_ids,
+        &args
+            .key_ids
+            .into_iter()
+            .map(String::from)
+            .collect::<Vec<_>>(),
         INVENTORY_CONCURRENCY,
         &progress,
     )
@@ -179,7 +184,7 @@ pub async fn copy_private_key(ctx: &Ctx<'_>, args: KeyRef) -> Result<u32, Comman
     tauri::async_runtime::spawn(async move {
         tokio::time::sleep(delay).await;
         one_time.clear_clipboard_of(fingerprint, &*host);
-        host.emit(AppEvent::ClipboardCleared(key_id));
+        host.emit(AppEvent::ClipboardCleared(key_id.into()));
     });
     Ok(u32::try_from(delay.as_secs()).unwrap_or(u32::MAX))
 }

@@ -8,6 +8,7 @@ pub mod projects;
 
 use atlas_access_core::keychain::{self, KeychainStatus};
 use atlas_access_core::roles::{ROLES, RoleInfo};
+use atlas_access_core::rules::AtlasId;
 use atlas_access_core::usecases::Progress;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -29,7 +30,7 @@ pub struct AppInfo {
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct OrgRef {
-    pub org_id: String,
+    pub org_id: AtlasId,
 }
 
 pub async fn app_info(_: &Ctx<'_>, _: NoArgs) -> Result<AppInfo, CommandError> {

@@ -4,6 +4,7 @@
 use atlas_access_core::atlas::OrgSettings;
 use atlas_access_core::edits;
 use atlas_access_core::lockout::{self, LockoutCheck};
+use atlas_access_core::rules::AtlasId;
 use serde::Deserialize;
 use ts_rs::TS;
 
@@ -14,7 +15,7 @@ use crate::ipc::Ctx;
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SetRequirement {
-    pub org_id: String,
+    pub org_id: AtlasId,
     pub required: bool,
 }
 

@@ -3,6 +3,7 @@
 
 use atlas_access_core::atlas::ApiKey;
 use atlas_access_core::edits::{self, BulkInviteReport};
+use atlas_access_core::rules::AtlasId;
 use atlas_access_core::usecases::StepOutcome;
 use serde::Deserialize;
 use ts_rs::TS;
@@ -15,33 +16,33 @@ use crate::ipc::Ctx;
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ProjectRef {
-    pub project_id: String,
+    pub project_id: AtlasId,
 }
 
 /// A key in a project of an organization.
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ProjectKeyRef {
-    pub org_id: String,
-    pub project_id: String,
-    pub key_id: String,
+    pub org_id: AtlasId,
+    pub project_id: AtlasId,
+    pub key_id: AtlasId,
 }
 
 /// A key's roles in a project of an organization.
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ProjectKeyRoles {
-    pub org_id: String,
-    pub project_id: String,
-    pub key_id: String,
+    pub org_id: AtlasId,
+    pub project_id: AtlasId,
+    pub key_id: AtlasId,
     pub roles: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct NewProjectKey {
-    pub org_id: String,
-    pub project_id: String,
+    pub org_id: AtlasId,
+    pub project_id: AtlasId,
     pub desc: String,
     pub roles: Vec<String>,
 }
@@ -50,9 +51,9 @@ pub struct NewProjectKey {
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct BulkInvite {
-    pub org_id: String,
-    pub key_id: String,
-    pub project_ids: Vec<String>,
+    pub org_id: AtlasId,
+    pub key_id: AtlasId,
+    pub project_ids: Vec<AtlasId>,
     pub roles: Vec<String>,
 }
 
@@ -150,7 +151,11 @@ pub async fn invite_to_projects(
         &session.client,
         &args.org_id,
         &args.key_id,
-        &args.project_ids,
+        &args
+            .project_ids
+            .into_iter()
+            .map(String::from)
+            .collect::<Vec<_>>(),
         &args.roles,
         &progress,
     )

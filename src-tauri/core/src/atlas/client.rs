@@ -11,6 +11,7 @@ use reqwest::{Method, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
+use zeroize::Zeroizing;
 
 use super::error::AtlasError;
 use super::models::{
@@ -24,6 +25,9 @@ pub const MEDIA_TYPE: &str = "application/vnd.atlas.2023-01-01+json";
 pub const DEFAULT_BASE_URL: &str = "https://cloud.mongodb.com";
 /// The largest page Atlas serves.
 pub const MAX_PAGE: usize = 500;
+/// The most pages one list is read in: a million items. A `totalCount`
+/// beyond is refused rather than followed with thousands of requests.
+pub const MAX_PAGES: usize = 2_000;
 
 /// How hard to try again, and how many pages to fetch at once.
 #[derive(Debug, Clone)]
@@ -181,16 +185,20 @@ impl AtlasClient {
     // ---------- transport ----------
 
     /// Sends one request, retrying where that is safe, and returns the
-    /// successful answer's body (empty for 204).
+    /// successful answer's body (empty for 204). The body is zeroed when
+    /// dropped: a create's answer holds the new private key.
     async fn send(
         &self,
         method: Method,
         path: &str,
         body: Option<&Value>,
         repeat: Repeat,
-    ) -> Result<Vec<u8>, AtlasError> {
+    ) -> Result<Zeroizing<Vec<u8>>, AtlasError> {
         let url = format!("{}{path}", self.base_url);
         let mut try_number = 1;
+        // An earlier try may have been carried out though its answer was
+        // lost: then a DELETE's 404 means it is done.
+        let mut earlier_try_may_have_landed = false;
         loop {
             self.wait_while_paused().await;
             let mut request = self.http.request(method.clone(), &url);
@@ -210,7 +218,9 @@ impl AtlasClient {
                         .bytes()
                         .await
                         .map_err(|error| transport_error(&url, &error))?;
-                    return Ok(bytes.to_vec());
+                    // Takes the buffer over where reqwest holds the only
+                    // reference, so no unzeroed copy is left behind then.
+                    return Ok(Zeroizing::new(Vec::from(bytes)));
                 }
                 Ok(response)
                     if repeat == Repeat::OnlyIfNotSent && response.status().is_server_error() =>
@@ -219,6 +229,14 @@ impl AtlasClient {
                     // carried out before it: the same as no answer at all.
                     let what = format!("{method} {path} (answered {})", response.status());
                     (AtlasError::OutcomeUnknown { what }, None)
+                }
+                Ok(response)
+                    if earlier_try_may_have_landed
+                        && method == Method::DELETE
+                        && response.status() == StatusCode::NOT_FOUND =>
+                {
+                    tracing::info!(path, "already gone after a retried DELETE");
+                    return Ok(Zeroizing::new(Vec::new()));
                 }
                 Ok(response) => {
                     let status = response.status();
@@ -239,6 +257,7 @@ impl AtlasClient {
                         | StatusCode::GATEWAY_TIMEOUT
                             if repeat == Repeat::Idempotent =>
                         {
+                            earlier_try_may_have_landed = true;
                             Some(
                                 wait.unwrap_or_else(|| self.backoff(try_number))
                                     .min(self.options.max_retry_after),
@@ -250,6 +269,7 @@ impl AtlasClient {
                 }
                 Err(diqwest::error::Error::Reqwest(error)) => {
                     let never_sent = error.is_connect();
+                    earlier_try_may_have_landed |= !never_sent;
                     if never_sent || (repeat == Repeat::Idempotent && !error.is_timeout()) {
                         (
                             transport_error(&url, &error),
@@ -385,6 +405,12 @@ impl AtlasClient {
             .total_count
             .map_or(first.results.len(), |total| total as usize);
         let pages = total.div_ceil(MAX_PAGE).max(1);
+        if pages > MAX_PAGES {
+            return Err(AtlasError::TooManyItems {
+                what: path.to_owned(),
+                total: total as u64,
+            });
+        }
         let mut items = first.results;
         let rest: Vec<Page<T>> = stream::iter(2..=pages)
             .map(|page| {

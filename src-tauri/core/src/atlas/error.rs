@@ -34,6 +34,9 @@ pub enum AtlasError {
     /// A key was created but its answer, and so its private key, was lost.
     #[error("the API key {public_key} was created, but its private key was lost")]
     CreatedButPrivateKeyLost { key_id: String, public_key: String },
+    /// A list longer than the client reads ([`super::client::MAX_PAGES`] pages).
+    #[error("{what} has {total} items, more than this app reads")]
+    TooManyItems { what: String, total: u64 },
     #[error("{0}")]
     InvalidInput(String),
     /// The private key could not be read from the keychain.
@@ -82,6 +85,10 @@ impl AtlasError {
             ),
             Self::CreatedButPrivateKeyLost { public_key, .. } => format!(
                 "The API key {public_key} was created, but its answer, and with it the private key, was lost, and a private key cannot be shown again. Delete this key and create a new one."
+            ),
+            Self::TooManyItems { total, .. } => format!(
+                "Atlas reports {total} items in this list, more than the {} this app reads. Nothing was changed.",
+                super::client::MAX_PAGES * super::client::MAX_PAGE
             ),
             Self::InvalidInput(message) => message.clone(),
             Self::Credentials(error) => error.advice(),

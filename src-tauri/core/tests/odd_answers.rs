@@ -1,10 +1,11 @@
-//! A key creation whose answer does not come back whole: the client never
-//! sends it twice, looks for the key by the server's clock, and says
-//! "unknown" rather than "failed" whenever it cannot tell.
+//! Answers the sandbox does not give, played by a small HTTP server written
+//! for them: a create carried out but answered with a dropped connection or
+//! a server error, a server clock an hour off, a DELETE whose first answer
+//! is lost, a list that claims a billion items.
 //!
-//! The sandbox cannot run with a clock of its own or answer a create with a
-//! server error after carrying it out, so these cases are played by a small
-//! HTTP server written for them.
+//! A lost create is never sent twice: the client looks for the key by the
+//! server's clock, and says "unknown" rather than "failed" whenever it
+//! cannot tell.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failure should panic
 
 use std::sync::Arc;
@@ -22,6 +23,8 @@ const DESC: &str = "nightly backup";
 /// How the server answers the create.
 #[derive(Clone, Copy)]
 enum CreateAnswer {
+    /// Not a create test: DELETEs and lists only.
+    None,
     /// Carries it out, then closes the connection without a word.
     Dropped,
     /// Carries it out, then answers 500.
@@ -33,6 +36,8 @@ enum CreateAnswer {
 enum ListAnswer {
     /// The key, made at the server's time, which is `skew_secs` off ours.
     Listed { skew_secs: i64 },
+    /// One item, and a `totalCount` of a billion.
+    Endless,
     /// A 500 every time.
     Failing,
 }
@@ -41,6 +46,7 @@ struct Script {
     create: CreateAnswer,
     list: ListAnswer,
     posts: AtomicUsize,
+    deletes: AtomicUsize,
 }
 
 fn unix_now() -> i64 {
@@ -65,10 +71,20 @@ async fn answer(mut stream: TcpStream, script: Arc<Script>) {
     let Some(head) = read_request(&mut stream).await else {
         return;
     };
+    if head.starts_with("DELETE ") {
+        // The first is carried out but its answer lost; the retry finds
+        // nothing left to delete.
+        if script.deletes.fetch_add(1, Ordering::SeqCst) == 0 {
+            return;
+        }
+        let body = r#"{"error":404,"errorCode":"API_KEY_NOT_FOUND","detail":"No API key with ID exists."}"#;
+        respond(&mut stream, "404 Not Found", unix_now(), body).await;
+        return;
+    }
     if head.starts_with("POST ") {
         script.posts.fetch_add(1, Ordering::SeqCst);
         match script.create {
-            CreateAnswer::Dropped => return,
+            CreateAnswer::None | CreateAnswer::Dropped => return,
             CreateAnswer::ServerError => {
                 respond(&mut stream, "500 Internal Server Error", unix_now(), "{}").await;
                 return;
@@ -76,6 +92,10 @@ async fn answer(mut stream: TcpStream, script: Arc<Script>) {
         }
     }
     match script.list {
+        ListAnswer::Endless => {
+            let body = r#"{"results":[],"totalCount":1000000000}"#;
+            respond(&mut stream, "200 OK", unix_now(), body).await;
+        }
         ListAnswer::Failing => {
             let body =
                 r#"{"error":500,"errorCode":"UNEXPECTED_ERROR","detail":"Unexpected error."}"#;
@@ -137,11 +157,12 @@ async fn respond(stream: &mut TcpStream, status: &str, date_unix: i64, body: &st
     let _ = stream.shutdown().await;
 }
 
-async fn create_against(create: CreateAnswer, list: ListAnswer) -> (AtlasError, usize) {
+async fn client_for(create: CreateAnswer, list: ListAnswer) -> (AtlasClient, Arc<Script>) {
     let script = Arc::new(Script {
         create,
         list,
         posts: AtomicUsize::new(0),
+        deletes: AtomicUsize::new(0),
     });
     let base_url = serve(script.clone()).await;
     let options = ClientOptions {
@@ -155,6 +176,11 @@ async fn create_against(create: CreateAnswer, list: ListAnswer) -> (AtlasError, 
         options,
     )
     .unwrap();
+    (client, script)
+}
+
+async fn create_against(create: CreateAnswer, list: ListAnswer) -> (AtlasError, usize) {
+    let (client, script) = client_for(create, list).await;
     let error = client
         .create_org_key(ORG_ID, DESC, &["ORG_MEMBER".to_owned()])
         .await
@@ -206,4 +232,35 @@ async fn when_the_search_fails_too_the_outcome_stays_unknown() {
         );
         assert_eq!(posts, 1);
     }
+}
+
+#[tokio::test]
+async fn a_delete_whose_answer_was_lost_and_then_finds_nothing_is_done() {
+    let (client, script) = client_for(CreateAnswer::None, ListAnswer::Failing).await;
+    client
+        .delete_org_key(ORG_ID, "5f1a2b3c4d5e6f7a8b9c0d1f")
+        .await
+        .expect("already gone is done");
+    assert_eq!(script.deletes.load(Ordering::SeqCst), 2);
+}
+
+#[tokio::test]
+async fn a_list_that_claims_a_billion_items_is_refused_not_followed() {
+    let (client, _) = client_for(CreateAnswer::None, ListAnswer::Endless).await;
+    let refused = client.list_org_keys(ORG_ID).await.unwrap_err();
+    assert!(
+        matches!(
+            refused,
+            AtlasError::TooManyItems {
+                total: 1_000_000_000,
+                ..
+            }
+        ),
+        "{refused:?}"
+    );
+    assert!(
+        refused.advice().contains("more than the 1000000"),
+        "{}",
+        refused.advice()
+    );
 }
