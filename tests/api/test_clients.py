@@ -42,3 +42,43 @@ def test_curl_digest_lists_keys(sandbox):
     )
     assert result.returncode == 0, result.stderr
     check_key_list(json.loads(result.stdout))
+
+
+SERVICE_ACCOUNT_MEDIA_TYPE = "application/vnd.atlas.2024-08-05+json"
+
+
+def curl(*args: str) -> str:
+    result = subprocess.run(
+        ["curl", "--silent", "--show-error", "--fail", "--max-time", "10", *args],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_curl_gets_a_token_for_a_service_account_and_uses_it(sandbox):
+    # Made with requests' Digest, the admin key's way in.
+    accounts = f"{sandbox['baseUrl']}/api/atlas/v2/orgs/{sandbox['orgId']}/serviceAccounts"
+    created = requests.post(
+        accounts,
+        auth=HTTPDigestAuth(sandbox["publicKey"], sandbox["privateKey"]),
+        headers={"Accept": SERVICE_ACCOUNT_MEDIA_TYPE, "Content-Type": SERVICE_ACCOUNT_MEDIA_TYPE},
+        json={"name": "curl client", "description": "for curl", "roles": ["ORG_MEMBER"],
+              "secretExpiresAfterHours": 8},
+        timeout=10,
+    )
+    assert created.status_code == 201, created.text
+    client_id = created.json()["clientId"]
+    secret = created.json()["secrets"][0]["secret"]
+
+    # As MongoDB's documentation shows it: Basic auth and a form body.
+    answer = json.loads(curl(
+        "--user", f"{client_id}:{secret}", "--data", "grant_type=client_credentials",
+        f"{sandbox['baseUrl']}/api/oauth/token",
+    ))
+    assert answer["token_type"] == "Bearer" and answer["expires_in"] == 3600
+    orgs = json.loads(curl(
+        "--header", f"Authorization: Bearer {answer['access_token']}",
+        "--header", f"Accept: {MEDIA_TYPE}", f"{sandbox['baseUrl']}/api/atlas/v2/orgs",
+    ))
+    assert any(org["id"] == sandbox["orgId"] for org in orgs["results"])

@@ -19,7 +19,9 @@ use crate::Shared;
 use crate::digest::Rejection;
 use crate::error::{ApiError, UNAUTHORIZED_BODY};
 use crate::faults::Fault;
-use crate::wire::ATLAS_MEDIA_TYPE;
+use crate::model::Grantee;
+use crate::oauth::TokenHolder;
+use crate::wire::{ATLAS_MEDIA_TYPE, SERVICE_ACCOUNT_MEDIA_TYPE};
 
 /// The connection a request came on: its peer, and a way to drop it.
 #[derive(Clone)]
@@ -28,11 +30,48 @@ pub struct Connection {
     pub abort: Arc<Notify>,
 }
 
+/// Who made a request: an API key (by id) or a service account (by client
+/// id).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Principal {
+    Key(String),
+    Account(String),
+}
+
 /// The authenticated caller, for handlers.
 #[derive(Debug, Clone)]
 pub struct Caller {
-    pub key_id: String,
+    pub principal: Principal,
     pub ip: IpAddr,
+}
+
+impl Caller {
+    /// True when the caller is this API key.
+    pub fn is_key(&self, key_id: &str) -> bool {
+        matches!(&self.principal, Principal::Key(id) if id == key_id)
+    }
+
+    /// True when the caller is this service account.
+    pub fn is_account(&self, client_id: &str) -> bool {
+        matches!(&self.principal, Principal::Account(id) if id == client_id)
+    }
+}
+
+/// Who the headers say made a request, before the access list is checked.
+enum Credential {
+    /// A right Digest answer, for this public key.
+    Digest(String),
+    /// A live Bearer token.
+    Bearer(TokenHolder),
+}
+
+/// Why a request is not authenticated.
+#[derive(Debug, Clone, Copy)]
+enum AuthFailure {
+    Digest(Rejection),
+    /// A Bearer token that is unknown, expired, revoked, or whose secret
+    /// was deleted or has expired.
+    Token,
 }
 
 /// The rate limit Atlas reports when none is enforced.
@@ -100,6 +139,14 @@ impl RateLimiter {
 pub async fn gate(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
     shared.exchanges.fetch_add(1, Ordering::Relaxed);
     let connection = request.extensions().get::<Connection>().cloned();
+    let peer_ip = connection.as_ref().map(|c| c.peer.ip().to_canonical());
+    let caller_ip = shared
+        .apparent_ip
+        .or(peer_ip)
+        .unwrap_or(IpAddr::from([127, 0, 0, 1]));
+    if request.uri().path().starts_with("/api/oauth/") {
+        return oauth_endpoint(&shared, request, caller_ip).await;
+    }
     // Authenticate from the headers alone, before any body is read: only a
     // key holder gets a large body read.
     let authenticated = authenticate(&shared, &request);
@@ -116,10 +163,10 @@ pub async fn gate(State(shared): State<Arc<Shared>>, request: Request, next: Nex
     let mut request = match axum::body::to_bytes(body, limit).await {
         Ok(bytes) => Request::from_parts(parts, axum::body::Body::from(bytes)),
         Err(_) => {
-            if let Err(rejection) = authenticated {
+            if let Err(failure) = authenticated {
                 // The rest of the body stays unread, so the connection ends
                 // with this answer.
-                let mut response = challenge(&shared, rejection);
+                let mut response = refusal_response(&shared, Refusal::Auth(failure));
                 response
                     .headers_mut()
                     .insert(header::CONNECTION, HeaderValue::from_static("close"));
@@ -142,11 +189,6 @@ pub async fn gate(State(shared): State<Arc<Shared>>, request: Request, next: Nex
         Some(Fault::Reset) | None => {}
     }
 
-    let peer_ip = connection.as_ref().map(|c| c.peer.ip().to_canonical());
-    let caller_ip = shared
-        .apparent_ip
-        .or(peer_ip)
-        .unwrap_or(IpAddr::from([127, 0, 0, 1]));
     let response = match admit(&shared, &mut request, caller_ip, authenticated) {
         Ok(remaining) => {
             let mut response = next.run(request).await;
@@ -173,7 +215,20 @@ const MAX_UNAUTHENTICATED_BODY: usize = 64 * 1024;
 
 fn refusal_response(shared: &Shared, refusal: Refusal) -> Response {
     match refusal {
-        Refusal::Challenge(rejection) => challenge(shared, rejection),
+        Refusal::Auth(AuthFailure::Digest(rejection)) => challenge(shared, rejection),
+        Refusal::Auth(AuthFailure::Token) => {
+            let mut response = ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                "NOT_AUTHORIZED",
+                "The Bearer token is not valid: it expired or was revoked, or its secret was deleted or has expired. Get a new token.",
+            )
+            .into_response();
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer error=\"invalid_token\""),
+            );
+            response
+        }
         Refusal::Error(error) => {
             let rate_limited = error.status == StatusCode::TOO_MANY_REQUESTS;
             let mut response = error.into_response();
@@ -187,7 +242,7 @@ fn refusal_response(shared: &Shared, refusal: Refusal) -> Response {
 
 /// Why a request does not reach its handler.
 enum Refusal {
-    Challenge(Rejection),
+    Auth(AuthFailure),
     Error(ApiError),
 }
 
@@ -197,28 +252,120 @@ impl From<ApiError> for Refusal {
     }
 }
 
-/// The public key of a right Digest answer in the request's headers. Uses
-/// the answer's nonce count, so it is called once per request.
-fn authenticate(shared: &Shared, request: &Request) -> Result<String, Rejection> {
+/// Who the request's headers say made it: a right Digest answer (which
+/// uses its nonce count, so this is called once per request) or a live
+/// Bearer token whose secret still stands.
+fn authenticate(shared: &Shared, request: &Request) -> Result<Credential, AuthFailure> {
+    let authorization = request
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok());
+    if let Some(token) = authorization.and_then(|value| value.strip_prefix("Bearer ")) {
+        let holder = shared
+            .tokens
+            .holder(token.trim())
+            .ok_or(AuthFailure::Token)?;
+        let now = chrono::Utc::now();
+        let secret_stands = shared.store.read(|data| {
+            data.service_accounts
+                .get(&holder.client_id)
+                .is_some_and(|account| {
+                    account
+                        .secrets
+                        .iter()
+                        .any(|secret| secret.id == holder.secret_id && secret.expires > now)
+                })
+        });
+        return if secret_stands {
+            Ok(Credential::Bearer(holder))
+        } else {
+            Err(AuthFailure::Token)
+        };
+    }
     let uri = request
         .uri()
         .path_and_query()
         .map(|pq| pq.as_str().to_owned())
         .unwrap_or_default();
-    let authorization = request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok());
-    shared.digest.verify(
-        request.method().as_str(),
-        &uri,
-        authorization,
-        |public_key| {
-            shared
-                .store
-                .read(|data| data.key_by_public(public_key).map(|key| key.ha1.clone()))
-        },
-    )
+    shared
+        .digest
+        .verify(
+            request.method().as_str(),
+            &uri,
+            authorization,
+            |public_key| {
+                shared
+                    .store
+                    .read(|data| data.key_by_public(public_key).map(|key| key.ha1.clone()))
+            },
+        )
+        .map(Credential::Digest)
+        .map_err(AuthFailure::Digest)
+}
+
+/// `/api/oauth/token` and `/api/oauth/revoke`: authenticated by the client
+/// id and secret in the request itself, not by the gate.
+async fn oauth_endpoint(shared: &Shared, request: Request, caller_ip: IpAddr) -> Response {
+    let path = request.uri().path().to_owned();
+    if request.method() != axum::http::Method::POST {
+        return ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "METHOD_NOT_ALLOWED",
+            "This method is not allowed on this resource.",
+        )
+        .into_response();
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(body) = axum::body::to_bytes(body, MAX_UNAUTHENTICATED_BODY).await else {
+        return ApiError::bad_request("REQUEST_TOO_LARGE", "The request body is too large.")
+            .into_response();
+    };
+    if !shared.latency.is_zero() {
+        tokio::time::sleep(shared.latency).await;
+    }
+    let answer = match path.as_str() {
+        "/api/oauth/token" => shared
+            .store
+            .touch(|data| shared.tokens.issue(data, &parts.headers, &body, caller_ip)),
+        "/api/oauth/revoke" => shared
+            .store
+            .read(|data| shared.tokens.revoke(data, &parts.headers, &body)),
+        _ => return ApiError::resource_not_found("at this path").into_response(),
+    };
+    answer.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// Checks the caller's address against its access list (and the
+/// organization's requirement of one), and counts the use on the entry that
+/// lets it in.
+fn check_access_list(
+    entries: &mut [crate::model::AccessEntry],
+    org_requires_list: bool,
+    caller_ip: IpAddr,
+) -> Result<(), ApiError> {
+    if entries.is_empty() {
+        if org_requires_list {
+            return Err(ApiError::forbidden(
+                "ORG_REQUIRES_ACCESS_LIST",
+                "This organization requires access through an access list of ip ranges.",
+            ));
+        }
+        return Ok(());
+    }
+    let Some(entry) = entries
+        .iter_mut()
+        .find(|entry| entry.cidr.contains(&caller_ip))
+    else {
+        return Err(ApiError::forbidden(
+            "IP_ADDRESS_NOT_ON_ACCESS_LIST",
+            format!("IP address {caller_ip} is not allowed to access this resource."),
+        )
+        .with_parameters([caller_ip.to_string()]));
+    };
+    entry.count += 1;
+    entry.last_used = Some(chrono::Utc::now());
+    entry.last_used_address = Some(caller_ip);
+    Ok(())
 }
 
 /// Version, authentication, access lists and the rate limit. On success the
@@ -227,57 +374,60 @@ fn admit(
     shared: &Shared,
     request: &mut Request,
     caller_ip: IpAddr,
-    authenticated: Result<String, Rejection>,
+    authenticated: Result<Credential, AuthFailure>,
 ) -> Result<u32, Refusal> {
     let private_api = request.uri().path().starts_with("/api/private/");
     if !private_api {
         check_version(request)?;
     }
-    let public_key = authenticated.map_err(Refusal::Challenge)?;
+    let credential = authenticated.map_err(Refusal::Auth)?;
 
-    let key_id = shared.store.touch(|data| -> Result<String, ApiError> {
-        let requires_list: Vec<bool> = {
-            let key = data.key_by_public(&public_key).ok_or_else(unknown_key)?;
-            key.org_ids()
+    let principal = shared.store.touch(|data| -> Result<Principal, ApiError> {
+        let requires_list = |data: &crate::model::Data, org_ids: Vec<&str>| {
+            org_ids
+                .into_iter()
                 .filter_map(|org| data.orgs.get(org))
-                .map(|org| org.settings.api_access_list_required)
-                .collect()
+                .any(|org| org.settings.api_access_list_required)
         };
-        let key = data
-            .keys
-            .values_mut()
-            .find(|key| key.public_key == public_key)
-            .ok_or_else(unknown_key)?;
-        if !private_api {
-            if key.access_list.is_empty() {
-                if requires_list.iter().any(|required| *required) {
-                    return Err(ApiError::forbidden(
-                        "ORG_REQUIRES_ACCESS_LIST",
-                        "This organization requires access through an access list of ip ranges.",
-                    ));
+        match &credential {
+            Credential::Digest(public_key) => {
+                let key = data.key_by_public(public_key).ok_or_else(unknown_key)?;
+                let org_requires_list = requires_list(data, key.org_ids());
+                let key_id = key.id.clone();
+                if !private_api && let Some(key) = data.keys.get_mut(&key_id) {
+                    check_access_list(&mut key.access_list, org_requires_list, caller_ip)?;
                 }
-            } else if !key.allows(caller_ip) {
-                return Err(ApiError::forbidden(
-                    "IP_ADDRESS_NOT_ON_ACCESS_LIST",
-                    format!("IP address {caller_ip} is not allowed to access this resource."),
-                )
-                .with_parameters([caller_ip.to_string()]));
+                Ok(Principal::Key(key_id))
             }
-            let now = chrono::Utc::now();
-            if let Some(entry) = key
-                .access_list
-                .iter_mut()
-                .find(|entry| entry.cidr.contains(&caller_ip))
-            {
-                entry.count += 1;
-                entry.last_used = Some(now);
-                entry.last_used_address = Some(caller_ip);
+            Credential::Bearer(holder) => {
+                let account = data
+                    .service_accounts
+                    .get(&holder.client_id)
+                    .ok_or_else(unknown_key)?;
+                let org_requires_list = requires_list(data, account.org_ids());
+                if let Some(account) = data.service_accounts.get_mut(&holder.client_id) {
+                    // Checked when the token is used, as Atlas does.
+                    if !private_api {
+                        check_access_list(&mut account.access_list, org_requires_list, caller_ip)?;
+                    }
+                    let now = chrono::Utc::now();
+                    if let Some(secret) = account
+                        .secrets
+                        .iter_mut()
+                        .find(|secret| secret.id == holder.secret_id)
+                    {
+                        secret.last_used = Some(now);
+                    }
+                }
+                Ok(Principal::Account(holder.client_id.clone()))
             }
         }
-        Ok(key.id.clone())
     })?;
 
-    let remaining = match shared.rate.admit(&public_key) {
+    let rate_key = match &principal {
+        Principal::Key(id) | Principal::Account(id) => id.clone(),
+    };
+    let remaining = match shared.rate.admit(&rate_key) {
         Admission::Allowed { remaining } => remaining,
         Admission::Refused { retry_after } => {
             let mut error = ApiError::new(
@@ -293,7 +443,7 @@ fn admit(
         }
     };
     request.extensions_mut().insert(Caller {
-        key_id,
+        principal,
         ip: caller_ip,
     });
     Ok(remaining)
@@ -318,7 +468,13 @@ fn check_version(request: &Request) -> Result<(), ApiError> {
         .map(|part| part.split(';').next().unwrap_or("").trim())
         .filter(|media| media.starts_with("application/vnd.atlas."))
         .collect();
-    if versions.contains(&ATLAS_MEDIA_TYPE) {
+    // The service-account endpoints exist only in their own, later version.
+    let wanted = if request.uri().path().contains("/serviceAccounts") {
+        SERVICE_ACCOUNT_MEDIA_TYPE
+    } else {
+        ATLAS_MEDIA_TYPE
+    };
+    if versions.contains(&wanted) {
         return Ok(());
     }
     let asked = versions.first().copied().unwrap_or(accept);
@@ -326,7 +482,7 @@ fn check_version(request: &Request) -> Result<(), ApiError> {
         StatusCode::NOT_ACCEPTABLE,
         "INVALID_VERSION_DATE",
         format!(
-            "The version in the Accept header is missing or not supported: \"{asked}\". Send Accept: {ATLAS_MEDIA_TYPE}."
+            "The version in the Accept header is missing or not supported: \"{asked}\". Send Accept: {wanted}."
         ),
     )
     .with_parameters([asked]))

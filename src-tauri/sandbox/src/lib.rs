@@ -21,6 +21,7 @@ mod error;
 mod faults;
 mod gate;
 mod model;
+mod oauth;
 mod seed;
 mod store;
 mod wire;
@@ -32,7 +33,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{delete, get, post};
 use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
 use serde::Serialize;
@@ -64,6 +65,10 @@ pub struct Config {
     pub rate_window: Duration,
     /// How long a Digest nonce is accepted before the answer is `stale=true`.
     pub nonce_lifetime: Duration,
+    /// How long an OAuth token lasts (an hour at Atlas).
+    pub token_lifetime: Duration,
+    /// Token requests a minute per client and address (10 at Atlas).
+    pub token_requests_per_minute: u32,
 }
 
 impl Default for Config {
@@ -79,6 +84,8 @@ impl Default for Config {
             rate_limit: None,
             rate_window: gate::DEFAULT_WINDOW,
             nonce_lifetime: Duration::from_secs(300),
+            token_lifetime: oauth::DEFAULT_TOKEN_LIFETIME,
+            token_requests_per_minute: oauth::TOKEN_REQUESTS_PER_MINUTE,
         }
     }
 }
@@ -124,6 +131,7 @@ pub(crate) struct Shared {
     latency: Duration,
     faults: faults::FaultInjector,
     rate: gate::RateLimiter,
+    tokens: oauth::Tokens,
     /// HTTP requests received, authenticated or not.
     exchanges: AtomicU64,
 }
@@ -177,7 +185,10 @@ impl Sandbox {
                 }
             };
         let admin_key = data.keys.get(&admin_key_id).ok_or(StartError::NoAdminKey)?;
-        let admin_orgs: Vec<String> = admin_key.org_ids().map(str::to_owned).collect();
+        let admin_orgs: Vec<String> = model::Grantee::org_ids(admin_key)
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
         let admin = AdminCredentials {
             base_url: base_url.clone(),
             public_key: admin_key.public_key.clone(),
@@ -201,6 +212,7 @@ impl Sandbox {
             latency: config.latency,
             faults: faults::FaultInjector::new(config.faults.clone(), config.fault_seed),
             rate: gate::RateLimiter::new(config.rate_limit, config.rate_window),
+            tokens: oauth::Tokens::new(config.token_lifetime, config.token_requests_per_minute),
             exchanges: AtomicU64::new(0),
         });
         let (shutdown, shutdown_rx) = watch::channel(false);
@@ -298,6 +310,36 @@ fn router(shared: Arc<Shared>) -> Router {
         .route(
             "/api/atlas/v2/orgs/{orgId}/apiKeys/{apiUserId}/accessList/{ipAddress}",
             get(get_access).delete(delete_access),
+        )
+        .route(
+            "/api/atlas/v2/orgs/{orgId}/serviceAccounts",
+            get(list_org_accounts).post(create_org_account),
+        )
+        .route(
+            "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}",
+            get(get_org_account)
+                .patch(update_org_account)
+                .delete(delete_org_account),
+        )
+        .route(
+            "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/secrets",
+            post(create_org_secret),
+        )
+        .route(
+            "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/secrets/{secretId}",
+            delete(delete_org_secret),
+        )
+        .route(
+            "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/accessList",
+            get(list_org_account_access).post(create_org_account_access),
+        )
+        .route(
+            "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/accessList/{ipAddress}",
+            delete(delete_org_account_access),
+        )
+        .route(
+            "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/groups",
+            get(list_account_groups),
         )
         .route("/api/private/ipinfo", get(current_ip))
         .method_not_allowed_fallback(method_not_allowed);

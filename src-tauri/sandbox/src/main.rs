@@ -51,6 +51,9 @@ struct Args {
     /// Seconds a Digest nonce stays valid before answers say stale=true.
     #[arg(long, default_value_t = 300)]
     nonce_lifetime_secs: u64,
+    /// Seconds an OAuth token of a service account lasts (3600 at Atlas).
+    #[arg(long, default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..))]
+    token_lifetime_secs: u64,
 }
 
 #[tokio::main]
@@ -74,6 +77,8 @@ async fn main() -> ExitCode {
         rate_limit: args.rate_limit,
         rate_window: Duration::from_secs(args.rate_limit_window_secs),
         nonce_lifetime: Duration::from_secs(args.nonce_lifetime_secs),
+        token_lifetime: Duration::from_secs(args.token_lifetime_secs),
+        ..Config::default()
     };
     let sandbox = match Sandbox::start(config).await {
         Ok(sandbox) => sandbox,

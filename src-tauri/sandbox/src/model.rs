@@ -1,5 +1,5 @@
-//! What the sandbox knows: organizations, projects, API keys with their roles
-//! and access lists. Serialised as is for `--state`.
+//! What the sandbox knows: organizations, projects, API keys and service
+//! accounts with their roles and access lists. Serialised as is for `--state`.
 //!
 //! Private keys are never kept: only the digest HA1 (what Digest auth needs)
 //! and the last 12 characters (what every read after creation shows).
@@ -141,51 +141,108 @@ pub struct ApiKey {
     pub access_list: Vec<AccessEntry>,
 }
 
-impl ApiKey {
-    pub fn org_roles<'a>(&'a self, org_id: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.roles.iter().filter_map(move |role| match &role.scope {
-            Scope::Org(id) if id == org_id => Some(role.name.as_str()),
-            _ => None,
-        })
+/// Whoever can be granted roles and be held to an access list: an API key
+/// or a service account. Authorization reads only this.
+pub trait Grantee {
+    fn roles(&self) -> &[Role];
+    fn access_list(&self) -> &[AccessEntry];
+
+    fn org_roles<'a>(&'a self, org_id: &'a str) -> Box<dyn Iterator<Item = &'a str> + 'a> {
+        Box::new(
+            self.roles()
+                .iter()
+                .filter_map(move |role| match &role.scope {
+                    Scope::Org(id) if id == org_id => Some(role.name.as_str()),
+                    _ => None,
+                }),
+        )
     }
 
-    pub fn project_roles<'a>(&'a self, project_id: &'a str) -> impl Iterator<Item = &'a str> + 'a {
-        self.roles.iter().filter_map(move |role| match &role.scope {
-            Scope::Project(id) if id == project_id => Some(role.name.as_str()),
-            _ => None,
-        })
+    fn project_roles<'a>(&'a self, project_id: &'a str) -> Box<dyn Iterator<Item = &'a str> + 'a> {
+        Box::new(
+            self.roles()
+                .iter()
+                .filter_map(move |role| match &role.scope {
+                    Scope::Project(id) if id == project_id => Some(role.name.as_str()),
+                    _ => None,
+                }),
+        )
     }
 
-    pub fn in_org(&self, org_id: &str) -> bool {
+    fn in_org(&self, org_id: &str) -> bool {
         self.org_roles(org_id).next().is_some()
     }
 
-    pub fn in_project(&self, project_id: &str) -> bool {
+    fn in_project(&self, project_id: &str) -> bool {
         self.project_roles(project_id).next().is_some()
     }
 
-    pub fn has_org_role(&self, org_id: &str, role: &str) -> bool {
+    fn has_org_role(&self, org_id: &str, role: &str) -> bool {
         self.org_roles(org_id).any(|name| name == role)
     }
 
-    /// The organizations this key has a role in.
-    pub fn org_ids(&self) -> impl Iterator<Item = &str> {
-        self.roles.iter().filter_map(|role| match &role.scope {
-            Scope::Org(id) => Some(id.as_str()),
-            Scope::Project(_) => None,
-        })
+    /// The organizations this grantee has a role in.
+    fn org_ids(&self) -> Vec<&str> {
+        self.roles()
+            .iter()
+            .filter_map(|role| match &role.scope {
+                Scope::Org(id) => Some(id.as_str()),
+                Scope::Project(_) => None,
+            })
+            .collect()
+    }
+}
+
+impl Grantee for ApiKey {
+    fn roles(&self) -> &[Role] {
+        &self.roles
     }
 
+    fn access_list(&self) -> &[AccessEntry] {
+        &self.access_list
+    }
+}
+
+impl ApiKey {
     pub fn redacted_private_key(&self) -> String {
         format!("********-****-****-{}", self.private_key_tail)
     }
+}
 
-    /// True when some entry lets this address in.
-    pub fn allows(&self, ip: IpAddr) -> bool {
-        self.access_list
-            .iter()
-            .any(|entry| entry.cidr.contains(&ip))
+/// A service account: an OAuth client with secrets instead of a key pair.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ServiceAccount {
+    /// `mdb_sa_id_` and 24 hexadecimal digits.
+    pub client_id: String,
+    pub name: String,
+    pub description: String,
+    pub created: DateTime<Utc>,
+    /// Organization roles, and project roles where it was invited.
+    pub roles: Vec<Role>,
+    pub secrets: Vec<Secret>,
+    pub access_list: Vec<AccessEntry>,
+}
+
+impl Grantee for ServiceAccount {
+    fn roles(&self) -> &[Role] {
+        &self.roles
     }
+
+    fn access_list(&self) -> &[AccessEntry] {
+        &self.access_list
+    }
+}
+
+/// A service account's secret. Its value is never kept: only a SHA-256 of
+/// it (what the token endpoint checks) and the masked form reads show.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Secret {
+    pub id: String,
+    pub sha256: String,
+    pub masked: String,
+    pub created: DateTime<Utc>,
+    pub expires: DateTime<Utc>,
+    pub last_used: Option<DateTime<Utc>>,
 }
 
 /// Everything the sandbox stores.
@@ -194,6 +251,9 @@ pub struct Data {
     pub orgs: BTreeMap<String, Org>,
     pub projects: BTreeMap<String, Project>,
     pub keys: BTreeMap<String, ApiKey>,
+    /// By client id. Absent from state files written before they existed.
+    #[serde(default)]
+    pub service_accounts: BTreeMap<String, ServiceAccount>,
 }
 
 impl Data {

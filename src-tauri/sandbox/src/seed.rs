@@ -358,6 +358,7 @@ fn scale(keys: usize, projects: usize, apparent_ip: Option<IpAddr>) -> Seeded {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Grantee;
 
     #[test]
     fn parses_seeds() {

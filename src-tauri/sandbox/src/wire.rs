@@ -15,27 +15,54 @@ use crate::model::{AccessEntry, ApiKey, Org, OrgSettings, Project, Scope};
 pub const ATLAS_MEDIA_TYPE: &str = "application/vnd.atlas.2023-01-01+json";
 pub const ATLAS_CONTENT_TYPE: &str = "application/vnd.atlas.2023-01-01+json;charset=utf-8";
 
+/// The version of the service-account endpoints.
+pub const SERVICE_ACCOUNT_MEDIA_TYPE: &str = "application/vnd.atlas.2024-08-05+json";
+pub const SERVICE_ACCOUNT_CONTENT_TYPE: &str =
+    "application/vnd.atlas.2024-08-05+json;charset=utf-8";
+
 /// A 200 with Atlas's content type.
 pub struct Json<T>(pub T);
 
 impl<T: Serialize> IntoResponse for Json<T> {
     fn into_response(self) -> Response {
-        match serde_json::to_vec(&self.0) {
-            Ok(bytes) => {
-                let mut response = (StatusCode::OK, bytes).into_response();
-                response.headers_mut().insert(
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static(ATLAS_CONTENT_TYPE),
-                );
-                response
-            }
-            Err(error) => ApiError::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "UNEXPECTED_ERROR",
-                format!("The response could not be written: {error}"),
-            )
-            .into_response(),
+        versioned(StatusCode::OK, &self.0, ATLAS_CONTENT_TYPE)
+    }
+}
+
+/// An answer of the service-account endpoints: their own version.
+pub struct ServiceAccountJson<T>(pub StatusCode, pub T);
+
+impl<T: Serialize> IntoResponse for ServiceAccountJson<T> {
+    fn into_response(self) -> Response {
+        versioned(self.0, &self.1, SERVICE_ACCOUNT_CONTENT_TYPE)
+    }
+}
+
+/// A 204 of the service-account endpoints.
+pub fn service_account_no_content() -> Response {
+    let mut response = StatusCode::NO_CONTENT.into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(SERVICE_ACCOUNT_CONTENT_TYPE),
+    );
+    response
+}
+
+fn versioned<T: Serialize>(status: StatusCode, body: &T, content_type: &'static str) -> Response {
+    match serde_json::to_vec(body) {
+        Ok(bytes) => {
+            let mut response = (status, bytes).into_response();
+            response
+                .headers_mut()
+                .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+            response
         }
+        Err(error) => ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "UNEXPECTED_ERROR",
+            format!("The response could not be written: {error}"),
+        )
+        .into_response(),
     }
 }
 
@@ -381,4 +408,81 @@ pub fn entry_path_segment(entry: &AccessEntry) -> String {
         Some(ip) => atlas_ip(ip),
         None => atlas_net(entry.cidr).replace('/', "%2F"),
     }
+}
+
+/// A service account as Atlas shows it (`OrgServiceAccount`,
+/// `GroupServiceAccount`).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceAccountView {
+    pub client_id: String,
+    pub created_at: String,
+    pub description: String,
+    pub name: String,
+    pub roles: Vec<String>,
+    pub secrets: Vec<SecretView>,
+}
+
+/// A secret: its value only in the answer that creates it.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SecretView {
+    pub created_at: String,
+    pub expires_at: String,
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_used_at: Option<String>,
+    pub masked_secret_value: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+}
+
+impl SecretView {
+    pub fn new(secret: &crate::model::Secret, value: Option<String>) -> Self {
+        Self {
+            created_at: timestamp(&secret.created),
+            expires_at: timestamp(&secret.expires),
+            id: secret.id.clone(),
+            last_used_at: secret.last_used.as_ref().map(timestamp),
+            masked_secret_value: secret.masked.clone(),
+            secret: value,
+        }
+    }
+}
+
+/// An entry of a service account's access list.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceAccountEntryView {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cidr_block: Option<String>,
+    pub created_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ip_address: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_used_address: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_used_at: Option<String>,
+    pub request_count: u64,
+}
+
+impl ServiceAccountEntryView {
+    pub fn new(entry: &AccessEntry) -> Self {
+        Self {
+            cidr_block: entry.ip_address.is_none().then(|| atlas_net(entry.cidr)),
+            created_at: timestamp(&entry.created),
+            ip_address: entry.ip_address.map(atlas_ip),
+            last_used_address: entry.last_used_address.map(atlas_ip),
+            last_used_at: entry.last_used.as_ref().map(timestamp),
+            request_count: entry.count,
+        }
+    }
+}
+
+/// A project a service account is in, with its roles there.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceAccountGroupView {
+    pub group_id: String,
+    pub roles: Vec<String>,
 }

@@ -110,7 +110,7 @@ pub(super) fn access_requests(value: Value) -> Result<Vec<(IpNet, Option<IpAddr>
 pub(super) fn access_list_editor(data: &Data, who: &Caller, org_id: &str) -> Result<()> {
     let key = caller(data, who)?;
     org_owner(data, key, org_id)?;
-    if key.access_list.is_empty() {
+    if key.access_list().is_empty() {
         return Err(ApiError::forbidden(
             "RESOURCE_REQUIRES_ACCESS_LIST",
             "This resource requires access through an access list: add an access list to the API key in use first.",
@@ -168,13 +168,8 @@ pub async fn get_access(
     })
 }
 
-pub async fn delete_access(
-    State(shared): Ctx,
-    Extension(who): Extension<Caller>,
-    params: Params,
-) -> Result<Response> {
-    let org_id = params.id("orgId")?;
-    let key_id = params.id("apiUserId")?;
+/// The entry a path names: an address or a block (its `/` sent as `%2F`).
+pub(super) fn entry_name(params: &Params) -> Result<&str> {
     let name = params.text("ipAddress")?;
     if name.parse::<IpAddr>().is_err() && name.parse::<IpNet>().is_err() {
         return Err(ApiError::bad_request(
@@ -183,6 +178,17 @@ pub async fn delete_access(
         )
         .with_parameters([name]));
     }
+    Ok(name)
+}
+
+pub async fn delete_access(
+    State(shared): Ctx,
+    Extension(who): Extension<Caller>,
+    params: Params,
+) -> Result<Response> {
+    let org_id = params.id("orgId")?;
+    let key_id = params.id("apiUserId")?;
+    let name = entry_name(&params)?;
     shared.store.change(|data| {
         access_list_editor(data, &who, org_id)?;
         let key = org_key(data, org_id, key_id)?;
@@ -191,7 +197,7 @@ pub async fn delete_access(
             .iter()
             .position(|entry| entry.is_named_by(name))
             .ok_or_else(|| ApiError::resource_not_found(&format!("access list entry {name}")))?;
-        if key.id == who.key_id && key.access_list[position].cidr.contains(&who.ip) {
+        if who.is_key(&key.id) && key.access_list[position].cidr.contains(&who.ip) {
             return Err(ApiError::bad_request(
                 "CANNOT_REMOVE_CALLER_FROM_ACCESS_LIST",
                 format!("The entry {name} lets in the address this request came from ({}); it cannot be removed with this key.", who.ip),

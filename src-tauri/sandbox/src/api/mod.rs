@@ -7,11 +7,13 @@ mod org_keys;
 mod orgs;
 mod project_keys;
 mod projects;
+mod service_accounts;
 pub use access_lists::*;
 pub use org_keys::*;
 pub use orgs::*;
 pub use project_keys::*;
 pub use projects::*;
+pub use service_accounts::*;
 
 use std::collections::{BTreeSet, HashMap};
 use std::net::IpAddr;
@@ -31,8 +33,10 @@ use serde_json::{Map, Value};
 use crate::Shared;
 use crate::digest;
 use crate::error::ApiError;
-use crate::gate::Caller;
-use crate::model::{AccessEntry, ApiKey, Data, ORG_ROLES, PROJECT_ROLES, Project, Role, Scope};
+use crate::gate::{Caller, Principal};
+use crate::model::{
+    AccessEntry, ApiKey, Data, Grantee, ORG_ROLES, PROJECT_ROLES, Project, Role, Scope,
+};
 use crate::store::{new_object_id, new_public_key};
 use crate::wire::{
     AccessEntryView, ApiKeyDetails, GroupView, Json, Link, OrgView, PageQuery, RoleView,
@@ -231,13 +235,19 @@ fn role_names(list: &[Value], allowed: &[&str]) -> Result<Vec<String>> {
 
 // ---------- authorization ----------
 
-fn caller<'a>(data: &'a Data, caller: &Caller) -> Result<&'a ApiKey> {
-    data.keys
-        .get(&caller.key_id)
-        .ok_or_else(|| ApiError::unauthorized_role("a valid API key"))
+/// The API key or service account that made the request.
+fn caller<'a>(data: &'a Data, caller: &Caller) -> Result<&'a dyn Grantee> {
+    let found: Option<&dyn Grantee> = match &caller.principal {
+        Principal::Key(id) => data.keys.get(id).map(|key| key as &dyn Grantee),
+        Principal::Account(id) => data
+            .service_accounts
+            .get(id)
+            .map(|account| account as &dyn Grantee),
+    };
+    found.ok_or_else(|| ApiError::unauthorized_role("a valid API key or service account"))
 }
 
-fn org_member(data: &Data, key: &ApiKey, org_id: &str) -> Result<()> {
+fn org_member(data: &Data, key: &dyn Grantee, org_id: &str) -> Result<()> {
     if !data.orgs.contains_key(org_id) {
         return Err(ApiError::org_not_found(org_id));
     }
@@ -248,7 +258,7 @@ fn org_member(data: &Data, key: &ApiKey, org_id: &str) -> Result<()> {
     }
 }
 
-fn org_owner(data: &Data, key: &ApiKey, org_id: &str) -> Result<()> {
+fn org_owner(data: &Data, key: &dyn Grantee, org_id: &str) -> Result<()> {
     org_member(data, key, org_id)?;
     if key.has_org_role(org_id, "ORG_OWNER") {
         Ok(())
@@ -263,7 +273,7 @@ fn project<'a>(data: &'a Data, project_id: &str) -> Result<&'a Project> {
         .ok_or_else(|| ApiError::group_not_found(project_id))
 }
 
-fn project_reader(data: &Data, key: &ApiKey, project_id: &str) -> Result<()> {
+fn project_reader(data: &Data, key: &dyn Grantee, project_id: &str) -> Result<()> {
     let project = project(data, project_id)?;
     let org_wide = key.has_org_role(&project.org_id, "ORG_OWNER")
         || key.has_org_role(&project.org_id, "ORG_READ_ONLY");
@@ -274,7 +284,7 @@ fn project_reader(data: &Data, key: &ApiKey, project_id: &str) -> Result<()> {
     }
 }
 
-fn project_owner(data: &Data, key: &ApiKey, project_id: &str, required: &str) -> Result<()> {
+fn project_owner(data: &Data, key: &dyn Grantee, project_id: &str, required: &str) -> Result<()> {
     let project = project(data, project_id)?;
     if key.has_org_role(&project.org_id, "ORG_OWNER")
         || key
@@ -287,10 +297,32 @@ fn project_owner(data: &Data, key: &ApiKey, project_id: &str, required: &str) ->
     }
 }
 
-fn visible_projects<'a>(data: &'a Data, key: &'a ApiKey) -> impl Iterator<Item = &'a Project> + 'a {
+fn visible_projects<'a>(
+    data: &'a Data,
+    key: &'a dyn Grantee,
+) -> impl Iterator<Item = &'a Project> + 'a {
     data.projects
         .values()
         .filter(move |project| project_reader(data, key, &project.id).is_ok())
+}
+
+/// Roles as Atlas lists them on a key: `{orgId|groupId, roleName}`.
+fn role_assignments(roles: &[Role]) -> Vec<crate::wire::RoleAssignment> {
+    roles
+        .iter()
+        .map(|role| match &role.scope {
+            Scope::Org(id) => crate::wire::RoleAssignment {
+                group_id: None,
+                org_id: Some(id.clone()),
+                role_name: role.name.clone(),
+            },
+            Scope::Project(id) => crate::wire::RoleAssignment {
+                group_id: Some(id.clone()),
+                org_id: None,
+                role_name: role.name.clone(),
+            },
+        })
+        .collect()
 }
 
 // ---------- links ----------

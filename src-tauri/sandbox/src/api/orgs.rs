@@ -33,21 +33,32 @@ pub async fn system_status(
     Extension(who): Extension<Caller>,
 ) -> Result<Response> {
     shared.store.read(|data| {
-        let key = caller(data, &who)?;
-        let details = ApiKeyDetails::redacted(key, RoleView::All, String::new());
+        let grantee = caller(data, &who)?;
+        // A service account shows as a key whose id and public key are its
+        // client id: Atlas's answer to a token here is not recorded.
+        let (id, public_key) = match &who.principal {
+            Principal::Key(id) => {
+                let key = data
+                    .keys
+                    .get(id)
+                    .ok_or_else(|| ApiError::api_key_not_found(id))?;
+                (key.id.clone(), key.public_key.clone())
+            }
+            Principal::Account(client_id) => (client_id.clone(), client_id.clone()),
+        };
         Ok(ok(SystemStatus {
             api_key: StatusApiKey {
-                access_list: key
-                    .access_list
+                access_list: grantee
+                    .access_list()
                     .iter()
                     .map(|entry| StatusAccessItem {
                         cidr_block: atlas_net(entry.cidr),
                         ip_address: atlas_ip(entry.ip_address.unwrap_or(entry.cidr.network())),
                     })
                     .collect(),
-                id: key.id.clone(),
-                public_key: key.public_key.clone(),
-                roles: details.roles,
+                id,
+                public_key,
+                roles: role_assignments(grantee.roles()),
             },
             app_name: "MongoDB Atlas",
             build: concat!("atlas-sandbox-", env!("CARGO_PKG_VERSION")),

@@ -80,10 +80,18 @@ pub async fn create_group(
             created: Utc::now(),
         };
         let view = GroupView::new(&project, &shared.base_url);
-        if let Some(creator) = data.keys.get_mut(&who.key_id) {
-            creator
-                .roles
-                .push(Role::project(&project.id, "GROUP_OWNER"));
+        let owner = Role::project(&project.id, "GROUP_OWNER");
+        match &who.principal {
+            Principal::Key(id) => {
+                if let Some(creator) = data.keys.get_mut(id) {
+                    creator.roles.push(owner);
+                }
+            }
+            Principal::Account(id) => {
+                if let Some(creator) = data.service_accounts.get_mut(id) {
+                    creator.roles.push(owner);
+                }
+            }
         }
         data.projects.insert(project.id.clone(), project);
         Ok(ok(view))
