@@ -341,6 +341,34 @@ fn router(shared: Arc<Shared>) -> Router {
             "/api/atlas/v2/orgs/{orgId}/serviceAccounts/{clientId}/groups",
             get(list_account_groups),
         )
+        .route(
+            "/api/atlas/v2/groups/{groupId}/serviceAccounts",
+            get(list_group_accounts).post(create_group_account),
+        )
+        .route(
+            // `POST …/{clientId}:invite` arrives here too: see invite_group_account.
+            "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}",
+            get(get_group_account)
+                .patch(update_group_account)
+                .delete(remove_group_account)
+                .post(invite_group_account),
+        )
+        .route(
+            "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/secrets",
+            post(create_group_secret),
+        )
+        .route(
+            "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/secrets/{secretId}",
+            delete(delete_group_secret),
+        )
+        .route(
+            "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/accessList",
+            get(list_group_account_access).post(create_group_account_access),
+        )
+        .route(
+            "/api/atlas/v2/groups/{groupId}/serviceAccounts/{clientId}/accessList/{ipAddress}",
+            delete(delete_group_account_access),
+        )
         .route("/api/private/ipinfo", get(current_ip))
         .method_not_allowed_fallback(method_not_allowed);
     v2.fallback(not_found)

@@ -629,3 +629,121 @@ async fn no_secret_or_token_reaches_the_state_file() {
     let answer = token_answer(&again, &client_id, &secret).await;
     assert_eq!(answer.status, 200);
 }
+
+#[tokio::test]
+async fn accounts_are_invited_to_projects_and_made_in_them() {
+    let sandbox = common::demo().await;
+    let admin = Client::admin(&sandbox);
+    let org = sandbox.admin().org_id.clone();
+    let project = sandbox.admin().project_ids[0].clone();
+    let in_project = format!("/api/atlas/v2/groups/{project}/serviceAccounts");
+    let (client_id, _) = create_account(&admin, &org, "invited", &["ORG_MEMBER"]).await;
+
+    let invited = admin
+        .versioned(
+            Method::POST,
+            &format!("{in_project}/{client_id}:invite"),
+            Some(json!({ "roles": ["GROUP_READ_ONLY"] })),
+        )
+        .await;
+    assert_eq!(invited.status, 200, "{:?}", invited.body);
+    assert_eq!(invited.body["roles"], json!(["GROUP_READ_ONLY"]));
+    let groups = admin
+        .versioned(
+            Method::GET,
+            &format!("{}/{client_id}/groups", accounts_path(&org)),
+            None,
+        )
+        .await;
+    assert_eq!(
+        groups.body["results"],
+        json!([{ "groupId": project, "roles": ["GROUP_READ_ONLY"] }])
+    );
+    let listed = admin.versioned(Method::GET, &in_project, None).await;
+    assert!(
+        listed.body["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|account| account["clientId"] == client_id.as_str())
+    );
+    let changed = admin
+        .versioned(
+            Method::PATCH,
+            &format!("{in_project}/{client_id}"),
+            Some(json!({ "roles": ["GROUP_OWNER"] })),
+        )
+        .await;
+    assert_eq!(changed.body["roles"], json!(["GROUP_OWNER"]));
+
+    // Removing it from the project leaves the account in the organization.
+    let removed = admin
+        .versioned(Method::DELETE, &format!("{in_project}/{client_id}"), None)
+        .await;
+    assert_eq!(removed.status, 204);
+    let gone = admin
+        .versioned(Method::GET, &format!("{in_project}/{client_id}"), None)
+        .await;
+    assert_eq!(gone.status, 404);
+    let still = admin
+        .versioned(
+            Method::GET,
+            &format!("{}/{client_id}", accounts_path(&org)),
+            None,
+        )
+        .await;
+    assert_eq!(still.status, 200);
+
+    // Made in the project: its roles there, and a member of the organization.
+    let made = admin
+        .versioned(
+            Method::POST,
+            &in_project,
+            Some(json!({
+                "name": "project robot",
+                "description": "made in a project",
+                "roles": ["GROUP_DATA_ACCESS_READ_ONLY"],
+                "secretExpiresAfterHours": 8,
+            })),
+        )
+        .await;
+    assert_eq!(made.status, 201, "{:?}", made.body);
+    assert_eq!(made.body["roles"], json!(["GROUP_DATA_ACCESS_READ_ONLY"]));
+    assert!(made.body["secrets"][0]["secret"].is_string());
+    let project_account = made.body["clientId"].as_str().unwrap().to_owned();
+    let in_org = admin
+        .versioned(
+            Method::GET,
+            &format!("{}/{project_account}", accounts_path(&org)),
+            None,
+        )
+        .await;
+    assert_eq!(in_org.body["roles"], json!(["ORG_MEMBER"]));
+
+    // Its secrets and access list are reached through the project too.
+    let secret = admin
+        .versioned(
+            Method::POST,
+            &format!("{in_project}/{project_account}/secrets"),
+            Some(json!({ "secretExpiresAfterHours": 8 })),
+        )
+        .await;
+    assert_eq!(secret.status, 201);
+    let entries = admin
+        .versioned(
+            Method::POST,
+            &format!("{in_project}/{project_account}/accessList"),
+            Some(json!([{ "ipAddress": "203.0.113.5" }])),
+        )
+        .await;
+    assert_eq!(entries.status, 200);
+    assert_eq!(entries.body["results"][0]["ipAddress"], "203.0.113.5");
+    let deleted = admin
+        .versioned(
+            Method::DELETE,
+            &format!("{in_project}/{project_account}/accessList/203.0.113.5"),
+            None,
+        )
+        .await;
+    assert_eq!(deleted.status, 204);
+}

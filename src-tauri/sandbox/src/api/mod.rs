@@ -6,12 +6,14 @@ mod access_lists;
 mod org_keys;
 mod orgs;
 mod project_keys;
+mod project_service_accounts;
 mod projects;
 mod service_accounts;
 pub use access_lists::*;
 pub use org_keys::*;
 pub use orgs::*;
 pub use project_keys::*;
+pub use project_service_accounts::*;
 pub use projects::*;
 pub use service_accounts::*;
 

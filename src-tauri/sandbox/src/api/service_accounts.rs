@@ -25,17 +25,23 @@ const ROTATION_DAYS: i64 = 7;
 /// Entries one access-list POST may carry.
 const MAX_ENTRIES_PER_REQUEST: usize = 200;
 
-fn client_id_param(params: &Params) -> Result<&str> {
+pub(super) fn client_id_param(params: &Params) -> Result<&str> {
     let value = params.text("clientId")?;
+    check_client_id(value)?;
+    Ok(value)
+}
+
+/// `mdb_sa_id_` and 24 hexadecimal digits.
+pub(super) fn check_client_id(value: &str) -> Result<()> {
     let hex = value.strip_prefix("mdb_sa_id_").unwrap_or("");
     if is_object_id(&hex.to_ascii_lowercase()) {
-        Ok(value)
+        Ok(())
     } else {
         Err(ApiError::path_param("clientId", value))
     }
 }
 
-fn not_found(client_id: &str) -> ApiError {
+pub(super) fn not_found(client_id: &str) -> ApiError {
     ApiError::new(
         StatusCode::NOT_FOUND,
         "SERVICE_ACCOUNT_NOT_FOUND",
@@ -63,13 +69,32 @@ fn org_account_mut<'a>(
         .ok_or_else(|| not_found(client_id))
 }
 
-pub(crate) fn view(account: &ServiceAccount, org_id: &str) -> ServiceAccountView {
+/// The account as its organization shows it: its organization roles.
+pub(super) fn view(account: &ServiceAccount, org_id: &str) -> ServiceAccountView {
+    view_with_roles(
+        account,
+        account.org_roles(org_id).map(str::to_owned).collect(),
+    )
+}
+
+/// The account as a project shows it: its roles in the project.
+pub(super) fn project_view(account: &ServiceAccount, project_id: &str) -> ServiceAccountView {
+    view_with_roles(
+        account,
+        account
+            .project_roles(project_id)
+            .map(str::to_owned)
+            .collect(),
+    )
+}
+
+fn view_with_roles(account: &ServiceAccount, roles: Vec<String>) -> ServiceAccountView {
     ServiceAccountView {
         client_id: account.client_id.clone(),
         created_at: crate::wire::timestamp(&account.created),
         description: account.description.clone(),
         name: account.name.clone(),
-        roles: account.org_roles(org_id).map(str::to_owned).collect(),
+        roles,
         secrets: account
             .secrets
             .iter()
@@ -80,7 +105,7 @@ pub(crate) fn view(account: &ServiceAccount, org_id: &str) -> ServiceAccountView
 
 /// A name or description as Atlas takes it: letters, digits, spaces and
 /// `-_.,'`, within the length.
-fn text_attribute(
+pub(super) fn text_attribute(
     map: &Map<String, Value>,
     name: &str,
     max: usize,
@@ -200,36 +225,50 @@ pub async fn create_org_account(
 ) -> Result<Response> {
     let org_id = params.id("orgId")?;
     let map = object(json_body(&body)?)?;
-    let name = text_attribute(&map, "name", 64, true)?.unwrap_or_default();
-    let description = text_attribute(&map, "description", 250, true)?.unwrap_or_default();
-    let roles = roles(&map, ORG_ROLES, true)?.unwrap_or_default();
     shared.store.change(|data| {
         org_owner(data, caller(data, &who)?, org_id)?;
-        let hours = secret_hours(&map, data, org_id)?;
-        let (secret, value) = new_secret(hours);
-        let client_id = loop {
-            let candidate = format!("mdb_sa_id_{}", new_object_id());
-            if !data.service_accounts.contains_key(&candidate) {
-                break candidate;
-            }
-        };
-        let account = ServiceAccount {
-            client_id: client_id.clone(),
-            name,
-            description,
-            created: Utc::now(),
-            roles: roles.iter().map(|role| Role::org(org_id, role)).collect(),
-            secrets: vec![secret],
-            access_list: Vec::new(),
-        };
+        let (account, value) = new_account(data, &map, org_id, ORG_ROLES)?;
         let mut shown = view(&account, org_id);
         if let Some(first) = shown.secrets.first_mut() {
             first.secret = Some(value);
         }
-        tracing::info!(client_id, "service account created");
-        data.service_accounts.insert(client_id, account);
+        data.service_accounts
+            .insert(account.client_id.clone(), account);
         Ok(ServiceAccountJson(StatusCode::CREATED, shown).into_response())
     })
+}
+
+/// A new account of this organization from a create request, with its first
+/// secret's value (shown once). Its roles are the request's, in the
+/// organization; the caller moves them elsewhere if they are a project's.
+pub(super) fn new_account(
+    data: &Data,
+    map: &Map<String, Value>,
+    org_id: &str,
+    allowed_roles: &[&str],
+) -> Result<(ServiceAccount, String)> {
+    let name = text_attribute(map, "name", 64, true)?.unwrap_or_default();
+    let description = text_attribute(map, "description", 250, true)?.unwrap_or_default();
+    let roles = roles(map, allowed_roles, true)?.unwrap_or_default();
+    let hours = secret_hours(map, data, org_id)?;
+    let (secret, value) = new_secret(hours);
+    let client_id = loop {
+        let candidate = format!("mdb_sa_id_{}", new_object_id());
+        if !data.service_accounts.contains_key(&candidate) {
+            break candidate;
+        }
+    };
+    tracing::info!(client_id, "service account created");
+    let account = ServiceAccount {
+        client_id,
+        name,
+        description,
+        created: Utc::now(),
+        roles: roles.iter().map(|role| Role::org(org_id, role)).collect(),
+        secrets: vec![secret],
+        access_list: Vec::new(),
+    };
+    Ok((account, value))
 }
 
 pub async fn get_org_account(
@@ -309,26 +348,40 @@ pub async fn create_org_secret(
     let map = object(json_body(&body)?)?;
     shared.store.change(|data| {
         org_owner(data, caller(data, &who)?, org_id)?;
-        let hours = secret_hours(&map, data, org_id)?;
-        let account = org_account_mut(data, org_id, client_id)?;
-        if account.secrets.len() >= MAX_SECRETS {
-            return Err(ApiError::bad_request(
-                "SERVICE_ACCOUNT_MAX_SECRETS_REACHED",
-                format!(
-                    "A service account has at most {MAX_SECRETS} secrets: delete one before making another."
-                ),
-            ));
-        }
-        let (secret, value) = new_secret(hours);
-        // The others now end within a week, so the old one can be phased out.
-        let cutoff = secret.created + chrono::Duration::days(ROTATION_DAYS);
-        for other in &mut account.secrets {
-            other.expires = other.expires.min(cutoff);
-        }
-        let shown = SecretView::new(&secret, Some(value));
-        account.secrets.push(secret);
-        Ok(ServiceAccountJson(StatusCode::CREATED, shown).into_response())
+        org_account(data, org_id, client_id)?;
+        make_secret(data, &map, org_id, client_id)
     })
+}
+
+/// Adds a secret to the account (of `org_id`); answers it with its value.
+pub(super) fn make_secret(
+    data: &mut Data,
+    map: &Map<String, Value>,
+    org_id: &str,
+    client_id: &str,
+) -> Result<Response> {
+    let hours = secret_hours(map, data, org_id)?;
+    let account = data
+        .service_accounts
+        .get_mut(client_id)
+        .ok_or_else(|| not_found(client_id))?;
+    if account.secrets.len() >= MAX_SECRETS {
+        return Err(ApiError::bad_request(
+            "SERVICE_ACCOUNT_MAX_SECRETS_REACHED",
+            format!(
+                "A service account has at most {MAX_SECRETS} secrets: delete one before making another."
+            ),
+        ));
+    }
+    let (secret, value) = new_secret(hours);
+    // The others now end within a week, so the old one can be phased out.
+    let cutoff = secret.created + chrono::Duration::days(ROTATION_DAYS);
+    for other in &mut account.secrets {
+        other.expires = other.expires.min(cutoff);
+    }
+    let shown = SecretView::new(&secret, Some(value));
+    account.secrets.push(secret);
+    Ok(ServiceAccountJson(StatusCode::CREATED, shown).into_response())
 }
 
 pub async fn delete_org_secret(
@@ -341,36 +394,108 @@ pub async fn delete_org_secret(
     let secret_id = params.id("secretId")?;
     shared.store.change(|data| {
         org_owner(data, caller(data, &who)?, org_id)?;
-        let account = org_account_mut(data, org_id, client_id)?;
-        let position = account
-            .secrets
-            .iter()
-            .position(|secret| secret.id == secret_id)
-            .ok_or_else(|| ApiError::resource_not_found(&format!("secret {secret_id}")))?;
-        account.secrets.remove(position);
-        Ok(())
+        org_account(data, org_id, client_id)?;
+        delete_secret(data, client_id, secret_id)
     })?;
     // Tokens made from it are refused from now on.
     shared.tokens.forget_secret(secret_id);
     Ok(service_account_no_content())
 }
 
-fn entries_page(
-    base: &str,
-    org_id: &str,
+pub(super) fn delete_secret(data: &mut Data, client_id: &str, secret_id: &str) -> Result<()> {
+    let account = data
+        .service_accounts
+        .get_mut(client_id)
+        .ok_or_else(|| not_found(client_id))?;
+    let position = account
+        .secrets
+        .iter()
+        .position(|secret| secret.id == secret_id)
+        .ok_or_else(|| ApiError::resource_not_found(&format!("secret {secret_id}")))?;
+    account.secrets.remove(position);
+    Ok(())
+}
+
+pub(super) fn entries_page(
     account: &ServiceAccount,
     page: PageQuery,
+    href: &str,
 ) -> crate::wire::Page<ServiceAccountEntryView> {
     let views = account
         .access_list
         .iter()
         .map(ServiceAccountEntryView::new)
         .collect();
-    let href = format!(
-        "{base}/api/atlas/v2/orgs/{org_id}/serviceAccounts/{}/accessList",
-        account.client_id
-    );
-    paginate(views, page, &href, "")
+    paginate(views, page, href, "")
+}
+
+fn org_access_href(base: &str, org_id: &str, client_id: &str) -> String {
+    format!("{base}/api/atlas/v2/orgs/{org_id}/serviceAccounts/{client_id}/accessList")
+}
+
+/// The entries of an access-list POST: at most 200.
+pub(super) fn entry_requests(value: Value) -> Result<Vec<(IpNet, Option<IpAddr>)>> {
+    if let Value::Array(items) = &value
+        && items.len() > MAX_ENTRIES_PER_REQUEST
+    {
+        return Err(ApiError::bad_request(
+            "TOO_MANY_ACCESS_LIST_ENTRIES",
+            format!(
+                "At most {MAX_ENTRIES_PER_REQUEST} entries may be added in one request; {} were sent.",
+                items.len()
+            ),
+        ));
+    }
+    access_requests(value)
+}
+
+/// Adds entries (one already there changes nothing); answers the list.
+pub(super) fn add_entries(
+    data: &mut Data,
+    client_id: &str,
+    requested: Vec<(IpNet, Option<IpAddr>)>,
+    page: PageQuery,
+    href: &str,
+) -> Result<Response> {
+    let account = data
+        .service_accounts
+        .get_mut(client_id)
+        .ok_or_else(|| not_found(client_id))?;
+    let now = Utc::now();
+    for (net, ip) in requested {
+        if !account.access_list.iter().any(|entry| entry.cidr == net) {
+            account.access_list.push(AccessEntry::new(net, ip, now));
+        }
+    }
+    let page = entries_page(account, page, href);
+    Ok(ServiceAccountJson(StatusCode::OK, page).into_response())
+}
+
+/// Removes the entry `name`, unless it lets in the account's own request.
+pub(super) fn delete_entry(
+    data: &mut Data,
+    who: &Caller,
+    client_id: &str,
+    name: &str,
+) -> Result<Response> {
+    let account = data
+        .service_accounts
+        .get_mut(client_id)
+        .ok_or_else(|| not_found(client_id))?;
+    let position = account
+        .access_list
+        .iter()
+        .position(|entry| entry.is_named_by(name))
+        .ok_or_else(|| ApiError::resource_not_found(&format!("access list entry {name}")))?;
+    if who.is_account(client_id) && account.access_list[position].cidr.contains(&who.ip) {
+        return Err(ApiError::bad_request(
+            "CANNOT_REMOVE_CALLER_FROM_ACCESS_LIST",
+            format!("The entry {name} lets in the address this request came from ({}); it cannot be removed with this service account.", who.ip),
+        )
+        .with_parameters([name]));
+    }
+    account.access_list.remove(position);
+    Ok(service_account_no_content())
 }
 
 pub async fn list_org_account_access(
@@ -385,8 +510,8 @@ pub async fn list_org_account_access(
     shared.store.read(|data| {
         org_member(data, caller(data, &who)?, org_id)?;
         let account = org_account(data, org_id, client_id)?;
-        let page = entries_page(&shared.base_url, org_id, account, page);
-        Ok(ServiceAccountJson(StatusCode::OK, page).into_response())
+        let href = org_access_href(&shared.base_url, org_id, client_id);
+        Ok(ServiceAccountJson(StatusCode::OK, entries_page(account, page, &href)).into_response())
     })
 }
 
@@ -400,31 +525,12 @@ pub async fn create_org_account_access(
     let org_id = params.id("orgId")?;
     let client_id = client_id_param(&params)?;
     let page = query.page()?;
-    let value = json_body(&body)?;
-    if let Value::Array(items) = &value
-        && items.len() > MAX_ENTRIES_PER_REQUEST
-    {
-        return Err(ApiError::bad_request(
-            "TOO_MANY_ACCESS_LIST_ENTRIES",
-            format!(
-                "At most {MAX_ENTRIES_PER_REQUEST} entries may be added in one request; {} were sent.",
-                items.len()
-            ),
-        ));
-    }
-    let requested = access_requests(value)?;
+    let requested = entry_requests(json_body(&body)?)?;
     shared.store.change(|data| {
         org_owner(data, caller(data, &who)?, org_id)?;
-        let account = org_account_mut(data, org_id, client_id)?;
-        let now = Utc::now();
-        for (net, ip) in requested {
-            // Adding an entry that is already there changes nothing.
-            if !account.access_list.iter().any(|entry| entry.cidr == net) {
-                account.access_list.push(AccessEntry::new(net, ip, now));
-            }
-        }
-        let page = entries_page(&shared.base_url, org_id, account, page);
-        Ok(ServiceAccountJson(StatusCode::OK, page).into_response())
+        org_account(data, org_id, client_id)?;
+        let href = org_access_href(&shared.base_url, org_id, client_id);
+        add_entries(data, client_id, requested, page, &href)
     })
 }
 
@@ -438,21 +544,8 @@ pub async fn delete_org_account_access(
     let name = entry_name(&params)?;
     shared.store.change(|data| {
         org_owner(data, caller(data, &who)?, org_id)?;
-        let account = org_account_mut(data, org_id, client_id)?;
-        let position = account
-            .access_list
-            .iter()
-            .position(|entry| entry.is_named_by(name))
-            .ok_or_else(|| ApiError::resource_not_found(&format!("access list entry {name}")))?;
-        if who.is_account(client_id) && account.access_list[position].cidr.contains(&who.ip) {
-            return Err(ApiError::bad_request(
-                "CANNOT_REMOVE_CALLER_FROM_ACCESS_LIST",
-                format!("The entry {name} lets in the address this request came from ({}); it cannot be removed with this service account.", who.ip),
-            )
-            .with_parameters([name]));
-        }
-        account.access_list.remove(position);
-        Ok(service_account_no_content())
+        org_account(data, org_id, client_id)?;
+        delete_entry(data, &who, client_id, name)
     })
 }
 
