@@ -11,7 +11,10 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::digest;
-use crate::model::{AccessEntry, ApiKey, Data, Org, OrgSettings, PROJECT_ROLES, Project, Role};
+use crate::model::{
+    AccessEntry, ApiKey, Data, Org, OrgSettings, PROJECT_ROLES, Project, Role, Secret,
+    ServiceAccount,
+};
 use crate::store::new_public_key;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -178,6 +181,73 @@ impl Builder {
         }
     }
 
+    /// A service account. Each secret is (days since it was made, hours it
+    /// has left; negative when it has expired); its value comes from the
+    /// OS's randomness and only its SHA-256 is kept. `used_hours_ago` marks
+    /// the first secret's and the first entry's last use.
+    fn account(
+        &mut self,
+        name: &str,
+        roles: Vec<Role>,
+        secrets: &[(i64, i64)],
+        entries: &[&str],
+        used_hours_ago: Option<i64>,
+    ) -> String {
+        let client_id = format!("mdb_sa_id_{}", self.id(0x0d));
+        let now = Utc::now();
+        let secrets = secrets
+            .iter()
+            .map(|(days_ago, hours_left)| {
+                let value = format!("mdb_sa_sk_{}", uuid::Uuid::new_v4().simple());
+                Secret {
+                    id: self.id(0x0e),
+                    sha256: crate::oauth::sha256_hex(&value),
+                    masked: format!("mdb_sa_sk_********{}", &value[value.len() - 4..]),
+                    created: now - Duration::days(*days_ago),
+                    expires: now + Duration::hours(*hours_left),
+                    last_used: None,
+                }
+            })
+            .collect();
+        let mut account = ServiceAccount {
+            client_id: client_id.clone(),
+            name: name.to_owned(),
+            description: format!("{name}, seeded"),
+            created: now - Duration::days(400),
+            roles,
+            secrets,
+            access_list: entries
+                .iter()
+                .enumerate()
+                .filter_map(|(index, text)| {
+                    let created = now - Duration::days(60 - index as i64 * 5);
+                    if let Ok(ip) = text.parse::<IpAddr>() {
+                        Some(AccessEntry::new(IpNet::from(ip), Some(ip), created))
+                    } else {
+                        text.parse::<IpNet>()
+                            .ok()
+                            .map(|net| AccessEntry::new(net.trunc(), None, created))
+                    }
+                })
+                .collect(),
+        };
+        if let Some(hours) = used_hours_ago {
+            let at = now - Duration::hours(hours);
+            if let Some(secret) = account.secrets.first_mut() {
+                secret.last_used = Some(at);
+            }
+            if let Some(entry) = account.access_list.first_mut() {
+                entry.count = 40 + hours.unsigned_abs();
+                entry.last_used = Some(at);
+                entry.last_used_address = Some(entry.cidr.network());
+            }
+        }
+        self.data
+            .service_accounts
+            .insert(client_id.clone(), account);
+        client_id
+    }
+
     fn admin(mut self, orgs: &[String], apparent_ip: Option<IpAddr>) -> Seeded {
         let mut entries = vec!["127.0.0.1".to_owned(), "::1".to_owned()];
         if let Some(ip) = apparent_ip.filter(|ip| !ip.is_loopback()) {
@@ -308,6 +378,64 @@ fn demo(apparent_ip: Option<IpAddr>) -> Seeded {
         "Research break-glass owner",
         vec![Role::org(&research, "ORG_OWNER")],
         &["192.0.2.200"],
+    );
+
+    // Service accounts: a rotation under way (the old secret ends in five
+    // days), an expired secret left behind, one open to the internet, one
+    // made in a project, one never used.
+    b.account(
+        "GitHub Actions deployer",
+        vec![
+            org("ORG_MEMBER"),
+            Role::project(&production, "GROUP_CLUSTER_MANAGER"),
+        ],
+        &[(358, 5 * 24), (2, 363 * 24)],
+        &["192.0.2.60"],
+        Some(2),
+    );
+    b.account(
+        "Nightly report exporter",
+        vec![org("ORG_READ_ONLY")],
+        &[(190, -10 * 24)],
+        &["198.51.100.90"],
+        Some(12 * 24),
+    );
+    b.account(
+        "Vendor webhook, open to the internet",
+        vec![
+            org("ORG_MEMBER"),
+            Role::project(&analytics, "GROUP_READ_ONLY"),
+        ],
+        &[(160, 200 * 24)],
+        &["0.0.0.0/0"],
+        Some(5),
+    );
+    b.account(
+        "Staging smoke tests",
+        vec![
+            org("ORG_MEMBER"),
+            Role::project(&staging, "GROUP_READ_ONLY"),
+        ],
+        &[(30, 60 * 24)],
+        &["203.0.113.70"],
+        Some(20),
+    );
+    b.account(
+        "Capacity planner",
+        vec![org("ORG_READ_ONLY")],
+        &[(20, 300 * 24)],
+        &[],
+        None,
+    );
+    b.account(
+        "Genomics batch runner",
+        vec![
+            Role::org(&research, "ORG_MEMBER"),
+            Role::project(&genomics, "GROUP_DATA_ACCESS_READ_WRITE"),
+        ],
+        &[(90, 90 * 24)],
+        &["2001:db8:42::/48"],
+        Some(30),
     );
     b.admin(&[corp, research], apparent_ip)
 }

@@ -747,3 +747,47 @@ async fn accounts_are_invited_to_projects_and_made_in_them() {
         .await;
     assert_eq!(deleted.status, 204);
 }
+
+#[tokio::test]
+async fn the_demo_seed_has_accounts_worth_reviewing() {
+    let sandbox = common::demo().await;
+    let admin = Client::admin(&sandbox);
+    let org = sandbox.admin().org_id.clone();
+    let listed = admin
+        .versioned(Method::GET, &accounts_path(&org), None)
+        .await;
+    let accounts = listed.body["results"].as_array().unwrap().clone();
+    assert_eq!(accounts.len(), 5, "{accounts:#?}");
+    let now = Utc::now();
+    let by_name = |name: &str| {
+        accounts
+            .iter()
+            .find(|account| account["name"] == name)
+            .unwrap_or_else(|| panic!("{name}"))
+            .clone()
+    };
+    let rotating = by_name("GitHub Actions deployer");
+    let secrets = rotating["secrets"].as_array().unwrap();
+    assert_eq!(secrets.len(), 2);
+    assert!(secrets.iter().any(|secret| {
+        let left = time(&secret["expiresAt"]) - now;
+        left > chrono::Duration::zero() && left < chrono::Duration::days(7)
+    }));
+    let expired = by_name("Nightly report exporter");
+    assert!(
+        time(&expired["secrets"][0]["expiresAt"]) < now,
+        "an expired secret stays listed"
+    );
+    let never = by_name("Capacity planner");
+    assert!(never["secrets"][0].get("lastUsedAt").is_none());
+    let open = by_name("Vendor webhook, open to the internet");
+    let client_id = open["clientId"].as_str().unwrap();
+    let entries = admin
+        .versioned(
+            Method::GET,
+            &format!("{}/{client_id}/accessList", accounts_path(&org)),
+            None,
+        )
+        .await;
+    assert_eq!(entries.body["results"][0]["cidrBlock"], "0.0.0.0/0");
+}
