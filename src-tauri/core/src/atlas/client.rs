@@ -18,6 +18,7 @@ use super::models::{
     AccessListEntry, AccessListRequest, ApiKey, CreatedApiKey, CreatedApiKeyWire, ErrorBody,
     IpInfo, OrgSettings, Organization, Page, Project, SystemStatus,
 };
+use super::oauth::OAuthSession;
 
 /// The API version this client speaks, as a media type.
 pub const MEDIA_TYPE: &str = "application/vnd.atlas.2023-01-01+json";
@@ -55,16 +56,26 @@ impl Default for ClientOptions {
     }
 }
 
-/// A client for one API key.
+/// How a client proves who it is.
+enum Auth {
+    /// An API key: HTTP Digest.
+    Digest {
+        public_key: String,
+        private_key: SecretString,
+        /// Caches the Digest challenge: one round trip per request after
+        /// the first. Holds no password: requests are signed with `DigestKey`.
+        challenges: DigestAuthSession,
+    },
+    /// A service account: OAuth Bearer tokens.
+    OAuth(OAuthSession),
+}
+
+/// A client for one API key or one service account.
 pub struct AtlasClient {
-    base_url: String,
-    http: reqwest::Client,
-    public_key: String,
-    private_key: SecretString,
-    /// Caches the Digest challenge: one round trip per request after the
-    /// first. Holds no password: requests are signed with `DigestKey`.
-    challenges: DigestAuthSession,
-    options: ClientOptions,
+    pub(super) base_url: String,
+    pub(super) http: reqwest::Client,
+    auth: Auth,
+    pub(super) options: ClientOptions,
     /// Set by a 429: no request of this client starts before then, so the
     /// requests running side by side wait together instead of each being
     /// refused in turn.
@@ -120,7 +131,7 @@ impl DigestAuthCredentials for DigestKey<'_> {
 
 /// How a request may be repeated when its answer does not come.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Repeat {
+pub(super) enum Repeat {
     /// GET, PATCH, DELETE: the same request twice has the same effect.
     Idempotent,
     /// POST: only when it certainly never reached the server.
@@ -142,6 +153,46 @@ impl AtlasClient {
         private_key: &SecretString,
         options: ClientOptions,
     ) -> Result<Self, AtlasError> {
+        let auth = Auth::Digest {
+            public_key: public_key.to_owned(),
+            private_key: private_key.clone(),
+            challenges: DigestAuthSession::new(public_key, ""),
+        };
+        Self::build(base_url, auth, options)
+    }
+
+    /// A client for a service account: it gets a token with the client id
+    /// and secret when first needed, keeps it in memory only, and gets a new
+    /// one shortly before it expires.
+    pub fn for_service_account(
+        base_url: &str,
+        client_id: &str,
+        secret: &SecretString,
+        options: ClientOptions,
+    ) -> Result<Self, AtlasError> {
+        Self::build(
+            base_url,
+            Auth::OAuth(OAuthSession::new(client_id, secret)),
+            options,
+        )
+    }
+
+    /// The service account this client is, if it is one.
+    pub fn service_account(&self) -> Option<&str> {
+        match &self.auth {
+            Auth::OAuth(session) => Some(session.client_id()),
+            Auth::Digest { .. } => None,
+        }
+    }
+
+    /// Ends the session: a service account's token is revoked.
+    pub async fn close(&self) {
+        if let Auth::OAuth(session) = &self.auth {
+            session.revoke(self).await;
+        }
+    }
+
+    fn build(base_url: &str, auth: Auth, options: ClientOptions) -> Result<Self, AtlasError> {
         let checked = super::base_url::check(base_url).map_err(AtlasError::InvalidInput)?;
         let base_url = checked.text;
         let mut headers = HeaderMap::new();
@@ -167,9 +218,7 @@ impl AtlasClient {
                 reason: error.to_string(),
             })?;
         Ok(Self {
-            public_key: public_key.to_owned(),
-            private_key: private_key.clone(),
-            challenges: DigestAuthSession::new(public_key, ""),
+            auth,
             base_url,
             http,
             options,
@@ -194,21 +243,67 @@ impl AtlasClient {
         body: Option<&Value>,
         repeat: Repeat,
     ) -> Result<Zeroizing<Vec<u8>>, AtlasError> {
+        self.send_as(MEDIA_TYPE, method, path, body, repeat).await
+    }
+
+    /// [`Self::send`] in another API version (`media`), as the
+    /// service-account endpoints need.
+    pub(super) async fn send_as(
+        &self,
+        media: &'static str,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        repeat: Repeat,
+    ) -> Result<Zeroizing<Vec<u8>>, AtlasError> {
         let url = format!("{}{path}", self.base_url);
+        // A token refused once is replaced once: it may have been revoked.
+        let mut token_renewed = false;
         let mut try_number = 1;
         // An earlier try may have been carried out though its answer was
         // lost: then a DELETE's 404 means it is done.
         let mut earlier_try_may_have_landed = false;
         loop {
             self.wait_while_paused().await;
-            let mut request = self.http.request(method.clone(), &url);
+            let mut request = self
+                .http
+                .request(method.clone(), &url)
+                .header(ACCEPT, media);
             if let Some(body) = body {
-                request = request
-                    .header(CONTENT_TYPE, MEDIA_TYPE)
-                    .body(body.to_string());
+                request = request.header(CONTENT_TYPE, media).body(body.to_string());
             }
             // Each failure is an error, and a wait when another try is safe.
-            let answer = request.send_digest_auth(self.digest_key()).await;
+            let answer = match &self.auth {
+                Auth::Digest {
+                    public_key,
+                    private_key,
+                    challenges,
+                } => {
+                    let key = DigestKey {
+                        public_key,
+                        private_key,
+                        challenges,
+                    };
+                    request.send_digest_auth(key).await
+                }
+                Auth::OAuth(session) => {
+                    let token = session.token(self).await?;
+                    request
+                        .bearer_auth(token.expose_secret())
+                        .send()
+                        .await
+                        .map_err(diqwest::error::Error::Reqwest)
+                }
+            };
+            if let (Auth::OAuth(session), Ok(response)) = (&self.auth, &answer)
+                && response.status() == StatusCode::UNAUTHORIZED
+                && !token_renewed
+            {
+                // Refused before it was carried out, so safe to send again.
+                token_renewed = true;
+                session.forget_token().await;
+                continue;
+            }
             if let Ok(response) = &answer {
                 self.note_server_clock(response.headers());
             }
@@ -305,14 +400,6 @@ impl AtlasClient {
         }
     }
 
-    fn digest_key(&self) -> DigestKey<'_> {
-        DigestKey {
-            public_key: &self.public_key,
-            private_key: &self.private_key,
-            challenges: &self.challenges,
-        }
-    }
-
     fn note_server_clock(&self, headers: &HeaderMap) {
         let server_time = headers
             .get(DATE)
@@ -325,7 +412,7 @@ impl AtlasClient {
     }
 
     /// Now by the server's clock, or by this computer's if no answer told it.
-    fn server_now(&self) -> u64 {
+    pub(super) fn server_now(&self) -> u64 {
         self.server_clock
             .lock()
             .ok()
@@ -368,7 +455,20 @@ impl AtlasClient {
         body: Option<&Value>,
         repeat: Repeat,
     ) -> Result<T, AtlasError> {
-        let bytes = self.send(method.clone(), path, body, repeat).await?;
+        self.json_as(MEDIA_TYPE, method, path, body, repeat).await
+    }
+
+    pub(super) async fn json_as<T: DeserializeOwned>(
+        &self,
+        media: &'static str,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+        repeat: Repeat,
+    ) -> Result<T, AtlasError> {
+        let bytes = self
+            .send_as(media, method.clone(), path, body, repeat)
+            .await?;
         serde_json::from_slice(&bytes).map_err(|error| AtlasError::Decode {
             what: format!("{method} {path}"),
             reason: error.to_string(),
@@ -396,11 +496,24 @@ impl AtlasClient {
         &self,
         path: &str,
     ) -> Result<Vec<T>, AtlasError> {
+        self.list_all_as(MEDIA_TYPE, path).await
+    }
+
+    /// [`Self::list_all`] in another API version.
+    pub(super) async fn list_all_as<T: DeserializeOwned + Send>(
+        &self,
+        media: &'static str,
+        path: &str,
+    ) -> Result<Vec<T>, AtlasError> {
         let separator = if path.contains('?') { '&' } else { '?' };
         let page_path = |page: usize| {
             format!("{path}{separator}itemsPerPage={MAX_PAGE}&pageNum={page}&includeCount=true")
         };
-        let first: Page<T> = self.get(&page_path(1)).await?;
+        let get = |path: String| async move {
+            self.json_as::<Page<T>>(media, Method::GET, &path, None, Repeat::Idempotent)
+                .await
+        };
+        let first: Page<T> = get(page_path(1)).await?;
         let total = first
             .total_count
             .map_or(first.results.len(), |total| total as usize);
@@ -415,7 +528,7 @@ impl AtlasClient {
         let rest: Vec<Page<T>> = stream::iter(2..=pages)
             .map(|page| {
                 let path = page_path(page);
-                async move { self.get::<Page<T>>(&path).await }
+                get(path)
             })
             .buffered(self.options.page_concurrency.max(1))
             .try_collect()
@@ -726,13 +839,13 @@ impl AtlasClient {
 
 /// How far before the request an orphan's id may date: the `Date` header
 /// and ObjectIds count whole seconds, and servers behind a balancer differ.
-const ORPHAN_CLOCK_SLACK_SECS: u64 = 60;
+pub(super) const ORPHAN_CLOCK_SLACK_SECS: u64 = 60;
 
 /// One path segment from an id or an entry, percent-encoded (`192.0.2.0/24`
 /// becomes `192.0.2.0%2F24`). Refuses what the URL parser would take for a
 /// path of its own (`""`, `.`, `..`), so an id can never climb to another
 /// resource.
-fn segment(text: &str) -> Result<String, AtlasError> {
+pub(super) fn segment(text: &str) -> Result<String, AtlasError> {
     if matches!(text, "" | "." | "..") {
         return Err(AtlasError::InvalidInput(format!(
             "\"{text}\" is not an id or an access-list entry."
@@ -748,19 +861,19 @@ const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANU
     .remove(b'~')
     .remove(b':');
 
-fn now_unix() -> u64 {
+pub(super) fn now_unix() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_secs())
 }
 
 /// The creation time an ObjectId starts with.
-fn object_id_seconds(id: &str) -> Option<u64> {
+pub(super) fn object_id_seconds(id: &str) -> Option<u64> {
     id.get(..8)
         .and_then(|hex| u64::from_str_radix(hex, 16).ok())
 }
 
-fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+pub(super) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     headers
         .get(RETRY_AFTER)
         .and_then(|value| value.to_str().ok())
@@ -796,7 +909,7 @@ fn api_error(status: StatusCode, bytes: &[u8]) -> AtlasError {
     }
 }
 
-fn transport_error(url: &str, error: &reqwest::Error) -> AtlasError {
+pub(super) fn transport_error(url: &str, error: &reqwest::Error) -> AtlasError {
     let mut reason = error.to_string();
     let mut source = std::error::Error::source(error);
     while let Some(inner) = source {

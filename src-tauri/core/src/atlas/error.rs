@@ -14,6 +14,9 @@ pub enum AtlasError {
     Timeout { url: String },
     #[error("the public or private key is wrong")]
     BadCredentials,
+    /// The token endpoint refused the service account's client id or secret.
+    #[error("the service account {client_id} was refused: its secret is wrong, expired or deleted")]
+    ServiceAccountRefused { client_id: String },
     #[error("this address is not on the API key's access list")]
     IpNotOnAccessList { detail: String },
     #[error("the organization requires an access list and the API key has none")]
@@ -37,6 +40,13 @@ pub enum AtlasError {
     /// A list longer than the client reads ([`super::client::MAX_PAGES`] pages).
     #[error("{what} has {total} items, more than this app reads")]
     TooManyItems { what: String, total: u64 },
+    /// A service account or a secret was created, but the answer with the
+    /// secret's value was lost.
+    #[error("a secret of the service account {client_id} was created, but its value was lost")]
+    ServiceAccountSecretLost {
+        client_id: String,
+        secret_id: Option<String>,
+    },
     #[error("{0}")]
     InvalidInput(String),
     /// The private key could not be read from the keychain.
@@ -69,6 +79,9 @@ impl AtlasError {
                 "The public key or the private key is wrong. Check the connection's keys, or create a new API key in Atlas."
                     .to_owned()
             }
+            Self::ServiceAccountRefused { client_id } => format!(
+                "Atlas refused the secret of the service account {client_id}: it has expired, was deleted, or is mistyped. Generate a new secret in Atlas (Organization Access Manager → Applications → Service Accounts) or in this app, then save it in this connection."
+            ),
             Self::IpNotOnAccessList { detail } => format!(
                 "Atlas refused this computer's address: {detail} Add the address to the API key's access list in Atlas (Use Current IP Address)."
             ),
@@ -89,6 +102,9 @@ impl AtlasError {
             Self::TooManyItems { total, .. } => format!(
                 "Atlas reports {total} items in this list, more than the {} this app reads. Nothing was changed.",
                 super::client::MAX_PAGES * super::client::MAX_PAGE
+            ),
+            Self::ServiceAccountSecretLost { client_id, .. } => format!(
+                "A secret of the service account {client_id} was created, but the answer with its value was lost, and a secret cannot be shown again. Delete that secret and generate a new one."
             ),
             Self::InvalidInput(message) => message.clone(),
             Self::Credentials(error) => error.advice(),

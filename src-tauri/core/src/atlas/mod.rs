@@ -5,8 +5,11 @@ pub mod client;
 pub mod credentials;
 pub mod error;
 pub mod models;
+mod oauth;
+mod service_accounts;
 
-pub use client::{AtlasClient, ClientOptions, DEFAULT_BASE_URL, MAX_PAGE, MEDIA_TYPE};
+pub use client::{AtlasClient, ClientOptions, DEFAULT_BASE_URL, MAX_PAGE, MAX_PAGES, MEDIA_TYPE};
 pub use credentials::{CredentialsProvider, KeychainCredentials};
 pub use error::AtlasError;
 pub use models::*;
+pub use service_accounts::SERVICE_ACCOUNT_MEDIA_TYPE;

@@ -256,6 +256,145 @@ pub(crate) struct ErrorBody {
     pub parameters: Vec<serde_json::Value>,
 }
 
+/// A service account (`OrgServiceAccount`, `GroupServiceAccount`): its roles
+/// are the organization's or the project's, as the endpoint says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceAccount {
+    pub client_id: String,
+    #[serde(default)]
+    #[ts(optional)]
+    pub created_at: Option<String>,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub roles: Vec<String>,
+    #[serde(default)]
+    pub secrets: Vec<ServiceAccountSecret>,
+}
+
+/// A secret as every read shows it: masked. Its value is in
+/// [`CreatedServiceAccount`] or [`CreatedSecret`], once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceAccountSecret {
+    pub id: String,
+    pub created_at: String,
+    pub expires_at: String,
+    #[serde(default)]
+    #[ts(optional)]
+    pub last_used_at: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub masked_secret_value: Option<String>,
+}
+
+/// A secret as a create answers it, value included.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct SecretWire {
+    pub id: String,
+    pub created_at: String,
+    pub expires_at: String,
+    #[serde(default)]
+    pub last_used_at: Option<String>,
+    #[serde(default)]
+    pub masked_secret_value: Option<String>,
+    #[serde(default)]
+    pub secret: Option<SecretString>,
+}
+
+impl SecretWire {
+    pub(crate) fn split(self) -> (ServiceAccountSecret, Option<SecretString>) {
+        (
+            ServiceAccountSecret {
+                id: self.id,
+                created_at: self.created_at,
+                expires_at: self.expires_at,
+                last_used_at: self.last_used_at,
+                masked_secret_value: self.masked_secret_value,
+            },
+            self.secret,
+        )
+    }
+}
+
+/// A service account as its create answers it.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct CreatedServiceAccountWire {
+    pub client_id: String,
+    #[serde(default)]
+    pub created_at: Option<String>,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub roles: Vec<String>,
+    #[serde(default)]
+    pub secrets: Vec<SecretWire>,
+}
+
+/// A new service account and its first secret's value, shown this once.
+/// Not `Serialize`, like [`CreatedApiKey`].
+#[derive(Debug)]
+pub struct CreatedServiceAccount {
+    pub account: ServiceAccount,
+    pub secret: SecretString,
+}
+
+/// A new secret and its value, shown this once.
+#[derive(Debug)]
+pub struct CreatedSecret {
+    pub secret: ServiceAccountSecret,
+    pub value: SecretString,
+}
+
+/// What a new service account is made with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NewServiceAccount {
+    pub name: String,
+    pub description: String,
+    pub roles: Vec<String>,
+    pub secret_expires_after_hours: u32,
+}
+
+/// An entry of a service account's access list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceAccountEntry {
+    #[serde(default)]
+    #[ts(optional)]
+    pub cidr_block: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub ip_address: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub created_at: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub last_used_at: Option<String>,
+    #[serde(default)]
+    #[ts(optional)]
+    pub last_used_address: Option<String>,
+    #[serde(default)]
+    pub request_count: u64,
+}
+
+/// A project a service account is in, with its roles there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceAccountProject {
+    pub group_id: String,
+    #[serde(default)]
+    pub roles: Vec<String>,
+}
+
 #[cfg(test)]
 mod recorded {
     //! Every response in `tests/fixtures/atlas-api/recorded/` parses into these models.

@@ -1,0 +1,186 @@
+//! A service account's session: OAuth 2.0 client credentials. The token is
+//! asked for when first needed, kept in memory only, and replaced shortly
+//! before it expires or once when Atlas refuses it; the token endpoint
+//! allows 10 requests a minute, so a client asks once per token lifetime.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use reqwest::header::{ACCEPT, CONTENT_TYPE};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use tokio::time::Instant;
+use zeroize::Zeroizing;
+
+use super::client::{AtlasClient, retry_after, transport_error};
+use super::error::AtlasError;
+
+/// How long before its expiry a token is replaced, at most.
+const RENEW_BEFORE: Duration = Duration::from_secs(60);
+
+pub(super) struct OAuthSession {
+    client_id: String,
+    secret: SecretString,
+    /// One at a time: requests side by side wait for the one token request.
+    token: tokio::sync::Mutex<Option<Token>>,
+}
+
+struct Token {
+    value: SecretString,
+    renew_at: Instant,
+}
+
+#[derive(Deserialize)]
+struct TokenAnswer {
+    access_token: SecretString,
+    expires_in: u64,
+}
+
+/// An OAuth error body (RFC 6749 §5.2).
+#[derive(Default, Deserialize)]
+struct OAuthError {
+    #[serde(default)]
+    error: String,
+    #[serde(default)]
+    error_description: String,
+}
+
+fn form(pairs: &[(&str, &str)]) -> String {
+    let mut form = url::form_urlencoded::Serializer::new(String::new());
+    for (name, value) in pairs {
+        form.append_pair(name, value);
+    }
+    form.finish()
+}
+
+impl OAuthSession {
+    pub(super) fn new(client_id: &str, secret: &SecretString) -> Self {
+        Self {
+            client_id: client_id.to_owned(),
+            secret: secret.clone(),
+            token: tokio::sync::Mutex::new(None),
+        }
+    }
+
+    pub(super) fn client_id(&self) -> &str {
+        &self.client_id
+    }
+
+    /// The token to send: the one held, or a new one when it is about to
+    /// expire or there is none.
+    pub(super) async fn token(&self, client: &AtlasClient) -> Result<SecretString, AtlasError> {
+        let mut held = self.token.lock().await;
+        if let Some(token) = held.as_ref()
+            && Instant::now() < token.renew_at
+        {
+            return Ok(token.value.clone());
+        }
+        let fresh = self.fetch(client).await?;
+        let value = fresh.value.clone();
+        *held = Some(fresh);
+        Ok(value)
+    }
+
+    /// Atlas refused the token: the next request gets a new one.
+    pub(super) async fn forget_token(&self) {
+        *self.token.lock().await = None;
+    }
+
+    async fn fetch(&self, client: &AtlasClient) -> Result<Token, AtlasError> {
+        let url = format!("{}/api/oauth/token", client.base_url);
+        let mut waited = false;
+        loop {
+            let response = client
+                .http
+                .post(&url)
+                .basic_auth(&self.client_id, Some(self.secret.expose_secret()))
+                .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(ACCEPT, "application/json")
+                .body(form(&[("grant_type", "client_credentials")]))
+                .send()
+                .await
+                .map_err(|error| transport_error(&url, &error))?;
+            let status = response.status();
+            let wait = retry_after(response.headers());
+            let bytes = Zeroizing::new(Vec::from(
+                response
+                    .bytes()
+                    .await
+                    .map_err(|error| transport_error(&url, &error))?,
+            ));
+            if status.is_success() {
+                let answer: TokenAnswer =
+                    serde_json::from_slice(&bytes).map_err(|error| AtlasError::Decode {
+                        what: "POST /api/oauth/token".to_owned(),
+                        reason: error.to_string(),
+                    })?;
+                let lifetime = Duration::from_secs(answer.expires_in);
+                let renew_at = Instant::now() + lifetime - RENEW_BEFORE.min(lifetime / 5);
+                tracing::debug!(client_id = %self.client_id, ?lifetime, "service account token");
+                return Ok(Token {
+                    value: answer.access_token,
+                    renew_at,
+                });
+            }
+            if status == StatusCode::TOO_MANY_REQUESTS
+                && !waited
+                && let Some(wait) = wait.filter(|wait| *wait <= client.options.max_retry_after)
+            {
+                // Refused, so not carried out: ask again once, when allowed.
+                waited = true;
+                tokio::time::sleep(wait).await;
+                continue;
+            }
+            let body: OAuthError = serde_json::from_slice(&bytes).unwrap_or_default();
+            return Err(match (status, body.error.as_str()) {
+                (StatusCode::UNAUTHORIZED | StatusCode::BAD_REQUEST, "invalid_client") => {
+                    AtlasError::ServiceAccountRefused {
+                        client_id: self.client_id.clone(),
+                    }
+                }
+                _ => AtlasError::Api {
+                    status: status.as_u16(),
+                    code: if body.error.is_empty() {
+                        "TOKEN_REFUSED".to_owned()
+                    } else {
+                        body.error.to_ascii_uppercase()
+                    },
+                    detail: if body.error_description.is_empty() {
+                        format!("The token endpoint answered {status}.")
+                    } else {
+                        body.error_description
+                    },
+                    parameters: Vec::new(),
+                },
+            });
+        }
+    }
+
+    /// Revokes the token held, if any (the connection closes). A failure is
+    /// only logged: the token expires within the hour anyway.
+    pub(super) async fn revoke(&self, client: &AtlasClient) {
+        let Some(token) = self.token.lock().await.take() else {
+            return;
+        };
+        let url = format!("{}/api/oauth/revoke", client.base_url);
+        let body = Zeroizing::new(form(&[
+            ("token", token.value.expose_secret()),
+            ("token_type_hint", "access_token"),
+        ]));
+        let answer = client
+            .http
+            .post(&url)
+            .basic_auth(&self.client_id, Some(self.secret.expose_secret()))
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(body.as_str().to_owned())
+            .send()
+            .await;
+        match answer {
+            Ok(response) if response.status().is_success() => {
+                tracing::debug!(client_id = %self.client_id, "token revoked");
+            }
+            Ok(response) => tracing::warn!(status = %response.status(), "token not revoked"),
+            Err(error) => tracing::warn!(%error, "token not revoked"),
+        }
+    }
+}

@@ -1,0 +1,268 @@
+//! Service accounts through the client, against the sandbox over HTTP:
+//! every operation as an API key manages them, and a client that is itself
+//! a service account (OAuth), with its token kept, renewed and refused.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failure should panic
+
+use std::time::Duration;
+
+use atlas_access_core::atlas::{
+    AccessListRequest, AtlasClient, AtlasError, ClientOptions, NewServiceAccount,
+};
+use atlas_sandbox::{Config, Sandbox};
+use secrecy::{ExposeSecret, SecretString};
+
+async fn sandbox(config: Config) -> Sandbox {
+    Sandbox::start(config).await.unwrap()
+}
+
+fn admin_client(sandbox: &Sandbox) -> AtlasClient {
+    let admin = sandbox.admin();
+    AtlasClient::new(
+        &admin.base_url,
+        &admin.public_key,
+        &SecretString::from(admin.private_key.clone()),
+    )
+    .unwrap()
+}
+
+fn new_account(name: &str, roles: &[&str]) -> NewServiceAccount {
+    NewServiceAccount {
+        name: name.to_owned(),
+        description: "made by a core test".to_owned(),
+        roles: roles.iter().map(|role| (*role).to_owned()).collect(),
+        secret_expires_after_hours: 24,
+    }
+}
+
+fn oauth_client(sandbox: &Sandbox, client_id: &str, secret: &SecretString) -> AtlasClient {
+    AtlasClient::for_service_account(
+        sandbox.base_url(),
+        client_id,
+        secret,
+        ClientOptions {
+            backoff_base: Duration::from_millis(5),
+            ..ClientOptions::default()
+        },
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn every_service_account_operation_round_trips() {
+    let sandbox = sandbox(Config::default()).await;
+    let admin = admin_client(&sandbox);
+    let org = sandbox.admin().org_id.clone();
+    let project = sandbox.admin().project_ids[0].clone();
+
+    let created = admin
+        .create_org_service_account(&org, &new_account("core robot", &["ORG_MEMBER"]))
+        .await
+        .unwrap();
+    let client_id = created.account.client_id.clone();
+    assert!(created.secret.expose_secret().starts_with("mdb_sa_sk_"));
+    assert_eq!(created.account.roles, ["ORG_MEMBER"]);
+    assert!(
+        format!("{created:?}")
+            .find(created.secret.expose_secret())
+            .is_none(),
+        "Debug hides the secret"
+    );
+
+    let listed = admin.list_org_service_accounts(&org).await.unwrap();
+    assert!(listed.iter().any(|account| account.client_id == client_id));
+    let updated = admin
+        .update_org_service_account(
+            &org,
+            &client_id,
+            Some("core robot two"),
+            None,
+            Some(&["ORG_READ_ONLY".to_owned()]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (updated.name.as_str(), updated.roles.clone()),
+        ("core robot two", vec!["ORG_READ_ONLY".to_owned()])
+    );
+
+    let second = admin
+        .create_service_account_secret(&org, &client_id, 48)
+        .await
+        .unwrap();
+    assert!(second.value.expose_secret().starts_with("mdb_sa_sk_"));
+    let account = admin
+        .get_org_service_account(&org, &client_id)
+        .await
+        .unwrap();
+    assert_eq!(account.secrets.len(), 2);
+    admin
+        .delete_service_account_secret(&org, &client_id, &second.secret.id)
+        .await
+        .unwrap();
+
+    let entries = admin
+        .add_service_account_entries(
+            &org,
+            &client_id,
+            &[
+                AccessListRequest::IpAddress("203.0.113.8".to_owned()),
+                AccessListRequest::CidrBlock("198.51.100.0/24".to_owned()),
+            ],
+        )
+        .await
+        .unwrap();
+    assert_eq!(entries.len(), 2);
+    admin
+        .delete_service_account_entry(&org, &client_id, "198.51.100.0/24")
+        .await
+        .unwrap();
+    assert_eq!(
+        admin
+            .list_service_account_access_list(&org, &client_id)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+
+    let invited = admin
+        .invite_service_account_to_project(&project, &client_id, &["GROUP_READ_ONLY".to_owned()])
+        .await
+        .unwrap();
+    assert_eq!(invited.roles, ["GROUP_READ_ONLY"]);
+    let projects = admin
+        .list_service_account_projects(&org, &client_id)
+        .await
+        .unwrap();
+    assert_eq!(projects[0].group_id, project);
+    assert!(
+        admin
+            .list_project_service_accounts(&project)
+            .await
+            .unwrap()
+            .iter()
+            .any(|account| account.client_id == client_id)
+    );
+    admin
+        .remove_service_account_from_project(&project, &client_id)
+        .await
+        .unwrap();
+
+    let in_project = admin
+        .create_project_service_account(
+            &org,
+            &project,
+            &new_account("project robot", &["GROUP_READ_ONLY"]),
+        )
+        .await
+        .unwrap();
+    assert_eq!(in_project.account.roles, ["GROUP_READ_ONLY"]);
+
+    admin
+        .delete_org_service_account(&org, &client_id)
+        .await
+        .unwrap();
+    assert!(
+        !admin
+            .list_org_service_accounts(&org)
+            .await
+            .unwrap()
+            .iter()
+            .any(|account| account.client_id == client_id)
+    );
+}
+
+#[tokio::test]
+async fn an_oauth_client_asks_for_one_token_and_no_challenges() {
+    let sandbox = sandbox(Config::default()).await;
+    let admin = admin_client(&sandbox);
+    let org = sandbox.admin().org_id.clone();
+    let created = admin
+        .create_org_service_account(&org, &new_account("owner robot", &["ORG_OWNER"]))
+        .await
+        .unwrap();
+    let client = oauth_client(&sandbox, &created.account.client_id, &created.secret);
+    assert_eq!(
+        client.service_account(),
+        Some(created.account.client_id.as_str())
+    );
+
+    let before = sandbox.exchanges();
+    let orgs = client.list_orgs().await.unwrap();
+    assert!(orgs.iter().any(|o| o.id == org));
+    assert_eq!(sandbox.exchanges() - before, 2, "a token, then the call");
+    let before = sandbox.exchanges();
+    for _ in 0..20 {
+        client.org_settings(&org).await.unwrap();
+    }
+    assert_eq!(
+        sandbox.exchanges() - before,
+        20,
+        "the token is kept, and Bearer needs no challenge"
+    );
+    // Everything a key can do, an owner account can: list the keys.
+    assert!(!client.list_org_keys(&org).await.unwrap().is_empty());
+    client.close().await;
+}
+
+#[tokio::test]
+async fn a_token_is_renewed_before_it_expires() {
+    let sandbox = sandbox(Config {
+        token_lifetime: Duration::from_secs(2),
+        ..Config::default()
+    })
+    .await;
+    let admin = admin_client(&sandbox);
+    let org = sandbox.admin().org_id.clone();
+    let created = admin
+        .create_org_service_account(&org, &new_account("steady", &["ORG_MEMBER"]))
+        .await
+        .unwrap();
+    let client = oauth_client(&sandbox, &created.account.client_id, &created.secret);
+    let before = sandbox.exchanges();
+    let mut calls = 0;
+    let started = std::time::Instant::now();
+    while started.elapsed() < Duration::from_secs(5) {
+        client.org_settings(&org).await.unwrap();
+        calls += 1;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let token_requests = sandbox.exchanges() - before - calls;
+    // Five seconds of two-second tokens renewed a little early: three or
+    // four tokens, and never a refused call.
+    assert!(
+        (3..=4).contains(&token_requests),
+        "{token_requests} token requests for {calls} calls"
+    );
+}
+
+#[tokio::test]
+async fn a_deleted_secret_is_told_in_words() {
+    let sandbox = sandbox(Config::default()).await;
+    let admin = admin_client(&sandbox);
+    let org = sandbox.admin().org_id.clone();
+    let created = admin
+        .create_org_service_account(&org, &new_account("doomed", &["ORG_MEMBER"]))
+        .await
+        .unwrap();
+    let client_id = created.account.client_id.clone();
+    let client = oauth_client(&sandbox, &client_id, &created.secret);
+    client.org_settings(&org).await.unwrap();
+
+    let secret_id = created.account.secrets[0].id.clone();
+    admin
+        .delete_service_account_secret(&org, &client_id, &secret_id)
+        .await
+        .unwrap();
+    // The held token is refused, a new one is asked for once, and the
+    // secret itself is refused.
+    let refused = client.org_settings(&org).await.unwrap_err();
+    assert!(
+        matches!(&refused, AtlasError::ServiceAccountRefused { client_id: id } if *id == client_id),
+        "{refused:?}"
+    );
+    let advice = refused.advice();
+    assert!(advice.contains("expired, was deleted"), "{advice}");
+    assert!(!advice.contains(created.secret.expose_secret()));
+}
