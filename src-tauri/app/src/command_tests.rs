@@ -17,6 +17,7 @@ use crate::commands::{OrgRef, organization};
 use crate::ipc::{AppEvent, Ctx, Host};
 use crate::state::AppState;
 use crate::{CommandError, ErrorKind};
+use atlas_access_core::profiles::ConnectionKind;
 use atlas_access_core::rules::AtlasId;
 
 /// The desktop, played in memory: events are recorded, the clipboard is a string.
@@ -301,6 +302,7 @@ async fn saving_or_deleting_the_open_connection_closes_the_session_and_says_why(
             id: None,
             name: "Sandbox by hand".to_owned(),
             base_url: admin.base_url.clone(),
+            kind: None,
             public_key: admin.public_key.clone(),
             default_org_id: None,
             private_key: Some(SecretString::from(admin.private_key.clone())),
@@ -318,6 +320,7 @@ async fn saving_or_deleting_the_open_connection_closes_the_session_and_says_why(
             id: Some(id.clone()),
             name: "Sandbox by hand".to_owned(),
             base_url: "https://atlas.example.com".to_owned(),
+            kind: None,
             public_key: admin.public_key.clone(),
             default_org_id: None,
             private_key: None,
@@ -338,6 +341,7 @@ async fn saving_or_deleting_the_open_connection_closes_the_session_and_says_why(
             id: None,
             name: "Plain".to_owned(),
             base_url: "http://atlas.example.com".to_owned(),
+            kind: None,
             public_key: admin.public_key.clone(),
             default_org_id: None,
             private_key: Some(SecretString::from(admin.private_key.clone())),
@@ -356,6 +360,7 @@ async fn saving_or_deleting_the_open_connection_closes_the_session_and_says_why(
             id: Some(id.clone()),
             name: "Sandbox, renamed".to_owned(),
             base_url: admin.base_url.clone(),
+            kind: None,
             public_key: admin.public_key.clone(),
             default_org_id: None,
             private_key: None,
@@ -400,6 +405,7 @@ async fn saving_or_deleting_the_open_connection_closes_the_session_and_says_why(
             id: None,
             name: "Another".to_owned(),
             base_url: admin.base_url.clone(),
+            kind: None,
             public_key: admin.public_key.clone(),
             default_org_id: None,
             private_key: Some(SecretString::from(admin.private_key.clone())),
@@ -438,4 +444,100 @@ fn an_id_that_is_not_an_atlas_id_is_refused_when_the_arguments_are_read() {
     let read: OrgRef =
         serde_json::from_value(serde_json::json!({ "orgId": "5f1a2b3c4d5e6f7a8b9c0d1e" })).unwrap();
     assert_eq!(&*read.org_id, "5f1a2b3c4d5e6f7a8b9c0d1e");
+}
+
+#[tokio::test]
+async fn a_connection_through_a_service_account_works_like_one_through_a_key() {
+    let harness = Harness::new();
+    let ctx = harness.ctx();
+    let org_id = harness.connect_sandbox().await;
+    let admin = harness.state.sandbox().await.unwrap().admin().clone();
+    // An Organization Owner service account, made with the sandbox's key.
+    let session = harness.state.session().await.unwrap();
+    let created = session
+        .client
+        .create_org_service_account(
+            &org_id,
+            &atlas_access_core::atlas::NewServiceAccount {
+                name: "app robot".to_owned(),
+                description: "connects the app".to_owned(),
+                roles: vec!["ORG_OWNER".to_owned()],
+                secret_expires_after_hours: 24,
+            },
+        )
+        .await
+        .unwrap();
+    let client_id = created.account.client_id.clone();
+
+    let refused = connections::save_profile(
+        &ctx,
+        ProfileInput {
+            id: None,
+            name: "Robot".to_owned(),
+            base_url: admin.base_url.clone(),
+            kind: Some(ConnectionKind::ServiceAccount),
+            public_key: "abcdefgh".to_owned(),
+            default_org_id: None,
+            private_key: Some(created.secret.clone()),
+        },
+    )
+    .await
+    .expect_err("a client id is not a public key");
+    assert!(
+        refused.message.contains("mdb_sa_id_"),
+        "{}",
+        refused.message
+    );
+
+    let saved = connections::save_profile(
+        &ctx,
+        ProfileInput {
+            id: None,
+            name: "Robot".to_owned(),
+            base_url: admin.base_url.clone(),
+            kind: Some(ConnectionKind::ServiceAccount),
+            public_key: client_id.clone(),
+            default_org_id: None,
+            private_key: Some(created.secret.clone()),
+        },
+    )
+    .await
+    .unwrap();
+    let opened = connections::connect(
+        &ctx,
+        ProfileRef {
+            id: saved.profile.id.clone(),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(opened.key_in_use_id, client_id);
+    assert_eq!(opened.org_id.as_deref(), Some(org_id.as_str()));
+    // Every screen's data comes through it: the keys, and an edit.
+    let list = keys::load_key_list(
+        &ctx,
+        OrgRef {
+            org_id: atlas_id(&org_id),
+        },
+    )
+    .await
+    .unwrap();
+    assert!(!list.keys.is_empty());
+    let settings = organization::org_settings(
+        &ctx,
+        OrgRef {
+            org_id: atlas_id(&org_id),
+        },
+    )
+    .await
+    .unwrap();
+    assert!(!settings.api_access_list_required);
+    connections::delete_profile(
+        &ctx,
+        ProfileRef {
+            id: saved.profile.id,
+        },
+    )
+    .await
+    .unwrap();
 }

@@ -6,7 +6,8 @@ use std::sync::Arc;
 
 use atlas_access_core::atlas::{AtlasClient, ClientOptions, KeychainCredentials, Organization};
 use atlas_access_core::edits::Caller;
-use atlas_access_core::profiles::{Profile, ProfileStore, SANDBOX_PROFILE_ID};
+use atlas_access_core::keychain;
+use atlas_access_core::profiles::{ConnectionKind, Profile, ProfileStore, SANDBOX_PROFILE_ID};
 use atlas_sandbox::{Config as SandboxConfig, Sandbox, Seed};
 use secrecy::SecretString;
 use tokio::sync::{OnceCell, RwLock};
@@ -81,6 +82,7 @@ impl AppState {
             id: SANDBOX_PROFILE_ID.to_owned(),
             name: "Sandbox (built in)".to_owned(),
             base_url: admin.base_url.clone(),
+            kind: ConnectionKind::ApiKey,
             public_key: admin.public_key.clone(),
             default_org_id: Some(admin.org_id.clone()),
         })
@@ -127,11 +129,31 @@ impl AppState {
                 ClientOptions::default(),
             )?);
         }
-        let credentials = KeychainCredentials {
-            account: profile.id.clone(),
-            public_key: profile.public_key.clone(),
-        };
-        Ok(AtlasClient::connect(&profile.base_url, &credentials, ClientOptions::default()).await?)
+        match profile.kind {
+            ConnectionKind::ApiKey => {
+                let credentials = KeychainCredentials {
+                    account: profile.id.clone(),
+                    public_key: profile.public_key.clone(),
+                };
+                Ok(
+                    AtlasClient::connect(&profile.base_url, &credentials, ClientOptions::default())
+                        .await?,
+                )
+            }
+            ConnectionKind::ServiceAccount => {
+                let secret = keychain::read_secret(&profile.id).await.map_err(|error| {
+                    CommandError::from(atlas_access_core::atlas::AtlasError::Credentials(Arc::new(
+                        error,
+                    )))
+                })?;
+                Ok(AtlasClient::for_service_account(
+                    &profile.base_url,
+                    &profile.public_key,
+                    &secret,
+                    ClientOptions::default(),
+                )?)
+            }
+        }
     }
 
     pub async fn open(&self, session: Session) -> Arc<Session> {

@@ -8,7 +8,9 @@ use ts_rs::TS;
 
 use crate::error::CoreError;
 use crate::keychain::{self, KeychainError};
-use crate::profiles::{self, ImportedProfile, Profile, ProfileStore, SANDBOX_PROFILE_ID};
+use crate::profiles::{
+    self, ConnectionKind, ImportedProfile, Profile, ProfileStore, SANDBOX_PROFILE_ID,
+};
 
 /// What the Add/Edit Connection form sends. The private key is write-only:
 /// left empty when editing, the stored one is kept.
@@ -19,9 +21,14 @@ pub struct ProfileInput {
     pub id: Option<String>,
     pub name: String,
     pub base_url: String,
+    /// An API key when not given.
+    #[ts(optional)]
+    pub kind: Option<ConnectionKind>,
+    /// The public key, or the service account's client id.
     pub public_key: String,
     #[ts(optional)]
     pub default_org_id: Option<String>,
+    /// The private key, or the service account's client secret.
     #[ts(optional, type = "string")]
     pub private_key: Option<SecretString>,
 }
@@ -91,25 +98,39 @@ pub async fn save(
 /// Saves what the connection form sent: a new connection needs a private
 /// key; an edited one keeps its stored key unless a new one is typed.
 pub async fn save_input(store: &ProfileStore, input: ProfileInput) -> Result<Profile, CoreError> {
+    let kind = input.kind.unwrap_or_default();
     let public_key = input.public_key.trim().to_owned();
-    if public_key.is_empty() || public_key.chars().any(char::is_whitespace) {
-        return Err(CoreError::invalid(
-            "Enter the public key (for Atlas, 8 lowercase letters such as abcdwxyz).",
-        ));
+    match kind {
+        ConnectionKind::ApiKey => {
+            if public_key.is_empty() || public_key.chars().any(char::is_whitespace) {
+                return Err(CoreError::invalid(
+                    "Enter the public key (for Atlas, 8 lowercase letters such as abcdwxyz).",
+                ));
+            }
+        }
+        ConnectionKind::ServiceAccount => {
+            crate::rules::client_id(&public_key)?;
+        }
     }
     let private_key = input
         .private_key
         .map(|secret| SecretString::from(secret.expose_secret().trim()))
         .filter(|secret| !secret.expose_secret().is_empty());
     if input.id.is_none() && private_key.is_none() {
-        return Err(CoreError::invalid(
-            "Enter the private key: it is kept in the OS keychain, never in a file.",
-        ));
+        return Err(CoreError::invalid(match kind {
+            ConnectionKind::ApiKey => {
+                "Enter the private key: it is kept in the OS keychain, never in a file."
+            }
+            ConnectionKind::ServiceAccount => {
+                "Enter the client secret: it is kept in the OS keychain, never in a file."
+            }
+        }));
     }
     let profile = Profile {
         id: input.id.unwrap_or_else(|| new_profile_id(&input.name)),
         name: input.name.trim().to_owned(),
         base_url: input.base_url.trim().trim_end_matches('/').to_owned(),
+        kind,
         public_key,
         default_org_id: input
             .default_org_id
@@ -174,6 +195,7 @@ pub async fn import_atlas_cli(
             id: format!("atlascli-{}", cli.name),
             name: format!("{} (Atlas CLI)", cli.name),
             base_url: cli.base_url,
+            kind: cli.kind,
             public_key: cli.public_key,
             default_org_id: cli.org_id,
         };

@@ -16,12 +16,27 @@ use ts_rs::TS;
 /// The id of the built-in sandbox profile, which is always there.
 pub const SANDBOX_PROFILE_ID: &str = "sandbox";
 
+/// How a connection proves who it is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum ConnectionKind {
+    /// An API key: public and private key, HTTP Digest.
+    #[default]
+    ApiKey,
+    /// A service account: client id and secret, OAuth tokens.
+    ServiceAccount,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct Profile {
     pub id: String,
     pub name: String,
     pub base_url: String,
+    /// Connections saved before service accounts are API keys.
+    #[serde(default)]
+    pub kind: ConnectionKind,
+    /// The API key's public key, or the service account's client id.
     pub public_key: String,
     #[serde(default)]
     #[ts(optional)]
@@ -246,9 +261,19 @@ mod tests {
             id: id.to_owned(),
             name: format!("Profile {id}"),
             base_url: "https://cloud.mongodb.com".to_owned(),
+            kind: ConnectionKind::ApiKey,
             public_key: "abcdefgh".to_owned(),
             default_org_id: None,
         }
+    }
+
+    #[test]
+    fn a_profile_saved_before_kinds_is_an_api_key() {
+        let old: Profile = serde_json::from_str(
+            r#"{"id":"a","name":"A","baseUrl":"https://cloud.mongodb.com","publicKey":"abcdefgh"}"#,
+        )
+        .unwrap();
+        assert_eq!(old.kind, ConnectionKind::ApiKey);
     }
 
     #[test]
@@ -343,14 +368,19 @@ mod tests {
 #[derive(Debug)]
 pub struct CliProfile {
     pub name: String,
+    pub kind: ConnectionKind,
+    /// The public key, or the service account's client id.
     pub public_key: String,
-    /// Newer Atlas CLI versions keep it in the keychain, not in the file.
+    /// The private key or client secret. Newer Atlas CLI versions keep it in
+    /// their own keyring entry, not in the file.
     pub private_key: Option<secrecy::SecretString>,
     pub org_id: Option<String>,
     pub base_url: String,
 }
 
-/// Reads the profiles of an Atlas CLI config file that have API keys.
+/// Reads the profiles of an Atlas CLI config file that have an API key or
+/// a service account (`auth_type`); user-account profiles are left out:
+/// their login is the CLI's own.
 pub fn parse_atlas_cli_config(text: &str) -> Result<Vec<CliProfile>, ProfileError> {
     // The parser's own message quotes the offending line, which may be a
     // `private_api_key` line: say only where it is.
@@ -376,13 +406,28 @@ pub fn parse_atlas_cli_config(text: &str) -> Result<Vec<CliProfile>, ProfileErro
         let Some(section) = value.as_table() else {
             continue;
         };
-        let Some(public_key) = field(section, "public_api_key") else {
+        let auth_type = field(section, "auth_type");
+        let (kind, public_key, private_key) = match auth_type.as_deref() {
+            Some("service_account") => (
+                ConnectionKind::ServiceAccount,
+                field(section, "client_id"),
+                field(section, "client_secret"),
+            ),
+            Some("api_keys") | None => (
+                ConnectionKind::ApiKey,
+                field(section, "public_api_key"),
+                field(section, "private_api_key"),
+            ),
+            Some(_) => continue,
+        };
+        let Some(public_key) = public_key else {
             continue;
         };
         profiles.push(CliProfile {
             name: name.clone(),
+            kind,
             public_key,
-            private_key: field(section, "private_api_key").map(secrecy::SecretString::from),
+            private_key: private_key.map(secrecy::SecretString::from),
             org_id: field(section, "org_id"),
             base_url: field(section, "ops_manager_url")
                 .map(|url| url.trim_end_matches('/').to_owned())
@@ -419,6 +464,32 @@ mod cli_tests {
             !error.contains(secret) && !error.contains("c8150efd"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn reads_service_account_profiles_and_leaves_user_accounts_out() {
+        let text = r#"
+[robot]
+  auth_type = "service_account"
+  client_id = "mdb_sa_id_6a790d000000000000000001"
+  org_id = "6a790a000000000000000001"
+[person]
+  auth_type = "user_account"
+[keys]
+  auth_type = "api_keys"
+  public_api_key = "abcdefgh"
+"#;
+        let profiles = parse_atlas_cli_config(text).unwrap();
+        let names: Vec<_> = profiles.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["keys", "robot"]);
+        let robot = &profiles[1];
+        assert_eq!(robot.kind, ConnectionKind::ServiceAccount);
+        assert_eq!(robot.public_key, "mdb_sa_id_6a790d000000000000000001");
+        assert!(
+            robot.private_key.is_none(),
+            "the CLI keeps it in its keyring"
+        );
+        assert_eq!(profiles[0].kind, ConnectionKind::ApiKey);
     }
 
     #[test]

@@ -95,6 +95,18 @@ impl std::fmt::Display for AtlasId {
     }
 }
 
+/// A service account's client id: `mdb_sa_id_` and 24 hexadecimal digits.
+pub fn client_id(id: &str) -> Result<&str, CoreError> {
+    let hex = id.strip_prefix("mdb_sa_id_").unwrap_or("");
+    if hex.len() == 24 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(id)
+    } else {
+        Err(CoreError::invalid(format!(
+            "\"{id}\" is not a service account's client id: it is mdb_sa_id_ and 24 hexadecimal digits."
+        )))
+    }
+}
+
 /// An Atlas object id (an organization, a project, an API key): 24
 /// lowercase hexadecimal digits. Anything else never reaches a URL path.
 pub fn object_id<'a>(id: &'a str, what: &str) -> Result<&'a str, CoreError> {

@@ -5,6 +5,7 @@ import Button from "@leafygreen-ui/button";
 import { css } from "@leafygreen-ui/emotion";
 import Icon from "@leafygreen-ui/icon";
 import Modal from "@leafygreen-ui/modal";
+import { Option, Select } from "@leafygreen-ui/select";
 import {
   Cell,
   HeaderCell,
@@ -19,6 +20,7 @@ import { useToast } from "@leafygreen-ui/toast";
 import { Body, H2, H3 } from "@leafygreen-ui/typography";
 import * as api from "../api";
 import type { CommandError } from "../bindings/CommandError";
+import type { ConnectionKind } from "../bindings/ConnectionKind";
 import type { ConnectionReport } from "../bindings/ConnectionReport";
 import type { ProfileList } from "../bindings/ProfileList";
 import type { ProfileView } from "../bindings/ProfileView";
@@ -128,8 +130,8 @@ export function ConnectionsPage() {
             <HeaderRow>
               <HeaderCell>Name</HeaderCell>
               <HeaderCell>Base URL</HeaderCell>
-              <HeaderCell>Public Key</HeaderCell>
-              <HeaderCell>Private Key</HeaderCell>
+              <HeaderCell>Public Key or Client ID</HeaderCell>
+              <HeaderCell>Private Key or Secret</HeaderCell>
               <HeaderCell>Actions</HeaderCell>
             </HeaderRow>
           </TableHead>
@@ -160,7 +162,10 @@ export function ConnectionsPage() {
                   <Cell>
                     <code data-testid={`connection-public-key-${id}`}>
                       {item.profile.publicKey}
-                    </code>
+                    </code>{" "}
+                    {item.profile.kind === "serviceAccount" && (
+                      <Badge data-testid={`connection-kind-${id}`}>service account</Badge>
+                    )}
                   </Cell>
                   <Cell>
                     {item.builtIn
@@ -271,7 +276,9 @@ function ConnectionForm({
 }) {
   const [name, setName] = useState(existing?.profile.name ?? "");
   const [baseUrl, setBaseUrl] = useState(existing?.profile.baseUrl ?? "https://cloud.mongodb.com");
+  const [kind, setKind] = useState<ConnectionKind>(existing?.profile.kind ?? "apiKey");
   const [publicKey, setPublicKey] = useState(existing?.profile.publicKey ?? "");
+  const isAccount = kind === "serviceAccount";
   const [privateKey, setPrivateKey] = useState("");
   const [defaultOrgId, setDefaultOrgId] = useState(existing?.profile.defaultOrgId ?? "");
   const [error, setError] = useState<CommandError | null>(null);
@@ -285,6 +292,7 @@ function ConnectionForm({
         id: existing?.profile.id,
         name,
         baseUrl,
+        kind,
         publicKey,
         defaultOrgId: defaultOrgId || undefined,
         privateKey: privateKey || undefined,
@@ -322,15 +330,31 @@ function ConnectionForm({
           onChange={(e) => setBaseUrl(e.target.value)}
           data-testid="connection-form-url"
         />
+        <Select
+          label="Kind"
+          description="An API key (public and private key), or a service account (client ID and secret, OAuth)."
+          value={kind}
+          onChange={(value) => setKind(value as ConnectionKind)}
+          allowDeselect={false}
+          data-testid="connection-form-kind"
+        >
+          <Option value="apiKey" data-testid="connection-form-kind-api-key">
+            API key
+          </Option>
+          <Option value="serviceAccount" data-testid="connection-form-kind-service-account">
+            Service account
+          </Option>
+        </Select>
         <TextInput
-          label="Public key"
+          label={isAccount ? "Client ID" : "Public key"}
+          placeholder={isAccount ? "mdb_sa_id_…" : ""}
           value={publicKey}
           onChange={(e) => setPublicKey(e.target.value)}
           spellCheck={false}
           data-testid="connection-form-public-key"
         />
         <TextInput
-          label="Private key"
+          label={isAccount ? "Client secret" : "Private key"}
           type="password"
           autoComplete="off"
           description={

@@ -47,6 +47,7 @@ export const session: SessionView = {
     id: "sandbox",
     name: "Sandbox (built in)",
     baseUrl: "http://127.0.0.1:1",
+    kind: "apiKey",
     publicKey: "admin",
   },
   orgs: [{ id: ORG, name: "Acme Corp", isDeleted: false }],

@@ -122,9 +122,17 @@ async fn probe(client: &AtlasClient) -> Result<(Caller, Vec<Organization>), Comm
         .into_iter()
         .filter(|org| !org.is_deleted)
         .collect();
-    let caller = Caller {
-        key_id: status.api_key.id,
-        public_key: status.api_key.public_key,
+    // A service account is known by its client id whatever the status
+    // says of it.
+    let caller = match client.service_account() {
+        Some(client_id) => Caller {
+            key_id: client_id.to_owned(),
+            public_key: client_id.to_owned(),
+        },
+        None => Caller {
+            key_id: status.api_key.id,
+            public_key: status.api_key.public_key,
+        },
     };
     Ok((caller, orgs))
 }
@@ -162,7 +170,7 @@ pub async fn import_atlas_cli(
     let imported = connections::import_atlas_cli(&ctx.state.profiles, &text).await?;
     if imported.is_empty() {
         return Err(CommandError::invalid(format!(
-            "{} has no profile with an API key.",
+            "{} has no profile with an API key or a service account.",
             path.display()
         )));
     }
