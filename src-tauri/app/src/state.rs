@@ -23,6 +23,14 @@ const SANDBOX_APPARENT_IP: IpAddr = IpAddr::V4(Ipv4Addr::new(198, 51, 100, 7));
 /// trying the app on a large organization.
 const SANDBOX_SEED_VAR: &str = "AAM_SANDBOX_SEED";
 
+/// Ends a connection that is no longer open: a service account's token is
+/// revoked (in the background: nothing waits for it).
+fn end(session: Option<Arc<Session>>) {
+    if let Some(session) = session {
+        tauri::async_runtime::spawn(async move { session.client.close().await });
+    }
+}
+
 /// An open connection: the client and what the key in use can see.
 pub struct Session {
     pub profile: Profile,
@@ -158,7 +166,8 @@ impl AppState {
 
     pub async fn open(&self, session: Session) -> Arc<Session> {
         let session = Arc::new(session);
-        *self.session.write().await = Some(session.clone());
+        let replaced = self.session.write().await.replace(session.clone());
+        end(replaced);
         session
     }
 
@@ -167,7 +176,7 @@ impl AppState {
     pub async fn close_if(&self, profile_id: &str, reason: &str, host: &dyn Host) {
         let mut session = self.session.write().await;
         if session.as_ref().is_some_and(|s| s.profile.id == profile_id) {
-            *session = None;
+            end(session.take());
             tracing::info!(profile = %profile_id, reason, "connection closed");
             host.emit(AppEvent::SessionClosed(SessionClosed {
                 profile_id: profile_id.to_owned(),

@@ -7,6 +7,7 @@ use ts_rs::TS;
 
 use crate::atlas::{
     AccessListEntry, AccessListRequest, ApiKey, AtlasClient, AtlasError, CreatedApiKey, Project,
+    ServiceAccount, ServiceAccountEntry, ServiceAccountProject,
 };
 
 /// Access lists read at once while loading an organization: enough to hide
@@ -318,4 +319,100 @@ pub async fn load_inventory(
         })
         .collect();
     Ok(Inventory { keys, projects })
+}
+
+/// One service account with its access list and projects, or why they
+/// could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceAccountInventory {
+    pub account: ServiceAccount,
+    pub access_list: Vec<ServiceAccountEntry>,
+    pub projects: Vec<ServiceAccountProject>,
+    #[ts(optional)]
+    pub error: Option<String>,
+}
+
+/// Loads an organization's service accounts (their secrets come with them),
+/// then each one's access list and projects, `concurrency` requests at a
+/// time. Progress counts the accounts done.
+pub async fn load_service_accounts(
+    client: &AtlasClient,
+    org_id: &str,
+    concurrency: usize,
+    on_progress: &(dyn Fn(Progress) + Send + Sync),
+) -> Result<Vec<ServiceAccountInventory>, AtlasError> {
+    let accounts = client.list_org_service_accounts(org_id).await?;
+    let total = accounts.len();
+    on_progress(Progress { done: 0, total });
+    // Two reads per account, all in one queue, so `concurrency` bounds the
+    // requests in flight rather than the accounts.
+    let client_ids: Vec<String> = accounts
+        .iter()
+        .map(|account| account.client_id.clone())
+        .collect();
+    let reads: Vec<_> = client_ids
+        .iter()
+        .enumerate()
+        .flat_map(|(index, client_id)| {
+            [
+                Read::List(index, client_id.as_str()),
+                Read::Projects(index, client_id.as_str()),
+            ]
+        })
+        .map(|read| async move {
+            match read {
+                Read::List(index, id) => (
+                    index,
+                    Answer::List(client.list_service_account_access_list(org_id, id).await),
+                ),
+                Read::Projects(index, id) => (
+                    index,
+                    Answer::Projects(client.list_service_account_projects(org_id, id).await),
+                ),
+            }
+        })
+        .collect();
+    let mut inventory: Vec<ServiceAccountInventory> = accounts
+        .into_iter()
+        .map(|account| ServiceAccountInventory {
+            account,
+            access_list: Vec::new(),
+            projects: Vec::new(),
+            error: None,
+        })
+        .collect();
+    let mut answered = vec![0u8; total];
+    let mut done = 0;
+    let mut answers = stream::iter(reads).buffer_unordered(concurrency.max(1));
+    while let Some((index, answer)) = answers.next().await {
+        let Some(item) = inventory.get_mut(index) else {
+            continue;
+        };
+        match answer {
+            Answer::List(Ok(list)) => item.access_list = list,
+            Answer::Projects(Ok(projects)) => item.projects = projects,
+            Answer::List(Err(error)) | Answer::Projects(Err(error)) => {
+                item.error.get_or_insert_with(|| error.advice());
+            }
+        }
+        if let Some(count) = answered.get_mut(index) {
+            *count += 1;
+            if *count == 2 {
+                done += 1;
+                on_progress(Progress { done, total });
+            }
+        }
+    }
+    Ok(inventory)
+}
+
+enum Read<'a> {
+    List(usize, &'a str),
+    Projects(usize, &'a str),
+}
+
+enum Answer {
+    List(Result<Vec<ServiceAccountEntry>, AtlasError>),
+    Projects(Result<Vec<ServiceAccountProject>, AtlasError>),
 }

@@ -194,6 +194,7 @@ async fn list_all_fetches_every_page_in_order() {
         seed: Seed::Scale {
             keys: 1_234,
             projects: 2,
+            accounts: 0,
         },
         ..Config::default()
     })

@@ -266,3 +266,32 @@ async fn a_deleted_secret_is_told_in_words() {
     assert!(advice.contains("expired, was deleted"), "{advice}");
     assert!(!advice.contains(created.secret.expose_secret()));
 }
+
+#[tokio::test]
+async fn the_inventory_reads_every_account_with_its_list_and_projects() {
+    let sandbox = sandbox(Config::default()).await;
+    let admin = admin_client(&sandbox);
+    let org = sandbox.admin().org_id.clone();
+    let progress = std::sync::Mutex::new(Vec::new());
+    let before = sandbox.exchanges();
+    let inventory = atlas_access_core::usecases::load_service_accounts(&admin, &org, 8, &|p| {
+        progress.lock().unwrap().push((p.done, p.total));
+    })
+    .await
+    .unwrap();
+    // The demo's five accounts of Acme Corp: one list, then two reads each.
+    assert_eq!(inventory.len(), 5);
+    assert!(
+        sandbox.exchanges() - before <= 1 + 2 * 5 + 2,
+        "no more than the reads and a challenge"
+    );
+    let deployer = inventory
+        .iter()
+        .find(|item| item.account.name == "GitHub Actions deployer")
+        .unwrap();
+    assert_eq!(deployer.account.secrets.len(), 2);
+    assert_eq!(deployer.access_list.len(), 1);
+    assert_eq!(deployer.projects.len(), 1);
+    assert!(inventory.iter().all(|item| item.error.is_none()));
+    assert_eq!(progress.lock().unwrap().last(), Some(&(5, 5)));
+}

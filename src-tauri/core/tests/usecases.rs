@@ -86,6 +86,7 @@ async fn bulk_invite_reports_progress_and_skips_what_is_done() {
         seed: Seed::Scale {
             keys: 5,
             projects: 12,
+            accounts: 0,
         },
         ..Config::default()
     })
@@ -159,6 +160,7 @@ async fn inventory_has_every_key_with_its_roles_and_access_list() {
         seed: Seed::Scale {
             keys: 300,
             projects: 20,
+            accounts: 0,
         },
         ..Config::default()
     })

@@ -21,12 +21,17 @@ use crate::store::new_public_key;
 pub enum Seed {
     Demo,
     Empty,
-    Scale { keys: usize, projects: usize },
+    /// `scale:KEYS:PROJECTS[:ACCOUNTS]`, service accounts after the keys.
+    Scale {
+        keys: usize,
+        projects: usize,
+        accounts: usize,
+    },
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error(
-    "invalid --seed \"{0}\": use demo, empty or scale:KEYS:PROJECTS (KEYS up to 100000, PROJECTS up to 10000)"
+    "invalid --seed \"{0}\": use demo, empty or scale:KEYS:PROJECTS[:ACCOUNTS] (KEYS up to 100000, PROJECTS up to 10000, ACCOUNTS up to 10000)"
 )]
 pub struct SeedError(String);
 
@@ -51,10 +56,22 @@ impl std::str::FromStr for Seed {
                     .next()
                     .and_then(|n| n.parse().ok())
                     .ok_or_else(error)?;
-                if parts.next().is_some() || keys > 100_000 || projects > 10_000 {
+                let accounts: usize = match parts.next() {
+                    Some(n) => n.parse().map_err(|_| error())?,
+                    None => 0,
+                };
+                if parts.next().is_some()
+                    || keys > 100_000
+                    || projects > 10_000
+                    || accounts > 10_000
+                {
                     return Err(error());
                 }
-                Ok(Self::Scale { keys, projects })
+                Ok(Self::Scale {
+                    keys,
+                    projects,
+                    accounts,
+                })
             }
         }
     }
@@ -273,7 +290,11 @@ pub fn build(seed: Seed, apparent_ip: Option<IpAddr>) -> Seeded {
             let org = builder.org("Sandbox Organization");
             builder.admin(&[org], apparent_ip)
         }
-        Seed::Scale { keys, projects } => scale(keys, projects, apparent_ip),
+        Seed::Scale {
+            keys,
+            projects,
+            accounts,
+        } => scale(keys, projects, accounts, apparent_ip),
     }
 }
 
@@ -440,7 +461,7 @@ fn demo(apparent_ip: Option<IpAddr>) -> Seeded {
     b.admin(&[corp, research], apparent_ip)
 }
 
-fn scale(keys: usize, projects: usize, apparent_ip: Option<IpAddr>) -> Seeded {
+fn scale(keys: usize, projects: usize, accounts: usize, apparent_ip: Option<IpAddr>) -> Seeded {
     let mut b = Builder::new(42);
     let org = b.org("Scale Test Organization");
     let project_ids: Vec<String> = (1..=projects)
@@ -480,6 +501,26 @@ fn scale(keys: usize, projects: usize, apparent_ip: Option<IpAddr>) -> Seeded {
         }
         b.key(&format!("Service key {n:05}"), roles, &unique);
     }
+    // Service accounts with two secrets (a rotation under way) and up to
+    // five entries, some of them in a project.
+    for n in 1..=accounts {
+        let mut roles = vec![Role::org(&org, "ORG_MEMBER")];
+        if !project_ids.is_empty() && b.rng.random_bool(0.5) {
+            let project = &project_ids[b.rng.random_range(0..project_ids.len())];
+            roles.push(Role::project(project, "GROUP_READ_ONLY"));
+        }
+        let entries: Vec<String> = (0..b.rng.random_range(0..=5u8))
+            .map(|index| format!("198.19.{}.{index}", n % 250))
+            .collect();
+        let entries: Vec<&str> = entries.iter().map(String::as_str).collect();
+        b.account(
+            &format!("Scale account {n:05}"),
+            roles,
+            &[(30, 300 * 24), (1, 360 * 24)],
+            &entries,
+            None,
+        );
+    }
     b.admin(&[org], apparent_ip)
 }
 
@@ -495,7 +536,16 @@ mod tests {
             "scale:2000:300".parse(),
             Ok(Seed::Scale {
                 keys: 2000,
-                projects: 300
+                projects: 300,
+                accounts: 0,
+            })
+        );
+        assert_eq!(
+            "scale:10:3:500".parse(),
+            Ok(Seed::Scale {
+                keys: 10,
+                projects: 3,
+                accounts: 500,
             })
         );
         for bad in [
@@ -503,7 +553,9 @@ mod tests {
             "scale",
             "scale:1",
             "scale:a:b",
-            "scale:1:2:3",
+            "scale:1:2:x",
+            "scale:1:2:3:4",
+            "scale:1:2:10001",
             "scale:1000000:1",
             "full",
         ] {
@@ -549,11 +601,20 @@ mod tests {
             Seed::Scale {
                 keys: 300,
                 projects: 40,
+                accounts: 50,
             },
             None,
         );
         assert_eq!(seeded.data.keys.len(), 301);
         assert_eq!(seeded.data.projects.len(), 40);
+        assert_eq!(seeded.data.service_accounts.len(), 50);
+        assert!(
+            seeded
+                .data
+                .service_accounts
+                .values()
+                .all(|account| { account.secrets.len() == 2 && account.access_list.len() <= 5 })
+        );
         assert!(
             seeded
                 .data

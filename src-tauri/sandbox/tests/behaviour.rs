@@ -497,6 +497,7 @@ async fn pages_have_links_counts_and_limits() {
         seed: Seed::Scale {
             keys: 250,
             projects: 3,
+            accounts: 0,
         },
         ..Config::default()
     })

@@ -290,6 +290,7 @@ async fn inventory_and_invite(figures: &mut Vec<Figure>) -> BenchResult<()> {
         Seed::Scale {
             keys: SCALE_KEYS,
             projects: SCALE_PROJECTS,
+            accounts: 0,
         },
         None,
     )
@@ -421,6 +422,7 @@ async fn invite_rate_limited(figures: &mut Vec<Figure>) -> BenchResult<()> {
         Seed::Scale {
             keys: RUNS + 1,
             projects: INVITE_PROJECTS,
+            accounts: 0,
         },
         Some((RATE_LIMIT, RATE_WINDOW)),
     )
@@ -685,6 +687,7 @@ async fn edit_figures(figures: &mut Vec<Figure>) -> BenchResult<()> {
             Seed::Scale {
                 keys: SCALE_KEYS,
                 projects: SCALE_PROJECTS,
+                accounts: 0,
             },
             None,
         )
