@@ -3,7 +3,8 @@
 Atlas clients work. It does the same work as the Rust side of the benchmark
 and prints one JSON line with how long it took.
 
-The private key comes from the environment (PEER_PRIVATE_KEY), never argv.
+The private key comes from the environment (PEER_PRIVATE_KEY), never argv;
+so does a service account's secret (PEER_CLIENT_SECRET).
 """
 
 import argparse
@@ -16,6 +17,7 @@ import requests
 from requests.auth import HTTPDigestAuth
 
 MEDIA_TYPE = "application/vnd.atlas.2023-01-01+json"
+SERVICE_ACCOUNT_MEDIA_TYPE = "application/vnd.atlas.2024-08-05+json"
 PAGE = 100  # the API's default page size, which these clients keep
 
 
@@ -26,6 +28,19 @@ class Client:
         self.session.auth = HTTPDigestAuth(public_key, private_key)
         self.session.headers.update({"Accept": MEDIA_TYPE})
         self.requests = 0
+
+    def use_service_account(self, client_id: str, secret: str) -> None:
+        """Bearer instead of Digest: one token, as MongoDB's examples get it."""
+        self.requests += 1
+        response = requests.post(
+            self.base_url + "/api/oauth/token",
+            auth=(client_id, secret),
+            data={"grant_type": "client_credentials"},
+            timeout=30,
+        )
+        response.raise_for_status()
+        self.session.auth = None
+        self.session.headers["Authorization"] = "Bearer " + response.json()["access_token"]
 
     def call(self, method: str, path: str, **kwargs):
         self.requests += 1
@@ -53,15 +68,27 @@ def main() -> int:
     many.add_argument("--path", default="/api/atlas/v2/orgs")
     inventory = sub.add_parser("inventory", help="keys, projects, then every key's access list")
     inventory.add_argument("--org", required=True)
+    accounts = sub.add_parser(
+        "service-accounts", help="as a service account: every account, its access list and projects"
+    )
+    accounts.add_argument("--org", required=True)
+    accounts.add_argument("--client-id", required=True)
     invite = sub.add_parser("invite", help="one key into many projects")
     invite.add_argument("--key", required=True)
     invite.add_argument("--role", required=True)
     invite.add_argument("projects", nargs="+")
     args = parser.parse_args()
 
-    client = Client(args.base_url, args.public_key, os.environ["PEER_PRIVATE_KEY"])
+    client = Client(args.base_url, args.public_key, os.environ.get("PEER_PRIVATE_KEY", ""))
     started = time.perf_counter()
-    if args.workload == "requests":
+    if args.workload == "service-accounts":
+        client.use_service_account(args.client_id, os.environ["PEER_CLIENT_SECRET"])
+        client.session.headers["Accept"] = SERVICE_ACCOUNT_MEDIA_TYPE
+        base = f"/api/atlas/v2/orgs/{args.org}/serviceAccounts"
+        for account in client.list_all(base):
+            client.list_all(f"{base}/{account['clientId']}/accessList")
+            client.list_all(f"{base}/{account['clientId']}/groups")
+    elif args.workload == "requests":
         for _ in range(args.count):
             client.call("GET", args.path)
     elif args.workload == "inventory":

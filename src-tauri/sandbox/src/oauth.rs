@@ -41,6 +41,8 @@ struct Token {
 pub struct Tokens {
     lifetime: Duration,
     requests_per_minute: u32,
+    /// The limit's window: a minute, unless time is compressed for a test.
+    window: Duration,
     /// By the token's SHA-256.
     live: Mutex<HashMap<String, Token>>,
     /// When each (client id, address) asked for a token in the last minute.
@@ -149,10 +151,11 @@ fn form(body: &Bytes) -> HashMap<String, String> {
 }
 
 impl Tokens {
-    pub fn new(lifetime: Duration, requests_per_minute: u32) -> Self {
+    pub fn new(lifetime: Duration, requests_per_minute: u32, window: Duration) -> Self {
         Self {
             lifetime,
             requests_per_minute,
+            window,
             live: Mutex::default(),
             asked: Mutex::default(),
         }
@@ -164,7 +167,7 @@ impl Tokens {
         let Ok(mut asked) = self.asked.lock() else {
             return Ok(());
         };
-        let minute = Duration::from_secs(60);
+        let minute = self.window;
         let times = asked.entry((client_id.to_owned(), ip)).or_default();
         times.retain(|at| at.elapsed() < minute);
         if times.len() >= self.requests_per_minute as usize {

@@ -17,7 +17,7 @@ use atlas_access_core::atlas::AtlasClient;
 use atlas_access_core::usecases::{self, INVENTORY_CONCURRENCY, INVITE_CONCURRENCY};
 use atlas_sandbox::{AdminCredentials, Config, Sandbox, Seed};
 use e2e::App;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use serde::Serialize;
 
 const LATENCY: Duration = Duration::from_millis(20);
@@ -27,6 +27,8 @@ const REQUESTS: usize = 100;
 const SCALE_KEYS: usize = 2000;
 const SCALE_PROJECTS: usize = 300;
 const INVITE_PROJECTS: usize = 200;
+const SCALE_ACCOUNTS: usize = 500;
+const TOKEN_LIFETIME: Duration = Duration::from_secs(3);
 /// The binding rate limit: requests per window, and the window.
 const RATE_LIMIT: u32 = 100;
 const RATE_WINDOW: Duration = Duration::from_secs(2);
@@ -204,6 +206,213 @@ async fn peer(admin: &AdminCredentials, args: &[&str]) -> BenchResult<f64> {
     answer["elapsed"]
         .as_f64()
         .ok_or_else(|| "the peer printed no elapsed time".into())
+}
+
+/// Runs the Python peer as a service account (its secret by environment).
+async fn peer_as_account(
+    admin: &AdminCredentials,
+    client_id: &str,
+    secret: &SecretString,
+) -> BenchResult<f64> {
+    let output = tokio::process::Command::new(python())
+        .arg(e2e::workspace_root().join("tests/bench/peer.py"))
+        .args(["--base-url", &admin.base_url, "--public-key", "-"])
+        .args([
+            "service-accounts",
+            "--org",
+            &admin.org_id,
+            "--client-id",
+            client_id,
+        ])
+        .env("PEER_CLIENT_SECRET", secret.expose_secret())
+        .stdin(Stdio::null())
+        .kill_on_drop(true)
+        .output()
+        .await?;
+    if !output.status.success() {
+        return Err(format!(
+            "the peer failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )
+        .into());
+    }
+    let answer: serde_json::Value = serde_json::from_slice(&output.stdout)?;
+    answer["elapsed"]
+        .as_f64()
+        .ok_or_else(|| "the peer printed no elapsed time".into())
+}
+
+/// An Organization Owner service account made with the admin key: its
+/// client id and secret.
+async fn owner_account(
+    admin_client: &AtlasClient,
+    org_id: &str,
+) -> BenchResult<(String, SecretString)> {
+    let created = admin_client
+        .create_org_service_account(
+            org_id,
+            &atlas_access_core::atlas::NewServiceAccount {
+                name: "bench owner".to_owned(),
+                description: "reads for the benchmark".to_owned(),
+                roles: vec!["ORG_OWNER".to_owned()],
+                secret_expires_after_hours: 24,
+            },
+        )
+        .await?;
+    Ok((created.account.client_id, created.secret))
+}
+
+fn account_client(
+    admin: &AdminCredentials,
+    client_id: &str,
+    secret: &SecretString,
+) -> BenchResult<AtlasClient> {
+    Ok(AtlasClient::for_service_account(
+        &admin.base_url,
+        client_id,
+        secret,
+        atlas_access_core::atlas::ClientOptions::default(),
+    )?)
+}
+
+/// Service accounts: an OAuth client's token requests over many token
+/// lifetimes, its exchanges per call beside Digest's, and the inventory of
+/// 500 accounts beside the Python peer.
+async fn service_account_figures(figures: &mut Vec<Figure>) -> BenchResult<()> {
+    // 1,000 calls over ten token lifetimes: 3 s stands for Atlas's hour, and
+    // the token endpoint's minute shrinks with it.
+    let brief = Sandbox::start(Config {
+        token_lifetime: TOKEN_LIFETIME,
+        token_rate_window: TOKEN_LIFETIME / 60,
+        ..Config::default()
+    })
+    .await?;
+    let admin = brief.admin().clone();
+    let (client_id, secret) = owner_account(&client(&admin)?, &admin.org_id).await?;
+    let account = account_client(&admin, &client_id, &secret)?;
+    let lifetimes = 10u32;
+    let span = TOKEN_LIFETIME * lifetimes;
+    let calls = 1_000u32;
+    let before = brief.exchanges();
+    let started = Instant::now();
+    let mut failed = 0;
+    for call in 0..calls {
+        let due = started + span * call / calls;
+        tokio::time::sleep_until(due.into()).await;
+        if account.org_settings(&admin.org_id).await.is_err() {
+            failed += 1;
+        }
+    }
+    let token_requests = (brief.exchanges() - before).saturating_sub(u64::from(calls));
+    let allowed = u64::from(lifetimes) + 1;
+    figures.push(
+        Figure::new(
+            "1,000 calls over 10 token lifetimes (3 s each), OAuth",
+            "token requests",
+            "requests",
+            vec![token_requests as f64],
+        )
+        .goal(
+            &format!("≤ 1 per token lifetime ({allowed}), no call refused ({failed} refused)"),
+            token_requests <= allowed && failed == 0,
+        ),
+    );
+    brief.stop().await;
+
+    // The inventory of 500 accounts, 20 ms round trip.
+    let sandbox = sandbox(
+        Seed::Scale {
+            keys: 10,
+            projects: 20,
+            accounts: SCALE_ACCOUNTS,
+        },
+        None,
+    )
+    .await?;
+    let admin = sandbox.admin().clone();
+    let digest = client(&admin)?;
+    let (client_id, secret) = owner_account(&digest, &admin.org_id).await?;
+    let account = account_client(&admin, &client_id, &secret)?;
+    let rtt = round_trip(&account).await?;
+
+    // Exchanges per call: Bearer needs no challenge.
+    let mut per_call = Vec::new();
+    for one in [&account, &digest] {
+        let before = sandbox.exchanges();
+        for _ in 0..REQUESTS {
+            one.org_settings(&admin.org_id).await?;
+        }
+        per_call.push((sandbox.exchanges() - before) as f64 / REQUESTS as f64);
+    }
+    figures.push(
+        Figure::new(
+            "100 calls through an OAuth connection",
+            "exchanges per call",
+            "",
+            vec![per_call[0]],
+        )
+        .compared_with("the same through Digest", per_call[1])
+        .goal("≤ 1.01 (no challenge round trip)", per_call[0] <= 1.01),
+    );
+
+    let mut rust = Vec::new();
+    let mut requests = 0;
+    for _ in 0..RUNS {
+        let before = sandbox.exchanges();
+        let started = Instant::now();
+        let inventory = usecases::load_service_accounts(
+            &account,
+            &admin.org_id,
+            INVENTORY_CONCURRENCY,
+            &|_| {},
+        )
+        .await?;
+        rust.push(started.elapsed().as_secs_f64());
+        requests = sandbox.exchanges() - before;
+        if inventory.len() < SCALE_ACCOUNTS || inventory.iter().any(|item| item.error.is_some()) {
+            return Err("the service-account inventory is incomplete".into());
+        }
+    }
+    let floor = requests as f64 / INVENTORY_CONCURRENCY as f64 * rtt;
+    let mut python_runs = Vec::new();
+    for _ in 0..RUNS {
+        python_runs.push(peer_as_account(&admin, &client_id, &secret).await?);
+    }
+    let python = Figure::new(
+        "service-account inventory, 500 accounts (Python peer)",
+        "wall time",
+        "s",
+        python_runs,
+    );
+    let rust = Figure::new(
+        &format!(
+            "service-account inventory, 500 accounts, 2 secrets, ≤ 5 entries ({requests} requests, {INVENTORY_CONCURRENCY} at a time)"
+        ),
+        "wall time",
+        "s",
+        rust,
+    );
+    let speedup = python.median / rust.median;
+    let to_floor = rust.median / floor;
+    figures.push(
+        Figure::new(
+            "service-account inventory: to the latency floor",
+            "wall time",
+            "s",
+            rust.runs.clone(),
+        )
+        .compared_with(
+            &format!("the floor ({requests} requests ÷ {INVENTORY_CONCURRENCY} × round trip)"),
+            floor,
+        )
+        .goal("≤ 1.5× the floor", to_floor <= 1.5),
+    );
+    figures.push(rust.compared_with("the Python peer", python.median).goal(
+        &format!("≥ 5× faster than the peer (here {speedup:.1}×)"),
+        speedup >= 5.0,
+    ));
+    figures.push(python.goal("reference", true));
+    Ok(())
 }
 
 /// One authenticated round trip, as the floors count it: the median of 20.
@@ -1071,7 +1280,8 @@ async fn main() -> BenchResult<()> {
         machine.os,
         LATENCY.as_millis()
     );
-    // `bench PHASE…` runs only those phases (requests, inventory, rate-limit, edits, app).
+    // `bench PHASE…` runs only those phases (requests, inventory, rate-limit,
+    // service-accounts, edits, app).
     let only: Vec<String> = std::env::args().skip(1).collect();
     let wanted = |phase: &str| only.is_empty() || only.iter().any(|p| p == phase);
     let mut figures = Vec::new();
@@ -1092,6 +1302,12 @@ async fn main() -> BenchResult<()> {
         println!("bulk invite under a binding rate limit …");
         if let Err(error) = invite_rate_limited(&mut figures).await {
             failures.push(format!("rate-limited invite: {error}"));
+        }
+    }
+    if wanted("service-accounts") {
+        println!("service accounts: tokens, exchanges, inventory …");
+        if let Err(error) = service_account_figures(&mut figures).await {
+            failures.push(format!("service accounts: {error}"));
         }
     }
     if wanted("edits") {

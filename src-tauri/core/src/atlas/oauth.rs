@@ -115,7 +115,9 @@ impl OAuthSession {
                         reason: error.to_string(),
                     })?;
                 let lifetime = Duration::from_secs(answer.expires_in);
-                let renew_at = Instant::now() + lifetime - RENEW_BEFORE.min(lifetime / 5);
+                // A minute before an hour's token ends; in proportion for a
+                // shorter one.
+                let renew_at = Instant::now() + lifetime - RENEW_BEFORE.min(lifetime / 60);
                 tracing::debug!(client_id = %self.client_id, ?lifetime, "service account token");
                 return Ok(Token {
                     value: answer.access_token,
