@@ -8,7 +8,10 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::access_list::{self, CheckedEntry};
-use crate::atlas::{AccessListEntry, ApiKey, AtlasClient, CreatedApiKey, OrgSettings};
+use crate::atlas::{
+    AccessListEntry, ApiKey, AtlasClient, CreatedApiKey, OrgSettings, ServiceAccount,
+    ServiceAccountEntry,
+};
 use crate::error::CoreError;
 use crate::lockout;
 use crate::roles::RoleScope;
@@ -373,4 +376,99 @@ pub async fn invite_to_projects(
             .collect(),
         key,
     })
+}
+
+// ---------- service accounts ----------
+
+/// Removes an entry from a service account's access list; answers the list
+/// after. When the account is the connection's own, refuses to remove what
+/// lets this computer in, or the last entry where the organization requires
+/// a list.
+pub async fn delete_service_account_entry(
+    client: &AtlasClient,
+    org_id: &str,
+    client_id: &str,
+    entry: &str,
+) -> Result<Vec<ServiceAccountEntry>, CoreError> {
+    ids(&[(org_id, "an organization")])?;
+    rules::client_id(client_id)?;
+    let entry = rules::canonical_entry(entry)?;
+    if client.service_account() == Some(client_id) {
+        let removed = access_list::parse_entry(&entry)
+            .map_err(|error| CoreError::Invalid(error.message(&entry)))?;
+        let remaining: Vec<AccessListEntry> = client
+            .list_service_account_access_list(org_id, client_id)
+            .await?
+            .into_iter()
+            .map(|entry| AccessListEntry {
+                cidr_block: entry.cidr_block,
+                ip_address: entry.ip_address,
+                ..AccessListEntry::default()
+            })
+            .filter(|other| access_list::entry_net(other) != Some(removed))
+            .collect();
+        let locked_out = if remaining.is_empty() {
+            client.org_settings(org_id).await?.api_access_list_required
+        } else {
+            let addresses = client.current_addresses().await?;
+            !addresses
+                .iter()
+                .all(|address| access_list::allows(&remaining, *address))
+        };
+        if locked_out {
+            return Err(CoreError::Lockout(format!(
+                "{entry} lets this connection's service account ({client_id}) in: without it the app would lose access. Remove it from another connection."
+            )));
+        }
+    }
+    client
+        .delete_service_account_entry(org_id, client_id, &entry)
+        .await?;
+    tracing::info!(
+        client_id,
+        entry,
+        "service account access-list entry removed"
+    );
+    Ok(client
+        .list_service_account_access_list(org_id, client_id)
+        .await?)
+}
+
+/// Deletes a secret; answers the account after. Refuses to delete the
+/// secret this connection signs in with.
+pub async fn delete_service_account_secret(
+    client: &AtlasClient,
+    org_id: &str,
+    client_id: &str,
+    secret_id: &str,
+) -> Result<ServiceAccount, CoreError> {
+    ids(&[(org_id, "an organization"), (secret_id, "a secret")])?;
+    rules::client_id(client_id)?;
+    if client.service_account() == Some(client_id) {
+        let account = client.get_org_service_account(org_id, client_id).await?;
+        let tail = client.service_account_secret_tail().unwrap_or_default();
+        let in_use = account.secrets.iter().find(|secret| {
+            secret
+                .masked_secret_value
+                .as_deref()
+                .is_some_and(|masked| !tail.is_empty() && masked.ends_with(&tail))
+        });
+        // Without a masked value to tell them apart, the only secret is the
+        // one in use.
+        let only = match account.secrets.as_slice() {
+            [only] => Some(only),
+            _ => None,
+        };
+        let in_use = in_use.or(only);
+        if in_use.is_some_and(|secret| secret.id == secret_id) {
+            return Err(CoreError::Lockout(format!(
+                "This is the secret this connection signs in with ({client_id}): deleting it would end the connection at once. Generate a new secret, save it in this connection, then delete this one."
+            )));
+        }
+    }
+    client
+        .delete_service_account_secret(org_id, client_id, secret_id)
+        .await?;
+    tracing::info!(client_id, "service account secret deleted");
+    Ok(client.get_org_service_account(org_id, client_id).await?)
 }

@@ -135,6 +135,24 @@ pub async fn check_require_access_list(
         .filter(|key| key.access_list.is_empty())
         .map(|key| key.key)
         .collect();
+    // A connection through a service account is locked out if the account
+    // has no list of its own.
+    if let Some(client_id) = client.service_account()
+        && client
+            .list_service_account_access_list(org_id, client_id)
+            .await?
+            .is_empty()
+    {
+        let ip = addresses_text(&current_addresses(client).await?);
+        return Ok(LockoutCheck {
+            blocking: Some(format!(
+                "Requiring an IP access list would lock out the service account this connection uses ({client_id}): it has no access list. Add {ip} to its access list first."
+            )),
+            current_ip: Some(ip),
+            warning: None,
+            keys_locked_out,
+        });
+    }
     // Atlas is asked for this computer's address only when the key in use
     // is concerned: not every deployment answers that.
     let (blocking, current_ip) = match keys_locked_out.iter().find(|key| key.id == caller.key_id) {

@@ -295,3 +295,99 @@ async fn the_inventory_reads_every_account_with_its_list_and_projects() {
     assert!(inventory.iter().all(|item| item.error.is_none()));
     assert_eq!(progress.lock().unwrap().last(), Some(&(5, 5)));
 }
+
+#[tokio::test]
+async fn the_guard_keeps_a_service_account_connection_from_locking_itself_out() {
+    let sandbox = sandbox(Config {
+        apparent_ip: Some("198.51.100.7".parse().unwrap()),
+        ..Config::default()
+    })
+    .await;
+    let admin = admin_client(&sandbox);
+    let org = sandbox.admin().org_id.clone();
+    let created = admin
+        .create_org_service_account(&org, &new_account("self aware", &["ORG_OWNER"]))
+        .await
+        .unwrap();
+    let client_id = created.account.client_id.clone();
+    let connection = oauth_client(&sandbox, &client_id, &created.secret);
+    let caller = atlas_access_core::edits::Caller {
+        key_id: client_id.clone(),
+        public_key: client_id.clone(),
+    };
+
+    // With no list of its own, requiring one would lock it out.
+    let refused =
+        atlas_access_core::edits::set_access_list_requirement(&connection, &caller, &org, true)
+            .await
+            .unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("service account this connection uses"),
+        "{refused}"
+    );
+
+    admin
+        .add_service_account_entries(
+            &org,
+            &client_id,
+            &[
+                AccessListRequest::IpAddress("198.51.100.7".to_owned()),
+                AccessListRequest::IpAddress("203.0.113.1".to_owned()),
+            ],
+        )
+        .await
+        .unwrap();
+    // The entry that lets this computer in cannot go; another can.
+    let own = atlas_access_core::edits::delete_service_account_entry(
+        &connection,
+        &org,
+        &client_id,
+        "198.51.100.7",
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        own.to_string()
+            .contains("lets this connection's service account"),
+        "{own}"
+    );
+    let left = atlas_access_core::edits::delete_service_account_entry(
+        &connection,
+        &org,
+        &client_id,
+        "203.0.113.1",
+    )
+    .await
+    .unwrap();
+    assert_eq!(left.len(), 1);
+
+    // The secret it signs in with cannot go; a second one can.
+    let in_use = created.account.secrets[0].id.clone();
+    let refused = atlas_access_core::edits::delete_service_account_secret(
+        &connection,
+        &org,
+        &client_id,
+        &in_use,
+    )
+    .await
+    .unwrap_err();
+    assert!(refused.to_string().contains("signs in with"), "{refused}");
+    let second = admin
+        .create_service_account_secret(&org, &client_id, 24)
+        .await
+        .unwrap();
+    let after = atlas_access_core::edits::delete_service_account_secret(
+        &connection,
+        &org,
+        &client_id,
+        &second.secret.id,
+    )
+    .await
+    .unwrap();
+    assert_eq!(after.secrets.len(), 1);
+    assert_eq!(after.secrets[0].id, in_use);
+    // And the connection still works.
+    connection.org_settings(&org).await.unwrap();
+}

@@ -185,6 +185,15 @@ impl AtlasClient {
         }
     }
 
+    /// The last four characters of the service account's secret, as its
+    /// masked value shows them; `None` for an API key.
+    pub fn service_account_secret_tail(&self) -> Option<String> {
+        match &self.auth {
+            Auth::OAuth(session) => Some(session.secret_tail()),
+            Auth::Digest { .. } => None,
+        }
+    }
+
     /// Ends the session: a service account's token is revoked.
     pub async fn close(&self) {
         if let Auth::OAuth(session) = &self.auth {

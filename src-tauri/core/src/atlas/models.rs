@@ -123,7 +123,7 @@ impl From<CreatedApiKeyWire> for CreatedApiKey {
 }
 
 /// One entry of a key's access list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AccessListEntry {
     #[serde(default)]

@@ -66,6 +66,17 @@ impl OAuthSession {
         &self.client_id
     }
 
+    /// The secret's last four characters: what Atlas's masked value shows
+    /// of it, so the guard can tell which secret this connection uses.
+    pub(super) fn secret_tail(&self) -> String {
+        let secret = self.secret.expose_secret();
+        secret
+            .char_indices()
+            .rev()
+            .nth(3)
+            .map_or_else(String::new, |(at, _)| secret[at..].to_owned())
+    }
+
     /// The token to send: the one held, or a new one when it is about to
     /// expire or there is none.
     pub(super) async fn token(&self, client: &AtlasClient) -> Result<SecretString, AtlasError> {
