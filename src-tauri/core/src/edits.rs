@@ -472,3 +472,55 @@ pub async fn delete_service_account_secret(
     tracing::info!(client_id, "service account secret deleted");
     Ok(client.get_org_service_account(org_id, client_id).await?)
 }
+
+/// A rotation's first half: the new secret (its value shown once) and every
+/// other secret as Atlas cut it, ending within seven days.
+#[derive(Debug)]
+pub struct Rotation {
+    pub new_secret: crate::atlas::CreatedSecret,
+    pub others: Vec<crate::atlas::ServiceAccountSecret>,
+}
+
+/// Starts rotating a service account's secret: adds a second secret and
+/// reports when each other one now ends. The old one is deleted later, with
+/// [`delete_service_account_secret`], once the systems that use it have the
+/// new one. Refused while the account already has two secrets.
+pub async fn rotate_service_account_secret(
+    client: &AtlasClient,
+    org_id: &str,
+    client_id: &str,
+    expires_after_hours: u32,
+) -> Result<Rotation, CoreError> {
+    ids(&[(org_id, "an organization")])?;
+    rules::client_id(client_id)?;
+    let max_hours = client
+        .org_settings(org_id)
+        .await?
+        .max_service_account_secret_validity_in_hours
+        .unwrap_or(8760);
+    if !(8..=max_hours).contains(&i64::from(expires_after_hours)) {
+        return Err(CoreError::invalid(format!(
+            "A secret can last from 8 hours up to this organization's maximum of {max_hours} hours ({} days); {expires_after_hours} hours was asked.",
+            max_hours / 24
+        )));
+    }
+    let account = client.get_org_service_account(org_id, client_id).await?;
+    if account.secrets.len() >= 2 {
+        return Err(CoreError::invalid(format!(
+            "{} already has two secrets, the most Atlas allows: delete the one no longer in use (an expired one first), then rotate.",
+            account.name
+        )));
+    }
+    let new_secret = client
+        .create_service_account_secret(org_id, client_id, expires_after_hours)
+        .await?;
+    let others = client
+        .get_org_service_account(org_id, client_id)
+        .await?
+        .secrets
+        .into_iter()
+        .filter(|secret| secret.id != new_secret.secret.id)
+        .collect();
+    tracing::info!(client_id, "service account secret rotation started");
+    Ok(Rotation { new_secret, others })
+}

@@ -416,3 +416,69 @@ enum Answer {
     List(Result<Vec<ServiceAccountEntry>, AtlasError>),
     Projects(Result<Vec<ServiceAccountProject>, AtlasError>),
 }
+
+/// Everything the Create Service Account dialog asks for.
+#[derive(Debug, Clone, Default)]
+pub struct NewServiceAccountPlan {
+    pub name: String,
+    pub description: String,
+    pub roles: Vec<String>,
+    pub secret_expires_after_hours: u32,
+    pub access_list: Vec<AccessListRequest>,
+    pub projects: Vec<ProjectRoles>,
+}
+
+/// The account (and its first secret), and how each later step went.
+#[derive(Debug)]
+pub struct NewServiceAccountOutcome {
+    pub created: crate::atlas::CreatedServiceAccount,
+    /// `Skipped` when no entries were asked for.
+    pub access_list: StepOutcome,
+    pub invitations: Vec<(String, StepOutcome)>,
+}
+
+/// Creates an organization service account, then its access list, then its
+/// project invitations, one result per step. Fails only if the account
+/// itself could not be created: the secret is never lost to a later step.
+pub async fn create_service_account_with_setup(
+    client: &AtlasClient,
+    org_id: &str,
+    plan: &NewServiceAccountPlan,
+) -> Result<NewServiceAccountOutcome, AtlasError> {
+    let created = client
+        .create_org_service_account(
+            org_id,
+            &crate::atlas::NewServiceAccount {
+                name: plan.name.clone(),
+                description: plan.description.clone(),
+                roles: plan.roles.clone(),
+                secret_expires_after_hours: plan.secret_expires_after_hours,
+            },
+        )
+        .await?;
+    let client_id = created.account.client_id.clone();
+    let access_list = if plan.access_list.is_empty() {
+        StepOutcome::Skipped
+    } else {
+        StepOutcome::from_result(
+            client
+                .add_service_account_entries(org_id, &client_id, &plan.access_list)
+                .await,
+        )
+    };
+    let mut invitations = Vec::with_capacity(plan.projects.len());
+    for project in &plan.projects {
+        let outcome = client
+            .invite_service_account_to_project(&project.project_id, &client_id, &project.roles)
+            .await;
+        invitations.push((
+            project.project_id.clone(),
+            StepOutcome::from_result(outcome),
+        ));
+    }
+    Ok(NewServiceAccountOutcome {
+        created,
+        access_list,
+        invitations,
+    })
+}

@@ -391,3 +391,110 @@ async fn the_guard_keeps_a_service_account_connection_from_locking_itself_out() 
     // And the connection still works.
     connection.org_settings(&org).await.unwrap();
 }
+
+#[tokio::test]
+async fn a_rotation_adds_a_secret_and_says_when_the_old_one_ends() {
+    let sandbox = sandbox(Config::default()).await;
+    let admin = admin_client(&sandbox);
+    let org = sandbox.admin().org_id.clone();
+    let mut plan = new_account("rotating", &["ORG_MEMBER"]);
+    plan.secret_expires_after_hours = 8760;
+    let created = admin.create_org_service_account(&org, &plan).await.unwrap();
+    let client_id = created.account.client_id.clone();
+
+    let too_long =
+        atlas_access_core::edits::rotate_service_account_secret(&admin, &org, &client_id, 9000)
+            .await
+            .unwrap_err();
+    assert!(too_long.to_string().contains("8760 hours"), "{too_long}");
+
+    let rotation =
+        atlas_access_core::edits::rotate_service_account_secret(&admin, &org, &client_id, 720)
+            .await
+            .unwrap();
+    assert!(
+        rotation
+            .new_secret
+            .value
+            .expose_secret()
+            .starts_with("mdb_sa_sk_")
+    );
+    assert_eq!(rotation.others.len(), 1);
+    let old_ends: chrono::DateTime<chrono::Utc> = rotation.others[0].expires_at.parse().unwrap();
+    let left = old_ends - chrono::Utc::now();
+    assert!(
+        left <= chrono::Duration::days(7),
+        "the old secret now ends within a week: {left}"
+    );
+
+    let third =
+        atlas_access_core::edits::rotate_service_account_secret(&admin, &org, &client_id, 24)
+            .await
+            .unwrap_err();
+    assert!(third.to_string().contains("two secrets"), "{third}");
+    // The old secret goes once the systems use the new one.
+    let after = atlas_access_core::edits::delete_service_account_secret(
+        &admin,
+        &org,
+        &client_id,
+        &rotation.others[0].id,
+    )
+    .await
+    .unwrap();
+    assert_eq!(after.secrets.len(), 1);
+    assert_eq!(after.secrets[0].id, rotation.new_secret.secret.id);
+}
+
+#[tokio::test]
+async fn an_account_is_created_with_its_list_and_projects_one_result_per_step() {
+    let sandbox = sandbox(Config::default()).await;
+    let admin = admin_client(&sandbox);
+    let org = sandbox.admin().org_id.clone();
+    let project = sandbox.admin().project_ids[0].clone();
+    let plan = atlas_access_core::usecases::NewServiceAccountPlan {
+        name: "set up".to_owned(),
+        description: "with everything".to_owned(),
+        roles: vec!["ORG_MEMBER".to_owned()],
+        secret_expires_after_hours: 48,
+        access_list: vec![AccessListRequest::CidrBlock("203.0.113.0/24".to_owned())],
+        projects: vec![
+            atlas_access_core::usecases::ProjectRoles {
+                project_id: project.clone(),
+                roles: vec!["GROUP_READ_ONLY".to_owned()],
+            },
+            // A project that does not exist: that step fails, the account stays.
+            atlas_access_core::usecases::ProjectRoles {
+                project_id: "6a790b00ffffffffffffffff".to_owned(),
+                roles: vec!["GROUP_READ_ONLY".to_owned()],
+            },
+        ],
+    };
+    let outcome =
+        atlas_access_core::usecases::create_service_account_with_setup(&admin, &org, &plan)
+            .await
+            .unwrap();
+    assert!(
+        outcome
+            .created
+            .secret
+            .expose_secret()
+            .starts_with("mdb_sa_sk_")
+    );
+    assert!(outcome.access_list.is_done());
+    assert!(outcome.invitations[0].1.is_done());
+    assert!(!outcome.invitations[1].1.is_done());
+    let client_id = &outcome.created.account.client_id;
+    let projects = admin
+        .list_service_account_projects(&org, client_id)
+        .await
+        .unwrap();
+    assert_eq!(projects.len(), 1);
+    assert_eq!(
+        admin
+            .list_service_account_access_list(&org, client_id)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}

@@ -3,4 +3,9 @@
 /**
  * The organization settings this app reads and changes.
  */
-export type OrgSettings = { apiAccessListRequired: boolean, multiFactorAuthRequired: boolean, restrictEmployeeAccess: boolean, };
+export type OrgSettings = { apiAccessListRequired: boolean, multiFactorAuthRequired: boolean, restrictEmployeeAccess: boolean, 
+/**
+ * The longest a service account's secret may last, in hours (8 to
+ * 8760); Atlas's default, a year, when unset.
+ */
+maxServiceAccountSecretValidityInHours?: bigint, };

@@ -206,6 +206,11 @@ pub struct OrgSettings {
     pub multi_factor_auth_required: bool,
     #[serde(default)]
     pub restrict_employee_access: bool,
+    /// The longest a service account's secret may last, in hours (8 to
+    /// 8760); Atlas's default, a year, when unset.
+    #[serde(default)]
+    #[ts(optional)]
+    pub max_service_account_secret_validity_in_hours: Option<i64>,
 }
 
 /// `GET /api/atlas/v2`: who the key in use is.
