@@ -275,6 +275,30 @@ impl App {
         Ok(())
     }
 
+    /// Fails if the page's text shows a private key this test saw.
+    async fn check_no_secret_on_page(&self) -> Result<()> {
+        let secrets = self.secrets.lock().map(|s| s.clone()).unwrap_or_default();
+        if secrets.is_empty() {
+            return Ok(());
+        }
+        let text = tokio::time::timeout(
+            UI_TIMEOUT,
+            self.client.execute(
+                "return document.body.innerText + document.body.innerHTML;",
+                vec![],
+            ),
+        )
+        .await
+        .map_err(|_| HarnessError::TimedOut("read the page".to_owned()))??;
+        let text = text.as_str().unwrap_or_default();
+        match secrets.iter().find(|secret| text.contains(secret.as_str())) {
+            Some(_) => Err(HarnessError::Check(
+                "a private key is still on the page after its dialog closed".to_owned(),
+            )),
+            None => Ok(()),
+        }
+    }
+
     /// Quits the app as the desktop does when the session ends: SIGTERM to
     /// the app's own process, which it takes as a request to quit. Waits
     /// until its processes are gone.
@@ -602,6 +626,13 @@ impl App {
         let outcome = tokio::time::timeout(TEST_TIMEOUT, steps(&self))
             .await
             .unwrap_or_else(|_| Err(HarnessError::TimedOut(name.to_owned())));
+        // The page, error banners included, shows no private key once its
+        // one-time dialog is closed.
+        let on_page = if self.quit.load(std::sync::atomic::Ordering::SeqCst) {
+            Ok(())
+        } else {
+            self.check_no_secret_on_page().await
+        };
         let _ = tokio::time::timeout(UI_TIMEOUT, self.screenshot(&format!("{name}-last"))).await;
         let closed = if self.quit.load(std::sync::atomic::Ordering::SeqCst) {
             let _ = tokio::time::timeout(UI_TIMEOUT, self.client.clone().close()).await;
@@ -623,6 +654,7 @@ impl App {
         let secrets = secrets.into_inner().unwrap_or_default();
         let leaked = check_no_secret_in_files(data_home.path(), &secrets);
         outcome?;
+        on_page?;
         closed.map_err(|_| HarnessError::TimedOut("close the app".to_owned()))??;
         leaked
     }

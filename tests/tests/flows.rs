@@ -747,3 +747,31 @@ async fn quit_clears(app: &App) -> Result<()> {
         "the key is not on the clipboard after quit",
     )
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn flow11_the_key_in_use_cannot_take_organization_owner_from_itself() -> Result<()> {
+    launch().await?.run("flow11-own-role", own_role).await
+}
+
+async fn own_role(app: &App) -> Result<()> {
+    let admin = public_key_of(app, "Sandbox administrator").await?;
+    open_key(app, &admin).await?;
+    // Member instead of Owner: it could never give the role back.
+    app.toggle("details-roles-ORG_MEMBER").await?;
+    app.toggle("details-roles-ORG_OWNER").await?;
+    app.click("details-save").await?;
+    let refusal = app.text("details-error").await?;
+    check(
+        refusal.contains("this connection uses") && refusal.contains("Organization Owner"),
+        format!("the guard says why: {refusal}"),
+    )?;
+    app.screenshot("own-role-guard").await?;
+    // Nothing changed in Atlas: the key still has Organization Owner.
+    app.click("details-back").await?;
+    app.click("refresh-keys").await?;
+    let row = app.text(&format!("key-row-{admin}")).await?;
+    check(
+        row.contains("Organization Owner"),
+        format!("the key keeps its role: {row}"),
+    )
+}
