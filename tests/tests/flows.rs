@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use atlas_access_core::atlas::AtlasClient;
 use e2e::{App, CLIPBOARD_CLEAR_SECS, HarnessError, Result};
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 /// The address the built-in sandbox says this computer has.
 const CURRENT_IP: &str = "198.51.100.7";
@@ -774,4 +774,83 @@ async fn own_role(app: &App) -> Result<()> {
         row.contains("Organization Owner"),
         format!("the key keeps its role: {row}"),
     )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn flow12_a_connection_through_a_service_account_reaches_every_screen() -> Result<()> {
+    launch()
+        .await?
+        .run("flow12-service-account", service_account_connection)
+        .await
+}
+
+fn failed(error: impl std::fmt::Display) -> HarnessError {
+    HarnessError::Check(error.to_string())
+}
+
+async fn service_account_connection(app: &App) -> Result<()> {
+    // A sandbox of its own, whose admin key makes an owner service account.
+    let sandbox = atlas_sandbox::Sandbox::start(atlas_sandbox::Config::default())
+        .await
+        .map_err(failed)?;
+    let admin = sandbox.admin().clone();
+    let admin_client = AtlasClient::new(
+        &admin.base_url,
+        &admin.public_key,
+        &SecretString::from(admin.private_key.clone()),
+    )
+    .map_err(failed)?;
+    let created = admin_client
+        .create_org_service_account(
+            &admin.org_id,
+            &atlas_access_core::atlas::NewServiceAccount {
+                name: "E2E robot".to_owned(),
+                description: "connects the app".to_owned(),
+                roles: vec!["ORG_OWNER".to_owned()],
+                secret_expires_after_hours: 24,
+            },
+        )
+        .await
+        .map_err(failed)?;
+    let client_id = created.account.client_id.clone();
+    let secret = created.secret.expose_secret().to_owned();
+    app.remember_secret(&secret);
+
+    app.click("nav-connections").await?;
+    app.click("add-connection").await?;
+    app.type_into("connection-form-name", "E2E robot").await?;
+    app.fill("connection-form-url", &admin.base_url).await?;
+    app.click("connection-form-kind").await?;
+    app.click_text("Service account").await?;
+    app.type_into("connection-form-public-key", &client_id)
+        .await?;
+    app.type_into("connection-form-private-key", &secret)
+        .await?;
+    app.screenshot("add-service-account-connection").await?;
+    app.click("connection-form-save").await?;
+    app.wait_gone("connection-form").await?;
+    let id = app
+        .attr_css("[data-testid^='connection-edit-']", "data-testid")
+        .await?
+        .trim_start_matches("connection-edit-")
+        .to_owned();
+    app.find(&format!("connection-kind-{id}")).await?;
+    // Saving tests it: a token, then the organizations it sees.
+    let works = app.text(&format!("connection-test-ok-{id}")).await?;
+    check(
+        works.contains("Sandbox Organization") || works.contains("Acme Corp"),
+        format!("the test sees the organization: {works}"),
+    )?;
+
+    app.click(&format!("connection-connect-{id}")).await?;
+    app.wait_text("active-connection", |name| name.contains("E2E robot"))
+        .await?;
+    app.click("nav-organization").await?;
+    app.find("keys-table").await?;
+    app.find(&format!("key-row-{}", admin.public_key)).await?;
+    app.screenshot("service-account-connection").await?;
+    choose_project(app, "Staging").await?;
+    app.click("nav-org-settings").await?;
+    app.find("require-access-list").await?;
+    Ok(())
 }

@@ -148,7 +148,8 @@ export function ConnectionsPage() {
                     {result === "running" && <Body>Testing…</Body>}
                     {result && result !== "running" && result.ok && (
                       <Body data-testid={`connection-test-ok-${id}`}>
-                        Works: key {result.report.publicKey} sees{" "}
+                        Works: {item.profile.kind === "serviceAccount" ? "service account" : "key"}{" "}
+                        {result.report.publicKey} sees{" "}
                         {result.report.orgs.map((org) => org.name).join(", ") || "no organization"}.
                       </Body>
                     )}
