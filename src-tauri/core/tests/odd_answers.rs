@@ -40,6 +40,8 @@ enum ListAnswer {
     Endless,
     /// A 500 every time.
     Failing,
+    /// A redirect to another path of this server, which counts the visits.
+    Redirect,
 }
 
 struct Script {
@@ -47,6 +49,8 @@ struct Script {
     list: ListAnswer,
     posts: AtomicUsize,
     deletes: AtomicUsize,
+    /// Requests that followed a redirect.
+    followed: AtomicUsize,
 }
 
 fn unix_now() -> i64 {
@@ -71,6 +75,17 @@ async fn answer(mut stream: TcpStream, script: Arc<Script>) {
     let Some(head) = read_request(&mut stream).await else {
         return;
     };
+    if head.starts_with("GET /elsewhere") {
+        script.followed.fetch_add(1, Ordering::SeqCst);
+        respond(
+            &mut stream,
+            "200 OK",
+            unix_now(),
+            r#"{"results":[],"totalCount":0}"#,
+        )
+        .await;
+        return;
+    }
     if head.starts_with("DELETE ") {
         // The first is carried out but its answer lost; the retry finds
         // nothing left to delete.
@@ -92,6 +107,17 @@ async fn answer(mut stream: TcpStream, script: Arc<Script>) {
         }
     }
     match script.list {
+        ListAnswer::Redirect => {
+            let address = stream
+                .local_addr()
+                .map(|a| a.to_string())
+                .unwrap_or_default();
+            let response = format!(
+                "HTTP/1.1 302 Found\r\nLocation: http://{address}/elsewhere\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+            );
+            let _ = stream.write_all(response.as_bytes()).await;
+            let _ = stream.shutdown().await;
+        }
         ListAnswer::Endless => {
             let body = r#"{"results":[],"totalCount":1000000000}"#;
             respond(&mut stream, "200 OK", unix_now(), body).await;
@@ -163,6 +189,7 @@ async fn client_for(create: CreateAnswer, list: ListAnswer) -> (AtlasClient, Arc
         list,
         posts: AtomicUsize::new(0),
         deletes: AtomicUsize::new(0),
+        followed: AtomicUsize::new(0),
     });
     let base_url = serve(script.clone()).await;
     let options = ClientOptions {
@@ -263,4 +290,17 @@ async fn a_list_that_claims_a_billion_items_is_refused_not_followed() {
         "{}",
         refused.advice()
     );
+}
+
+#[tokio::test]
+async fn a_redirect_is_never_followed() {
+    // Followed, a redirect would carry the request, and the next Digest
+    // answer, wherever the Location points.
+    let (client, script) = client_for(CreateAnswer::None, ListAnswer::Redirect).await;
+    let refused = client.list_org_keys(ORG_ID).await.unwrap_err();
+    assert!(
+        matches!(refused, AtlasError::Api { status: 302, .. }),
+        "{refused:?}"
+    );
+    assert_eq!(script.followed.load(Ordering::SeqCst), 0);
 }
