@@ -82,3 +82,29 @@ def test_curl_gets_a_token_for_a_service_account_and_uses_it(sandbox):
         "--header", f"Accept: {MEDIA_TYPE}", f"{sandbox['baseUrl']}/api/atlas/v2/orgs",
     ))
     assert any(org["id"] == sandbox["orgId"] for org in orgs["results"])
+
+
+def test_the_start_line_of_a_service_account_admin_has_no_key_pair(tmp_path):
+    from conftest import sandbox_binary
+    process = subprocess.Popen(
+        [str(sandbox_binary()), "--listen", "127.0.0.1:0", "--seed", "empty",
+         "--admin", "service-account"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        line = json.loads(process.stdout.readline())
+        assert line["clientId"].startswith("mdb_sa_id_")
+        assert line["clientSecret"].startswith("mdb_sa_sk_")
+        assert "privateKey" not in line and "publicKey" not in line
+        answer = json.loads(curl(
+            "--user", f"{line['clientId']}:{line['clientSecret']}",
+            "--data", "grant_type=client_credentials", f"{line['baseUrl']}/api/oauth/token",
+        ))
+        orgs = json.loads(curl(
+            "--header", f"Authorization: Bearer {answer['access_token']}",
+            "--header", f"Accept: {MEDIA_TYPE}", f"{line['baseUrl']}/api/atlas/v2/orgs",
+        ))
+        assert [org["id"] for org in orgs["results"]] == [line["orgId"]]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

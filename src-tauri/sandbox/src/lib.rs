@@ -43,6 +43,7 @@ use tokio::task::JoinSet;
 use tower::ServiceExt;
 
 pub use faults::{FaultSpec, FaultSpecError};
+pub use seed::ADMIN_ACCOUNT_NAME;
 pub use seed::{Seed, SeedError};
 pub use store::StateFileError;
 
@@ -72,6 +73,31 @@ pub struct Config {
     /// The window of that limit: a minute. A benchmark that shortens the
     /// token lifetime shortens this in proportion (Atlas: an hour to a minute).
     pub token_rate_window: Duration,
+    /// Who the seeded admin is: the API key alone, or also a service account.
+    pub admin: AdminKind,
+}
+
+/// The seeded admin: an API key, or a service account beside it with the
+/// same roles and access list (`--admin service-account`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AdminKind {
+    #[default]
+    ApiKey,
+    ServiceAccount,
+}
+
+impl std::str::FromStr for AdminKind {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "api-key" => Ok(Self::ApiKey),
+            "service-account" => Ok(Self::ServiceAccount),
+            other => Err(format!(
+                "\"{other}\" is not an admin kind: use api-key or service-account"
+            )),
+        }
+    }
 }
 
 impl Default for Config {
@@ -90,6 +116,7 @@ impl Default for Config {
             token_lifetime: oauth::DEFAULT_TOKEN_LIFETIME,
             token_requests_per_minute: oauth::TOKEN_REQUESTS_PER_MINUTE,
             token_rate_window: Duration::from_secs(60),
+            admin: AdminKind::ApiKey,
         }
     }
 }
@@ -111,6 +138,12 @@ pub struct AdminCredentials {
     pub private_key: String,
     pub org_id: String,
     pub project_ids: Vec<String>,
+    /// With `--admin service-account`: the admin service account's client
+    /// id and its secret (a new one at every start).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_secret: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -188,6 +221,15 @@ impl Sandbox {
                     (seeded.data, seeded.admin_key_id, seeded.admin_private_key)
                 }
             };
+        let mut data = data;
+        let account = match config.admin {
+            AdminKind::ApiKey => None,
+            AdminKind::ServiceAccount => Some(
+                seed::admin_service_account(&mut data, &admin_key_id)
+                    .ok_or(StartError::NoAdminKey)?,
+            ),
+        };
+        let (client_id, client_secret) = account.unzip();
         let admin_key = data.keys.get(&admin_key_id).ok_or(StartError::NoAdminKey)?;
         let admin_orgs: Vec<String> = model::Grantee::org_ids(admin_key)
             .into_iter()
@@ -204,6 +246,8 @@ impl Sandbox {
                 .filter(|project| admin_orgs.contains(&project.org_id))
                 .map(|project| project.id.clone())
                 .collect(),
+            client_id,
+            client_secret,
         };
 
         let store = store::Store::new(data, config.state_file.clone());

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use atlas_sandbox::{Config, FaultSpec, Sandbox, Seed};
+use atlas_sandbox::{AdminKind, Config, FaultSpec, Sandbox, Seed};
 use clap::Parser;
 
 /// An Atlas-compatible Administration API server (API keys, access lists,
@@ -51,6 +51,10 @@ struct Args {
     /// Seconds a Digest nonce stays valid before answers say stale=true.
     #[arg(long, default_value_t = 300)]
     nonce_lifetime_secs: u64,
+    /// Who the seeded admin is: api-key, or service-account (then the start
+    /// line gives clientId and clientSecret instead of the key pair).
+    #[arg(long, default_value = "api-key")]
+    admin: AdminKind,
     /// Seconds an OAuth token of a service account lasts (3600 at Atlas).
     #[arg(long, default_value_t = 3600, value_parser = clap::value_parser!(u64).range(1..))]
     token_lifetime_secs: u64,
@@ -78,6 +82,7 @@ async fn main() -> ExitCode {
         rate_window: Duration::from_secs(args.rate_limit_window_secs),
         nonce_lifetime: Duration::from_secs(args.nonce_lifetime_secs),
         token_lifetime: Duration::from_secs(args.token_lifetime_secs),
+        admin: args.admin,
         ..Config::default()
     };
     let sandbox = match Sandbox::start(config).await {
@@ -88,7 +93,18 @@ async fn main() -> ExitCode {
         }
     };
     // The one line a launcher reads: where to connect and with which key.
-    match serde_json::to_string(sandbox.admin()) {
+    let mut line = match serde_json::to_value(sandbox.admin()) {
+        Ok(line) => line,
+        Err(error) => {
+            eprintln!("atlas-sandbox: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if let (Some(fields), AdminKind::ServiceAccount) = (line.as_object_mut(), args.admin) {
+        fields.remove("publicKey");
+        fields.remove("privateKey");
+    }
+    match serde_json::to_string(&line) {
         Ok(line) => {
             let mut stdout = std::io::stdout().lock();
             let _ = writeln!(stdout, "{line}");

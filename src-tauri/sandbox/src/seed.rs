@@ -282,6 +282,50 @@ impl Builder {
     }
 }
 
+/// The name of the admin service account (`--admin service-account`).
+pub const ADMIN_ACCOUNT_NAME: &str = "Sandbox administrator";
+
+/// Makes (or, in a loaded state, finds) the admin service account: the
+/// admin key's roles and access list, and a new secret whose value is
+/// answered, as the admin key gets a new private key at every start.
+pub fn admin_service_account(data: &mut Data, admin_key_id: &str) -> Option<(String, String)> {
+    let key = data.keys.get(admin_key_id)?;
+    let (roles, access_list) = (key.roles.clone(), key.access_list.clone());
+    let value = format!("mdb_sa_sk_{}", uuid::Uuid::new_v4().simple());
+    let now = Utc::now();
+    let secret = Secret {
+        id: crate::store::new_object_id(),
+        sha256: crate::oauth::sha256_hex(&value),
+        masked: format!("mdb_sa_sk_********{}", &value[value.len() - 4..]),
+        created: now,
+        expires: now + Duration::days(365),
+        last_used: None,
+    };
+    let existing = data
+        .service_accounts
+        .values()
+        .find(|account| account.name == ADMIN_ACCOUNT_NAME)
+        .map(|account| account.client_id.clone());
+    let client_id =
+        existing.unwrap_or_else(|| format!("mdb_sa_id_{}", crate::store::new_object_id()));
+    let account = data
+        .service_accounts
+        .entry(client_id.clone())
+        .or_insert_with(|| ServiceAccount {
+            client_id: client_id.clone(),
+            name: ADMIN_ACCOUNT_NAME.to_owned(),
+            description: "The sandbox's administrator, as a service account".to_owned(),
+            created: now,
+            roles: Vec::new(),
+            secrets: Vec::new(),
+            access_list: Vec::new(),
+        });
+    account.roles = roles;
+    account.access_list = access_list;
+    account.secrets = vec![secret];
+    Some((client_id, value))
+}
+
 pub fn build(seed: Seed, apparent_ip: Option<IpAddr>) -> Seeded {
     match seed {
         Seed::Demo => demo(apparent_ip),

@@ -791,3 +791,41 @@ async fn the_demo_seed_has_accounts_worth_reviewing() {
         .await;
     assert_eq!(entries.body["results"][0]["cidrBlock"], "0.0.0.0/0");
 }
+
+#[tokio::test]
+async fn the_admin_can_be_a_service_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("sandbox.json");
+    let config = Config {
+        admin: atlas_sandbox::AdminKind::ServiceAccount,
+        state_file: Some(state),
+        ..Config::default()
+    };
+    let sandbox = common::start(config.clone()).await;
+    let admin = sandbox.admin().clone();
+    let client_id = admin.client_id.clone().expect("a client id");
+    let secret = admin.client_secret.clone().expect("a secret");
+    let first = token(&sandbox, &client_id, &secret).await;
+    // An Organization Owner with the admin key's access list.
+    let keys = bearer(
+        &sandbox,
+        &first,
+        Method::GET,
+        &format!("/api/atlas/v2/orgs/{}/apiKeys", admin.org_id),
+        common::MEDIA_TYPE,
+    )
+    .await;
+    assert_eq!(keys.status, 200, "{:?}", keys.body);
+    let line = serde_json::to_value(&admin).unwrap();
+    assert_eq!(line["clientId"], client_id.as_str());
+    sandbox.stop().await;
+
+    // A restart keeps the account and gives it a new secret; the old one goes.
+    let again = common::start(config).await;
+    assert_eq!(again.admin().client_id.as_deref(), Some(client_id.as_str()));
+    let new_secret = again.admin().client_secret.clone().unwrap();
+    assert_ne!(new_secret, secret);
+    let old = token_answer(&again, &client_id, &secret).await;
+    assert_eq!(old.status, 401);
+    token(&again, &client_id, &new_secret).await;
+}
