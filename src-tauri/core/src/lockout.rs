@@ -8,7 +8,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::access_list::{allows, entry_net, parse_entry};
-use crate::atlas::{ApiKey, AtlasClient, AtlasError};
+use crate::atlas::{ApiKey, AtlasClient};
 use crate::edits::Caller;
 use crate::error::CoreError;
 use crate::usecases::{INVENTORY_CONCURRENCY, load_inventory};
@@ -39,10 +39,6 @@ pub fn addresses_text(addresses: &[IpAddr]) -> String {
         .map(IpAddr::to_string)
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-async fn current_addresses(client: &AtlasClient) -> Result<Vec<IpAddr>, AtlasError> {
-    client.current_addresses().await
 }
 
 /// Would removing `entry` (an address or block) from `key_id`'s access list
@@ -84,7 +80,7 @@ pub async fn check_entry_removal(
         }
         return Ok(check);
     }
-    let addresses = current_addresses(client).await?;
+    let addresses = client.current_addresses().await?;
     let ip = addresses_text(&addresses);
     check.current_ip = Some(ip.clone());
     let org_requires = client.org_settings(org_id).await?.api_access_list_required;
@@ -143,7 +139,7 @@ pub async fn check_require_access_list(
             .await?
             .is_empty()
     {
-        let ip = addresses_text(&current_addresses(client).await?);
+        let ip = addresses_text(&client.current_addresses().await?);
         return Ok(LockoutCheck {
             blocking: Some(format!(
                 "Requiring an IP access list would lock out the service account this connection uses ({client_id}): it has no access list. Add {ip} to its access list first."
@@ -157,7 +153,7 @@ pub async fn check_require_access_list(
     // is concerned: not every deployment answers that.
     let (blocking, current_ip) = match keys_locked_out.iter().find(|key| key.id == caller.key_id) {
         Some(key) => {
-            let ip = addresses_text(&current_addresses(client).await?);
+            let ip = addresses_text(&client.current_addresses().await?);
             let blocking = format!(
                 "Requiring an IP access list would lock out the key in use ({}): it has no access list. Add {ip} to its access list first.",
                 key.public_key

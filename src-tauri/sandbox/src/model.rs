@@ -245,6 +245,23 @@ pub struct Secret {
     pub last_used: Option<DateTime<Utc>>,
 }
 
+impl Secret {
+    /// A new secret and its value, which is answered once and never kept.
+    /// The value comes from the OS's randomness, never from a seed.
+    pub fn generate(id: String, created: DateTime<Utc>, expires: DateTime<Utc>) -> (Self, String) {
+        let value = format!("mdb_sa_sk_{}", uuid::Uuid::new_v4().simple());
+        let secret = Self {
+            id,
+            sha256: crate::oauth::sha256_hex(&value),
+            masked: format!("mdb_sa_sk_********{}", &value[value.len() - 4..]),
+            created,
+            expires,
+            last_used: None,
+        };
+        (secret, value)
+    }
+}
+
 /// Everything the sandbox stores.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Data {

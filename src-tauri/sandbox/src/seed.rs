@@ -215,15 +215,8 @@ impl Builder {
         let secrets = secrets
             .iter()
             .map(|(days_ago, hours_left)| {
-                let value = format!("mdb_sa_sk_{}", uuid::Uuid::new_v4().simple());
-                Secret {
-                    id: self.id(0x0e),
-                    sha256: crate::oauth::sha256_hex(&value),
-                    masked: format!("mdb_sa_sk_********{}", &value[value.len() - 4..]),
-                    created: now - Duration::days(*days_ago),
-                    expires: now + Duration::hours(*hours_left),
-                    last_used: None,
-                }
+                let created = now - Duration::days(*days_ago);
+                Secret::generate(self.id(0x0e), created, now + Duration::hours(*hours_left)).0
             })
             .collect();
         let mut account = ServiceAccount {
@@ -291,16 +284,12 @@ pub const ADMIN_ACCOUNT_NAME: &str = "Sandbox administrator";
 pub fn admin_service_account(data: &mut Data, admin_key_id: &str) -> Option<(String, String)> {
     let key = data.keys.get(admin_key_id)?;
     let (roles, access_list) = (key.roles.clone(), key.access_list.clone());
-    let value = format!("mdb_sa_sk_{}", uuid::Uuid::new_v4().simple());
     let now = Utc::now();
-    let secret = Secret {
-        id: crate::store::new_object_id(),
-        sha256: crate::oauth::sha256_hex(&value),
-        masked: format!("mdb_sa_sk_********{}", &value[value.len() - 4..]),
-        created: now,
-        expires: now + Duration::days(365),
-        last_used: None,
-    };
+    let (secret, value) = Secret::generate(
+        crate::store::new_object_id(),
+        now,
+        now + Duration::days(365),
+    );
     let existing = data
         .service_accounts
         .values()

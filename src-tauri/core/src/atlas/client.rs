@@ -421,7 +421,14 @@ impl AtlasClient {
     }
 
     /// Now by the server's clock, or by this computer's if no answer told it.
-    pub(super) fn server_now(&self) -> u64 {
+    /// The earliest time, by the server's clock, that something a request
+    /// started at `started` can have been created at (for a lost create).
+    pub(super) fn created_no_earlier_than(&self, started: Instant) -> u64 {
+        self.server_now()
+            .saturating_sub(started.elapsed().as_secs() + ORPHAN_CLOCK_SLACK_SECS)
+    }
+
+    fn server_now(&self) -> u64 {
         self.server_clock
             .lock()
             .ok()
@@ -824,9 +831,7 @@ impl AtlasClient {
                 // A key made by this request has this description and an id
                 // (an ObjectId, which starts with its creation time by the
                 // server's clock) from no earlier than the request.
-                let since = self
-                    .server_now()
-                    .saturating_sub(started.elapsed().as_secs() + ORPHAN_CLOCK_SLACK_SECS);
+                let since = self.created_no_earlier_than(started);
                 let orphan = keys
                     .into_iter()
                     .filter(|key| {
@@ -848,7 +853,7 @@ impl AtlasClient {
 
 /// How far before the request an orphan's id may date: the `Date` header
 /// and ObjectIds count whole seconds, and servers behind a balancer differ.
-pub(super) const ORPHAN_CLOCK_SLACK_SECS: u64 = 60;
+const ORPHAN_CLOCK_SLACK_SECS: u64 = 60;
 
 /// One path segment from an id or an entry, percent-encoded (`192.0.2.0/24`
 /// becomes `192.0.2.0%2F24`). Refuses what the URL parser would take for a

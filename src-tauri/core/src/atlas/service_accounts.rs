@@ -7,7 +7,7 @@ use std::time::Instant;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use super::client::{AtlasClient, ORPHAN_CLOCK_SLACK_SECS, Repeat, segment};
+use super::client::{AtlasClient, Repeat, segment};
 use super::error::AtlasError;
 use super::models::{
     AccessListRequest, CreatedSecret, CreatedServiceAccount, CreatedServiceAccountWire,
@@ -164,9 +164,7 @@ impl AtlasClient {
                 let Ok(accounts) = self.list_org_service_accounts(org_id).await else {
                     return Err(AtlasError::OutcomeUnknown { what });
                 };
-                let since = self
-                    .server_now()
-                    .saturating_sub(started.elapsed().as_secs() + ORPHAN_CLOCK_SLACK_SECS);
+                let since = self.created_no_earlier_than(started);
                 let orphan = accounts.into_iter().find(|account| {
                     account.name == new.name
                         && account
@@ -251,9 +249,7 @@ impl AtlasClient {
                 let Ok(account) = self.get_org_service_account(org_id, client_id).await else {
                     return Err(AtlasError::OutcomeUnknown { what });
                 };
-                let since = self
-                    .server_now()
-                    .saturating_sub(started.elapsed().as_secs() + ORPHAN_CLOCK_SLACK_SECS);
+                let since = self.created_no_earlier_than(started);
                 match account
                     .secrets
                     .into_iter()

@@ -5,9 +5,6 @@
 //! and a new one cuts every other to at most seven days; expired secrets stay
 //! listed until deleted.
 
-use rand::Rng;
-use rand::distr::Alphanumeric;
-
 use super::*;
 use crate::model::{Secret, ServiceAccount};
 use crate::wire::{
@@ -173,24 +170,10 @@ fn secret_hours(map: &Map<String, Value>, data: &Data, org_id: &str) -> Result<i
     Ok(hours)
 }
 
-/// A new secret and its value, which is shown once and never kept.
+/// A new secret, lasting `hours` from now, and its value.
 fn new_secret(hours: i64) -> (Secret, String) {
-    let random: String = rand::rng()
-        .sample_iter(&Alphanumeric)
-        .take(40)
-        .map(|byte| char::from(byte).to_ascii_lowercase())
-        .collect();
-    let value = format!("mdb_sa_sk_{random}");
     let now = Utc::now();
-    let secret = Secret {
-        id: new_object_id(),
-        sha256: crate::oauth::sha256_hex(&value),
-        masked: format!("mdb_sa_sk_********{}", &random[random.len() - 4..]),
-        created: now,
-        expires: now + chrono::Duration::hours(hours),
-        last_used: None,
-    };
-    (secret, value)
+    Secret::generate(new_object_id(), now, now + chrono::Duration::hours(hours))
 }
 
 pub async fn list_org_accounts(
