@@ -11,6 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 SPEC = ROOT / "tests" / "fixtures" / "atlas-api" / "atlas-admin-v2.yaml"
 MEDIA_TYPE = "application/vnd.atlas.2023-01-01+json"
+SERVICE_ACCOUNT_MEDIA_TYPE = "application/vnd.atlas.2024-08-05+json"
 
 
 def sandbox_binary() -> Path:
@@ -18,12 +19,12 @@ def sandbox_binary() -> Path:
     return Path(os.environ.get("ATLAS_SANDBOX_BIN", target / "debug" / "atlas-sandbox"))
 
 
-@pytest.fixture(scope="session")
-def sandbox():
+def run_sandbox(*args: str):
+    """Starts the sandbox binary with `args`, yields its start line, stops it."""
     binary = sandbox_binary()
     assert binary.is_file(), f"{binary} is missing: run `cargo build -p atlas-sandbox` first"
     process = subprocess.Popen(
-        [str(binary), "--listen", "127.0.0.1:0", "--seed", "demo"],
+        [str(binary), "--listen", "127.0.0.1:0", *args],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -40,3 +41,15 @@ def sandbox():
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def sandbox():
+    yield from run_sandbox("--seed", "demo")
+
+
+@pytest.fixture(scope="session")
+def service_account_sandbox():
+    """The demo seed with its admin a service account as well (clientId and
+    clientSecret in the start line)."""
+    yield from run_sandbox("--seed", "demo", "--admin", "service-account")

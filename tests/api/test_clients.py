@@ -8,7 +8,7 @@ import subprocess
 import requests
 from requests.auth import HTTPDigestAuth
 
-from conftest import MEDIA_TYPE
+from conftest import MEDIA_TYPE, SERVICE_ACCOUNT_MEDIA_TYPE
 
 REDACTED = re.compile(r"^\*{8}-\*{4}-\*{4}-[0-9a-f]{12}$")
 
@@ -42,9 +42,6 @@ def test_curl_digest_lists_keys(sandbox):
     )
     assert result.returncode == 0, result.stderr
     check_key_list(json.loads(result.stdout))
-
-
-SERVICE_ACCOUNT_MEDIA_TYPE = "application/vnd.atlas.2024-08-05+json"
 
 
 def curl(*args: str) -> str:

@@ -1,8 +1,11 @@
-"""Schemathesis against the sandbox over the spec subset, with Digest auth
-(each case is sent through requests' HTTPDigestAuth): no 5xx, and every
+"""Schemathesis against the sandbox over the spec subset: no 5xx, and every
 answer conforms to the spec in its schema, content type and headers.
 
-Service accounts and events are left out: the sandbox does not serve them yet.
+- The API-key and project operations are sent with Digest auth (each case
+  through requests' HTTPDigestAuth).
+- The service-account operations are sent with a Bearer token of the admin
+  service account (`--admin service-account`), in their own media type.
+- Events are left out: the sandbox does not serve them yet.
 Checks left out, and why:
 - status_code_conformance: the subset omits error statuses Atlas answers
   (400 on a create, say); error bodies are still checked against ApiError
@@ -17,6 +20,7 @@ import json
 from pathlib import Path
 
 import pytest
+import requests
 import schemathesis
 import yaml
 from hypothesis import HealthCheck, settings
@@ -28,7 +32,7 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
 )
 
-from conftest import MEDIA_TYPE, ROOT, SPEC
+from conftest import MEDIA_TYPE, ROOT, SERVICE_ACCOUNT_MEDIA_TYPE, SPEC
 
 DEVIATIONS = ROOT / "src-tauri" / "sandbox" / "tests" / "spec-deviations.json"
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance, response_headers_conformance]
@@ -67,3 +71,58 @@ def test_sandbox_conforms(case, sandbox):
     auth = HTTPDigestAuth(sandbox["publicKey"], sandbox["privateKey"])
     response = case.call(auth=auth, timeout=10)
     case.validate_response(response, checks=CHECKS)
+
+
+def bearer_token(sandbox: dict) -> str:
+    answer = requests.post(
+        f"{sandbox['baseUrl']}/api/oauth/token",
+        auth=(sandbox["clientId"], sandbox["clientSecret"]),
+        data={"grant_type": "client_credentials"},
+        timeout=10,
+    )
+    assert answer.status_code == 200, answer.text
+    return answer.json()["access_token"]
+
+
+def a_seeded_account(sandbox: dict, token: str) -> str:
+    """A seeded service account other than the admin, so that the generated
+    requests reach a real account (and a generated delete does not end the
+    admin's own access)."""
+    answer = requests.get(
+        f"{sandbox['baseUrl']}/api/atlas/v2/orgs/{sandbox['orgId']}/serviceAccounts",
+        headers={"Authorization": f"Bearer {token}", "Accept": SERVICE_ACCOUNT_MEDIA_TYPE},
+        timeout=10,
+    )
+    assert answer.status_code == 200, answer.text
+    others = [a["clientId"] for a in answer.json()["results"] if a["clientId"] != sandbox["clientId"]]
+    assert others, "the demo seed has service accounts"
+    return others[0]
+
+
+@pytest.fixture(scope="session")
+def service_account_schema(service_account_sandbox):
+    token = bearer_token(service_account_sandbox)
+    schema = schemathesis.openapi.from_dict(spec_as_atlas_answers())
+    schema.config.update(
+        base_url=service_account_sandbox["baseUrl"],
+        headers={"Accept": SERVICE_ACCOUNT_MEDIA_TYPE, "Authorization": f"Bearer {token}"},
+        parameters={
+            "orgId": service_account_sandbox["orgId"],
+            "groupId": service_account_sandbox["projectIds"][0],
+            "clientId": a_seeded_account(service_account_sandbox, token),
+        },
+    )
+    return schema
+
+
+service_account_operations = schemathesis.pytest.from_fixture("service_account_schema").include(
+    path_regex="serviceAccounts"
+)
+
+
+@service_account_operations.parametrize()
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+def test_service_account_operations_conform_with_a_bearer_token(case):
+    response = case.call(timeout=10)
+    case.validate_response(response, checks=CHECKS)
+    assert response.status_code != 401, f"the admin's token was refused: {response.text}"

@@ -4,11 +4,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failure should panic
 
+#[macro_use]
 mod common;
 
 use std::time::Duration;
 
-use atlas_sandbox::{Config, Seed};
+use atlas_sandbox::{AdminKind, Config, Seed};
 use common::{Client, is_redacted, is_uuid};
 use md5::{Digest, Md5};
 use reqwest::Method;
@@ -149,12 +150,14 @@ async fn versions_and_wrong_keys_are_refused_with_atlas_codes() {
     assert_eq!(answer.status, 401);
 }
 
-#[tokio::test]
-async fn access_lists_and_the_org_requirement_are_enforced() {
-    let sandbox = common::start(Config {
-        apparent_ip: Some(OUTSIDE_IP.parse().unwrap()),
-        ..Config::default()
-    })
+async fn access_lists_and_the_org_requirement_are_enforced(admin_kind: AdminKind) {
+    let sandbox = common::start_as(
+        admin_kind,
+        Config {
+            apparent_ip: Some(OUTSIDE_IP.parse().unwrap()),
+            ..Config::default()
+        },
+    )
     .await;
     let admin = Client::admin(&sandbox);
     let org = sandbox.admin().org_id.clone();
@@ -224,22 +227,38 @@ async fn access_lists_and_the_org_requirement_are_enforced() {
         (403, "RESOURCE_REQUIRES_ACCESS_LIST")
     );
 
-    // The caller cannot remove the entry it is using.
-    let own = format!(
-        "{}/{}/accessList/{OUTSIDE_IP}",
-        keys_path(&org),
-        admin_key_id(&admin, &sandbox).await
-    );
-    let refused = admin.delete(&own).await;
+    // The caller cannot remove the entry it is using: its key's, or its
+    // service account's.
+    let refused_and_kept = match admin.client_id() {
+        None => {
+            let own = format!(
+                "{}/{}/accessList/{OUTSIDE_IP}",
+                keys_path(&org),
+                admin_key_id(&admin, &sandbox).await
+            );
+            let refused = admin.delete(&own).await;
+            (refused, admin.get(&own).await.status)
+        }
+        Some(client_id) => {
+            let list = format!("/api/atlas/v2/orgs/{org}/serviceAccounts/{client_id}/accessList");
+            let refused = admin
+                .versioned(Method::DELETE, &format!("{list}/{OUTSIDE_IP}"), None)
+                .await;
+            let kept = admin.versioned(Method::GET, &list, None).await;
+            let still_there = kept.body["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|entry| entry["ipAddress"] == OUTSIDE_IP);
+            (refused, if still_there { 200 } else { 404 })
+        }
+    };
+    let (refused, kept) = refused_and_kept;
     assert_eq!(
         (refused.status, refused.error_code()),
         (400, "CANNOT_REMOVE_CALLER_FROM_ACCESS_LIST")
     );
-    assert_eq!(
-        admin.get(&own).await.status,
-        200,
-        "the entry is still there"
-    );
+    assert_eq!(kept, 200, "the entry is still there");
 }
 
 async fn admin_key_id(admin: &Client, sandbox: &atlas_sandbox::Sandbox) -> String {
@@ -251,9 +270,8 @@ async fn admin_key_id(admin: &Client, sandbox: &atlas_sandbox::Sandbox) -> Strin
     status.body["apiKey"]["id"].as_str().unwrap().to_owned()
 }
 
-#[tokio::test]
-async fn project_keys_invitations_and_deletion() {
-    let sandbox = common::demo().await;
+async fn project_keys_invitations_and_deletion(admin_kind: AdminKind) {
+    let sandbox = common::start_as(admin_kind, Config::default()).await;
     let admin = Client::admin(&sandbox);
     let org = sandbox.admin().org_id.clone();
     let projects: Vec<String> = admin
@@ -346,9 +364,8 @@ async fn project_keys_invitations_and_deletion() {
     );
 }
 
-#[tokio::test]
-async fn bad_input_is_refused_and_changes_nothing() {
-    let sandbox = common::demo().await;
+async fn bad_input_is_refused_and_changes_nothing(admin_kind: AdminKind) {
+    let sandbox = common::start_as(admin_kind, Config::default()).await;
     let admin = Client::admin(&sandbox);
     let org = sandbox.admin().org_id.clone();
     let before = key_count(&admin, &org).await;
@@ -457,9 +474,8 @@ async fn bad_input_is_refused_and_changes_nothing() {
     }
 }
 
-#[tokio::test]
-async fn roles_are_required_as_the_spec_says() {
-    let sandbox = common::demo().await;
+async fn roles_are_required_as_the_spec_says(admin_kind: AdminKind) {
+    let sandbox = common::start_as(admin_kind, Config::default()).await;
     let admin = Client::admin(&sandbox);
     let org = sandbox.admin().org_id.clone();
     let (key_id, reader) = create_key(&admin, &org, "reader", &["ORG_READ_ONLY"]).await;
@@ -491,16 +507,18 @@ async fn roles_are_required_as_the_spec_says() {
     assert_eq!(refused.status, 401);
 }
 
-#[tokio::test]
-async fn pages_have_links_counts_and_limits() {
-    let sandbox = common::start(Config {
-        seed: Seed::Scale {
-            keys: 250,
-            projects: 3,
-            accounts: 0,
+async fn pages_have_links_counts_and_limits(admin_kind: AdminKind) {
+    let sandbox = common::start_as(
+        admin_kind,
+        Config {
+            seed: Seed::Scale {
+                keys: 250,
+                projects: 3,
+                accounts: 0,
+            },
+            ..Config::default()
         },
-        ..Config::default()
-    })
+    )
     .await;
     let admin = Client::admin(&sandbox);
     let keys = keys_path(&sandbox.admin().org_id);
@@ -544,19 +562,19 @@ async fn pages_have_links_counts_and_limits() {
     assert!(without_count.body.get("totalCount").is_none());
 }
 
-#[tokio::test]
-async fn state_survives_a_restart_and_is_written_atomically() {
+async fn state_survives_a_restart_and_is_written_atomically(admin_kind: AdminKind) {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("sandbox.json");
     let config = Config {
         state_file: Some(state.clone()),
         ..Config::default()
     };
-    let sandbox = common::start(config.clone()).await;
+    let sandbox = common::start_as(admin_kind, config.clone()).await;
     let admin = Client::admin(&sandbox);
     let org = sandbox.admin().org_id.clone();
     let (key_id, _) = create_key(&admin, &org, "kept across restarts", &["ORG_MEMBER"]).await;
     let first_admin_secret = sandbox.admin().private_key.clone();
+    let first_account_secret = sandbox.admin().client_secret.clone();
     sandbox.stop().await;
 
     let names: Vec<String> = std::fs::read_dir(dir.path())
@@ -569,6 +587,12 @@ async fn state_survives_a_restart_and_is_written_atomically() {
         !text.contains(&first_admin_secret),
         "no private key is written to the state file"
     );
+    if let Some(secret) = &first_account_secret {
+        assert!(
+            !text.contains(secret.as_str()),
+            "no client secret is written to the state file"
+        );
+    }
     #[cfg(unix)]
     {
         // It holds Digest HA1 values, as good as passwords.
@@ -577,12 +601,19 @@ async fn state_survives_a_restart_and_is_written_atomically() {
         assert_eq!(mode, 0o600, "the state file is its user's alone");
     }
 
-    let again = common::start(config).await;
+    let again = common::start_as(admin_kind, config).await;
     assert_ne!(
         again.admin().private_key,
         first_admin_secret,
         "the admin key gets a new secret"
     );
+    if admin_kind == AdminKind::ServiceAccount {
+        assert_ne!(
+            again.admin().client_secret,
+            first_account_secret,
+            "the admin service account gets a new secret"
+        );
+    }
     let admin = Client::admin(&again);
     let kept = admin.get(&format!("{}/{key_id}", keys_path(&org))).await;
     assert_eq!(kept.body["desc"], "kept across restarts");
@@ -685,12 +716,14 @@ async fn injected_faults_answer_or_reset_after_the_change() {
     }
 }
 
-#[tokio::test]
-async fn rate_limit_answers_429_with_retry_after() {
-    let sandbox = common::start(Config {
-        rate_limit: Some(3),
-        ..Config::default()
-    })
+async fn rate_limit_answers_429_with_retry_after(admin_kind: AdminKind) {
+    let sandbox = common::start_as(
+        admin_kind,
+        Config {
+            rate_limit: Some(3),
+            ..Config::default()
+        },
+    )
     .await;
     let admin = Client::admin(&sandbox);
     for remaining in [2, 1, 0] {
@@ -726,9 +759,8 @@ async fn a_digest_session_costs_one_exchange_per_request_after_the_first() {
     assert_eq!(sandbox.exchanges() - before, 21);
 }
 
-#[tokio::test]
-async fn garbage_never_gets_a_server_error() {
-    let sandbox = common::demo().await;
+async fn garbage_never_gets_a_server_error(admin_kind: AdminKind) {
+    let sandbox = common::start_as(admin_kind, Config::default()).await;
     let admin = Client::admin(&sandbox);
     let org = sandbox.admin().org_id.clone();
     // Sent as raw bytes, so each reaches the handlers as it is.
@@ -849,3 +881,14 @@ async fn a_large_body_is_read_only_for_a_key_holder() {
         "{answer:?}"
     );
 }
+
+for_both_admins!(
+    access_lists_and_the_org_requirement_are_enforced,
+    project_keys_invitations_and_deletion,
+    bad_input_is_refused_and_changes_nothing,
+    roles_are_required_as_the_spec_says,
+    pages_have_links_counts_and_limits,
+    state_survives_a_restart_and_is_written_atomically,
+    rate_limit_answers_429_with_retry_after,
+    garbage_never_gets_a_server_error,
+);

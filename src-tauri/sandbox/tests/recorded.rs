@@ -4,11 +4,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failure should panic
 
+#[macro_use]
 mod common;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
+use atlas_sandbox::AdminKind;
 use common::{Client, is_redacted, is_uuid};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -135,9 +137,8 @@ fn compare(name: &str, recorded: &Recorded, answer: &common::Answer) {
     }
 }
 
-#[tokio::test]
-async fn every_recorded_exchange_is_answered_alike() {
-    let sandbox = common::demo().await;
+async fn every_recorded_exchange_is_answered_alike(admin_kind: AdminKind) {
+    let sandbox = common::start_as(admin_kind, atlas_sandbox::Config::default()).await;
     let admin = Client::admin(&sandbox);
     let org = sandbox.admin().org_id.clone();
     let root = common::fixtures_dir().join("recorded");
@@ -269,3 +270,5 @@ async fn every_recorded_exchange_is_answered_alike() {
     assert_eq!(covered, all, "recorded files not compared");
     sandbox.stop().await;
 }
+
+for_both_admins!(every_recorded_exchange_is_answered_alike);

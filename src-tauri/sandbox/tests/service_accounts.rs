@@ -4,9 +4,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failure should panic
 
+#[macro_use]
 mod common;
 
-use atlas_sandbox::{Config, Sandbox};
+use atlas_sandbox::{AdminKind, Config, Sandbox};
 use chrono::{DateTime, Utc};
 use common::{Answer, Client, SERVICE_ACCOUNT_MEDIA_TYPE};
 use reqwest::Method;
@@ -75,9 +76,8 @@ fn time(text: &Value) -> DateTime<Utc> {
     text.as_str().unwrap().parse().unwrap()
 }
 
-#[tokio::test]
-async fn an_account_is_created_with_its_secret_shown_once() {
-    let sandbox = common::demo().await;
+async fn an_account_is_created_with_its_secret_shown_once(admin_kind: AdminKind) {
+    let sandbox = common::start_as(admin_kind, Config::default()).await;
     let admin = Client::admin(&sandbox);
     let org = sandbox.admin().org_id.clone();
     let (client_id, secret) = create_account(&admin, &org, "ci deploy", &["ORG_MEMBER"]).await;
@@ -154,9 +154,8 @@ async fn an_account_is_created_with_its_secret_shown_once() {
     );
 }
 
-#[tokio::test]
-async fn atlas_rules_for_names_roles_and_secret_lifetimes() {
-    let sandbox = common::demo().await;
+async fn atlas_rules_for_names_roles_and_secret_lifetimes(admin_kind: AdminKind) {
+    let sandbox = common::start_as(admin_kind, Config::default()).await;
     let admin = Client::admin(&sandbox);
     let org = sandbox.admin().org_id.clone();
     let base = json!({
@@ -223,9 +222,8 @@ async fn atlas_rules_for_names_roles_and_secret_lifetimes() {
     );
 }
 
-#[tokio::test]
-async fn a_second_secret_cuts_the_first_to_a_week_and_a_third_is_refused() {
-    let sandbox = common::demo().await;
+async fn a_second_secret_cuts_the_first_to_a_week_and_a_third_is_refused(admin_kind: AdminKind) {
+    let sandbox = common::start_as(admin_kind, Config::default()).await;
     let admin = Client::admin(&sandbox);
     let org = sandbox.admin().org_id.clone();
     let (client_id, _) = create_account(&admin, &org, "rotating", &["ORG_MEMBER"]).await;
@@ -374,9 +372,8 @@ async fn a_token_works_like_a_key_and_dies_with_its_secret() {
     );
 }
 
-#[tokio::test]
-async fn a_member_account_cannot_manage_keys() {
-    let sandbox = common::demo().await;
+async fn a_member_account_cannot_manage_keys(admin_kind: AdminKind) {
+    let sandbox = common::start_as(admin_kind, Config::default()).await;
     let admin = Client::admin(&sandbox);
     let org = sandbox.admin().org_id.clone();
     let (client_id, secret) = create_account(&admin, &org, "reader", &["ORG_MEMBER"]).await;
@@ -481,12 +478,14 @@ async fn a_revoked_or_expired_token_is_refused() {
     assert_eq!(refused.status, 401);
 }
 
-#[tokio::test]
-async fn an_accounts_access_list_is_checked_when_its_token_is_used() {
-    let sandbox = common::start(Config {
-        apparent_ip: Some("198.51.100.7".parse().unwrap()),
-        ..Config::default()
-    })
+async fn an_accounts_access_list_is_checked_when_its_token_is_used(admin_kind: AdminKind) {
+    let sandbox = common::start_as(
+        admin_kind,
+        Config {
+            apparent_ip: Some("198.51.100.7".parse().unwrap()),
+            ..Config::default()
+        },
+    )
     .await;
     let admin = Client::admin(&sandbox);
     let org = sandbox.admin().org_id.clone();
@@ -573,9 +572,10 @@ async fn an_accounts_access_list_is_checked_when_its_token_is_used() {
     assert_eq!(block.status, 204);
 }
 
-#[tokio::test]
-async fn an_organization_that_requires_a_list_refuses_an_account_without_one() {
-    let sandbox = common::demo().await;
+async fn an_organization_that_requires_a_list_refuses_an_account_without_one(
+    admin_kind: AdminKind,
+) {
+    let sandbox = common::start_as(admin_kind, Config::default()).await;
     let admin = Client::admin(&sandbox);
     let org = sandbox.admin().org_id.clone();
     let (client_id, secret) = create_account(&admin, &org, "unlisted", &["ORG_MEMBER"]).await;
@@ -630,9 +630,8 @@ async fn no_secret_or_token_reaches_the_state_file() {
     assert_eq!(answer.status, 200);
 }
 
-#[tokio::test]
-async fn accounts_are_invited_to_projects_and_made_in_them() {
-    let sandbox = common::demo().await;
+async fn accounts_are_invited_to_projects_and_made_in_them(admin_kind: AdminKind) {
+    let sandbox = common::start_as(admin_kind, Config::default()).await;
     let admin = Client::admin(&sandbox);
     let org = sandbox.admin().org_id.clone();
     let project = sandbox.admin().project_ids[0].clone();
@@ -829,3 +828,13 @@ async fn the_admin_can_be_a_service_account() {
     assert_eq!(old.status, 401);
     token(&again, &client_id, &new_secret).await;
 }
+
+for_both_admins!(
+    an_account_is_created_with_its_secret_shown_once,
+    atlas_rules_for_names_roles_and_secret_lifetimes,
+    a_second_secret_cuts_the_first_to_a_week_and_a_third_is_refused,
+    a_member_account_cannot_manage_keys,
+    accounts_are_invited_to_projects_and_made_in_them,
+    an_organization_that_requires_a_list_refuses_an_account_without_one,
+    an_accounts_access_list_is_checked_when_its_token_is_used,
+);

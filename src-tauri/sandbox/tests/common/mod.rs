@@ -1,6 +1,7 @@
 //! What the sandbox's integration tests share: a sandbox started in-process,
-//! a Digest client (diqwest, an implementation independent of the sandbox),
-//! and validation of every response against its schema in the spec subset.
+//! a client that signs in with Digest (diqwest, an implementation independent
+//! of the sandbox) or with an OAuth token, and validation of every response
+//! against its schema in the spec subset.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failure should panic
 #![allow(dead_code)]
@@ -8,7 +9,7 @@
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use atlas_sandbox::{Config, Sandbox};
+use atlas_sandbox::{AdminKind, Config, Sandbox};
 use diqwest::{DigestAuthSession, WithDigestAuth};
 use reqwest::Method;
 use reqwest::header::{HeaderMap, HeaderValue};
@@ -180,31 +181,76 @@ impl Answer {
     }
 }
 
-/// A Digest client for one key.
+/// How a client signs its requests.
+enum Auth {
+    /// An API key, with Digest.
+    Digest(DigestAuthSession),
+    /// A service account: a token from `/api/oauth/token`, kept until the
+    /// sandbox refuses it.
+    Bearer {
+        client_id: String,
+        secret: String,
+        token: tokio::sync::Mutex<Option<String>>,
+    },
+}
+
+/// A client for one API key or one service account.
 pub struct Client {
     pub base_url: String,
     http: reqwest::Client,
-    session: DigestAuthSession,
+    auth: Auth,
 }
 
 impl Client {
-    pub fn new(base_url: &str, public_key: &str, private_key: &str) -> Self {
+    fn http() -> reqwest::Client {
         let mut headers = HeaderMap::new();
         headers.insert("accept", HeaderValue::from_static(MEDIA_TYPE));
         headers.insert("content-type", HeaderValue::from_static(MEDIA_TYPE));
+        reqwest::Client::builder()
+            .default_headers(headers)
+            .build()
+            .expect("client")
+    }
+
+    pub fn new(base_url: &str, public_key: &str, private_key: &str) -> Self {
         Self {
             base_url: base_url.to_owned(),
-            http: reqwest::Client::builder()
-                .default_headers(headers)
-                .build()
-                .expect("client"),
-            session: DigestAuthSession::new(public_key, private_key),
+            http: Self::http(),
+            auth: Auth::Digest(DigestAuthSession::new(public_key, private_key)),
         }
     }
 
+    /// A client that signs in as a service account.
+    pub fn service_account(base_url: &str, client_id: &str, secret: &str) -> Self {
+        Self {
+            base_url: base_url.to_owned(),
+            http: Self::http(),
+            auth: Auth::Bearer {
+                client_id: client_id.to_owned(),
+                secret: secret.to_owned(),
+                token: tokio::sync::Mutex::new(None),
+            },
+        }
+    }
+
+    /// The seeded admin: its service account when the sandbox was started
+    /// with one (`AdminKind::ServiceAccount`), else its API key.
     pub fn admin(sandbox: &Sandbox) -> Self {
         let admin = sandbox.admin();
-        Self::new(&admin.base_url, &admin.public_key, &admin.private_key)
+        match (&admin.client_id, &admin.client_secret) {
+            (Some(client_id), Some(secret)) => {
+                Self::service_account(&admin.base_url, client_id, secret)
+            }
+            _ => Self::new(&admin.base_url, &admin.public_key, &admin.private_key),
+        }
+    }
+
+    /// The service account's client id, for a client that is one.
+    pub fn client_id(&self) -> Option<&str> {
+        match &self.auth {
+            Auth::Digest(_) => None,
+            Auth::Bearer { client_id, .. } => Some(client_id),
+        }
     }
 
     /// Sends, checks the answer against the spec, and returns it.
@@ -223,17 +269,7 @@ impl Client {
     /// Sends `body` as it is, byte for byte: malformed JSON, wrong types,
     /// anything a client could send.
     pub async fn call_raw(&self, method: Method, path: &str, body: Option<Vec<u8>>) -> Answer {
-        let mut request = self
-            .http
-            .request(method, format!("{}{path}", self.base_url));
-        if let Some(body) = body {
-            request = request.body(body);
-        }
-        let response = request
-            .send_digest_auth(&self.session)
-            .await
-            .expect("request sent");
-        Answer::read(response).await
+        self.send(method, path, body, MEDIA_TYPE).await
     }
 
     /// Sends to a service-account endpoint: its own version, checked
@@ -259,19 +295,62 @@ impl Client {
         body: Option<Vec<u8>>,
         media_type: &'static str,
     ) -> Answer {
-        let mut request = self
-            .http
-            .request(method, format!("{}{path}", self.base_url))
-            .header("accept", media_type)
-            .header("content-type", media_type);
-        if let Some(body) = body {
-            request = request.body(body);
+        let request = || {
+            let mut request = self
+                .http
+                .request(method.clone(), format!("{}{path}", self.base_url))
+                .header("accept", media_type)
+                .header("content-type", media_type);
+            if let Some(body) = &body {
+                request = request.body(body.clone());
+            }
+            request
+        };
+        let response = match &self.auth {
+            Auth::Digest(session) => request()
+                .send_digest_auth(session)
+                .await
+                .map_err(|error| error.to_string()),
+            Auth::Bearer { token, .. } => {
+                let mut held = token.lock().await;
+                let bearer = match held.as_ref() {
+                    Some(bearer) => bearer.clone(),
+                    None => held.insert(self.token().await).clone(),
+                };
+                request()
+                    .bearer_auth(&bearer)
+                    .send()
+                    .await
+                    .map_err(|error| error.to_string())
+            }
         }
-        let response = request
-            .send_digest_auth(&self.session)
-            .await
-            .expect("request sent");
+        .expect("request sent");
         Answer::read(response).await
+    }
+
+    /// A new token for this service account, with the client credentials grant.
+    async fn token(&self) -> String {
+        let Auth::Bearer {
+            client_id, secret, ..
+        } = &self.auth
+        else {
+            panic!("a Digest client has no token");
+        };
+        let response = reqwest::Client::new()
+            .post(format!("{}/api/oauth/token", self.base_url))
+            .basic_auth(client_id, Some(secret))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body("grant_type=client_credentials")
+            .send()
+            .await
+            .expect("token request sent");
+        let status = response.status();
+        let body: Value = response.json().await.expect("token answer is JSON");
+        assert_eq!(status, 200, "token refused: {body}");
+        body["access_token"]
+            .as_str()
+            .expect("access_token")
+            .to_owned()
     }
 
     pub async fn get(&self, path: &str) -> Answer {
@@ -297,6 +376,33 @@ pub async fn start(config: Config) -> Sandbox {
 
 pub async fn demo() -> Sandbox {
     start(Config::default()).await
+}
+
+/// Starts a sandbox whose admin (and so [`Client::admin`]) is `admin`.
+pub async fn start_as(admin: AdminKind, config: Config) -> Sandbox {
+    start(Config { admin, ..config }).await
+}
+
+/// Runs a behaviour test twice: with the admin an API key, and with the admin
+/// a service account. `$test` is an `async fn(AdminKind)`; the two runs are
+/// `$test::as_api_key` and `$test::as_service_account`.
+#[macro_export]
+macro_rules! for_both_admins {
+    ($($test:ident),* $(,)?) => {
+        $(
+            mod $test {
+                #[tokio::test]
+                async fn as_api_key() {
+                    super::$test(atlas_sandbox::AdminKind::ApiKey).await;
+                }
+
+                #[tokio::test]
+                async fn as_service_account() {
+                    super::$test(atlas_sandbox::AdminKind::ServiceAccount).await;
+                }
+            }
+        )*
+    };
 }
 
 /// The redacted form every read shows.
