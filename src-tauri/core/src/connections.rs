@@ -184,25 +184,52 @@ pub async fn delete(store: &ProfileStore, id: &str) -> Result<(), CoreError> {
 }
 
 /// Imports the Atlas CLI's profiles from its config text, each saved as one
-/// transaction like a connection typed in by hand.
+/// transaction like a connection typed in by hand. What the file leaves out
+/// (newer CLI versions keep credentials in the OS keychain) is read from the
+/// CLI's own keychain entries; a profile whose secret cannot be found there
+/// is imported without it, and says so.
 pub async fn import_atlas_cli(
     store: &ProfileStore,
     text: &str,
 ) -> Result<Vec<ImportedProfile>, CoreError> {
     let mut imported = Vec::new();
     for cli in profiles::parse_atlas_cli_config(text)? {
+        let (identity_property, secret_property) = match cli.kind {
+            ConnectionKind::ApiKey => ("public_api_key", "private_api_key"),
+            ConnectionKind::ServiceAccount => ("client_id", "client_secret"),
+        };
+        let from_cli_keychain = async |property: &str| {
+            keychain::atlas_cli::read(&cli.name, property)
+                .await
+                .unwrap_or_else(|error| {
+                    tracing::warn!(profile = %cli.name, property, %error, "Atlas CLI keychain entry unreadable");
+                    None
+                })
+        };
+        let public_key = match cli.public_key {
+            Some(public_key) => public_key,
+            None => match from_cli_keychain(identity_property).await {
+                Some(identity) => identity.expose_secret().trim().to_owned(),
+                // Nothing to connect with: not a profile this app can use.
+                None => continue,
+            },
+        };
+        let secret = match cli.private_key {
+            Some(secret) => Some(secret),
+            None => from_cli_keychain(secret_property).await,
+        };
         let profile = Profile {
             id: format!("atlascli-{}", cli.name),
             name: format!("{} (Atlas CLI)", cli.name),
             base_url: cli.base_url,
             kind: cli.kind,
-            public_key: cli.public_key,
+            public_key,
             default_org_id: cli.org_id,
         };
-        let profile = save(store, profile, cli.private_key.as_ref()).await?;
+        let profile = save(store, profile, secret.as_ref()).await?;
         imported.push(ImportedProfile {
             profile,
-            private_key_stored: cli.private_key.is_some(),
+            private_key_stored: secret.is_some(),
         });
     }
     Ok(imported)

@@ -10,14 +10,15 @@ use ts_rs::TS;
 use crate::access_list::{self, CheckedEntry};
 use crate::atlas::{
     AccessListEntry, ApiKey, AtlasClient, CreatedApiKey, OrgSettings, ServiceAccount,
-    ServiceAccountEntry,
+    ServiceAccountEntry, ServiceAccountProject,
 };
 use crate::error::CoreError;
 use crate::lockout;
 use crate::roles::RoleScope;
 use crate::rules;
 use crate::usecases::{
-    self, INVITE_CONCURRENCY, NewOrgKey, NewOrgKeyOutcome, Progress, ProjectRoles, StepOutcome,
+    self, INVITE_CONCURRENCY, Invitee, NewOrgKey, NewOrgKeyOutcome, Progress, ProjectRoles,
+    StepOutcome,
 };
 
 /// The key a connection authenticates with: what the lockout guard protects.
@@ -348,6 +349,64 @@ pub async fn invite_to_projects(
     on_progress: &(dyn Fn(Progress) + Send + Sync),
 ) -> Result<BulkInviteReport, CoreError> {
     ids(&[(org_id, "an organization"), (key_id, "an API key")])?;
+    let results = bulk_invite(
+        client,
+        org_id,
+        Invitee::Key(key_id),
+        project_ids,
+        roles,
+        on_progress,
+    )
+    .await?;
+    let key = client.get_org_key(org_id, key_id).await?;
+    Ok(BulkInviteReport { results, key })
+}
+
+/// What inviting one service account to many projects did: a result per
+/// project, and the account's projects after.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceAccountBulkInviteReport {
+    pub results: Vec<ProjectOutcome>,
+    pub projects: Vec<ServiceAccountProject>,
+}
+
+/// Invites one organization service account to many projects with the same
+/// roles, as [`invite_to_projects`] does a key.
+pub async fn invite_service_account_to_projects(
+    client: &AtlasClient,
+    org_id: &str,
+    client_id: &str,
+    project_ids: &[String],
+    roles: &[String],
+    on_progress: &(dyn Fn(Progress) + Send + Sync),
+) -> Result<ServiceAccountBulkInviteReport, CoreError> {
+    ids(&[(org_id, "an organization")])?;
+    rules::client_id(client_id)?;
+    let results = bulk_invite(
+        client,
+        org_id,
+        Invitee::ServiceAccount(client_id),
+        project_ids,
+        roles,
+        on_progress,
+    )
+    .await?;
+    let projects = client
+        .list_service_account_projects(org_id, client_id)
+        .await?;
+    Ok(ServiceAccountBulkInviteReport { results, projects })
+}
+
+/// The checks and the invitations both bulk invites share.
+async fn bulk_invite(
+    client: &AtlasClient,
+    org_id: &str,
+    invitee: Invitee<'_>,
+    project_ids: &[String],
+    roles: &[String],
+    on_progress: &(dyn Fn(Progress) + Send + Sync),
+) -> Result<Vec<ProjectOutcome>, CoreError> {
     for project_id in project_ids {
         ids(&[(project_id, "a project")])?;
     }
@@ -358,24 +417,20 @@ pub async fn invite_to_projects(
     let results = usecases::invite_to_projects(
         client,
         org_id,
-        key_id,
+        invitee,
         project_ids,
         &roles,
         INVITE_CONCURRENCY,
         on_progress,
     )
     .await?;
-    let key = client.get_org_key(org_id, key_id).await?;
-    Ok(BulkInviteReport {
-        results: results
-            .into_iter()
-            .map(|(project_id, outcome)| ProjectOutcome {
-                project_id,
-                outcome,
-            })
-            .collect(),
-        key,
-    })
+    Ok(results
+        .into_iter()
+        .map(|(project_id, outcome)| ProjectOutcome {
+            project_id,
+            outcome,
+        })
+        .collect())
 }
 
 // ---------- service accounts ----------

@@ -182,3 +182,97 @@ pub async fn delete_secret(account: &str) -> Result<(), KeychainError> {
     )
     .await
 }
+
+/// The Atlas CLI's own keychain entries: service `atlascli_<profile>`, one
+/// entry per property (`public_api_key`, `private_api_key`, `client_id`,
+/// `client_secret`), written by its keyring library (zalando/go-keyring).
+pub mod atlas_cli {
+    use secrecy::SecretString;
+
+    use super::{KEYCHAIN_LOCK, KeychainError, blocking};
+
+    /// Prefixes go-keyring puts before a value it encodes (macOS).
+    const BASE64_PREFIX: &str = "go-keyring-base64:";
+    const HEX_PREFIX: &str = "go-keyring-encoded:";
+
+    /// Reads one property of an Atlas CLI profile; `None` when the CLI keeps
+    /// none there.
+    pub async fn read(
+        profile: &str,
+        property: &str,
+    ) -> Result<Option<SecretString>, KeychainError> {
+        let service = format!("atlascli_{profile}");
+        let property = property.to_owned();
+        blocking(move || {
+            let _guard = KEYCHAIN_LOCK
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let account = format!("{property} of the Atlas CLI profile {service}");
+            let entry = entry(&service, &property)
+                .map_err(|error| KeychainError::from_keyring(error, &account))?;
+            match entry.get_password() {
+                Ok(value) => Ok(Some(SecretString::from(decode(value)))),
+                Err(keyring::Error::NoEntry) => Ok(None),
+                Err(error) => Err(KeychainError::from_keyring(error, &account)),
+            }
+        })
+        .await
+    }
+
+    /// go-keyring's Secret Service items carry only `service` and `username`
+    /// attributes, not the `target` keyring adds to its own.
+    #[cfg(target_os = "linux")]
+    fn entry(service: &str, property: &str) -> keyring::Result<keyring::Entry> {
+        let credential =
+            keyring::secret_service::SsCredential::new_with_no_target(service, property)?;
+        Ok(keyring::Entry::new_with_credential(Box::new(credential)))
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn entry(service: &str, property: &str) -> keyring::Result<keyring::Entry> {
+        keyring::Entry::new(service, property)
+    }
+
+    /// The value as the CLI gave it, whichever way go-keyring stored it.
+    fn decode(value: String) -> String {
+        use base64::Engine;
+        if let Some(encoded) = value.strip_prefix(BASE64_PREFIX) {
+            if let Some(text) = base64::engine::general_purpose::STANDARD
+                .decode(encoded)
+                .ok()
+                .and_then(|bytes| String::from_utf8(bytes).ok())
+            {
+                return text;
+            }
+        } else if let Some(encoded) = value.strip_prefix(HEX_PREFIX)
+            && let Some(text) = hex::decode(encoded)
+                .ok()
+                .and_then(|bytes| String::from_utf8(bytes).ok())
+        {
+            return text;
+        }
+        value
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::decode;
+
+        #[test]
+        fn values_go_keyring_encoded_are_decoded() {
+            assert_eq!(decode("plain-secret".into()), "plain-secret");
+            assert_eq!(
+                decode("go-keyring-base64:bWRiX3NhX3NrX2FiYw==".into()),
+                "mdb_sa_sk_abc"
+            );
+            assert_eq!(
+                decode("go-keyring-encoded:6d64625f73615f736b5f616263".into()),
+                "mdb_sa_sk_abc"
+            );
+            assert_eq!(
+                decode("go-keyring-base64:not base64!".into()),
+                "go-keyring-base64:not base64!"
+            );
+        }
+    }
+}

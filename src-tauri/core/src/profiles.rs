@@ -369,10 +369,10 @@ mod tests {
 pub struct CliProfile {
     pub name: String,
     pub kind: ConnectionKind,
-    /// The public key, or the service account's client id.
-    pub public_key: String,
-    /// The private key or client secret. Newer Atlas CLI versions keep it in
-    /// their own keyring entry, not in the file.
+    /// The public key, or the service account's client id. Newer Atlas CLI
+    /// versions keep it in their own keyring entry, not in the file.
+    pub public_key: Option<String>,
+    /// The private key or client secret, when the file has it.
     pub private_key: Option<secrecy::SecretString>,
     pub org_id: Option<String>,
     pub base_url: String,
@@ -380,7 +380,8 @@ pub struct CliProfile {
 
 /// Reads the profiles of an Atlas CLI config file that have an API key or
 /// a service account (`auth_type`); user-account profiles are left out:
-/// their login is the CLI's own.
+/// their login is the CLI's own. What the file does not hold may be in the
+/// CLI's keyring entries ([`crate::keychain::atlas_cli`]).
 pub fn parse_atlas_cli_config(text: &str) -> Result<Vec<CliProfile>, ProfileError> {
     // The parser's own message quotes the offending line, which may be a
     // `private_api_key` line: say only where it is.
@@ -420,9 +421,6 @@ pub fn parse_atlas_cli_config(text: &str) -> Result<Vec<CliProfile>, ProfileErro
             ),
             Some(_) => continue,
         };
-        let Some(public_key) = public_key else {
-            continue;
-        };
         profiles.push(CliProfile {
             name: name.clone(),
             kind,
@@ -442,7 +440,8 @@ pub fn parse_atlas_cli_config(text: &str) -> Result<Vec<CliProfile>, ProfileErro
 #[serde(rename_all = "camelCase")]
 pub struct ImportedProfile {
     pub profile: Profile,
-    /// False when the file had no private key: it must be entered by hand.
+    /// False when neither the file nor the CLI's keyring entry gave the
+    /// private key or client secret: it must be entered by hand.
     pub private_key_stored: bool,
 }
 
@@ -484,7 +483,10 @@ mod cli_tests {
         assert_eq!(names, ["keys", "robot"]);
         let robot = &profiles[1];
         assert_eq!(robot.kind, ConnectionKind::ServiceAccount);
-        assert_eq!(robot.public_key, "mdb_sa_id_6a790d000000000000000001");
+        assert_eq!(
+            robot.public_key.as_deref(),
+            Some("mdb_sa_id_6a790d000000000000000001")
+        );
         assert!(
             robot.private_key.is_none(),
             "the CLI keeps it in its keyring"
@@ -509,15 +511,20 @@ mod cli_tests {
   service = "cloud"
 "#;
         let profiles = parse_atlas_cli_config(text).unwrap();
-        assert_eq!(profiles.len(), 2);
+        let names: Vec<_> = profiles.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["default", "no_keys", "onprem"]);
+        assert!(
+            profiles[1].public_key.is_none(),
+            "to be looked for in the keyring"
+        );
         assert_eq!(profiles[0].name, "default");
         assert_eq!(profiles[0].base_url, "https://cloud.mongodb.com");
         assert_eq!(
             profiles[0].private_key.as_ref().unwrap().expose_secret(),
             "c8150efd-c7a0-4afd-8c4f-01bdd56c8977"
         );
-        assert_eq!(profiles[1].base_url, "https://opsmanager.example.com");
-        assert!(profiles[1].private_key.is_none());
+        assert_eq!(profiles[2].base_url, "https://opsmanager.example.com");
+        assert!(profiles[2].private_key.is_none());
         assert!(matches!(
             parse_atlas_cli_config("[x\n"),
             Err(ProfileError::Invalid(_))

@@ -1,6 +1,8 @@
 //! The operations a person starts with one click and that take several
 //! calls: each reports per step, so nothing is lost or left half-told.
 
+use std::collections::HashMap;
+
 use futures::stream::{self, StreamExt};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -136,19 +138,75 @@ pub async fn create_org_key_with_setup(
     })
 }
 
-/// Invites one key to many projects with the same roles, a few at a time.
-/// Projects where the key already has exactly these roles are skipped, so
-/// running it again after a partial failure finishes the job.
+/// Who a bulk invitation is for: an organization API key or an
+/// organization service account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Invitee<'a> {
+    Key(&'a str),
+    ServiceAccount(&'a str),
+}
+
+impl Invitee<'_> {
+    /// The invitee's roles, project by project, as Atlas has them now.
+    async fn project_roles(
+        self,
+        client: &AtlasClient,
+        org_id: &str,
+    ) -> Result<HashMap<String, Vec<String>>, AtlasError> {
+        Ok(match self {
+            Self::Key(key_id) => {
+                let key = client.get_org_key(org_id, key_id).await?;
+                key.project_ids()
+                    .into_iter()
+                    .map(|project| {
+                        let roles = key.project_roles(project).map(str::to_owned).collect();
+                        (project.to_owned(), roles)
+                    })
+                    .collect()
+            }
+            Self::ServiceAccount(client_id) => client
+                .list_service_account_projects(org_id, client_id)
+                .await?
+                .into_iter()
+                .map(|project| (project.group_id, project.roles))
+                .collect(),
+        })
+    }
+
+    async fn invite(
+        self,
+        client: &AtlasClient,
+        project_id: &str,
+        roles: &[String],
+    ) -> Result<(), AtlasError> {
+        match self {
+            Self::Key(key_id) => {
+                client
+                    .invite_key_to_project(project_id, key_id, roles)
+                    .await
+            }
+            Self::ServiceAccount(client_id) => client
+                .invite_service_account_to_project(project_id, client_id, roles)
+                .await
+                .map(|_| ()),
+        }
+    }
+}
+
+/// Invites one key or service account to many projects with the same
+/// roles, a few at a time. Projects where it already has exactly these
+/// roles are skipped, so running it again after a partial failure finishes
+/// the job.
 pub async fn invite_to_projects(
     client: &AtlasClient,
     org_id: &str,
-    key_id: &str,
+    invitee: Invitee<'_>,
     project_ids: &[String],
     roles: &[String],
     concurrency: usize,
     on_progress: &(dyn Fn(Progress) + Send + Sync),
 ) -> Result<Vec<(String, StepOutcome)>, AtlasError> {
-    let key = client.get_org_key(org_id, key_id).await?;
+    let current_roles = invitee.project_roles(client, org_id).await?;
     let mut wanted: Vec<&str> = roles.iter().map(String::as_str).collect();
     wanted.sort_unstable();
     let total = project_ids.len();
@@ -157,7 +215,10 @@ pub async fn invite_to_projects(
     let mut results: Vec<(usize, String, StepOutcome)> = Vec::with_capacity(total);
     let mut pending = Vec::new();
     for (index, project_id) in project_ids.iter().enumerate() {
-        let mut current: Vec<&str> = key.project_roles(project_id).collect();
+        let mut current: Vec<&str> = current_roles
+            .get(project_id)
+            .map(|roles| roles.iter().map(String::as_str).collect())
+            .unwrap_or_default();
         current.sort_unstable();
         if current == wanted {
             results.push((index, project_id.clone(), StepOutcome::Skipped));
@@ -169,9 +230,7 @@ pub async fn invite_to_projects(
     }
     let mut invitations = stream::iter(pending)
         .map(|(index, project_id)| async move {
-            let outcome = client
-                .invite_key_to_project(&project_id, key_id, roles)
-                .await;
+            let outcome = invitee.invite(client, &project_id, roles).await;
             (index, project_id, StepOutcome::from_result(outcome))
         })
         .buffer_unordered(concurrency.max(1));

@@ -203,3 +203,100 @@ async fn atlas_cli_import_keeps_the_private_key_out_of_our_file() {
     );
     keychain::delete_secret(&id).await.unwrap();
 }
+
+/// Writes an item the way the Atlas CLI's keyring library (go-keyring) does:
+/// only `service` and `username` attributes.
+fn store_as_the_atlas_cli(profile: &str, property: &str, value: &str) {
+    let service =
+        dbus_secret_service::SecretService::connect(dbus_secret_service::EncryptionType::Plain)
+            .unwrap();
+    let service_name = format!("atlascli_{profile}");
+    service
+        .get_default_collection()
+        .unwrap()
+        .create_item(
+            &format!("Password for '{property}' on '{service_name}'"),
+            std::collections::HashMap::from([
+                ("service", service_name.as_str()),
+                ("username", property),
+            ]),
+            value.as_bytes(),
+            true,
+            "text/plain",
+        )
+        .unwrap();
+}
+
+#[tokio::test]
+async fn atlas_cli_import_reads_what_the_cli_keeps_in_its_keychain_entries() {
+    require_session();
+    use atlas_access_core::connections::import_atlas_cli;
+    use atlas_access_core::profiles::{ConnectionKind, ProfileStore};
+    let dir = tempfile::tempdir().unwrap();
+    let store = ProfileStore::at(dir.path().join("profiles.json"));
+    // A service account with its id and secret in the CLI's keychain; a
+    // second one whose secret is in neither place; a key profile with its
+    // private key there.
+    let robot = account("clirobot");
+    let bare = account("clibare");
+    let keys = account("clikeys");
+    let client_id = "mdb_sa_id_6a790d000000000000000001";
+    let client_secret = "mdb_sa_sk_0f1e2d3c4b5a69788796a5b4c3d2e1f0";
+    let private_key = "8a0f2c3e-1b4d-4e6f-9a8b-7c6d5e4f3a2b";
+    store_as_the_atlas_cli(&robot, "client_id", client_id);
+    store_as_the_atlas_cli(&robot, "client_secret", client_secret);
+    store_as_the_atlas_cli(&keys, "public_api_key", "qwertyui");
+    store_as_the_atlas_cli(&keys, "private_api_key", private_key);
+    let text = format!(
+        "[{robot}]\n  auth_type = \"service_account\"\n  org_id = \"a0123456789abcdef012345a\"\n\
+         [{bare}]\n  auth_type = \"service_account\"\n  client_id = \"mdb_sa_id_6a790d000000000000000002\"\n\
+         [{keys}]\n  auth_type = \"api_keys\"\n\
+         [nothing-{bare}]\n  auth_type = \"api_keys\"\n"
+    );
+    let imported = import_atlas_cli(&store, &text).await.unwrap();
+    let by_name = |name: &str| {
+        imported
+            .iter()
+            .find(|item| item.profile.id == format!("atlascli-{name}"))
+            .unwrap_or_else(|| panic!("{name} imported: {imported:?}"))
+    };
+    assert_eq!(
+        imported.len(),
+        3,
+        "a profile with no credentials anywhere is left out"
+    );
+
+    let robot_profile = by_name(&robot);
+    assert_eq!(robot_profile.profile.kind, ConnectionKind::ServiceAccount);
+    assert_eq!(robot_profile.profile.public_key, client_id);
+    assert!(robot_profile.private_key_stored);
+    assert_eq!(
+        keychain::read_secret(&robot_profile.profile.id)
+            .await
+            .unwrap()
+            .expose_secret(),
+        client_secret
+    );
+    let bare_profile = by_name(&bare);
+    assert!(
+        !bare_profile.private_key_stored,
+        "imported without its secret, and it says so"
+    );
+    let keys_profile = by_name(&keys);
+    assert_eq!(keys_profile.profile.public_key, "qwertyui");
+    assert_eq!(
+        keychain::read_secret(&keys_profile.profile.id)
+            .await
+            .unwrap()
+            .expose_secret(),
+        private_key
+    );
+    let file = std::fs::read_to_string(store.path()).unwrap();
+    assert!(
+        !file.contains(client_secret) && !file.contains(private_key),
+        "{file}"
+    );
+    for item in &imported {
+        keychain::delete_secret(&item.profile.id).await.unwrap();
+    }
+}

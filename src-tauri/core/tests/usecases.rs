@@ -5,10 +5,10 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use atlas_access_core::atlas::{AccessListRequest, AtlasClient, ClientOptions};
+use atlas_access_core::atlas::{AccessListRequest, AtlasClient, ClientOptions, NewServiceAccount};
 use atlas_access_core::usecases::{
-    NewOrgKey, Progress, ProjectRoles, StepOutcome, create_org_key_with_setup, invite_to_projects,
-    load_inventory, load_key_list,
+    Invitee, NewOrgKey, Progress, ProjectRoles, StepOutcome, create_org_key_with_setup,
+    invite_to_projects, load_inventory, load_key_list,
 };
 use atlas_sandbox::{Config, Sandbox, Seed};
 use secrecy::{ExposeSecret, SecretString};
@@ -80,8 +80,24 @@ async fn a_failed_later_step_keeps_the_new_key_and_its_private_key() {
     assert_eq!(entries.len(), 1);
 }
 
+/// Who the bulk invite is tried with.
+#[derive(Clone, Copy)]
+enum InviteeKind {
+    Key,
+    ServiceAccount,
+}
+
 #[tokio::test]
-async fn bulk_invite_reports_progress_and_skips_what_is_done() {
+async fn bulk_invite_of_a_key_reports_progress_and_skips_what_is_done() {
+    bulk_invite_reports_progress_and_skips_what_is_done(InviteeKind::Key).await;
+}
+
+#[tokio::test]
+async fn bulk_invite_of_a_service_account_reports_progress_and_skips_what_is_done() {
+    bulk_invite_reports_progress_and_skips_what_is_done(InviteeKind::ServiceAccount).await;
+}
+
+async fn bulk_invite_reports_progress_and_skips_what_is_done(kind: InviteeKind) {
     let sandbox = Sandbox::start(Config {
         seed: Seed::Scale {
             keys: 5,
@@ -94,23 +110,54 @@ async fn bulk_invite_reports_progress_and_skips_what_is_done() {
     .unwrap();
     let client = client(&sandbox);
     let org = sandbox.admin().org_id.clone();
-    let key = client
-        .create_org_key(&org, "to invite", &roles(&["ORG_MEMBER"]))
-        .await
-        .unwrap()
-        .key;
     let projects: Vec<String> = sandbox.admin().project_ids.clone();
     let wanted = roles(&["GROUP_READ_ONLY", "GROUP_DATA_ACCESS_READ_ONLY"]);
+    let id = match kind {
+        InviteeKind::Key => {
+            client
+                .create_org_key(&org, "to invite", &roles(&["ORG_MEMBER"]))
+                .await
+                .unwrap()
+                .key
+                .id
+        }
+        InviteeKind::ServiceAccount => {
+            let account = NewServiceAccount {
+                name: "to invite".to_owned(),
+                description: "invited in bulk".to_owned(),
+                roles: roles(&["ORG_MEMBER"]),
+                secret_expires_after_hours: 24,
+            };
+            client
+                .create_org_service_account(&org, &account)
+                .await
+                .unwrap()
+                .account
+                .client_id
+        }
+    };
+    let invitee = match kind {
+        InviteeKind::Key => Invitee::Key(&id),
+        InviteeKind::ServiceAccount => Invitee::ServiceAccount(&id),
+    };
     // Two projects already done by hand.
     for project in &projects[..2] {
-        client
-            .invite_key_to_project(project, &key.id, &wanted)
-            .await
-            .unwrap();
+        match invitee {
+            Invitee::Key(key_id) => client
+                .invite_key_to_project(project, key_id, &wanted)
+                .await
+                .unwrap(),
+            Invitee::ServiceAccount(client_id) => {
+                client
+                    .invite_service_account_to_project(project, client_id, &wanted)
+                    .await
+                    .unwrap();
+            }
+        }
     }
     let seen = Mutex::new(Vec::new());
     let record = |progress: Progress| seen.lock().unwrap().push(progress);
-    let results = invite_to_projects(&client, &org, &key.id, &projects, &wanted, 4, &record)
+    let results = invite_to_projects(&client, &org, invitee, &projects, &wanted, 4, &record)
         .await
         .unwrap();
     assert_eq!(
@@ -143,7 +190,7 @@ async fn bulk_invite_reports_progress_and_skips_what_is_done() {
     );
     assert!(seen.windows(2).all(|pair| pair[1].done == pair[0].done + 1));
 
-    let again = invite_to_projects(&client, &org, &key.id, &projects, &wanted, 4, &|_| {})
+    let again = invite_to_projects(&client, &org, invitee, &projects, &wanted, 4, &|_| {})
         .await
         .unwrap();
     assert!(
@@ -152,6 +199,30 @@ async fn bulk_invite_reports_progress_and_skips_what_is_done() {
             .all(|(_, outcome)| *outcome == StepOutcome::Skipped),
         "a second run has nothing to do"
     );
+    // Every project has the roles now, as Atlas reports them.
+    let in_projects: Vec<(String, Vec<String>)> = match invitee {
+        Invitee::Key(key_id) => {
+            let key = client.get_org_key(&org, key_id).await.unwrap();
+            projects
+                .iter()
+                .map(|p| (p.clone(), key.project_roles(p).map(str::to_owned).collect()))
+                .collect()
+        }
+        Invitee::ServiceAccount(client_id) => client
+            .list_service_account_projects(&org, client_id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|p| (p.group_id, p.roles))
+            .collect(),
+    };
+    assert_eq!(in_projects.len(), projects.len());
+    for (project, mut held) in in_projects {
+        held.sort();
+        let mut expected = wanted.clone();
+        expected.sort();
+        assert_eq!(held, expected, "{project}");
+    }
 }
 
 #[tokio::test]

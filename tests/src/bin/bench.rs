@@ -480,7 +480,7 @@ async fn invite_everywhere(
     let results = usecases::invite_to_projects(
         client,
         org_id,
-        key_id,
+        usecases::Invitee::Key(key_id),
         project_ids,
         &[INVITED_ROLE.to_owned()],
         INVITE_CONCURRENCY,

@@ -6,6 +6,7 @@ import type { Profile } from "./Profile";
  */
 export type ImportedProfile = { profile: Profile, 
 /**
- * False when the file had no private key: it must be entered by hand.
+ * False when neither the file nor the CLI's keyring entry gave the
+ * private key or client secret: it must be entered by hand.
  */
 privateKeyStored: boolean, };

@@ -77,8 +77,8 @@ export function ConnectionsPage() {
         title: `${imported.length} connection${imported.length === 1 ? "" : "s"} imported from the Atlas CLI`,
         description:
           withoutKey > 0
-            ? `${withoutKey} had no private key in the file: edit them to enter it.`
-            : "Private keys went to the OS keychain.",
+            ? `${withoutKey} had no private key or client secret, in the file or in the Atlas CLI's keychain entries: edit them to enter it.`
+            : "Private keys and client secrets went to the OS keychain.",
       });
       await reload();
     } catch (err) {
