@@ -173,14 +173,25 @@ use crate::commands::organization::SetRequirement;
 use crate::commands::projects::{
     BulkInvite, NewProjectKey, ProjectKeyRef, ProjectKeyRoles, ProjectRef,
 };
+use crate::commands::service_accounts::{
+    AccountEntryRef, AccountRef, AccountSecretRef, AddAccountEntries, BulkAccountInvite,
+    CreatedServiceAccountView, NewProjectServiceAccount, NewServiceAccountRequest,
+    ProjectAccountRef, ProjectAccountRoles, RotateSecret, RotationView, SecretRef,
+    SetMaxSecretLifetime, UpdateServiceAccount,
+};
 use crate::commands::{self, AppInfo, OrgRef};
 use atlas_access_core::access_list::CheckedEntry;
-use atlas_access_core::atlas::{AccessListEntry, ApiKey, OrgSettings};
+use atlas_access_core::atlas::{
+    AccessListEntry, ApiKey, OrgSettings, ServiceAccount, ServiceAccountEntry,
+};
 use atlas_access_core::connections::ProfileInput;
-use atlas_access_core::edits::{AddEntriesReport, BulkInviteReport};
+use atlas_access_core::edits::{
+    AddEntriesReport, AddServiceAccountEntriesReport, BulkInviteReport,
+    ServiceAccountBulkInviteReport,
+};
 use atlas_access_core::lockout::LockoutCheck;
 use atlas_access_core::profiles::ImportedProfile;
 use atlas_access_core::roles::RoleInfo;
-use atlas_access_core::usecases::{Inventory, KeyAccessList};
+use atlas_access_core::usecases::{Inventory, KeyAccessList, ServiceAccountInventory};
 
 include!("surface.rs");

@@ -40,4 +40,22 @@ ipc_surface! {
     remove_key_from_project(ProjectKeyRef) -> ApiKey = commands::projects::remove_key_from_project;
     create_project_key(NewProjectKey) -> CreatedKeyView = commands::projects::create_project_key;
     invite_to_projects(BulkInvite) -> BulkInviteReport = commands::projects::invite_to_projects;
+
+    load_service_accounts(OrgRef) -> Vec<ServiceAccountInventory> = commands::service_accounts::load_service_accounts;
+    get_service_account(AccountRef) -> ServiceAccountInventory = commands::service_accounts::get_service_account;
+    create_service_account(NewServiceAccountRequest) -> CreatedServiceAccountView = commands::service_accounts::create_service_account;
+    copy_client_secret(SecretRef) -> u32 = commands::service_accounts::copy_client_secret;
+    forget_client_secret(SecretRef) -> () = commands::service_accounts::forget_client_secret;
+    update_service_account(UpdateServiceAccount) -> ServiceAccount = commands::service_accounts::update_service_account;
+    delete_service_account(AccountRef) -> () = commands::service_accounts::delete_service_account;
+    rotate_service_account_secret(RotateSecret) -> RotationView = commands::service_accounts::rotate_service_account_secret;
+    delete_service_account_secret(AccountSecretRef) -> ServiceAccount = commands::service_accounts::delete_service_account_secret;
+    add_service_account_entries(AddAccountEntries) -> AddServiceAccountEntriesReport = commands::service_accounts::add_service_account_entries;
+    delete_service_account_entry(AccountEntryRef) -> Vec<ServiceAccountEntry> = commands::service_accounts::delete_service_account_entry;
+    list_project_service_accounts(ProjectRef) -> Vec<ServiceAccount> = commands::service_accounts::list_project_service_accounts;
+    set_service_account_project_roles(ProjectAccountRoles) -> ServiceAccount = commands::service_accounts::set_service_account_project_roles;
+    remove_service_account_from_project(ProjectAccountRef) -> () = commands::service_accounts::remove_service_account_from_project;
+    create_project_service_account(NewProjectServiceAccount) -> CreatedServiceAccountView = commands::service_accounts::create_project_service_account;
+    invite_service_account_to_projects(BulkAccountInvite) -> ServiceAccountBulkInviteReport = commands::service_accounts::invite_service_account_to_projects;
+    set_max_secret_lifetime(SetMaxSecretLifetime) -> OrgSettings = commands::service_accounts::set_max_secret_lifetime;
 }

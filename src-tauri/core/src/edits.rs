@@ -9,16 +9,16 @@ use ts_rs::TS;
 
 use crate::access_list::{self, CheckedEntry};
 use crate::atlas::{
-    AccessListEntry, ApiKey, AtlasClient, CreatedApiKey, OrgSettings, ServiceAccount,
-    ServiceAccountEntry, ServiceAccountProject,
+    AccessListEntry, ApiKey, AtlasClient, CreatedApiKey, CreatedServiceAccount, NewServiceAccount,
+    OrgSettings, ServiceAccount, ServiceAccountEntry, ServiceAccountProject,
 };
 use crate::error::CoreError;
 use crate::lockout;
 use crate::roles::RoleScope;
 use crate::rules;
 use crate::usecases::{
-    self, INVITE_CONCURRENCY, Invitee, NewOrgKey, NewOrgKeyOutcome, Progress, ProjectRoles,
-    StepOutcome,
+    self, INVITE_CONCURRENCY, Invitee, NewOrgKey, NewOrgKeyOutcome, NewServiceAccountOutcome,
+    NewServiceAccountPlan, Progress, ProjectRoles, StepOutcome,
 };
 
 /// The key a connection authenticates with: what the lockout guard protects.
@@ -548,17 +548,7 @@ pub async fn rotate_service_account_secret(
 ) -> Result<Rotation, CoreError> {
     ids(&[(org_id, "an organization")])?;
     rules::client_id(client_id)?;
-    let max_hours = client
-        .org_settings(org_id)
-        .await?
-        .max_service_account_secret_validity_in_hours
-        .unwrap_or(8760);
-    if !(8..=max_hours).contains(&i64::from(expires_after_hours)) {
-        return Err(CoreError::invalid(format!(
-            "A secret can last from 8 hours up to this organization's maximum of {max_hours} hours ({} days); {expires_after_hours} hours was asked.",
-            max_hours / 24
-        )));
-    }
+    rules::secret_lifetime(expires_after_hours, max_secret_hours(client, org_id).await?)?;
     let account = client.get_org_service_account(org_id, client_id).await?;
     if account.secrets.len() >= 2 {
         return Err(CoreError::invalid(format!(
@@ -578,4 +568,251 @@ pub async fn rotate_service_account_secret(
         .collect();
     tracing::info!(client_id, "service account secret rotation started");
     Ok(Rotation { new_secret, others })
+}
+
+/// The longest a new secret may last in this organization, in hours (a
+/// year where Atlas does not say).
+async fn max_secret_hours(client: &AtlasClient, org_id: &str) -> Result<i64, CoreError> {
+    Ok(client
+        .org_settings(org_id)
+        .await?
+        .max_service_account_secret_validity_in_hours
+        .unwrap_or(DEFAULT_MAX_SECRET_HOURS))
+}
+
+/// Sets the longest a new service-account secret may last in this
+/// organization: 8 hours to 365 days.
+pub async fn set_max_secret_lifetime(
+    client: &AtlasClient,
+    org_id: &str,
+    hours: u32,
+) -> Result<OrgSettings, CoreError> {
+    ids(&[(org_id, "an organization")])?;
+    if !(8..=8760).contains(&hours) {
+        return Err(CoreError::invalid(format!(
+            "The maximum secret lifetime is 8 hours to 365 days (8760 hours); {hours} hours was asked."
+        )));
+    }
+    let settings = client.set_max_secret_validity(org_id, hours).await?;
+    tracing::info!(org = %org_id, hours, "maximum service-account secret lifetime changed");
+    Ok(settings)
+}
+
+/// Atlas's maximum secret lifetime when the organization sets none: a year.
+pub const DEFAULT_MAX_SECRET_HOURS: i64 = 8760;
+
+/// What the Create Service Account dialog sends.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NewServiceAccountInput {
+    pub name: String,
+    pub description: String,
+    pub roles: Vec<String>,
+    pub secret_expires_after_hours: u32,
+    /// Entries as typed or pasted; may be empty.
+    pub access_list: String,
+    pub projects: Vec<ProjectRoles>,
+}
+
+/// Checks every part of a new service account before anything is sent,
+/// then creates it with its access list and project invitations, one result
+/// per step.
+pub async fn create_service_account(
+    client: &AtlasClient,
+    org_id: &str,
+    input: &NewServiceAccountInput,
+) -> Result<NewServiceAccountOutcome, CoreError> {
+    ids(&[(org_id, "an organization")])?;
+    let mut projects = Vec::with_capacity(input.projects.len());
+    for project in &input.projects {
+        ids(&[(&project.project_id, "a project")])?;
+        projects.push(ProjectRoles {
+            roles: rules::roles(&project.roles, RoleScope::Project)?,
+            project_id: project.project_id.clone(),
+        });
+    }
+    let plan = NewServiceAccountPlan {
+        name: rules::service_account_text(&input.name, "name", 64)?,
+        description: rules::service_account_text(&input.description, "description", 250)?,
+        roles: rules::roles(&input.roles, RoleScope::Organization)?,
+        secret_expires_after_hours: input.secret_expires_after_hours,
+        access_list: rules::all_valid_entries(&input.access_list)?,
+        projects,
+    };
+    rules::secret_lifetime(
+        plan.secret_expires_after_hours,
+        max_secret_hours(client, org_id).await?,
+    )?;
+    let outcome = usecases::create_service_account_with_setup(client, org_id, &plan).await?;
+    tracing::info!(client_id = %outcome.created.account.client_id, "service account created");
+    Ok(outcome)
+}
+
+/// Creates a service account inside one project, with project roles.
+pub async fn create_project_service_account(
+    client: &AtlasClient,
+    org_id: &str,
+    project_id: &str,
+    account: &NewServiceAccount,
+) -> Result<CreatedServiceAccount, CoreError> {
+    ids(&[(org_id, "an organization"), (project_id, "a project")])?;
+    let account = NewServiceAccount {
+        name: rules::service_account_text(&account.name, "name", 64)?,
+        description: rules::service_account_text(&account.description, "description", 250)?,
+        roles: rules::roles(&account.roles, RoleScope::Project)?,
+        secret_expires_after_hours: rules::secret_lifetime(
+            account.secret_expires_after_hours,
+            max_secret_hours(client, org_id).await?,
+        )?,
+    };
+    let created = client
+        .create_project_service_account(org_id, project_id, &account)
+        .await?;
+    tracing::info!(client_id = %created.account.client_id, project = %project_id, "project service account created");
+    Ok(created)
+}
+
+/// Changes a service account's name, description and organization roles.
+/// The connection's own account cannot take Organization Owner from itself.
+pub async fn update_service_account(
+    client: &AtlasClient,
+    org_id: &str,
+    client_id: &str,
+    name: &str,
+    description: &str,
+    roles: &[String],
+) -> Result<ServiceAccount, CoreError> {
+    ids(&[(org_id, "an organization")])?;
+    rules::client_id(client_id)?;
+    let name = rules::service_account_text(name, "name", 64)?;
+    let description = rules::service_account_text(description, "description", 250)?;
+    let roles = rules::roles(roles, RoleScope::Organization)?;
+    if client.service_account() == Some(client_id) && !roles.iter().any(|r| r == "ORG_OWNER") {
+        let current = client.get_org_service_account(org_id, client_id).await?;
+        if current.roles.iter().any(|r| r == "ORG_OWNER") {
+            return Err(CoreError::Lockout(format!(
+                "This connection signs in as {} ({client_id}): taking Organization Owner from it would leave the app unable to manage this organization. Change it from another connection.",
+                current.name
+            )));
+        }
+    }
+    let account = client
+        .update_org_service_account(org_id, client_id, Some(&name), Some(&description), Some(&roles))
+        .await?;
+    tracing::info!(client_id, "service account updated");
+    Ok(account)
+}
+
+/// Deletes a service account, unless it is the one this connection signs
+/// in as.
+pub async fn delete_service_account(
+    client: &AtlasClient,
+    org_id: &str,
+    client_id: &str,
+) -> Result<(), CoreError> {
+    ids(&[(org_id, "an organization")])?;
+    rules::client_id(client_id)?;
+    if client.service_account() == Some(client_id) {
+        return Err(CoreError::Lockout(format!(
+            "This connection signs in as {client_id}: deleting it would end the connection at once. Delete it from another connection."
+        )));
+    }
+    client.delete_org_service_account(org_id, client_id).await?;
+    tracing::info!(client_id, "service account deleted");
+    Ok(())
+}
+
+/// What adding entries to a service account's access list did.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AddServiceAccountEntriesReport {
+    pub checked: Vec<CheckedEntry>,
+    /// How many entries were sent.
+    pub added: usize,
+    pub entries: Vec<ServiceAccountEntry>,
+}
+
+/// Adds the valid lines of `text` to a service account's access list; the
+/// invalid ones are reported, not sent. Two requests, as for a key.
+pub async fn add_service_account_entries(
+    client: &AtlasClient,
+    org_id: &str,
+    client_id: &str,
+    text: &str,
+) -> Result<AddServiceAccountEntriesReport, CoreError> {
+    ids(&[(org_id, "an organization")])?;
+    rules::client_id(client_id)?;
+    let existing = client
+        .list_service_account_access_list(org_id, client_id)
+        .await?;
+    let checked = access_list::check(text, &as_key_entries(&existing));
+    if checked.is_empty() {
+        return Err(CoreError::invalid(
+            "Enter an IP address or a CIDR block, such as 203.0.113.10 or 192.0.2.0/24.",
+        ));
+    }
+    let requests = access_list::requests(&checked);
+    if requests.is_empty() {
+        return Ok(AddServiceAccountEntriesReport {
+            checked,
+            added: 0,
+            entries: existing,
+        });
+    }
+    let entries = client
+        .add_service_account_entries(org_id, client_id, &requests)
+        .await?;
+    tracing::info!(client_id, added = requests.len(), "service account access-list entries added");
+    Ok(AddServiceAccountEntriesReport {
+        checked,
+        added: requests.len(),
+        entries,
+    })
+}
+
+/// A service account's entries in the form the access-list rules read.
+fn as_key_entries(entries: &[ServiceAccountEntry]) -> Vec<AccessListEntry> {
+    entries
+        .iter()
+        .map(|entry| AccessListEntry {
+            cidr_block: entry.cidr_block.clone(),
+            ip_address: entry.ip_address.clone(),
+            ..AccessListEntry::default()
+        })
+        .collect()
+}
+
+/// Gives an organization service account these roles in a project (a first
+/// invitation or a change of roles); answers the account as the project
+/// sees it.
+pub async fn set_service_account_project_roles(
+    client: &AtlasClient,
+    project_id: &str,
+    client_id: &str,
+    roles: &[String],
+) -> Result<ServiceAccount, CoreError> {
+    ids(&[(project_id, "a project")])?;
+    rules::client_id(client_id)?;
+    let roles = rules::roles(roles, RoleScope::Project)?;
+    let account = client
+        .invite_service_account_to_project(project_id, client_id, &roles)
+        .await?;
+    tracing::info!(client_id, project = %project_id, "service account project roles set");
+    Ok(account)
+}
+
+/// Takes a service account out of a project; it stays in the organization.
+/// The connection's own account cannot take itself out.
+pub async fn remove_service_account_from_project(
+    client: &AtlasClient,
+    project_id: &str,
+    client_id: &str,
+) -> Result<(), CoreError> {
+    ids(&[(project_id, "a project")])?;
+    rules::client_id(client_id)?;
+    client
+        .remove_service_account_from_project(project_id, client_id)
+        .await?;
+    tracing::info!(client_id, project = %project_id, "service account removed from project");
+    Ok(())
 }

@@ -21,6 +21,45 @@ pub fn description(desc: &str) -> Result<String, CoreError> {
     Ok(desc.to_owned())
 }
 
+/// A service account's name (up to 64 characters) or description (up to
+/// 250) as Atlas accepts it: trimmed, not empty, and only letters, digits,
+/// spaces and `-_.,'`.
+pub fn service_account_text(text: &str, what: &str, max: usize) -> Result<String, CoreError> {
+    let text = text.trim();
+    let length = text.chars().count();
+    if length == 0 {
+        return Err(CoreError::invalid(format!(
+            "Enter a {what} for the service account."
+        )));
+    }
+    if length > max {
+        return Err(CoreError::invalid(format!(
+            "The {what} is {length} characters long; Atlas accepts at most {max}."
+        )));
+    }
+    if let Some(bad) = text
+        .chars()
+        .find(|c| !(c.is_alphanumeric() || " -_.,'".contains(*c)))
+    {
+        return Err(CoreError::invalid(format!(
+            "The {what} cannot hold \"{bad}\": use letters, digits, spaces and - _ . , '"
+        )));
+    }
+    Ok(text.to_owned())
+}
+
+/// A secret's lifetime in hours: from 8 up to the organization's maximum.
+pub fn secret_lifetime(hours: u32, max_hours: i64) -> Result<u32, CoreError> {
+    if (8..=max_hours).contains(&i64::from(hours)) {
+        Ok(hours)
+    } else {
+        Err(CoreError::invalid(format!(
+            "A secret can last from 8 hours up to this organization's maximum of {max_hours} hours ({} days); {hours} hours was asked.",
+            max_hours / 24
+        )))
+    }
+}
+
 /// At least one role, each of this scope, sorted and without repeats. A role
 /// the app does not know is accepted (Atlas adds roles) if it has this
 /// scope's prefix.
@@ -47,53 +86,71 @@ pub fn roles(roles: &[String], scope: RoleScope) -> Result<Vec<String>, CoreErro
     Ok(roles)
 }
 
-/// An Atlas object id (an organization, a project, an API key) as a
-/// command receives it: checked when the command's arguments are read, so
-/// no command runs with an id that could name another path. Reads as `&str`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, ts_rs::TS)]
-pub struct AtlasId(String);
+/// An id as a command receives it: checked when the command's arguments are
+/// read, so no command runs with an id that could name another path. Reads
+/// as `&str`, serializes as the string.
+macro_rules! checked_id {
+    ($(#[$doc:meta])* $name:ident, $check:expr) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, ts_rs::TS)]
+        pub struct $name(String);
 
-impl serde::Serialize for AtlasId {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.0)
-    }
+        impl serde::Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.0)
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let id = String::deserialize(deserializer)?;
+                Self::try_from(id).map_err(serde::de::Error::custom)
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = String;
+
+            fn try_from(id: String) -> Result<Self, Self::Error> {
+                let check: fn(&str) -> Result<&str, CoreError> = $check;
+                check(&id).map_err(|error| error.to_string())?;
+                Ok(Self(id))
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(id: $name) -> Self {
+                id.0
+            }
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = str;
+
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+    };
 }
 
-impl<'de> serde::Deserialize<'de> for AtlasId {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let id = String::deserialize(deserializer)?;
-        Self::try_from(id).map_err(serde::de::Error::custom)
-    }
-}
+checked_id!(
+    /// An Atlas object id (an organization, a project, an API key, a secret).
+    AtlasId,
+    |id| object_id(id, "an Atlas")
+);
 
-impl TryFrom<String> for AtlasId {
-    type Error = String;
-
-    fn try_from(id: String) -> Result<Self, Self::Error> {
-        object_id(&id, "an Atlas").map_err(|error| error.to_string())?;
-        Ok(Self(id))
-    }
-}
-
-impl From<AtlasId> for String {
-    fn from(id: AtlasId) -> Self {
-        id.0
-    }
-}
-
-impl std::ops::Deref for AtlasId {
-    type Target = str;
-
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for AtlasId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
-    }
-}
+checked_id!(
+    /// A service account's client id (`mdb_sa_id_` and 24 hexadecimal digits).
+    ClientId,
+    client_id
+);
 
 /// A service account's client id: `mdb_sa_id_` and 24 hexadecimal digits.
 pub fn client_id(id: &str) -> Result<&str, CoreError> {
@@ -163,6 +220,23 @@ fn refuse_invalid(checked: &[CheckedEntry]) -> Result<(), CoreError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn service_account_names_are_checked_as_atlas_checks_them() {
+        assert_eq!(
+            service_account_text("  CI deploy-bot  ", "name", 64).unwrap(),
+            "CI deploy-bot"
+        );
+        assert!(service_account_text("", "name", 64).is_err());
+        assert!(service_account_text(&"a".repeat(65), "name", 64).is_err());
+        let refused = service_account_text("deploy/bot", "name", 64)
+            .unwrap_err()
+            .to_string();
+        assert!(refused.contains("\"/\""), "{refused}");
+        assert_eq!(secret_lifetime(8, 8760).unwrap(), 8);
+        assert!(secret_lifetime(7, 8760).is_err());
+        assert!(secret_lifetime(49, 48).is_err());
+    }
 
     #[test]
     fn descriptions_are_trimmed_and_bounded() {

@@ -466,6 +466,27 @@ pub async fn load_service_accounts(
     Ok(inventory)
 }
 
+/// One service account with its access list and projects: what its row and
+/// details page show, read again after an edit that changes more than one
+/// part (three requests at once).
+pub async fn load_service_account(
+    client: &AtlasClient,
+    org_id: &str,
+    client_id: &str,
+) -> Result<ServiceAccountInventory, AtlasError> {
+    let (account, access_list, projects) = futures::try_join!(
+        client.get_org_service_account(org_id, client_id),
+        client.list_service_account_access_list(org_id, client_id),
+        client.list_service_account_projects(org_id, client_id),
+    )?;
+    Ok(ServiceAccountInventory {
+        account,
+        access_list,
+        projects,
+        error: None,
+    })
+}
+
 enum Read<'a> {
     List(usize, &'a str),
     Projects(usize, &'a str),

@@ -5,6 +5,7 @@ pub mod connections;
 pub mod keys;
 pub mod organization;
 pub mod projects;
+pub mod service_accounts;
 
 use atlas_access_core::keychain::{self, KeychainStatus};
 use atlas_access_core::roles::{ROLES, RoleInfo};

@@ -615,6 +615,19 @@ impl AtlasClient {
         .await
     }
 
+    /// Sets how long a new service-account secret may last at most.
+    pub async fn set_max_secret_validity(
+        &self,
+        org_id: &str,
+        hours: u32,
+    ) -> Result<OrgSettings, AtlasError> {
+        self.patch(
+            &format!("/api/atlas/v2/orgs/{}/settings", segment(org_id)?),
+            &json!({ "maxServiceAccountSecretValidityInHours": hours }),
+        )
+        .await
+    }
+
     // ---------- organization API keys ----------
 
     pub async fn list_org_keys(&self, org_id: &str) -> Result<Vec<ApiKey>, AtlasError> {

@@ -388,6 +388,7 @@ pub struct ServiceAccountEntry {
     #[ts(optional)]
     pub last_used_address: Option<String>,
     #[serde(default)]
+    #[ts(type = "number")]
     pub request_count: u64,
 }
 

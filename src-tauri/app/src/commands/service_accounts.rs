@@ -1,0 +1,431 @@
+//! Service accounts, in the organization and in projects: the inventory,
+//! creating one (its client secret shown once), editing, secrets and their
+//! rotation, access lists and project roles.
+
+use atlas_access_core::atlas::{
+    NewServiceAccount, OrgSettings, ServiceAccount, ServiceAccountEntry, ServiceAccountSecret,
+};
+use atlas_access_core::edits::{
+    self, AddServiceAccountEntriesReport, NewServiceAccountInput, ProjectOutcome,
+    ServiceAccountBulkInviteReport,
+};
+use atlas_access_core::rules::{AtlasId, ClientId};
+use atlas_access_core::usecases::{
+    self, INVENTORY_CONCURRENCY, ServiceAccountInventory, StepOutcome,
+};
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use super::keys::ShownOnce;
+use super::projects::ProjectRef;
+use super::{OrgRef, progress_sender};
+use crate::CommandError;
+use crate::ipc::{AppEvent, Ctx};
+use crate::one_time::clear_after;
+
+/// A service account of an organization.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountRef {
+    pub org_id: AtlasId,
+    pub client_id: ClientId,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NewServiceAccountRequest {
+    pub org_id: AtlasId,
+    pub input: NewServiceAccountInput,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateServiceAccount {
+    pub org_id: AtlasId,
+    pub client_id: ClientId,
+    pub name: String,
+    pub description: String,
+    pub roles: Vec<String>,
+}
+
+/// A new secret whose value is still held for its one-time dialog.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SecretRef {
+    pub secret_id: AtlasId,
+}
+
+/// One secret of a service account.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountSecretRef {
+    pub org_id: AtlasId,
+    pub client_id: ClientId,
+    pub secret_id: AtlasId,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RotateSecret {
+    pub org_id: AtlasId,
+    pub client_id: ClientId,
+    pub expires_after_hours: u32,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AddAccountEntries {
+    pub org_id: AtlasId,
+    pub client_id: ClientId,
+    pub text: String,
+}
+
+/// One entry (an address or a CIDR block) of a service account's list.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountEntryRef {
+    pub org_id: AtlasId,
+    pub client_id: ClientId,
+    pub entry: String,
+}
+
+/// A service account's roles in a project.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProjectAccountRoles {
+    pub project_id: AtlasId,
+    pub client_id: ClientId,
+    pub roles: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ProjectAccountRef {
+    pub project_id: AtlasId,
+    pub client_id: ClientId,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct NewProjectServiceAccount {
+    pub org_id: AtlasId,
+    pub project_id: AtlasId,
+    pub account: NewServiceAccount,
+}
+
+/// One service account to many projects, with the same roles in each.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct BulkAccountInvite {
+    pub org_id: AtlasId,
+    pub client_id: ClientId,
+    pub project_ids: Vec<AtlasId>,
+    pub roles: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SetMaxSecretLifetime {
+    pub org_id: AtlasId,
+    pub hours: u32,
+}
+
+/// A new service account and its first secret, sent to the UI this once
+/// for display. No `Debug`; the secret is zeroed when the view is dropped.
+#[derive(Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct CreatedServiceAccountView {
+    pub account: ServiceAccount,
+    #[ts(type = "string")]
+    pub secret: ShownOnce,
+    /// The id under which the secret is held for Copy.
+    pub secret_id: String,
+    pub access_list: StepOutcome,
+    pub invitations: Vec<ProjectOutcome>,
+}
+
+/// A rotation's new secret, shown this once, and when every other secret
+/// of the account now ends.
+#[derive(Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RotationView {
+    pub secret: ServiceAccountSecret,
+    #[ts(type = "string")]
+    pub value: ShownOnce,
+    pub others: Vec<ServiceAccountSecret>,
+}
+
+/// Every service account with its secrets, access list and projects;
+/// progress goes out as `progress` events (`serviceAccounts`).
+pub async fn load_service_accounts(
+    ctx: &Ctx<'_>,
+    args: OrgRef,
+) -> Result<Vec<ServiceAccountInventory>, CommandError> {
+    let session = ctx.state.session().await?;
+    let progress = progress_sender(ctx, "serviceAccounts");
+    Ok(usecases::load_service_accounts(
+        &session.client,
+        &args.org_id,
+        INVENTORY_CONCURRENCY,
+        &progress,
+    )
+    .await?)
+}
+
+/// One account as its row shows it, read again after an edit.
+pub async fn get_service_account(
+    ctx: &Ctx<'_>,
+    args: AccountRef,
+) -> Result<ServiceAccountInventory, CommandError> {
+    let session = ctx.state.session().await?;
+    Ok(usecases::load_service_account(&session.client, &args.org_id, &args.client_id).await?)
+}
+
+pub async fn create_service_account(
+    ctx: &Ctx<'_>,
+    args: NewServiceAccountRequest,
+) -> Result<CreatedServiceAccountView, CommandError> {
+    let session = ctx.state.session().await?;
+    let outcome =
+        edits::create_service_account(&session.client, &args.org_id, &args.input).await?;
+    let created = outcome.created;
+    Ok(CreatedServiceAccountView {
+        secret: keep_secret(ctx, &created.account, created.secret),
+        secret_id: first_secret_id(&created.account),
+        account: created.account,
+        access_list: outcome.access_list,
+        invitations: outcome
+            .invitations
+            .into_iter()
+            .map(|(project_id, outcome)| ProjectOutcome {
+                project_id,
+                outcome,
+            })
+            .collect(),
+    })
+}
+
+pub async fn create_project_service_account(
+    ctx: &Ctx<'_>,
+    args: NewProjectServiceAccount,
+) -> Result<CreatedServiceAccountView, CommandError> {
+    let session = ctx.state.session().await?;
+    let created = edits::create_project_service_account(
+        &session.client,
+        &args.org_id,
+        &args.project_id,
+        &args.account,
+    )
+    .await?;
+    Ok(CreatedServiceAccountView {
+        secret: keep_secret(ctx, &created.account, created.secret),
+        secret_id: first_secret_id(&created.account),
+        account: created.account,
+        access_list: StepOutcome::Skipped,
+        invitations: Vec::new(),
+    })
+}
+
+fn first_secret_id(account: &ServiceAccount) -> String {
+    account
+        .secrets
+        .first()
+        .map(|secret| secret.id.clone())
+        .unwrap_or_default()
+}
+
+/// Holds a new secret for its dialog's Copy; answers its one display.
+fn keep_secret(
+    ctx: &Ctx<'_>,
+    account: &ServiceAccount,
+    secret: secrecy::SecretString,
+) -> ShownOnce {
+    let shown = ShownOnce::new(&secret);
+    ctx.state.one_time.keep(&first_secret_id(account), secret);
+    shown
+}
+
+/// Copies a new secret through Rust, and clears the clipboard later if it
+/// still holds it. Answers the seconds until then.
+pub async fn copy_client_secret(ctx: &Ctx<'_>, args: SecretRef) -> Result<u32, CommandError> {
+    let host = ctx.host.clone();
+    let fingerprint = ctx
+        .state
+        .one_time
+        .copy_to_clipboard(&args.secret_id, &*host)?;
+    let delay = clear_after();
+    let secret_id = args.secret_id;
+    let one_time = ctx.state.one_time.clone();
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(delay).await;
+        one_time.clear_clipboard_of(fingerprint, &*host);
+        host.emit(AppEvent::ClipboardCleared(secret_id.into()));
+    });
+    Ok(u32::try_from(delay.as_secs()).unwrap_or(u32::MAX))
+}
+
+/// The one-time dialog closed: the secret is dropped and zeroed.
+pub async fn forget_client_secret(ctx: &Ctx<'_>, args: SecretRef) -> Result<(), CommandError> {
+    ctx.state.one_time.forget(&args.secret_id);
+    Ok(())
+}
+
+pub async fn update_service_account(
+    ctx: &Ctx<'_>,
+    args: UpdateServiceAccount,
+) -> Result<ServiceAccount, CommandError> {
+    let session = ctx.state.session().await?;
+    Ok(edits::update_service_account(
+        &session.client,
+        &args.org_id,
+        &args.client_id,
+        &args.name,
+        &args.description,
+        &args.roles,
+    )
+    .await?)
+}
+
+pub async fn delete_service_account(ctx: &Ctx<'_>, args: AccountRef) -> Result<(), CommandError> {
+    let session = ctx.state.session().await?;
+    Ok(edits::delete_service_account(&session.client, &args.org_id, &args.client_id).await?)
+}
+
+/// Adds a second secret (shown once) and reports the others' new expiry.
+pub async fn rotate_service_account_secret(
+    ctx: &Ctx<'_>,
+    args: RotateSecret,
+) -> Result<RotationView, CommandError> {
+    let session = ctx.state.session().await?;
+    let rotation = edits::rotate_service_account_secret(
+        &session.client,
+        &args.org_id,
+        &args.client_id,
+        args.expires_after_hours,
+    )
+    .await?;
+    let value = ShownOnce::new(&rotation.new_secret.value);
+    ctx.state
+        .one_time
+        .keep(&rotation.new_secret.secret.id, rotation.new_secret.value);
+    Ok(RotationView {
+        secret: rotation.new_secret.secret,
+        value,
+        others: rotation.others,
+    })
+}
+
+pub async fn delete_service_account_secret(
+    ctx: &Ctx<'_>,
+    args: AccountSecretRef,
+) -> Result<ServiceAccount, CommandError> {
+    let session = ctx.state.session().await?;
+    Ok(edits::delete_service_account_secret(
+        &session.client,
+        &args.org_id,
+        &args.client_id,
+        &args.secret_id,
+    )
+    .await?)
+}
+
+pub async fn add_service_account_entries(
+    ctx: &Ctx<'_>,
+    args: AddAccountEntries,
+) -> Result<AddServiceAccountEntriesReport, CommandError> {
+    let session = ctx.state.session().await?;
+    Ok(edits::add_service_account_entries(
+        &session.client,
+        &args.org_id,
+        &args.client_id,
+        &args.text,
+    )
+    .await?)
+}
+
+pub async fn delete_service_account_entry(
+    ctx: &Ctx<'_>,
+    args: AccountEntryRef,
+) -> Result<Vec<ServiceAccountEntry>, CommandError> {
+    let session = ctx.state.session().await?;
+    Ok(edits::delete_service_account_entry(
+        &session.client,
+        &args.org_id,
+        &args.client_id,
+        &args.entry,
+    )
+    .await?)
+}
+
+pub async fn list_project_service_accounts(
+    ctx: &Ctx<'_>,
+    args: ProjectRef,
+) -> Result<Vec<ServiceAccount>, CommandError> {
+    let session = ctx.state.session().await?;
+    Ok(session
+        .client
+        .list_project_service_accounts(&args.project_id)
+        .await?)
+}
+
+/// Invites an organization service account to a project, or changes its
+/// roles there.
+pub async fn set_service_account_project_roles(
+    ctx: &Ctx<'_>,
+    args: ProjectAccountRoles,
+) -> Result<ServiceAccount, CommandError> {
+    let session = ctx.state.session().await?;
+    Ok(edits::set_service_account_project_roles(
+        &session.client,
+        &args.project_id,
+        &args.client_id,
+        &args.roles,
+    )
+    .await?)
+}
+
+pub async fn remove_service_account_from_project(
+    ctx: &Ctx<'_>,
+    args: ProjectAccountRef,
+) -> Result<(), CommandError> {
+    let session = ctx.state.session().await?;
+    Ok(
+        edits::remove_service_account_from_project(
+            &session.client,
+            &args.project_id,
+            &args.client_id,
+        )
+        .await?,
+    )
+}
+
+/// Invites one account to many projects; progress goes out as `progress`
+/// events (`invite`), and every project gets its own result.
+pub async fn invite_service_account_to_projects(
+    ctx: &Ctx<'_>,
+    args: BulkAccountInvite,
+) -> Result<ServiceAccountBulkInviteReport, CommandError> {
+    let session = ctx.state.session().await?;
+    let progress = progress_sender(ctx, "invite");
+    Ok(edits::invite_service_account_to_projects(
+        &session.client,
+        &args.org_id,
+        &args.client_id,
+        &args
+            .project_ids
+            .into_iter()
+            .map(String::from)
+            .collect::<Vec<_>>(),
+        &args.roles,
+        &progress,
+    )
+    .await?)
+}
+
+pub async fn set_max_secret_lifetime(
+    ctx: &Ctx<'_>,
+    args: SetMaxSecretLifetime,
+) -> Result<OrgSettings, CommandError> {
+    let session = ctx.state.session().await?;
+    Ok(edits::set_max_secret_lifetime(&session.client, &args.org_id, args.hours).await?)
+}
