@@ -13,6 +13,8 @@ import {
   SESSION_CLOSED_EVENT,
 } from "./bindings/constants";
 import type { NewOrgKeyInput } from "./bindings/NewOrgKeyInput";
+import type { NewServiceAccount } from "./bindings/NewServiceAccount";
+import type { NewServiceAccountInput } from "./bindings/NewServiceAccountInput";
 import type { ProfileInput } from "./bindings/ProfileInput";
 import type { ProgressEvent } from "./bindings/ProgressEvent";
 import type { SessionClosed } from "./bindings/SessionClosed";
@@ -117,6 +119,60 @@ export const inviteToProjects = (
   projectIds: string[],
   roles: string[],
 ) => call("invite_to_projects", { orgId, keyId, projectIds, roles });
+
+// Service accounts
+/** Every account with its secrets, access list and projects; progress as `serviceAccounts` events. */
+export const loadServiceAccounts = (orgId: string) => call("load_service_accounts", { orgId });
+export const getServiceAccount = (orgId: string, clientId: string) =>
+  call("get_service_account", { orgId, clientId });
+export const createServiceAccount = (orgId: string, input: NewServiceAccountInput) =>
+  call("create_service_account", { orgId, input });
+/** Copies a new client secret; answers the seconds until the clipboard is cleared. */
+export const copyClientSecret = (secretId: string) => call("copy_client_secret", { secretId });
+export const forgetClientSecret = (secretId: string) => call("forget_client_secret", { secretId });
+export const updateServiceAccount = (
+  orgId: string,
+  clientId: string,
+  name: string,
+  description: string,
+  roles: string[],
+) => call("update_service_account", { orgId, clientId, name, description, roles });
+export const deleteServiceAccount = (orgId: string, clientId: string) =>
+  call("delete_service_account", { orgId, clientId });
+export const rotateServiceAccountSecret = (
+  orgId: string,
+  clientId: string,
+  expiresAfterHours: number,
+) => call("rotate_service_account_secret", { orgId, clientId, expiresAfterHours });
+export const deleteServiceAccountSecret = (orgId: string, clientId: string, secretId: string) =>
+  call("delete_service_account_secret", { orgId, clientId, secretId });
+export const addServiceAccountEntries = (orgId: string, clientId: string, text: string) =>
+  call("add_service_account_entries", { orgId, clientId, text });
+export const deleteServiceAccountEntry = (orgId: string, clientId: string, entry: string) =>
+  call("delete_service_account_entry", { orgId, clientId, entry });
+export const listProjectServiceAccounts = (projectId: string) =>
+  call("list_project_service_accounts", { projectId });
+/** Invites an organization account to a project, or changes its roles there. */
+export const setServiceAccountProjectRoles = (
+  projectId: string,
+  clientId: string,
+  roles: string[],
+) => call("set_service_account_project_roles", { projectId, clientId, roles });
+export const removeServiceAccountFromProject = (projectId: string, clientId: string) =>
+  call("remove_service_account_from_project", { projectId, clientId });
+export const createProjectServiceAccount = (
+  orgId: string,
+  projectId: string,
+  account: NewServiceAccount,
+) => call("create_project_service_account", { orgId, projectId, account });
+export const inviteServiceAccountToProjects = (
+  orgId: string,
+  clientId: string,
+  projectIds: string[],
+  roles: string[],
+) => call("invite_service_account_to_projects", { orgId, clientId, projectIds, roles });
+export const setMaxSecretLifetime = (orgId: string, hours: number) =>
+  call("set_max_secret_lifetime", { orgId, hours });
 
 /** Calls `handler` with the progress of `operation` until the returned function is called. */
 export function onProgress(

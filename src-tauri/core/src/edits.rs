@@ -697,7 +697,13 @@ pub async fn update_service_account(
         }
     }
     let account = client
-        .update_org_service_account(org_id, client_id, Some(&name), Some(&description), Some(&roles))
+        .update_org_service_account(
+            org_id,
+            client_id,
+            Some(&name),
+            Some(&description),
+            Some(&roles),
+        )
         .await?;
     tracing::info!(client_id, "service account updated");
     Ok(account)
@@ -762,7 +768,11 @@ pub async fn add_service_account_entries(
     let entries = client
         .add_service_account_entries(org_id, client_id, &requests)
         .await?;
-    tracing::info!(client_id, added = requests.len(), "service account access-list entries added");
+    tracing::info!(
+        client_id,
+        added = requests.len(),
+        "service account access-list entries added"
+    );
     Ok(AddServiceAccountEntriesReport {
         checked,
         added: requests.len(),

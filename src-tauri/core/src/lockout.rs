@@ -8,10 +8,10 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::access_list::{allows, entry_net, parse_entry};
-use crate::atlas::{ApiKey, AtlasClient};
+use crate::atlas::{ApiKey, AtlasClient, ServiceAccount};
 use crate::edits::Caller;
 use crate::error::CoreError;
-use crate::usecases::{INVENTORY_CONCURRENCY, load_inventory};
+use crate::usecases::{INVENTORY_CONCURRENCY, load_inventory, load_service_accounts};
 
 /// What a change would do to access.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -30,6 +30,9 @@ pub struct LockoutCheck {
     /// Keys the change would lock out (for the organization setting: the
     /// keys with no access list).
     pub keys_locked_out: Vec<ApiKey>,
+    /// Service accounts the change would lock out (for the organization
+    /// setting: the accounts with no access list).
+    pub accounts_locked_out: Vec<ServiceAccount>,
 }
 
 /// The addresses Atlas sees this computer at, as one line ("a, b").
@@ -57,6 +60,7 @@ pub async fn check_entry_removal(
         blocking: None,
         warning: None,
         keys_locked_out: Vec::new(),
+        accounts_locked_out: Vec::new(),
     };
     let entries = client.list_access_list(org_id, key_id).await?;
     let remaining: Vec<_> = entries
@@ -131,13 +135,23 @@ pub async fn check_require_access_list(
         .filter(|key| key.access_list.is_empty())
         .map(|key| key.key)
         .collect();
+    let accounts = load_service_accounts(client, org_id, INVENTORY_CONCURRENCY, &|_| {}).await?;
+    if let Some(unread) = accounts.iter().find_map(|account| account.error.clone()) {
+        return Err(CoreError::Invalid(format!(
+            "Not every service account's access list could be read, so who would be locked out is unknown: {unread}"
+        )));
+    }
+    let accounts_locked_out: Vec<ServiceAccount> = accounts
+        .into_iter()
+        .filter(|account| account.access_list.is_empty())
+        .map(|account| account.account)
+        .collect();
     // A connection through a service account is locked out if the account
     // has no list of its own.
     if let Some(client_id) = client.service_account()
-        && client
-            .list_service_account_access_list(org_id, client_id)
-            .await?
-            .is_empty()
+        && accounts_locked_out
+            .iter()
+            .any(|account| account.client_id == client_id)
     {
         let ip = addresses_text(&client.current_addresses().await?);
         return Ok(LockoutCheck {
@@ -147,6 +161,7 @@ pub async fn check_require_access_list(
             current_ip: Some(ip),
             warning: None,
             keys_locked_out,
+            accounts_locked_out,
         });
     }
     // Atlas is asked for this computer's address only when the key in use
@@ -167,5 +182,6 @@ pub async fn check_require_access_list(
         blocking,
         warning: None,
         keys_locked_out,
+        accounts_locked_out,
     })
 }

@@ -113,6 +113,29 @@ async fn requiring_access_lists_names_the_keys_it_locks_out() {
         .map(|k| k.desc.as_str())
         .collect();
     assert_eq!(names, ["Legacy migration script (to retire)"]);
+    // The service accounts with no list of their own, as Atlas lists them.
+    let mut listless_accounts = Vec::new();
+    for account in client.list_org_service_accounts(&org).await.unwrap() {
+        let list = client
+            .list_service_account_access_list(&org, &account.client_id)
+            .await
+            .unwrap();
+        if list.is_empty() {
+            listless_accounts.push(account.client_id);
+        }
+    }
+    assert!(
+        !listless_accounts.is_empty(),
+        "the demo seed has accounts without a list"
+    );
+    let mut named: Vec<String> = check
+        .accounts_locked_out
+        .iter()
+        .map(|account| account.client_id.clone())
+        .collect();
+    named.sort();
+    listless_accounts.sort();
+    assert_eq!(named, listless_accounts);
 
     // Seen from a key with no list, turning it on is blocking.
     let created = client

@@ -8,4 +8,4 @@ export type OrgSettings = { apiAccessListRequired: boolean, multiFactorAuthRequi
  * The longest a service account's secret may last, in hours (8 to
  * 8760); Atlas's default, a year, when unset.
  */
-maxServiceAccountSecretValidityInHours?: bigint, };
+maxServiceAccountSecretValidityInHours?: number, };

@@ -56,7 +56,8 @@ export function shortIpv6(text: string): string {
   return prefix === undefined ? joined : `${joined}/${prefix}`;
 }
 
-function when(text: string | undefined): string {
+/** A time from Atlas in this computer's words, or a dash. */
+export function when(text: string | undefined): string {
   if (!text) return "—";
   const date = new Date(text);
   return Number.isNaN(date.getTime()) ? text : date.toLocaleString();

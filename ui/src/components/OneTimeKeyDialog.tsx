@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useState, type ReactNode } from "react";
 import Banner from "@leafygreen-ui/banner";
 import Button from "@leafygreen-ui/button";
 import Checkbox from "@leafygreen-ui/checkbox";
@@ -9,6 +9,7 @@ import { Body, H3 } from "@leafygreen-ui/typography";
 import * as api from "../api";
 import type { CommandError } from "../bindings/CommandError";
 import type { CreatedKeyView } from "../bindings/CreatedKeyView";
+import type { ProjectOutcome } from "../bindings/ProjectOutcome";
 import type { StepOutcome } from "../bindings/StepOutcome";
 import { ErrorBanner } from "./ErrorBanner";
 import { stack } from "../layout";
@@ -52,11 +53,7 @@ function outcomeText(outcome: StepOutcome): string {
   }
 }
 
-/**
- * The one time a private key is shown. Copy goes through Rust, which clears
- * the clipboard after a while if it still holds the key; the dialog closes
- * only after "I have copied the private key", and then the key is forgotten.
- */
+/** A new API key's private key, shown this once. */
 export function OneTimeKeyDialog({
   created,
   projectName,
@@ -66,15 +63,75 @@ export function OneTimeKeyDialog({
   projectName: (id: string) => string;
   onClosed: () => void;
 }) {
+  return (
+    <OneTimeSecretDialog
+      title="API Key Created"
+      warning="This is the only time the private key is shown. Copy it now and keep it somewhere safe: Atlas cannot show it again."
+      identity={
+        <Body>
+          Public key <code data-testid="one-time-public-key">{created.key.publicKey}</code> ·{" "}
+          {created.key.desc}
+        </Body>
+      }
+      secretLabel="Private key"
+      secret={created.privateKey}
+      heldId={created.key.id}
+      copy={api.copyPrivateKey}
+      forget={api.forgetPrivateKey}
+      accessList={created.accessList}
+      invitations={created.invitations}
+      projectName={projectName}
+      onClosed={onClosed}
+    />
+  );
+}
+
+/**
+ * The one time a secret (a private key, a client secret) is shown. Copy goes
+ * through Rust, which clears the clipboard after a while if it still holds
+ * the secret; the dialog closes only after the user confirms the copy, and
+ * then Rust forgets the secret.
+ */
+export function OneTimeSecretDialog({
+  title,
+  warning,
+  identity,
+  secretLabel,
+  secret,
+  heldId,
+  copy: copySecret,
+  forget,
+  accessList,
+  invitations = [],
+  projectName = (id) => id,
+  children,
+  onClosed,
+}: {
+  title: string;
+  warning: string;
+  /** Whose secret it is: the public key, or the client id (free to copy). */
+  identity: ReactNode;
+  secretLabel: string;
+  secret: string;
+  /** The id Rust holds the secret under until the dialog closes. */
+  heldId: string;
+  copy: (heldId: string) => Promise<number>;
+  forget: (heldId: string) => Promise<null>;
+  accessList?: StepOutcome;
+  invitations?: ProjectOutcome[];
+  projectName?: (id: string) => string;
+  /** Anything else to say, under the secret. */
+  children?: ReactNode;
+  onClosed: () => void;
+}) {
   const [confirmed, setConfirmed] = useState(false);
   const [secondsLeft, setSecondsLeft] = useState<number | null>(null);
   const [cleared, setCleared] = useState(false);
   const [error, setError] = useState<CommandError | null>(null);
-  const keyId = created.key.id;
 
   useEffect(() => {
     const unlisten = api.onClipboardCleared((id) => {
-      if (id === keyId) {
+      if (id === heldId) {
         setCleared(true);
         setSecondsLeft(null);
       }
@@ -82,7 +139,7 @@ export function OneTimeKeyDialog({
     return () => {
       unlisten.then((stop) => stop());
     };
-  }, [keyId]);
+  }, [heldId]);
 
   useEffect(() => {
     if (secondsLeft === null || secondsLeft <= 0) return;
@@ -93,24 +150,25 @@ export function OneTimeKeyDialog({
   const copy = async () => {
     setError(null);
     try {
-      setSecondsLeft(await api.copyPrivateKey(keyId));
+      setSecondsLeft(await copySecret(heldId));
       setCleared(false);
     } catch (err) {
       setError(api.asCommandError(err));
     }
   };
 
-  // Ctrl+C, the Edit menu or a cut on the key copy through Rust as well.
+  // Ctrl+C, the Edit menu or a cut on the secret copy through Rust as well.
   const copyThroughRust = (event: React.SyntheticEvent) => {
     event.preventDefault();
     void copy();
   };
 
   const close = () => {
-    api.forgetPrivateKey(keyId).catch(() => undefined);
+    forget(heldId).catch(() => undefined);
     onClosed();
   };
 
+  const lowerLabel = secretLabel.toLowerCase();
   return (
     <Modal
       open
@@ -121,19 +179,15 @@ export function OneTimeKeyDialog({
       data-testid="one-time-dialog"
     >
       <div className={stack}>
-        <H3>API Key Created</H3>
+        <H3>{title}</H3>
         <Banner variant="warning" data-testid="one-time-warning">
-          This is the only time the private key is shown. Copy it now and keep it somewhere safe:
-          Atlas cannot show it again.
+          {warning}
         </Banner>
-        <Body>
-          Public key <code data-testid="one-time-public-key">{created.key.publicKey}</code> ·{" "}
-          {created.key.desc}
-        </Body>
+        {identity}
         <div className={row}>
           <div className={grow}>
             <Body weight="medium" id="one-time-private-key-label">
-              Private key
+              {secretLabel}
             </Body>
             <div
               id="one-time-private-key"
@@ -152,7 +206,7 @@ export function OneTimeKeyDialog({
               }}
               data-testid="one-time-private-key"
             >
-              {created.privateKey}
+              {secret}
             </div>
           </div>
           <Button onClick={copy} data-testid="one-time-copy">
@@ -161,19 +215,21 @@ export function OneTimeKeyDialog({
         </div>
         {secondsLeft !== null && secondsLeft > 0 && (
           <Body data-testid="one-time-countdown">
-            Copied. The clipboard will be cleared in {secondsLeft} s if it still holds the key.
+            Copied. The clipboard will be cleared in {secondsLeft} s if it still holds the{" "}
+            {lowerLabel}.
           </Body>
         )}
         {cleared && <Body data-testid="one-time-cleared">The clipboard was cleared.</Body>}
         <ErrorBanner error={error} testId="one-time-error" />
-        {created.accessList.status !== "skipped" && (
+        {children}
+        {accessList && accessList.status !== "skipped" && (
           <Body data-testid="one-time-access-list-outcome">
-            Access list: {outcomeText(created.accessList)}
+            Access list: {outcomeText(accessList)}
           </Body>
         )}
-        {created.invitations.length > 0 && (
+        {invitations.length > 0 && (
           <ul data-testid="one-time-invitations">
-            {created.invitations.map((invitation) => (
+            {invitations.map((invitation) => (
               <li key={invitation.projectId}>
                 {projectName(invitation.projectId)}: {outcomeText(invitation.outcome)}
               </li>
@@ -181,7 +237,7 @@ export function OneTimeKeyDialog({
           </ul>
         )}
         <Checkbox
-          label="I have copied the private key"
+          label={`I have copied the ${lowerLabel}`}
           checked={confirmed}
           onChange={(event) => setConfirmed(event.target.checked)}
           data-testid="one-time-confirm"

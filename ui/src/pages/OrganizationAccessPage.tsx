@@ -7,6 +7,7 @@ import { Pagination } from "@leafygreen-ui/pagination";
 import { HeaderCell, HeaderRow, Row, Table, TableBody, TableHead } from "@leafygreen-ui/table";
 import TextInput from "@leafygreen-ui/text-input";
 import { ProgressBar } from "@leafygreen-ui/progress-bar";
+import { Tab, Tabs } from "@leafygreen-ui/tabs";
 import { Body, H2 } from "@leafygreen-ui/typography";
 import * as api from "../api";
 import type { CreatedKeyView } from "../bindings/CreatedKeyView";
@@ -21,8 +22,12 @@ import { OneTimeKeyDialog } from "../components/OneTimeKeyDialog";
 import { SessionGate } from "../components/SessionGate";
 import { useRoleName, useSession } from "../session";
 import { KeyDetails } from "./KeyDetails";
+import { ServiceAccountsTab } from "./ServiceAccountsTab";
 
 const PAGE_SIZES = [25, 50, 100];
+const tabs = css`
+  margin-top: 8px;
+`;
 const DEFAULT_PAGE_SIZE = 25;
 const toolbar = css`
   display: flex;
@@ -69,9 +74,32 @@ export function OrganizationAccessPage() {
     <>
       <H2>Organization Access Manager</H2>
       <SessionGate>
-        {(orgId, inventory) => <ApiKeys orgId={orgId} inventory={inventory} />}
+        {(orgId, inventory) => <Applications orgId={orgId} inventory={inventory} />}
       </SessionGate>
     </>
+  );
+}
+
+/** Applications, as in Atlas: API keys and service accounts, a tab each. */
+function Applications({ orgId, inventory }: { orgId: string; inventory: Inventory }) {
+  // 0: API Keys, 1: Service Accounts.
+  const [tab, setTab] = useState(0);
+  return (
+    <Tabs
+      aria-label="Applications"
+      value={tab}
+      onValueChange={(value) =>
+        setTab(typeof value === "number" ? value : value === "Service Accounts" ? 1 : 0)
+      }
+      className={tabs}
+    >
+      <Tab name={<span data-testid="tab-api-keys">API Keys</span>}>
+        <ApiKeys orgId={orgId} inventory={inventory} />
+      </Tab>
+      <Tab name={<span data-testid="tab-service-accounts">Service Accounts</span>}>
+        <ServiceAccountsTab orgId={orgId} projects={inventory.projects} />
+      </Tab>
+    </Tabs>
   );
 }
 

@@ -12,7 +12,14 @@ import type { CommandError } from "../bindings/CommandError";
 import type { LockoutCheck } from "../bindings/LockoutCheck";
 import type { OrgSettings } from "../bindings/OrgSettings";
 import { ErrorBanner } from "../components/ErrorBanner";
+import {
+  DEFAULT_MAX_SECRET_HOURS,
+  SecretLifetime,
+  hoursText,
+  lifetimeProblem,
+} from "../components/SecretLifetime";
 import { SessionGate } from "../components/SessionGate";
+import { useAction } from "../useAction";
 import { stack } from "../layout";
 
 const setting = css`
@@ -76,83 +83,161 @@ function Settings({ orgId }: { orgId: string }) {
 
   const required = settings?.apiAccessListRequired ?? false;
   return (
-    <Card className={stack}>
-      <ErrorBanner error={error} testId="settings-error" />
-      <div className={setting}>
-        <Toggle
-          id="require-access-list"
-          aria-labelledby="require-access-list-label"
-          checked={required}
-          disabled={!settings || busy}
-          onChange={(on) => (on ? ask() : change(false))}
-          data-testid="require-access-list"
-        />
-        <div>
-          <Label htmlFor="require-access-list" id="require-access-list-label">
-            Require IP Access List for the Atlas Administration API
-          </Label>
-          <Body>
-            Every API key must then have an access list; a key with none is refused everywhere.
-          </Body>
-        </div>
-      </div>
-      {checking && (
-        <Modal
-          open
-          setOpen={(open) => {
-            if (!open) setChecking(false);
-          }}
-          data-testid="require-dialog"
-        >
-          <div className={stack}>
-            <H3>Require an IP access list?</H3>
-            {!check && <Body>Checking every key&apos;s access list…</Body>}
-            {check?.blocking && (
-              <Banner variant="danger" data-testid="require-blocking">
-                {check.blocking}
-              </Banner>
-            )}
-            {check && check.keysLockedOut.length > 0 && (
-              <>
-                <Body data-testid="require-locked-out-count">
-                  {check.keysLockedOut.length} key{check.keysLockedOut.length === 1 ? "" : "s"} with
-                  no access list would be locked out:
-                </Body>
-                <ul data-testid="require-locked-out">
-                  {check.keysLockedOut.map((key) => (
-                    <li key={key.id}>
-                      {key.desc} (<code>{key.publicKey}</code>)
-                    </li>
-                  ))}
-                </ul>
-              </>
-            )}
-            {check && check.keysLockedOut.length === 0 && (
-              <Body data-testid="require-safe">
-                Every key has an access list: none is locked out.
-              </Body>
-            )}
-            <div
-              className={css`
-                display: flex;
-                gap: 8px;
-              `}
-            >
-              <Button onClick={() => setChecking(false)} data-testid="require-cancel">
-                Cancel
-              </Button>
-              <Button
-                variant="danger"
-                disabled={!check || Boolean(check.blocking) || busy}
-                onClick={() => change(true)}
-                data-testid="require-confirm"
-              >
-                Require IP Access List
-              </Button>
-            </div>
+    <div className={stack}>
+      <Card className={stack}>
+        <ErrorBanner error={error} testId="settings-error" />
+        <div className={setting}>
+          <Toggle
+            id="require-access-list"
+            aria-labelledby="require-access-list-label"
+            checked={required}
+            disabled={!settings || busy}
+            onChange={(on) => (on ? ask() : change(false))}
+            data-testid="require-access-list"
+          />
+          <div>
+            <Label htmlFor="require-access-list" id="require-access-list-label">
+              Require IP Access List for the Atlas Administration API
+            </Label>
+            <Body>
+              Every API key and service account must then have an access list; one with none is
+              refused everywhere.
+            </Body>
           </div>
-        </Modal>
+        </div>
+        {checking && (
+          <Modal
+            open
+            setOpen={(open) => {
+              if (!open) setChecking(false);
+            }}
+            data-testid="require-dialog"
+          >
+            <div className={stack}>
+              <H3>Require an IP access list?</H3>
+              {!check && <Body>Checking every key&apos;s access list…</Body>}
+              {check?.blocking && (
+                <Banner variant="danger" data-testid="require-blocking">
+                  {check.blocking}
+                </Banner>
+              )}
+              {check && check.keysLockedOut.length > 0 && (
+                <>
+                  <Body data-testid="require-locked-out-count">
+                    {check.keysLockedOut.length} key{check.keysLockedOut.length === 1 ? "" : "s"}{" "}
+                    with no access list would be locked out:
+                  </Body>
+                  <ul data-testid="require-locked-out">
+                    {check.keysLockedOut.map((key) => (
+                      <li key={key.id}>
+                        {key.desc} (<code>{key.publicKey}</code>)
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              )}
+              {check && check.accountsLockedOut.length > 0 && (
+                <>
+                  <Body data-testid="require-accounts-locked-out-count">
+                    {check.accountsLockedOut.length} service account
+                    {check.accountsLockedOut.length === 1 ? "" : "s"} with no access list would be
+                    locked out:
+                  </Body>
+                  <ul data-testid="require-accounts-locked-out">
+                    {check.accountsLockedOut.map((account) => (
+                      <li key={account.clientId}>
+                        {account.name} (<code>{account.clientId}</code>)
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              )}
+              {check &&
+                check.keysLockedOut.length === 0 &&
+                check.accountsLockedOut.length === 0 && (
+                  <Body data-testid="require-safe">
+                    Every key and service account has an access list: none is locked out.
+                  </Body>
+                )}
+              <div
+                className={css`
+                  display: flex;
+                  gap: 8px;
+                `}
+              >
+                <Button onClick={() => setChecking(false)} data-testid="require-cancel">
+                  Cancel
+                </Button>
+                <Button
+                  variant="danger"
+                  disabled={!check || Boolean(check.blocking) || busy}
+                  onClick={() => change(true)}
+                  data-testid="require-confirm"
+                >
+                  Require IP Access List
+                </Button>
+              </div>
+            </div>
+          </Modal>
+        )}
+      </Card>
+      {settings && (
+        <SecretLifetimeSetting
+          orgId={orgId}
+          current={settings.maxServiceAccountSecretValidityInHours ?? DEFAULT_MAX_SECRET_HOURS}
+          onSaved={setSettings}
+        />
       )}
+    </div>
+  );
+}
+
+/** The longest a service account's secret may last: 8 hours to 365 days. */
+function SecretLifetimeSetting({
+  orgId,
+  current,
+  onSaved,
+}: {
+  orgId: string;
+  current: number;
+  onSaved: (settings: OrgSettings) => void;
+}) {
+  const [hours, setHours] = useState(current);
+  const saving = useAction();
+  const problem = lifetimeProblem(hours, DEFAULT_MAX_SECRET_HOURS);
+  return (
+    <Card className={stack} data-testid="max-secret-lifetime">
+      <div>
+        <Label htmlFor="">Maximum Service Account Secret Lifetime</Label>
+        <Body>
+          New client secrets of this organization&apos;s service accounts may last at most this
+          long; now {hoursText(current)}.
+        </Body>
+      </div>
+      <SecretLifetime
+        maxHours={DEFAULT_MAX_SECRET_HOURS}
+        hours={hours}
+        onChange={setHours}
+        testId="max-secret-lifetime"
+      />
+      <ErrorBanner error={saving.error} testId="max-secret-lifetime-error" />
+      <div>
+        <Button
+          variant="primary"
+          disabled={saving.busy || problem !== null || hours === current}
+          onClick={() =>
+            saving.run(
+              async () => {
+                onSaved(await api.setMaxSecretLifetime(orgId, hours));
+              },
+              `New secrets may now last at most ${hoursText(hours)}`,
+            )
+          }
+          data-testid="max-secret-lifetime-save"
+        >
+          Save
+        </Button>
+      </div>
     </Card>
   );
 }

@@ -32,6 +32,7 @@ import { RolesDialog } from "./project/RolesDialog";
 import { ConfirmDialog } from "./project/ConfirmDialog";
 import { CreateProjectKeyDialog } from "./project/CreateProjectKeyDialog";
 import { BulkInviteDialog } from "./project/BulkInviteDialog";
+import { ProjectServiceAccounts } from "./project/ProjectServiceAccounts";
 
 const toolbar = css`
   display: flex;
@@ -188,6 +189,12 @@ function ProjectAccess({ orgId, inventory }: { orgId: string; inventory: Invento
           </TableBody>
         </Table>
       )}
+      <ProjectServiceAccounts
+        key={projectId}
+        orgId={orgId}
+        projectId={projectId}
+        projects={inventory.projects}
+      />
       {dialog?.kind === "invite" && (
         <InviteDialog
           projectName={projectName(projectId)}

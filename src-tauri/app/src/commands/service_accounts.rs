@@ -186,8 +186,7 @@ pub async fn create_service_account(
     args: NewServiceAccountRequest,
 ) -> Result<CreatedServiceAccountView, CommandError> {
     let session = ctx.state.session().await?;
-    let outcome =
-        edits::create_service_account(&session.client, &args.org_id, &args.input).await?;
+    let outcome = edits::create_service_account(&session.client, &args.org_id, &args.input).await?;
     let created = outcome.created;
     Ok(CreatedServiceAccountView {
         secret: keep_secret(ctx, &created.account, created.secret),
@@ -389,14 +388,12 @@ pub async fn remove_service_account_from_project(
     args: ProjectAccountRef,
 ) -> Result<(), CommandError> {
     let session = ctx.state.session().await?;
-    Ok(
-        edits::remove_service_account_from_project(
-            &session.client,
-            &args.project_id,
-            &args.client_id,
-        )
-        .await?,
+    Ok(edits::remove_service_account_from_project(
+        &session.client,
+        &args.project_id,
+        &args.client_id,
     )
+    .await?)
 }
 
 /// Invites one account to many projects; progress goes out as `progress`

@@ -209,7 +209,7 @@ pub struct OrgSettings {
     /// The longest a service account's secret may last, in hours (8 to
     /// 8760); Atlas's default, a year, when unset.
     #[serde(default)]
-    #[ts(optional)]
+    #[ts(optional, type = "number")]
     pub max_service_account_secret_validity_in_hours: Option<i64>,
 }
 

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useState, type ReactNode } from "react";
 import Button from "@leafygreen-ui/button";
 import Checkbox from "@leafygreen-ui/checkbox";
 import Modal from "@leafygreen-ui/modal";
@@ -6,6 +6,7 @@ import { ProgressBar } from "@leafygreen-ui/progress-bar";
 import { H3, Label } from "@leafygreen-ui/typography";
 import * as api from "../../api";
 import type { Inventory } from "../../bindings/Inventory";
+import type { Project } from "../../bindings/Project";
 import type { ProjectOutcome } from "../../bindings/ProjectOutcome";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { KeyPicker } from "../../components/KeyPicker";
@@ -15,6 +16,7 @@ import { useRoleName, useSession } from "../../session";
 import { useAction } from "../../useAction";
 import { stack, wrappingButtons as buttons } from "../../layout";
 
+/** One API key to many projects. */
 export function BulkInviteDialog({
   orgId,
   inventory,
@@ -26,16 +28,60 @@ export function BulkInviteDialog({
   initialProjectIds: string[];
   onClose: () => void;
 }) {
-  const roleName = useRoleName();
   const { patchKey } = useSession();
+  return (
+    <BulkInvite
+      title="Invite one key to many projects"
+      projects={inventory.projects}
+      initialProjectIds={initialProjectIds}
+      picker={(value, onChange) => (
+        <KeyPicker
+          keys={inventory.keys.map((item) => item.key)}
+          value={value}
+          onChange={onChange}
+          testId="bulk"
+        />
+      )}
+      onInvite={async (keyId, projectIds, roles) => {
+        const report = await api.inviteToProjects(orgId, keyId, projectIds, roles);
+        patchKey(report.key);
+        return report.results;
+      }}
+      onClose={onClose}
+    />
+  );
+}
+
+/**
+ * One key or service account to many projects with the same roles: the
+ * progress as it goes, then a result per project; running it again does
+ * only what is left.
+ */
+export function BulkInvite({
+  title,
+  projects,
+  initialProjectIds,
+  picker,
+  onInvite,
+  onClose,
+}: {
+  title: string;
+  projects: Project[];
+  initialProjectIds: string[];
+  /** Chooses whom to invite. */
+  picker: (value: string | null, onChange: (id: string | null) => void) => ReactNode;
+  onInvite: (id: string, projectIds: string[], roles: string[]) => Promise<ProjectOutcome[]>;
+  onClose: () => void;
+}) {
+  const roleName = useRoleName();
   const [keyId, setKeyId] = useState<string | null>(null);
   const [projectIds, setProjectIds] = useState<string[]>(initialProjectIds);
   const [roles, setRoles] = useState<string[]>([]);
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   const [results, setResults] = useState<ProjectOutcome[] | null>(null);
   const { busy, error, run } = useAction();
-  const allSelected = projectIds.length === inventory.projects.length;
-  const projectName = (id: string) => inventory.projects.find((p) => p.id === id)?.name ?? id;
+  const allSelected = projectIds.length === projects.length;
+  const projectName = (id: string) => projects.find((p) => p.id === id)?.name ?? id;
 
   const invite = () =>
     run(async () => {
@@ -46,9 +92,7 @@ export function BulkInviteDialog({
         setProgress({ done, total }),
       );
       try {
-        const report = await api.inviteToProjects(orgId, keyId, projectIds, roles);
-        setResults(report.results);
-        patchKey(report.key);
+        setResults(await onInvite(keyId, projectIds, roles));
       } finally {
         unlisten();
       }
@@ -64,13 +108,8 @@ export function BulkInviteDialog({
       data-testid="bulk-dialog"
     >
       <div className={stack}>
-        <H3>Invite one key to many projects</H3>
-        <KeyPicker
-          keys={inventory.keys.map((item) => item.key)}
-          value={keyId}
-          onChange={setKeyId}
-          testId="bulk"
-        />
+        <H3>{title}</H3>
+        {picker(keyId, setKeyId)}
         <div>
           <Label htmlFor="">Projects</Label>
           <Checkbox
@@ -78,12 +117,12 @@ export function BulkInviteDialog({
             checked={allSelected}
             indeterminate={!allSelected && projectIds.length > 0}
             onChange={(event) =>
-              setProjectIds(event.target.checked ? inventory.projects.map((p) => p.id) : [])
+              setProjectIds(event.target.checked ? projects.map((p) => p.id) : [])
             }
             data-testid="bulk-all"
           />
           <ProjectChecklist
-            projects={inventory.projects}
+            projects={projects}
             value={projectIds}
             onChange={setProjectIds}
             testId={(project) => `bulk-project-${project.name}`}

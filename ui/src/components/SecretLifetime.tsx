@@ -1,0 +1,104 @@
+import { useEffect, useState } from "react";
+import { css } from "@leafygreen-ui/emotion";
+import { Option, Select } from "@leafygreen-ui/select";
+import TextInput from "@leafygreen-ui/text-input";
+import * as api from "../api";
+
+/** Atlas's bounds on a secret's lifetime: 8 hours, and the organization's maximum (a year by default). */
+export const MIN_SECRET_HOURS = 8;
+export const DEFAULT_MAX_SECRET_HOURS = 8760;
+
+const row = css`
+  display: flex;
+  gap: 8px;
+  align-items: flex-start;
+`;
+
+/**
+ * The organization's maximum secret lifetime in hours: null until read, and
+ * Atlas's default if it cannot be read (Atlas checks again when sent).
+ */
+export function useMaxSecretHours(orgId: string): number | null {
+  const [max, setMax] = useState<number | null>(null);
+  useEffect(() => {
+    let current = true;
+    api.orgSettings(orgId).then(
+      (settings) =>
+        current &&
+        setMax(settings.maxServiceAccountSecretValidityInHours ?? DEFAULT_MAX_SECRET_HOURS),
+      () => current && setMax(DEFAULT_MAX_SECRET_HOURS),
+    );
+    return () => {
+      current = false;
+    };
+  }, [orgId]);
+  return max;
+}
+
+/** "90 days", "1 day 12 hours", "8 hours". */
+export function hoursText(hours: number): string {
+  const days = Math.floor(hours / 24);
+  const rest = hours % 24;
+  const dayText = days === 1 ? "1 day" : `${days} days`;
+  const hourText = rest === 1 ? "1 hour" : `${rest} hours`;
+  if (days === 0) return hourText;
+  return rest === 0 ? dayText : `${dayText} ${hourText}`;
+}
+
+/** Why a lifetime is refused, or null when it is within Atlas's bounds. */
+export function lifetimeProblem(hours: number, maxHours: number): string | null {
+  if (!Number.isInteger(hours) || hours < MIN_SECRET_HOURS) {
+    return `A secret lasts at least ${MIN_SECRET_HOURS} hours.`;
+  }
+  if (hours > maxHours) {
+    return `This organization allows at most ${hoursText(maxHours)}.`;
+  }
+  return null;
+}
+
+/** A secret's lifetime, typed in days or hours; answers hours (NaN while the text is not a number). */
+export function SecretLifetime({
+  maxHours,
+  hours,
+  onChange,
+  testId,
+}: {
+  maxHours: number;
+  hours: number;
+  onChange: (hours: number) => void;
+  testId: string;
+}) {
+  const [unit, setUnit] = useState<"days" | "hours">(hours % 24 === 0 ? "days" : "hours");
+  const [text, setText] = useState(String(unit === "days" ? hours / 24 : hours));
+  const problem = lifetimeProblem(hours, maxHours);
+  const change = (nextText: string, nextUnit: "days" | "hours") => {
+    setText(nextText);
+    setUnit(nextUnit);
+    const value = Number(nextText.trim());
+    onChange(nextText.trim() === "" ? Number.NaN : nextUnit === "days" ? value * 24 : value);
+  };
+  return (
+    <div className={row}>
+      <TextInput
+        label="Client Secret Expiration"
+        description={`From ${MIN_SECRET_HOURS} hours up to ${hoursText(maxHours)}, this organization's maximum.`}
+        type="number"
+        value={text}
+        onChange={(event) => change(event.target.value, unit)}
+        state={problem ? "error" : "none"}
+        errorMessage={problem ?? undefined}
+        data-testid={`${testId}-value`}
+      />
+      <Select
+        label="Unit"
+        value={unit}
+        onChange={(value) => change(text, value === "hours" ? "hours" : "days")}
+        allowDeselect={false}
+        data-testid={`${testId}-unit`}
+      >
+        <Option value="days">days</Option>
+        <Option value="hours">hours</Option>
+      </Select>
+    </div>
+  );
+}

@@ -1,0 +1,618 @@
+import { useEffect, useState } from "react";
+import Banner from "@leafygreen-ui/banner";
+import Button from "@leafygreen-ui/button";
+import Card from "@leafygreen-ui/card";
+import { cx } from "@leafygreen-ui/emotion";
+import Icon from "@leafygreen-ui/icon";
+import Modal from "@leafygreen-ui/modal";
+import {
+  Cell,
+  HeaderCell,
+  HeaderRow,
+  Row,
+  Table,
+  TableBody,
+  TableHead,
+} from "@leafygreen-ui/table";
+import TextArea from "@leafygreen-ui/text-area";
+import TextInput from "@leafygreen-ui/text-input";
+import { Body, H2, H3, Subtitle } from "@leafygreen-ui/typography";
+import * as api from "../api";
+import type { CheckedEntry } from "../bindings/CheckedEntry";
+import type { Project } from "../bindings/Project";
+import type { RotationView } from "../bindings/RotationView";
+import type { ServiceAccountInventory } from "../bindings/ServiceAccountInventory";
+import type { ServiceAccountSecret } from "../bindings/ServiceAccountSecret";
+import { entryName, shortIpv6, when } from "../components/AccessListEditor";
+import { CheckedLines } from "../components/CheckedLines";
+import { accountTextProblem, defaultLifetime } from "../components/CreateServiceAccountModal";
+import { ErrorBanner } from "../components/ErrorBanner";
+import { OneTimeSecretDialog } from "../components/OneTimeKeyDialog";
+import { RoleCheckboxes } from "../components/RoleCheckboxes";
+import { ClientIdLine, toneStyle } from "../components/ServiceAccountParts";
+import { SecretLifetime, lifetimeProblem, useMaxSecretHours } from "../components/SecretLifetime";
+import { useRoleName, useSession } from "../session";
+import { ago, expiry, useNow, type ServiceAccountsState } from "../serviceAccounts";
+import { useAction } from "../useAction";
+import { buttons, denseStack, stack } from "../layout";
+
+/** One service account: name, description and roles, secrets, access list, projects, delete. */
+export function ServiceAccountDetails({
+  orgId,
+  item,
+  projects,
+  state,
+  onBack,
+}: {
+  orgId: string;
+  item: ServiceAccountInventory;
+  projects: Project[];
+  state: ServiceAccountsState;
+  onBack: () => void;
+}) {
+  const { session } = useSession();
+  const roleName = useRoleName();
+  const account = item.account;
+  const [name, setName] = useState(account.name);
+  const [description, setDescription] = useState(account.description);
+  const [roles, setRoles] = useState<string[]>(account.roles);
+  const saving = useAction();
+  const deletion = useAction();
+  const [deleting, setDeleting] = useState(false);
+  const [confirmText, setConfirmText] = useState("");
+  const inUse = session?.keyInUseId === account.clientId;
+  const projectName = (id: string) => projects.find((p) => p.id === id)?.name ?? id;
+  const changed =
+    name !== account.name ||
+    description !== account.description ||
+    [...roles].sort().join() !== [...account.roles].sort().join();
+  const problem =
+    accountTextProblem(name, "name", 64) ?? accountTextProblem(description, "description", 250);
+
+  const save = () =>
+    saving.run(async () => {
+      state.patchAccount(
+        await api.updateServiceAccount(orgId, account.clientId, name, description, roles),
+      );
+    }, "Service account updated");
+
+  const remove = () =>
+    deletion.run(async () => {
+      await api.deleteServiceAccount(orgId, account.clientId);
+      setDeleting(false);
+      onBack();
+      state.removeAccount(account.clientId);
+    }, `Service account ${account.name} deleted`);
+
+  return (
+    <div className={stack} data-testid="sa-details">
+      <div>
+        <Button
+          leftGlyph={<Icon glyph="ArrowLeft" />}
+          onClick={onBack}
+          data-testid="sa-details-back"
+        >
+          Service Accounts
+        </Button>
+      </div>
+      <H2 data-testid="sa-details-title">{account.name}</H2>
+      <Body>
+        Client ID <code data-testid="sa-details-client-id">{account.clientId}</code>
+        {account.createdAt && ` · created ${when(account.createdAt)}`}
+        {inUse && " · the service account this connection uses"}
+      </Body>
+      <Card className={denseStack}>
+        <Subtitle>Edit Service Account</Subtitle>
+        <TextInput
+          label="Name"
+          value={name}
+          onChange={(event) => setName(event.target.value)}
+          data-testid="sa-details-name"
+        />
+        <TextInput
+          label="Description"
+          value={description}
+          onChange={(event) => setDescription(event.target.value)}
+          data-testid="sa-details-description"
+        />
+        <RoleCheckboxes
+          scope="organization"
+          label="Organization Permissions"
+          value={roles}
+          onChange={setRoles}
+          testId="sa-details-roles"
+        />
+        <ErrorBanner error={saving.error} testId="sa-details-error" />
+        <div>
+          <Button
+            variant="primary"
+            disabled={!changed || Boolean(problem) || roles.length === 0 || saving.busy}
+            title={problem ?? undefined}
+            onClick={save}
+            data-testid="sa-details-save"
+          >
+            Save Changes
+          </Button>
+        </div>
+      </Card>
+      <Card>
+        <Secrets orgId={orgId} item={item} state={state} />
+      </Card>
+      <Card>
+        <ServiceAccountAccessList orgId={orgId} item={item} state={state} />
+      </Card>
+      <Card className={denseStack}>
+        <Subtitle>Projects</Subtitle>
+        {item.projects.length === 0 ? (
+          <Body data-testid="sa-details-no-projects">This service account is in no project.</Body>
+        ) : (
+          <ul data-testid="sa-details-projects">
+            {item.projects.map((project) => (
+              <li key={project.groupId} data-testid={`sa-details-project-${project.groupId}`}>
+                <strong>{projectName(project.groupId)}</strong>:{" "}
+                {project.roles.map(roleName).join(", ")}
+              </li>
+            ))}
+          </ul>
+        )}
+      </Card>
+      <div>
+        <Button variant="danger" onClick={() => setDeleting(true)} data-testid="sa-details-delete">
+          Delete Service Account
+        </Button>
+      </div>
+      {deleting && (
+        <Modal
+          open
+          setOpen={(open) => {
+            if (!open) setDeleting(false);
+          }}
+          data-testid="sa-delete-dialog"
+        >
+          <div className={stack}>
+            <H3>Delete Service Account {account.name}?</H3>
+            <Body>
+              Every secret of <strong>{account.name}</strong> stops working at once, and it leaves
+              every project it is in. This cannot be undone. Type its name to confirm.
+            </Body>
+            <TextInput
+              label="Name"
+              value={confirmText}
+              onChange={(event) => setConfirmText(event.target.value)}
+              data-testid="sa-delete-confirm-input"
+            />
+            <ErrorBanner error={deletion.error} testId="sa-delete-error" />
+            <div className={buttons}>
+              <Button onClick={() => setDeleting(false)}>Cancel</Button>
+              <Button
+                variant="danger"
+                disabled={confirmText.trim() !== account.name.trim() || deletion.busy}
+                onClick={remove}
+                data-testid="sa-delete-confirm"
+              >
+                Delete
+              </Button>
+            </div>
+          </div>
+        </Modal>
+      )}
+    </div>
+  );
+}
+
+/** The account's secrets: each with its use and expiry; generate a new one, delete one. */
+function Secrets({
+  orgId,
+  item,
+  state,
+}: {
+  orgId: string;
+  item: ServiceAccountInventory;
+  state: ServiceAccountsState;
+}) {
+  const account = item.account;
+  const now = useNow();
+  const maxHours = useMaxSecretHours(orgId);
+  const [rotating, setRotating] = useState(false);
+  const [hours, setHours] = useState<number | null>(null);
+  const [rotation, setRotation] = useState<RotationView | null>(null);
+  const [deleting, setDeleting] = useState<ServiceAccountSecret | null>(null);
+  const generation = useAction();
+  const removal = useAction();
+
+  useEffect(() => {
+    if (maxHours !== null) setHours((old) => old ?? defaultLifetime(maxHours));
+  }, [maxHours]);
+
+  const weekFromNow = new Date(now + 7 * 24 * 60 * 60 * 1000);
+  const cutTo = (secret: ServiceAccountSecret) => {
+    const expires = new Date(secret.expiresAt);
+    return expires < weekFromNow ? expires : weekFromNow;
+  };
+
+  const generate = () =>
+    generation.run(async () => {
+      const view = await api.rotateServiceAccountSecret(orgId, account.clientId, hours ?? 0);
+      setRotating(false);
+      setRotation(view);
+      state.patchAccount({ ...account, secrets: [...view.others, view.secret] });
+    });
+
+  const remove = () => {
+    if (!deleting) return;
+    const secret = deleting;
+    return removal.run(
+      async () => {
+        state.patchAccount(
+          await api.deleteServiceAccountSecret(orgId, account.clientId, secret.id),
+        );
+        setDeleting(null);
+      },
+      `Secret ${secret.maskedSecretValue ?? secret.id} deleted`,
+    );
+  };
+
+  return (
+    <section className={denseStack} data-testid="sa-secrets">
+      <Subtitle>Client Secrets</Subtitle>
+      {account.secrets.length === 0 ? (
+        <Banner variant="warning" data-testid="sa-no-secrets">
+          This service account has no secret, so nothing can sign in with it. Generate one.
+        </Banner>
+      ) : (
+        <Table data-testid="sa-secrets-table">
+          <TableHead>
+            <HeaderRow>
+              <HeaderCell>Secret</HeaderCell>
+              <HeaderCell>Created</HeaderCell>
+              <HeaderCell>Expires</HeaderCell>
+              <HeaderCell>Last used</HeaderCell>
+              <HeaderCell>Actions</HeaderCell>
+            </HeaderRow>
+          </TableHead>
+          <TableBody>
+            {account.secrets.map((secret) => {
+              const { text, tone } = expiry(secret, now);
+              return (
+                <Row key={secret.id} data-testid={`sa-secret-${secret.id}`}>
+                  <Cell>
+                    <code>{secret.maskedSecretValue ?? "—"}</code>
+                  </Cell>
+                  <Cell>{when(secret.createdAt)}</Cell>
+                  <Cell>
+                    <span
+                      className={cx(toneStyle[tone])}
+                      data-tone={tone}
+                      data-testid={`sa-secret-expires-${secret.id}`}
+                      data-expires-at={secret.expiresAt}
+                    >
+                      {when(secret.expiresAt)} ({text})
+                    </span>
+                  </Cell>
+                  <Cell>{ago(secret.lastUsedAt, now)}</Cell>
+                  <Cell>
+                    <Button
+                      size="xsmall"
+                      variant="dangerOutline"
+                      onClick={() => {
+                        removal.clearError();
+                        setDeleting(secret);
+                      }}
+                      data-testid={`sa-secret-delete-${secret.id}`}
+                    >
+                      Delete
+                    </Button>
+                  </Cell>
+                </Row>
+              );
+            })}
+          </TableBody>
+        </Table>
+      )}
+      <div>
+        <Button
+          onClick={() => {
+            generation.clearError();
+            setRotating(true);
+          }}
+          disabled={account.secrets.length >= 2}
+          title={
+            account.secrets.length >= 2
+              ? "Atlas allows two secrets: delete one before generating another."
+              : undefined
+          }
+          data-testid="sa-generate-secret"
+        >
+          Generate New Secret
+        </Button>
+      </div>
+      {rotating && (
+        <Modal
+          open
+          setOpen={(open) => {
+            if (!open) setRotating(false);
+          }}
+          data-testid="sa-rotate-dialog"
+        >
+          <div className={stack}>
+            <H3>Generate New Secret</H3>
+            {account.secrets.length > 0 && (
+              <Banner variant="warning" data-testid="sa-rotate-warning">
+                Every other secret of this account will then expire within 7 days:
+                <ul>
+                  {account.secrets.map((secret) => (
+                    <li key={secret.id}>
+                      <code>{secret.maskedSecretValue ?? secret.id}</code> expires{" "}
+                      {cutTo(secret).toLocaleString()} instead of {when(secret.expiresAt)}
+                    </li>
+                  ))}
+                </ul>
+                Give the new secret to the systems that use this account within that week, then
+                delete the old one.
+              </Banner>
+            )}
+            {hours !== null && maxHours !== null && (
+              <SecretLifetime
+                maxHours={maxHours}
+                hours={hours}
+                onChange={setHours}
+                testId="sa-rotate-lifetime"
+              />
+            )}
+            <ErrorBanner error={generation.error} testId="sa-rotate-error" />
+            <div className={buttons}>
+              <Button onClick={() => setRotating(false)}>Cancel</Button>
+              <Button
+                variant="primary"
+                disabled={
+                  generation.busy ||
+                  hours === null ||
+                  maxHours === null ||
+                  lifetimeProblem(hours, maxHours) !== null
+                }
+                onClick={generate}
+                data-testid="sa-rotate-confirm"
+              >
+                Generate
+              </Button>
+            </div>
+          </div>
+        </Modal>
+      )}
+      {rotation && (
+        <OneTimeSecretDialog
+          title="New Secret Generated"
+          warning="This is the only time the client secret is shown. Copy it now and keep it somewhere safe: Atlas cannot show it again."
+          identity={<ClientIdLine name={account.name} clientId={account.clientId} />}
+          secretLabel="Client secret"
+          secret={rotation.value}
+          heldId={rotation.secret.id}
+          copy={api.copyClientSecret}
+          forget={api.forgetClientSecret}
+          onClosed={() => setRotation(null)}
+        >
+          {rotation.others.length > 0 && (
+            <ul data-testid="rotation-others">
+              {rotation.others.map((secret) => (
+                <li key={secret.id}>
+                  The secret <code>{secret.maskedSecretValue ?? secret.id}</code> now expires{" "}
+                  {when(secret.expiresAt)}.
+                </li>
+              ))}
+            </ul>
+          )}
+        </OneTimeSecretDialog>
+      )}
+      {deleting && (
+        <Modal
+          open
+          setOpen={(open) => {
+            if (!open) setDeleting(null);
+          }}
+          data-testid="sa-secret-delete-dialog"
+        >
+          <div className={stack}>
+            <H3>Delete secret {deleting.maskedSecretValue ?? deleting.id}?</H3>
+            <Body>
+              Anything that signs in with this secret is refused from now on, tokens already made
+              from it included. This cannot be undone.
+            </Body>
+            <ErrorBanner error={removal.error} testId="sa-secret-delete-error" />
+            <div className={buttons}>
+              <Button onClick={() => setDeleting(null)}>Cancel</Button>
+              <Button
+                variant="danger"
+                disabled={removal.busy}
+                onClick={remove}
+                data-testid="sa-secret-delete-confirm"
+              >
+                Delete
+              </Button>
+            </div>
+          </div>
+        </Modal>
+      )}
+    </section>
+  );
+}
+
+/** The account's access list: entries with their use, add (typed, pasted, current IP), delete. */
+export function ServiceAccountAccessList({
+  orgId,
+  item,
+  state,
+}: {
+  orgId: string;
+  item: ServiceAccountInventory;
+  state: ServiceAccountsState;
+}) {
+  const clientId = item.account.clientId;
+  const entries = item.accessList;
+  const [text, setText] = useState("");
+  const [checked, setChecked] = useState<CheckedEntry[]>([]);
+  const [removing, setRemoving] = useState<string | null>(null);
+  const adding = useAction();
+  const removal = useAction();
+  const [ipError, setIpError] = useState<ReturnType<typeof api.asCommandError> | null>(null);
+
+  useEffect(() => {
+    if (!text.trim()) {
+      setChecked([]);
+      return;
+    }
+    let current = true;
+    api.checkAccessEntries(text, entries).then((result) => {
+      if (current) setChecked(result);
+    });
+    return () => {
+      current = false;
+    };
+  }, [text, entries]);
+
+  const add = () =>
+    adding.run(async () => {
+      const report = await api.addServiceAccountEntries(orgId, clientId, text);
+      state.patchAccessList(clientId, report.entries);
+      const rejected = report.checked.filter((entry) => entry.error);
+      setText(rejected.map((entry) => entry.input).join("\n"));
+      setChecked(rejected);
+      const added = report.added === 1 ? "1 entry added" : `${report.added} entries added`;
+      return rejected.length > 0
+        ? `${added}; ${rejected.length} line${rejected.length === 1 ? " was" : "s were"} not added: see below.`
+        : added;
+    });
+
+  const useCurrentIp = async () => {
+    setIpError(null);
+    try {
+      const ip = await api.currentIp();
+      setText((old) => (old.trim() ? `${old.trimEnd()}\n${ip}` : ip));
+    } catch (err) {
+      setIpError(api.asCommandError(err));
+    }
+  };
+
+  const remove = () => {
+    if (!removing) return;
+    const entry = removing;
+    return removal.run(async () => {
+      state.patchAccessList(clientId, await api.deleteServiceAccountEntry(orgId, clientId, entry));
+      setRemoving(null);
+    }, `${entry} removed from the access list`);
+  };
+
+  const hasErrors = checked.some((entry) => entry.error);
+  const hasValid = checked.some((entry) => !entry.error);
+
+  return (
+    <section className={denseStack} data-testid="sa-access-list">
+      <Subtitle>API Access List</Subtitle>
+      <ErrorBanner error={ipError ?? adding.error} testId="sa-access-error" />
+      {item.error && <Banner variant="warning">{item.error}</Banner>}
+      {entries.length === 0 ? (
+        <Banner variant="info" data-testid="sa-access-empty">
+          This service account has no access list: its tokens work from any address, unless the
+          organization requires an access list.
+        </Banner>
+      ) : (
+        <Table data-testid="sa-access-table">
+          <TableHead>
+            <HeaderRow>
+              <HeaderCell>IP address or CIDR block</HeaderCell>
+              <HeaderCell>Created</HeaderCell>
+              <HeaderCell>Last used</HeaderCell>
+              <HeaderCell>Last used address</HeaderCell>
+              <HeaderCell>Requests</HeaderCell>
+              <HeaderCell>Actions</HeaderCell>
+            </HeaderRow>
+          </TableHead>
+          <TableBody>
+            {entries.map((entry) => {
+              const name = entryName(entry);
+              return (
+                <Row key={name} data-testid={`sa-access-entry-${name}`}>
+                  <Cell>
+                    <code>{shortIpv6(entry.cidrBlock ?? entry.ipAddress ?? "")}</code>
+                  </Cell>
+                  <Cell>{when(entry.createdAt)}</Cell>
+                  <Cell>{when(entry.lastUsedAt)}</Cell>
+                  <Cell>{entry.lastUsedAddress ?? "—"}</Cell>
+                  <Cell>{entry.requestCount}</Cell>
+                  <Cell>
+                    <Button
+                      size="xsmall"
+                      variant="dangerOutline"
+                      onClick={() => {
+                        removal.clearError();
+                        setRemoving(name);
+                      }}
+                      data-testid={`sa-access-delete-${name}`}
+                    >
+                      Delete
+                    </Button>
+                  </Cell>
+                </Row>
+              );
+            })}
+          </TableBody>
+        </Table>
+      )}
+      <TextArea
+        label="Add Access List Entry"
+        description="IPv4 or IPv6 addresses and CIDR blocks; paste a list, one per line or separated by commas or spaces."
+        value={text}
+        onChange={(event) => setText(event.target.value)}
+        rows={3}
+        spellCheck={false}
+        data-testid="sa-access-input"
+      />
+      <CheckedLines entries={checked} testId="sa-access-check" />
+      <div className={buttons}>
+        <Button
+          variant="primary"
+          disabled={adding.busy || !hasValid}
+          onClick={add}
+          data-testid="sa-access-add"
+        >
+          {hasErrors ? "Add the valid entries" : "Add Access List Entry"}
+        </Button>
+        <Button onClick={useCurrentIp} data-testid="sa-access-current-ip">
+          Use Current IP Address
+        </Button>
+      </div>
+      {removing && (
+        <Modal
+          open
+          setOpen={(open) => {
+            if (!open) setRemoving(null);
+          }}
+          data-testid="sa-access-remove-dialog"
+        >
+          <div className={stack}>
+            <H3>Delete {removing}?</H3>
+            <Body>
+              Tokens of this service account used from {removing} will be refused
+              {entries.length === 1 &&
+                "; it is the last entry, so the account is then open to any address unless the organization requires an access list"}
+              .
+            </Body>
+            <ErrorBanner error={removal.error} testId="sa-access-remove-error" />
+            <div className={buttons}>
+              <Button onClick={() => setRemoving(null)} data-testid="sa-access-remove-cancel">
+                Cancel
+              </Button>
+              <Button
+                variant="danger"
+                disabled={removal.busy}
+                onClick={remove}
+                data-testid="sa-access-remove-confirm"
+              >
+                Delete
+              </Button>
+            </div>
+          </div>
+        </Modal>
+      )}
+    </section>
+  );
+}

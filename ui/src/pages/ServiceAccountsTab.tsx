@@ -1,0 +1,385 @@
+import { memo, useMemo, useState } from "react";
+import Button from "@leafygreen-ui/button";
+import { css, cx } from "@leafygreen-ui/emotion";
+import Icon from "@leafygreen-ui/icon";
+import { Pagination } from "@leafygreen-ui/pagination";
+import { ProgressBar } from "@leafygreen-ui/progress-bar";
+import { TableSkeleton } from "@leafygreen-ui/skeleton-loader";
+import { HeaderCell, HeaderRow, Row, Table, TableBody, TableHead } from "@leafygreen-ui/table";
+import TextInput from "@leafygreen-ui/text-input";
+import { Body } from "@leafygreen-ui/typography";
+import * as api from "../api";
+import type { CreatedServiceAccountView } from "../bindings/CreatedServiceAccountView";
+import type { Project } from "../bindings/Project";
+import type { ServiceAccountInventory } from "../bindings/ServiceAccountInventory";
+import { CreateServiceAccountModal } from "../components/CreateServiceAccountModal";
+import { EmptyState } from "../components/EmptyState";
+import { ErrorBanner } from "../components/ErrorBanner";
+import { LightCell } from "../components/LightCell";
+import { OneTimeSecretDialog } from "../components/OneTimeKeyDialog";
+import { ClientIdLine, toneStyle } from "../components/ServiceAccountParts";
+import { useRoleName } from "../session";
+import { ago, expiry, lastUsed, useNow, useServiceAccounts } from "../serviceAccounts";
+import { ServiceAccountDetails } from "./ServiceAccountDetails";
+
+const PAGE_SIZES = [25, 50, 100];
+const toolbar = css`
+  display: flex;
+  gap: 12px;
+  align-items: flex-start;
+  margin: 16px 0;
+`;
+const titleRow = css`
+  display: flex;
+  justify-content: space-between;
+  align-items: center;
+`;
+const titleButtons = css`
+  display: flex;
+  gap: 8px;
+`;
+const linkButton = css`
+  background: none;
+  border: none;
+  padding: 0;
+  color: inherit;
+  font: inherit;
+  font-weight: 600;
+  text-align: left;
+  cursor: pointer;
+  &:hover,
+  &:focus-visible {
+    text-decoration: underline;
+  }
+`;
+const secretLine = css`
+  display: block;
+  white-space: nowrap;
+`;
+
+type SortColumn = "name" | "clientId" | "lastUsed" | "accessList";
+
+/** Organization Access Manager → Service Accounts. */
+export function ServiceAccountsTab({ orgId, projects }: { orgId: string; projects: Project[] }) {
+  const state = useServiceAccounts(orgId);
+  const { accounts, error, progress, refresh, patchItem } = state;
+  const now = useNow();
+  const [filter, setFilter] = useState("");
+  const [sort, setSort] = useState<{ column: SortColumn; ascending: boolean }>({
+    column: "name",
+    ascending: true,
+  });
+  const [page, setPage] = useState(1);
+  const [pageSize, setPageSize] = useState(PAGE_SIZES[0] ?? 25);
+  const [creating, setCreating] = useState(false);
+  const [created, setCreated] = useState<CreatedServiceAccountView | null>(null);
+  const [selectedId, setSelectedId] = useState<string | null>(null);
+
+  const sorted = useMemo(() => {
+    const value = (item: ServiceAccountInventory): string | number => {
+      switch (sort.column) {
+        case "name":
+          return item.account.name.toLowerCase();
+        case "clientId":
+          return item.account.clientId;
+        case "lastUsed":
+          return lastUsed(item.account) ?? "";
+        case "accessList":
+          return item.accessList.length;
+      }
+    };
+    const direction = sort.ascending ? 1 : -1;
+    return (accounts ?? [])
+      .map((item) => ({
+        item,
+        sortValue: value(item),
+        searchText: `${item.account.name.toLowerCase()}\u0000${item.account.clientId}`,
+      }))
+      .sort((a, b) =>
+        a.sortValue < b.sortValue ? -direction : a.sortValue > b.sortValue ? direction : 0,
+      );
+  }, [accounts, sort]);
+  const rows = useMemo(() => {
+    const needle = filter.trim().toLowerCase();
+    return sorted
+      .filter(({ searchText }) => !needle || searchText.includes(needle))
+      .map(({ item }) => item);
+  }, [sorted, filter]);
+
+  const selected = accounts?.find((item) => item.account.clientId === selectedId);
+  if (selected) {
+    return (
+      <ServiceAccountDetails
+        key={selected.account.clientId}
+        orgId={orgId}
+        item={selected}
+        projects={projects}
+        state={state}
+        onBack={() => setSelectedId(null)}
+      />
+    );
+  }
+  if (!accounts) {
+    return error ? (
+      <ErrorBanner error={error} testId="service-accounts-error" />
+    ) : (
+      <div data-testid="service-accounts-loading">
+        {progress && progress.total > 2 && (
+          <ProgressBar
+            label="Reading service accounts"
+            value={progress.done}
+            maxValue={progress.total}
+            formatValue="fraction"
+            size="small"
+          />
+        )}
+        <TableSkeleton numRows={6} columnLabels={["Name", "Client ID", "Secrets", "Access list"]} />
+      </div>
+    );
+  }
+
+  const pageCount = Math.max(1, Math.ceil(rows.length / pageSize));
+  const currentPage = Math.min(page, pageCount);
+  const visible = rows.slice((currentPage - 1) * pageSize, currentPage * pageSize);
+  const projectName = (id: string) => projects.find((p) => p.id === id)?.name ?? id;
+
+  return (
+    <section data-testid="service-accounts" data-filter={filter}>
+      <div className={titleRow}>
+        <Body>
+          Service Accounts · <span data-testid="service-account-count">{accounts.length}</span>{" "}
+          accounts
+        </Body>
+        <div className={titleButtons}>
+          <Button
+            leftGlyph={<Icon glyph="Refresh" />}
+            onClick={() => void refresh()}
+            data-testid="refresh-service-accounts"
+          >
+            Refresh
+          </Button>
+          <Button
+            variant="primary"
+            leftGlyph={<Icon glyph="Plus" />}
+            onClick={() => setCreating(true)}
+            data-testid="create-service-account"
+          >
+            Create Service Account
+          </Button>
+        </div>
+      </div>
+      <ErrorBanner error={error} testId="service-accounts-error" />
+      <div className={toolbar}>
+        <TextInput
+          label="Filter"
+          placeholder="Name or client ID"
+          type="search"
+          value={filter}
+          onChange={(event) => {
+            setFilter(event.target.value);
+            setPage(1);
+          }}
+          data-testid="service-account-filter"
+        />
+      </div>
+      {rows.length === 0 ? (
+        <EmptyState title="No service accounts match" testId="service-accounts-empty">
+          {accounts.length === 0
+            ? "This organization has no service accounts yet. Create one with Create Service Account."
+            : "No account matches the filter. Clear it to see every account."}
+        </EmptyState>
+      ) : (
+        <AccountsTable
+          rows={visible}
+          orgId={orgId}
+          projectName={projectName}
+          now={now}
+          sort={sort}
+          onSort={setSort}
+          onOpen={setSelectedId}
+        />
+      )}
+      {rows.length > 0 && (
+        <Pagination
+          currentPage={currentPage}
+          itemsPerPage={pageSize}
+          itemsPerPageOptions={PAGE_SIZES}
+          onItemsPerPageOptionChange={(value) => {
+            setPageSize(Number(value));
+            setPage(1);
+          }}
+          numTotalItems={rows.length}
+          onCurrentPageOptionChange={(value) => setPage(Number(value))}
+          onBackArrowClick={() => setPage(Math.max(1, currentPage - 1))}
+          onForwardArrowClick={() => setPage(Math.min(pageCount, currentPage + 1))}
+          data-testid="service-accounts-pagination"
+        />
+      )}
+      {creating && (
+        <CreateServiceAccountModal
+          orgId={orgId}
+          projects={projects}
+          onCancel={() => setCreating(false)}
+          onCreated={(view) => {
+            setCreating(false);
+            setCreated(view);
+            // Its list and projects as Atlas stored them: one account read again.
+            patchItem({ account: view.account, accessList: [], projects: [] });
+            api.getServiceAccount(orgId, view.account.clientId).then(patchItem, () => undefined);
+          }}
+        />
+      )}
+      {created && (
+        <OneTimeSecretDialog
+          title="Service Account Created"
+          warning="This is the only time the client secret is shown. Copy it now and keep it somewhere safe: Atlas cannot show it again."
+          identity={
+            <ClientIdLine name={created.account.name} clientId={created.account.clientId} />
+          }
+          secretLabel="Client secret"
+          secret={created.secret}
+          heldId={created.secretId}
+          copy={api.copyClientSecret}
+          forget={api.forgetClientSecret}
+          accessList={created.accessList}
+          invitations={created.invitations}
+          projectName={projectName}
+          onClosed={() => setCreated(null)}
+        />
+      )}
+    </section>
+  );
+}
+
+type Sort = { column: SortColumn; ascending: boolean };
+
+const AccountsTable = memo(function AccountsTable({
+  rows,
+  orgId,
+  projectName,
+  now,
+  sort,
+  onSort,
+  onOpen,
+}: {
+  rows: ServiceAccountInventory[];
+  orgId: string;
+  projectName: (id: string) => string;
+  now: number;
+  sort: Sort;
+  onSort: (update: (old: Sort) => Sort) => void;
+  onOpen: (clientId: string) => void;
+}) {
+  const header = (column: SortColumn, label: string) => (
+    <HeaderCell>
+      <button
+        type="button"
+        className={linkButton}
+        onClick={() =>
+          onSort((old) => ({
+            column,
+            ascending: old.column === column ? !old.ascending : true,
+          }))
+        }
+        aria-sort={sort.column === column ? (sort.ascending ? "ascending" : "descending") : "none"}
+        data-testid={`sa-sort-${column}`}
+      >
+        {label}
+        {sort.column === column && (
+          <Icon glyph={sort.ascending ? "SortAscending" : "SortDescending"} />
+        )}
+      </button>
+    </HeaderCell>
+  );
+  return (
+    <Table data-testid="service-accounts-table">
+      <TableHead>
+        <HeaderRow>
+          {header("name", "Name")}
+          {header("clientId", "Client ID")}
+          <HeaderCell>Organization Roles</HeaderCell>
+          <HeaderCell>Projects</HeaderCell>
+          <HeaderCell>Secrets</HeaderCell>
+          {header("lastUsed", "Last Used")}
+          {header("accessList", "Access List")}
+        </HeaderRow>
+      </TableHead>
+      <TableBody>
+        {rows.map((item) => (
+          <AccountRow
+            key={item.account.clientId}
+            item={item}
+            orgId={orgId}
+            projectName={projectName}
+            now={now}
+            onOpen={onOpen}
+          />
+        ))}
+      </TableBody>
+    </Table>
+  );
+});
+
+const AccountRow = memo(function AccountRow({
+  item,
+  projectName,
+  now,
+  onOpen,
+}: {
+  item: ServiceAccountInventory;
+  orgId: string;
+  projectName: (id: string) => string;
+  now: number;
+  onOpen: (clientId: string) => void;
+}) {
+  const roleName = useRoleName();
+  const account = item.account;
+  return (
+    <Row data-testid={`sa-row-${account.clientId}`}>
+      <LightCell>
+        <button
+          type="button"
+          className={linkButton}
+          onClick={() => onOpen(account.clientId)}
+          data-testid={`sa-open-${account.clientId}`}
+        >
+          {account.name}
+        </button>
+      </LightCell>
+      <LightCell>
+        <code>{account.clientId}</code>
+      </LightCell>
+      <LightCell>{account.roles.map(roleName).join(", ") || "—"}</LightCell>
+      <LightCell>
+        {item.projects.length === 0
+          ? "—"
+          : item.projects.map((p) => projectName(p.groupId)).join(", ")}
+      </LightCell>
+      <LightCell testId={`sa-secrets-${account.clientId}`}>
+        {account.secrets.length === 0
+          ? "none"
+          : account.secrets.map((secret) => {
+              const { text, tone } = expiry(secret, now);
+              return (
+                <span
+                  key={secret.id}
+                  className={cx(secretLine, toneStyle[tone])}
+                  data-tone={tone}
+                  title={`Expires ${new Date(secret.expiresAt).toLocaleString()}`}
+                >
+                  <code>{secret.maskedSecretValue ?? "secret"}</code> {text}
+                </span>
+              );
+            })}
+      </LightCell>
+      <LightCell>{ago(lastUsed(account), now)}</LightCell>
+      <LightCell testId={`sa-access-${account.clientId}`}>
+        {item.error
+          ? "unreadable"
+          : item.accessList.length === 0
+            ? "none"
+            : `${item.accessList.length} ${item.accessList.length === 1 ? "entry" : "entries"}`}
+      </LightCell>
+    </Row>
+  );
+});
