@@ -52,6 +52,8 @@ pub enum HarnessError {
     Screenshot(std::io::Error),
     #[error("a private key created in this run was found in {0}")]
     SecretLeaked(PathBuf),
+    #[error("the app's log holds something shaped like an OAuth token: {0}…")]
+    TokenLogged(String),
     #[error("{0}")]
     Check(String),
 }
@@ -577,6 +579,10 @@ impl App {
     /// Remembers a private key this run created: after the run, no file of
     /// the app's and no log line may contain it.
     pub fn remember_secret(&self, secret: &str) {
+        // An empty string is in every file: it would prove nothing.
+        if secret.is_empty() {
+            return;
+        }
         if let Ok(mut secrets) = self.secrets.lock() {
             secrets.push(secret.to_owned());
         }
@@ -652,7 +658,8 @@ impl App {
         // The driver and the app are gone: every file and log line is written.
         drop(_driver);
         let secrets = secrets.into_inner().unwrap_or_default();
-        let leaked = check_no_secret_in_files(data_home.path(), &secrets);
+        let leaked = check_no_secret_in_files(data_home.path(), &secrets)
+            .and_then(|()| check_no_token_in_log(&data_home.path().join(APP_LOG)));
         outcome?;
         on_page?;
         closed.map_err(|_| HarnessError::TimedOut("close the app".to_owned()))??;
@@ -717,9 +724,46 @@ fn check_no_secret_in_files(root: &Path, secrets: &[String]) -> Result<()> {
     Ok(())
 }
 
+/// Fails if the app's log holds a run of 40 or more letters and digits:
+/// what the sandbox's OAuth tokens (48) look like, longer than any id, hash
+/// or UUID the log may name. Tokens are never known to the test, so their
+/// shape is what is looked for.
+fn check_no_token_in_log(log: &Path) -> Result<()> {
+    let text = std::fs::read_to_string(log).unwrap_or_default();
+    match text
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .find(|word| word.len() >= 40)
+    {
+        // Only the start of it, so the report itself leaks nothing usable.
+        Some(word) => Err(HarnessError::TokenLogged(word.chars().take(6).collect())),
+        None => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_token_check_finds_a_token_shaped_word_in_the_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = dir.path().join("app.log");
+        std::fs::write(
+            &log,
+            "INFO connected client_id=mdb_sa_id_6a790d000000000000000001 key=c8150efd-c7a0-4afd-8c4f-01bdd56c8977\n",
+        )
+        .unwrap();
+        assert!(check_no_token_in_log(&log).is_ok());
+        std::fs::write(
+            &log,
+            "DEBUG authorization: Bearer G9CXXcISc5Wz5K1KersiuU422EU4V7dFnuoaGjYJekJ6M4jy\n",
+        )
+        .unwrap();
+        assert!(matches!(
+            check_no_token_in_log(&log),
+            Err(HarnessError::TokenLogged(start)) if start == "G9CXXc"
+        ));
+    }
 
     #[test]
     fn the_secrets_check_finds_a_key_in_a_nested_file() {

@@ -815,6 +815,17 @@ async fn service_account_connection(app: &App) -> Result<()> {
     let client_id = created.account.client_id.clone();
     let secret = created.secret.expose_secret().to_owned();
     app.remember_secret(&secret);
+    // Its list lets this computer in, as the guard must then protect.
+    admin_client
+        .add_service_account_entries(
+            &admin.org_id,
+            &client_id,
+            &[atlas_access_core::atlas::AccessListRequest::IpAddress(
+                "127.0.0.1".to_owned(),
+            )],
+        )
+        .await
+        .map_err(failed)?;
 
     app.click("nav-connections").await?;
     app.click("add-connection").await?;
@@ -849,8 +860,470 @@ async fn service_account_connection(app: &App) -> Result<()> {
     app.find("keys-table").await?;
     app.find(&format!("key-row-{}", admin.public_key)).await?;
     app.screenshot("service-account-connection").await?;
+
+    // One edit on each main screen through it. Organization: its own list.
+    open_service_account(app, &client_id).await?;
+    app.type_into("sa-access-input", "203.0.113.5").await?;
+    app.click("sa-access-add").await?;
+    app.find("sa-access-entry-203.0.113.5").await?;
+    // The guard: not the entry that lets it in, not the secret it signs in with.
+    app.click("sa-access-delete-127.0.0.1").await?;
+    app.click("sa-access-remove-confirm").await?;
+    let refused = app
+        .wait_text("sa-access-remove-error", |text| !text.is_empty())
+        .await?;
+    check(
+        refused.contains("lets this connection's service account"),
+        format!("the own entry is guarded: {refused}"),
+    )?;
+    app.click("sa-access-remove-cancel").await?;
+    app.find("sa-access-entry-127.0.0.1").await?;
+    let secrets = secret_ids(app).await?;
+    check(secrets.len() == 1, format!("one secret: {secrets:?}"))?;
+    app.click(&format!("sa-secret-delete-{}", secrets[0]))
+        .await?;
+    app.click("sa-secret-delete-confirm").await?;
+    let refused = app
+        .wait_text("sa-secret-delete-error", |text| !text.is_empty())
+        .await?;
+    check(
+        refused.contains("signs in with"),
+        format!("the secret in use is guarded: {refused}"),
+    )?;
+    app.click("sa-secret-delete-cancel").await?;
+    app.find(&format!("sa-secret-{}", secrets[0])).await?;
+
+    // Projects: invite an account to Staging.
+    let planner = client_id_of(app, "Capacity planner").await?;
     choose_project(app, "Staging").await?;
+    app.find_css("[data-testid='project-service-accounts'][data-loaded='true']")
+        .await?;
+    app.click("project-sa-invite").await?;
+    app.click("sa-invite-account").await?;
+    app.click_text(&format!("Capacity planner ({planner})"))
+        .await?;
+    app.toggle("sa-invite-roles-GROUP_READ_ONLY").await?;
+    app.click("sa-invite-submit").await?;
+    app.wait_text(&format!("project-sa-roles-{planner}"), |t| {
+        t == "Project Read Only"
+    })
+    .await?;
+
+    // Settings: the longest a secret may last.
     app.click("nav-org-settings").await?;
     app.find("require-access-list").await?;
+    app.fill("max-secret-lifetime-value", "180").await?;
+    app.click("max-secret-lifetime-save").await?;
+    app.wait_text("max-secret-lifetime-current", |text| {
+        text.contains("180 days")
+    })
+    .await?;
+    Ok(())
+}
+
+/// The client id of the organization service account named `name`, read
+/// from the Service Accounts tab.
+async fn client_id_of(app: &App, name: &str) -> Result<String> {
+    open_service_accounts(app).await?;
+    app.fill("service-account-filter", name).await?;
+    let css = "[data-testid='service-accounts-table'] [data-testid^='sa-open-']";
+    let deadline = Instant::now() + e2e::UI_TIMEOUT;
+    loop {
+        if app.find_all_css(css).await?.len() == 1 && app.text_css(css).await? == name {
+            let id = app.attr_css(css, "data-testid").await?;
+            app.fill("service-account-filter", "").await?;
+            return Ok(id.trim_start_matches("sa-open-").to_owned());
+        }
+        if Instant::now() > deadline {
+            return Err(HarnessError::Check(format!(
+                "no single service account is named {name}"
+            )));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Organization Access Manager → Service Accounts, with the accounts read.
+async fn open_service_accounts(app: &App) -> Result<()> {
+    app.click("nav-organization").await?;
+    app.click("tab-service-accounts").await?;
+    // From an account's details, back to the table.
+    if !app
+        .find_all_css("[data-testid='sa-details-back']")
+        .await?
+        .is_empty()
+    {
+        app.click("sa-details-back").await?;
+    }
+    app.find("service-accounts-table").await.map(drop)
+}
+
+/// Opens the details of the service account with this client id.
+async fn open_service_account(app: &App, client_id: &str) -> Result<()> {
+    open_service_accounts(app).await?;
+    app.fill("service-account-filter", client_id).await?;
+    app.click(&format!("sa-open-{client_id}")).await?;
+    app.find("sa-details").await.map(drop)
+}
+
+/// A client that signs in as this service account, as any program would.
+fn through_service_account(base_url: &str, client_id: &str, secret: &str) -> Result<AtlasClient> {
+    AtlasClient::for_service_account(
+        base_url,
+        client_id,
+        &SecretString::from(secret.to_owned()),
+        atlas_access_core::atlas::ClientOptions::default(),
+    )
+    .map_err(failed)
+}
+
+/// The secret ids of the account on its details page, in table order.
+async fn secret_ids(app: &App) -> Result<Vec<String>> {
+    let mut ids = Vec::new();
+    for element in app
+        .find_all_css("[data-testid^='sa-secret-expires-']")
+        .await?
+    {
+        if let Some(id) = element.attr("data-testid").await? {
+            ids.push(id.trim_start_matches("sa-secret-expires-").to_owned());
+        }
+    }
+    Ok(ids)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn flow13_create_a_service_account_use_it_and_rotate_its_secret() -> Result<()> {
+    launch()
+        .await?
+        .run("flow13-service-account", create_and_rotate_service_account)
+        .await
+}
+
+async fn create_and_rotate_service_account(app: &App) -> Result<()> {
+    app.click("nav-connections").await?;
+    let base_url = app.text("connection-url-sandbox").await?;
+
+    // Create it with an access list and two projects.
+    open_service_accounts(app).await?;
+    app.screenshot("service-accounts").await?;
+    app.click("create-service-account").await?;
+    app.type_into("create-sa-name", "E2E pipeline").await?;
+    app.type_into("create-sa-description", "made by the end-to-end flow")
+        .await?;
+    app.toggle("create-sa-roles-ORG_MEMBER").await?;
+    app.type_into("create-sa-access", CURRENT_IP).await?;
+    app.find("create-sa-lifetime-value").await?;
+    app.toggle("create-sa-project-Production").await?;
+    app.toggle("create-sa-project-Staging").await?;
+    app.toggle("create-sa-project-roles-GROUP_READ_ONLY")
+        .await?;
+    app.screenshot("create-service-account").await?;
+    app.click("create-sa-submit").await?;
+
+    let secret = app.text("one-time-private-key").await?;
+    app.remember_secret(&secret);
+    check(
+        secret.starts_with("mdb_sa_sk_"),
+        "a client secret in Atlas's form",
+    )?;
+    let client_id = app.text("one-time-client-id").await?;
+    check(
+        app.text("one-time-access-list-outcome")
+            .await?
+            .ends_with("done"),
+        "the access list was added",
+    )?;
+    let invitations = app.text("one-time-invitations").await?;
+    check(
+        invitations.matches("done").count() == 2,
+        format!("invited to both projects: {invitations}"),
+    )?;
+    app.click("one-time-copy").await?;
+    app.find("one-time-countdown").await?;
+    check(
+        clipboard().await == secret,
+        "the clipboard holds the secret",
+    )?;
+    check(
+        clipboard_targets()
+            .await
+            .contains("x-kde-passwordManagerHint"),
+        "the secret is marked secret for clipboard managers",
+    )?;
+    app.screenshot("one-time-client-secret").await?;
+    app.find("one-time-cleared").await?;
+    check(
+        clipboard().await != secret,
+        "the clipboard no longer holds the secret",
+    )?;
+    close_one_time_dialog(app).await?;
+    app.find(&format!("sa-row-{client_id}")).await?;
+
+    // Use it: a token from the sandbox, then the organizations it sees.
+    let first = through_service_account(&base_url, &client_id, &secret)?;
+    let orgs = first.list_orgs().await.map_err(failed)?;
+    check(!orgs.is_empty(), "the new account sees its organization")?;
+
+    // Rotate: the warning first, then the new secret once.
+    open_service_account(app, &client_id).await?;
+    app.screenshot("service-account-details").await?;
+    let old = secret_ids(app).await?;
+    check(old.len() == 1, format!("one secret before: {old:?}"))?;
+    let old = old[0].clone();
+    app.click("sa-generate-secret").await?;
+    let warning = app.text("sa-rotate-warning").await?;
+    check(
+        warning.contains("within 7 days"),
+        format!("the warning says what happens to the old secret: {warning}"),
+    )?;
+    app.screenshot("rotate-secret-warning").await?;
+    app.click("sa-rotate-confirm").await?;
+    let new_secret = app.text("one-time-private-key").await?;
+    app.remember_secret(&new_secret);
+    check(
+        new_secret != secret && new_secret.starts_with("mdb_sa_sk_"),
+        "a new secret",
+    )?;
+    let others = app.text("rotation-others").await?;
+    check(
+        others.contains("now expires"),
+        format!("the old secret's new expiry is said: {others}"),
+    )?;
+    close_one_time_dialog(app).await?;
+    let second = through_service_account(&base_url, &client_id, &new_secret)?;
+    second.list_orgs().await.map_err(failed)?;
+
+    // The old one's expiry is shown cut to at most a week.
+    let expires = app
+        .attr(&format!("sa-secret-expires-{old}"), "data-expires-at")
+        .await?;
+    let expires = chrono::DateTime::parse_from_rfc3339(&expires).map_err(failed)?;
+    check(
+        expires <= chrono::Utc::now() + chrono::Duration::days(7),
+        format!("the old secret now expires {expires}, within a week"),
+    )?;
+    check(
+        app.attr(&format!("sa-secret-expires-{old}"), "data-tone")
+            .await?
+            == "soon",
+        "shown in the warning colour",
+    )?;
+
+    // Deleted, the old secret no longer gets a token, nor do tokens made from it work.
+    app.click(&format!("sa-secret-delete-{old}")).await?;
+    app.click("sa-secret-delete-confirm").await?;
+    app.wait_gone(&format!("sa-secret-{old}")).await?;
+    let refused = first.list_orgs().await;
+    check(
+        matches!(
+            refused,
+            Err(atlas_access_core::atlas::AtlasError::ServiceAccountRefused { .. })
+        ),
+        format!("a token of the deleted secret is refused: {refused:?}"),
+    )?;
+    let fresh = through_service_account(&base_url, &client_id, &secret)?;
+    check(
+        fresh.list_orgs().await.is_err(),
+        "the deleted secret gets no token",
+    )?;
+    second.list_orgs().await.map_err(failed)?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn flow14_service_accounts_in_projects() -> Result<()> {
+    launch()
+        .await?
+        .run("flow14-project-service-accounts", project_service_accounts)
+        .await
+}
+
+async fn project_service_accounts(app: &App) -> Result<()> {
+    let planner = client_id_of(app, "Capacity planner").await?;
+    let option = format!("Capacity planner ({planner})");
+
+    // Invite it to Staging, change its roles, remove it.
+    choose_project(app, "Staging").await?;
+    app.find_css("[data-testid='project-service-accounts'][data-loaded='true']")
+        .await?;
+    app.click("project-sa-invite").await?;
+    app.click("sa-invite-account").await?;
+    app.click_text(&option).await?;
+    app.toggle("sa-invite-roles-GROUP_READ_ONLY").await?;
+    app.click("sa-invite-submit").await?;
+    app.wait_gone("sa-invite-dialog").await?;
+    app.wait_text(&format!("project-sa-roles-{planner}"), |t| {
+        t == "Project Read Only"
+    })
+    .await?;
+    app.click(&format!("project-sa-edit-{planner}")).await?;
+    app.toggle("edit-roles-GROUP_DATA_ACCESS_READ_ONLY").await?;
+    app.click("edit-roles-submit").await?;
+    app.wait_gone("edit-roles-dialog").await?;
+    app.wait_text(&format!("project-sa-roles-{planner}"), |t| {
+        t.contains("Project Data Access Read Only") && t.contains("Project Read Only")
+    })
+    .await?;
+    app.click(&format!("project-sa-remove-{planner}")).await?;
+    app.click("confirm-submit").await?;
+    app.wait_gone(&format!("project-sa-{planner}")).await?;
+
+    // A project-level account, then straight into its access list.
+    app.click("project-sa-create").await?;
+    app.type_into("project-sa-name", "E2E project robot")
+        .await?;
+    app.type_into("project-sa-description", "made in Staging")
+        .await?;
+    app.toggle("project-sa-roles-GROUP_READ_ONLY").await?;
+    app.click("project-sa-create-submit").await?;
+    let secret = app.text("one-time-private-key").await?;
+    app.remember_secret(&secret);
+    let robot = app.text("one-time-client-id").await?;
+    close_one_time_dialog(app).await?;
+    app.find("new-sa-access-dialog").await?;
+    app.type_into("sa-access-input", CURRENT_IP).await?;
+    app.click("sa-access-add").await?;
+    app.find(&format!("sa-access-entry-{CURRENT_IP}")).await?;
+    app.click("new-sa-access-done").await?;
+    app.wait_gone("new-sa-access-dialog").await?;
+    app.wait_text(&format!("project-sa-roles-{robot}"), |t| {
+        t == "Project Read Only"
+    })
+    .await?;
+    app.screenshot("project-service-accounts").await?;
+
+    // One account to three projects.
+    app.click("project-sa-bulk").await?;
+    app.click("bulk-sa-account").await?;
+    app.click_text(&option).await?;
+    app.toggle("bulk-project-Production").await?;
+    app.toggle("bulk-project-Analytics").await?;
+    app.toggle("bulk-roles-GROUP_READ_ONLY").await?;
+    app.click("bulk-submit").await?;
+    app.find("bulk-results").await?;
+    for project in ["Staging", "Production", "Analytics"] {
+        let status = app
+            .attr(&format!("bulk-result-{project}"), "data-status")
+            .await?;
+        check(status == "done", format!("{project}: {status}"))?;
+    }
+    app.click("bulk-close").await?;
+    app.wait_gone("bulk-dialog").await?;
+    app.wait_text(&format!("project-sa-roles-{planner}"), |t| {
+        t == "Project Read Only"
+    })
+    .await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn flow15_a_deleted_secret_is_said_in_words_and_the_connection_leaves_the_keychain()
+-> Result<()> {
+    launch()
+        .await?
+        .run("flow15-deleted-secret", deleted_secret)
+        .await
+}
+
+/// What the Secret Service holds for this connection (empty for nothing).
+async fn keychain_entry(profile_id: &str) -> String {
+    let lookup = tokio::process::Command::new("secret-tool")
+        .args([
+            "lookup",
+            "service",
+            atlas_access_core::keychain::SERVICE,
+            "username",
+            profile_id,
+        ])
+        .kill_on_drop(true)
+        .output();
+    match tokio::time::timeout(Duration::from_secs(10), lookup).await {
+        Ok(Ok(output)) => String::from_utf8_lossy(&output.stdout).into_owned(),
+        _ => String::new(),
+    }
+}
+
+async fn deleted_secret(app: &App) -> Result<()> {
+    let sandbox = atlas_sandbox::Sandbox::start(atlas_sandbox::Config::default())
+        .await
+        .map_err(failed)?;
+    let admin = sandbox.admin().clone();
+    let admin_client = AtlasClient::new(
+        &admin.base_url,
+        &admin.public_key,
+        &SecretString::from(admin.private_key.clone()),
+    )
+    .map_err(failed)?;
+    let created = admin_client
+        .create_org_service_account(
+            &admin.org_id,
+            &atlas_access_core::atlas::NewServiceAccount {
+                name: "E2E doomed robot".to_owned(),
+                description: "its secret is deleted".to_owned(),
+                roles: vec!["ORG_OWNER".to_owned()],
+                secret_expires_after_hours: 24,
+            },
+        )
+        .await
+        .map_err(failed)?;
+    let client_id = created.account.client_id.clone();
+    let secret = created.secret.expose_secret().to_owned();
+    app.remember_secret(&secret);
+
+    app.click("nav-connections").await?;
+    app.click("add-connection").await?;
+    app.type_into("connection-form-name", "E2E doomed robot")
+        .await?;
+    app.fill("connection-form-url", &admin.base_url).await?;
+    app.click("connection-form-kind").await?;
+    app.click_text("Service account").await?;
+    app.type_into("connection-form-public-key", &client_id)
+        .await?;
+    app.type_into("connection-form-private-key", &secret)
+        .await?;
+    app.click("connection-form-save").await?;
+    app.wait_gone("connection-form").await?;
+    let id = app
+        .attr_css("[data-testid^='connection-edit-']", "data-testid")
+        .await?
+        .trim_start_matches("connection-edit-")
+        .to_owned();
+    check(
+        keychain_entry(&id).await == secret,
+        "the secret is in the keychain",
+    )?;
+    app.click(&format!("connection-connect-{id}")).await?;
+    app.wait_text("active-connection", |name| name.contains("doomed"))
+        .await?;
+    app.click("nav-organization").await?;
+    app.find("keys-table").await?;
+
+    // Its secret deleted in Atlas: the next read says so in words.
+    admin_client
+        .delete_service_account_secret(&admin.org_id, &client_id, &created.account.secrets[0].id)
+        .await
+        .map_err(failed)?;
+    app.click("refresh-keys").await?;
+    let said = app
+        .wait_text("inventory-error", |text| {
+            text.contains("refused the secret")
+        })
+        .await?;
+    check(
+        said.contains(&client_id) && said.contains("Generate a new secret"),
+        format!("what to do is said: {said}"),
+    )?;
+    check(!said.contains("401"), format!("not a bare 401: {said}"))?;
+    app.screenshot("service-account-secret-deleted").await?;
+
+    // Deleting the connection takes its secret out of the keychain.
+    app.click("nav-connections").await?;
+    app.click(&format!("connection-delete-{id}")).await?;
+    app.click("connection-delete-confirm").await?;
+    app.wait_gone(&format!("connection-edit-{id}")).await?;
+    check(
+        keychain_entry(&id).await.is_empty(),
+        "no keychain entry is left",
+    )?;
     Ok(())
 }

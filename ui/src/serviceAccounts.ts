@@ -28,7 +28,8 @@ export function expiry(
   const left = Date.parse(secret.expiresAt) - now;
   if (Number.isNaN(left)) return { text: secret.expiresAt, tone: "ok" };
   if (left <= 0) return { text: "expired", tone: "expired" };
-  const tone: ExpiryTone = left < EXPIRY_WARNING_DAYS * DAY_MS ? "soon" : "ok";
+  // "Within 7 days" includes 7 days exactly: what a rotation cuts the others to.
+  const tone: ExpiryTone = left <= EXPIRY_WARNING_DAYS * DAY_MS ? "soon" : "ok";
   const days = Math.floor(left / DAY_MS);
   const hours = Math.floor((left % DAY_MS) / (60 * 60 * 1000));
   const text =
@@ -63,7 +64,11 @@ export function ago(at: string | undefined, now: number): string {
   return days === 1 ? "1 day ago" : `${days} days ago`;
 }
 
-/** The time now, again every minute, so countdowns move on their own. */
+/**
+ * The time now, again every minute, so countdowns move on their own. A
+ * screen that has just changed a secret reads `Date.now()` instead: this
+ * value may be up to a minute old.
+ */
 export function useNow(): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {

@@ -173,7 +173,7 @@ export function CreateServiceAccountModal({
               projects={projects}
               value={projectIds}
               onChange={setProjectIds}
-              testId={(project) => `create-sa-project-${project.id}`}
+              testId={(project) => `create-sa-project-${project.name}`}
             />
           </div>
         )}

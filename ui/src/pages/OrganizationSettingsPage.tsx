@@ -209,7 +209,7 @@ function SecretLifetimeSetting({
     <Card className={stack} data-testid="max-secret-lifetime">
       <div>
         <Label htmlFor="">Maximum Service Account Secret Lifetime</Label>
-        <Body>
+        <Body data-testid="max-secret-lifetime-current">
           New client secrets of this organization&apos;s service accounts may last at most this
           long; now {hoursText(current)}.
         </Body>

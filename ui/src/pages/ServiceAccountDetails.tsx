@@ -211,7 +211,9 @@ function Secrets({
   state: ServiceAccountsState;
 }) {
   const account = item.account;
-  const now = useNow();
+  // Re-rendered every minute; read fresh, as a rotation has just moved expiries.
+  useNow();
+  const now = Date.now();
   const maxHours = useMaxSecretHours(orgId);
   const [rotating, setRotating] = useState(false);
   const [hours, setHours] = useState<number | null>(null);
@@ -419,7 +421,9 @@ function Secrets({
             </Body>
             <ErrorBanner error={removal.error} testId="sa-secret-delete-error" />
             <div className={buttons}>
-              <Button onClick={() => setDeleting(null)}>Cancel</Button>
+              <Button onClick={() => setDeleting(null)} data-testid="sa-secret-delete-cancel">
+                Cancel
+              </Button>
               <Button
                 variant="danger"
                 disabled={removal.busy}
