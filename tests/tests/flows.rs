@@ -349,13 +349,7 @@ async fn invite(app: &App) -> Result<()> {
     .await?;
 
     app.click(&format!("project-edit-{billing}")).await?;
-    app.toggle("edit-roles-GROUP_DATA_ACCESS_READ_ONLY").await?;
-    app.click("edit-roles-submit").await?;
-    app.wait_gone("edit-roles-dialog").await?;
-    app.wait_text(&format!("project-key-roles-{billing}"), |t| {
-        t.contains("Project Data Access Read Only") && t.contains("Project Read Only")
-    })
-    .await?;
+    add_data_access_read_only(app, &format!("project-key-roles-{billing}")).await?;
     app.screenshot("project-access").await?;
 
     let grafana = public_key_of(app, "Grafana metrics").await?;
@@ -363,7 +357,31 @@ async fn invite(app: &App) -> Result<()> {
     app.click("project-bulk-invite").await?;
     app.type_into("bulk-search", &grafana).await?;
     app.click(&format!("bulk-key-{grafana}")).await?;
-    // Staging is chosen already; add two more.
+    invite_to_staging_production_and_analytics(app, Some("invite-to-many-projects")).await?;
+    app.find(&format!("project-key-{grafana}")).await?;
+    Ok(())
+}
+
+/// In the open Edit Permissions dialog: adds Project Data Access Read Only
+/// to Project Read Only, and waits for the roles cell to show both.
+async fn add_data_access_read_only(app: &App, roles_cell: &str) -> Result<()> {
+    app.toggle("edit-roles-GROUP_DATA_ACCESS_READ_ONLY").await?;
+    app.click("edit-roles-submit").await?;
+    app.wait_gone("edit-roles-dialog").await?;
+    app.wait_text(roles_cell, |t| {
+        t.contains("Project Data Access Read Only") && t.contains("Project Read Only")
+    })
+    .await
+    .map(drop)
+}
+
+/// In the open bulk dialog, whose invitee is chosen and Staging ticked:
+/// adds Production and Analytics, invites as Project Read Only, and checks
+/// each project's result.
+async fn invite_to_staging_production_and_analytics(
+    app: &App,
+    screenshot: Option<&str>,
+) -> Result<()> {
     app.toggle("bulk-project-Production").await?;
     app.toggle("bulk-project-Analytics").await?;
     app.toggle("bulk-roles-GROUP_READ_ONLY").await?;
@@ -375,11 +393,11 @@ async fn invite(app: &App) -> Result<()> {
             .await?;
         check(status == "done", format!("{project}: {status}"))?;
     }
-    app.screenshot("invite-to-many-projects").await?;
+    if let Some(screenshot) = screenshot {
+        app.screenshot(screenshot).await?;
+    }
     app.click("bulk-close").await?;
-    app.wait_gone("bulk-dialog").await?;
-    app.find(&format!("project-key-{grafana}")).await?;
-    Ok(())
+    app.wait_gone("bulk-dialog").await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -788,8 +806,17 @@ fn failed(error: impl std::fmt::Display) -> HarnessError {
     HarnessError::Check(error.to_string())
 }
 
-async fn service_account_connection(app: &App) -> Result<()> {
-    // A sandbox of its own, whose admin key makes an owner service account.
+/// A sandbox of the test's own (the demo seed) and an Organization Owner
+/// service account its admin key made.
+async fn sandbox_with_owner_account(
+    name: &str,
+    description: &str,
+) -> Result<(
+    atlas_sandbox::Sandbox,
+    atlas_sandbox::AdminCredentials,
+    AtlasClient,
+    atlas_access_core::atlas::CreatedServiceAccount,
+)> {
     let sandbox = atlas_sandbox::Sandbox::start(atlas_sandbox::Config::default())
         .await
         .map_err(failed)?;
@@ -804,14 +831,53 @@ async fn service_account_connection(app: &App) -> Result<()> {
         .create_org_service_account(
             &admin.org_id,
             &atlas_access_core::atlas::NewServiceAccount {
-                name: "E2E robot".to_owned(),
-                description: "connects the app".to_owned(),
+                name: name.to_owned(),
+                description: description.to_owned(),
                 roles: vec!["ORG_OWNER".to_owned()],
                 secret_expires_after_hours: 24,
             },
         )
         .await
         .map_err(failed)?;
+    Ok((sandbox, admin, admin_client, created))
+}
+
+/// Adds a service-account connection through the form, with a screenshot
+/// of the filled form if asked; answers its profile id.
+async fn add_service_account_connection(
+    app: &App,
+    name: &str,
+    base_url: &str,
+    client_id: &str,
+    secret: &str,
+    screenshot: Option<&str>,
+) -> Result<String> {
+    app.click("nav-connections").await?;
+    app.click("add-connection").await?;
+    app.type_into("connection-form-name", name).await?;
+    app.fill("connection-form-url", base_url).await?;
+    app.click("connection-form-kind").await?;
+    app.click_text("Service account").await?;
+    app.type_into("connection-form-public-key", client_id)
+        .await?;
+    app.type_into("connection-form-private-key", secret).await?;
+    if let Some(screenshot) = screenshot {
+        app.screenshot(screenshot).await?;
+    }
+    app.click("connection-form-save").await?;
+    app.wait_gone("connection-form").await?;
+    // The built-in sandbox has no Edit: the one edit button is the new one's.
+    Ok(app
+        .attr_css("[data-testid^='connection-edit-']", "data-testid")
+        .await?
+        .trim_start_matches("connection-edit-")
+        .to_owned())
+}
+
+async fn service_account_connection(app: &App) -> Result<()> {
+    // A sandbox of its own, whose admin key makes an owner service account.
+    let (_sandbox, admin, admin_client, created) =
+        sandbox_with_owner_account("E2E robot", "connects the app").await?;
     let client_id = created.account.client_id.clone();
     let secret = created.secret.expose_secret().to_owned();
     app.remember_secret(&secret);
@@ -827,24 +893,15 @@ async fn service_account_connection(app: &App) -> Result<()> {
         .await
         .map_err(failed)?;
 
-    app.click("nav-connections").await?;
-    app.click("add-connection").await?;
-    app.type_into("connection-form-name", "E2E robot").await?;
-    app.fill("connection-form-url", &admin.base_url).await?;
-    app.click("connection-form-kind").await?;
-    app.click_text("Service account").await?;
-    app.type_into("connection-form-public-key", &client_id)
-        .await?;
-    app.type_into("connection-form-private-key", &secret)
-        .await?;
-    app.screenshot("add-service-account-connection").await?;
-    app.click("connection-form-save").await?;
-    app.wait_gone("connection-form").await?;
-    let id = app
-        .attr_css("[data-testid^='connection-edit-']", "data-testid")
-        .await?
-        .trim_start_matches("connection-edit-")
-        .to_owned();
+    let id = add_service_account_connection(
+        app,
+        "E2E robot",
+        &admin.base_url,
+        &client_id,
+        &secret,
+        Some("add-service-account-connection"),
+    )
+    .await?;
     app.find(&format!("connection-kind-{id}")).await?;
     // Saving tests it: a token, then the organizations it sees.
     let works = app.text(&format!("connection-test-ok-{id}")).await?;
@@ -1157,13 +1214,7 @@ async fn project_service_accounts(app: &App) -> Result<()> {
     })
     .await?;
     app.click(&format!("project-sa-edit-{planner}")).await?;
-    app.toggle("edit-roles-GROUP_DATA_ACCESS_READ_ONLY").await?;
-    app.click("edit-roles-submit").await?;
-    app.wait_gone("edit-roles-dialog").await?;
-    app.wait_text(&format!("project-sa-roles-{planner}"), |t| {
-        t.contains("Project Data Access Read Only") && t.contains("Project Read Only")
-    })
-    .await?;
+    add_data_access_read_only(app, &format!("project-sa-roles-{planner}")).await?;
     app.click(&format!("project-sa-remove-{planner}")).await?;
     app.click("confirm-submit").await?;
     app.wait_gone(&format!("project-sa-{planner}")).await?;
@@ -1196,19 +1247,7 @@ async fn project_service_accounts(app: &App) -> Result<()> {
     app.click("project-sa-bulk").await?;
     app.click("bulk-sa-account").await?;
     app.click_text(&option).await?;
-    app.toggle("bulk-project-Production").await?;
-    app.toggle("bulk-project-Analytics").await?;
-    app.toggle("bulk-roles-GROUP_READ_ONLY").await?;
-    app.click("bulk-submit").await?;
-    app.find("bulk-results").await?;
-    for project in ["Staging", "Production", "Analytics"] {
-        let status = app
-            .attr(&format!("bulk-result-{project}"), "data-status")
-            .await?;
-        check(status == "done", format!("{project}: {status}"))?;
-    }
-    app.click("bulk-close").await?;
-    app.wait_gone("bulk-dialog").await?;
+    invite_to_staging_production_and_analytics(app, None).await?;
     app.wait_text(&format!("project-sa-roles-{planner}"), |t| {
         t == "Project Read Only"
     })
@@ -1244,50 +1283,20 @@ async fn keychain_entry(profile_id: &str) -> String {
 }
 
 async fn deleted_secret(app: &App) -> Result<()> {
-    let sandbox = atlas_sandbox::Sandbox::start(atlas_sandbox::Config::default())
-        .await
-        .map_err(failed)?;
-    let admin = sandbox.admin().clone();
-    let admin_client = AtlasClient::new(
-        &admin.base_url,
-        &admin.public_key,
-        &SecretString::from(admin.private_key.clone()),
-    )
-    .map_err(failed)?;
-    let created = admin_client
-        .create_org_service_account(
-            &admin.org_id,
-            &atlas_access_core::atlas::NewServiceAccount {
-                name: "E2E doomed robot".to_owned(),
-                description: "its secret is deleted".to_owned(),
-                roles: vec!["ORG_OWNER".to_owned()],
-                secret_expires_after_hours: 24,
-            },
-        )
-        .await
-        .map_err(failed)?;
+    let (_sandbox, admin, admin_client, created) =
+        sandbox_with_owner_account("E2E doomed robot", "its secret is deleted").await?;
     let client_id = created.account.client_id.clone();
     let secret = created.secret.expose_secret().to_owned();
     app.remember_secret(&secret);
-
-    app.click("nav-connections").await?;
-    app.click("add-connection").await?;
-    app.type_into("connection-form-name", "E2E doomed robot")
-        .await?;
-    app.fill("connection-form-url", &admin.base_url).await?;
-    app.click("connection-form-kind").await?;
-    app.click_text("Service account").await?;
-    app.type_into("connection-form-public-key", &client_id)
-        .await?;
-    app.type_into("connection-form-private-key", &secret)
-        .await?;
-    app.click("connection-form-save").await?;
-    app.wait_gone("connection-form").await?;
-    let id = app
-        .attr_css("[data-testid^='connection-edit-']", "data-testid")
-        .await?
-        .trim_start_matches("connection-edit-")
-        .to_owned();
+    let id = add_service_account_connection(
+        app,
+        "E2E doomed robot",
+        &admin.base_url,
+        &client_id,
+        &secret,
+        None,
+    )
+    .await?;
     check(
         keychain_entry(&id).await == secret,
         "the secret is in the keychain",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { entryName, shortIpv6 } from "./AccessListEditor";
+import { entryName, shortIpv6 } from "./AccessListParts";
 
 describe("access-list entries as shown", () => {
   it("shortens Atlas's eight-group IPv6 and leaves the rest alone", () => {

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import Button from "@leafygreen-ui/button";
 import { css } from "@leafygreen-ui/emotion";
 import Modal from "@leafygreen-ui/modal";
@@ -6,10 +6,10 @@ import TextArea from "@leafygreen-ui/text-area";
 import TextInput from "@leafygreen-ui/text-input";
 import { H3, Label } from "@leafygreen-ui/typography";
 import * as api from "../api";
-import type { CheckedEntry } from "../bindings/CheckedEntry";
 import type { CommandError } from "../bindings/CommandError";
 import type { CreatedKeyView } from "../bindings/CreatedKeyView";
 import type { Project } from "../bindings/Project";
+import { NO_ENTRIES, useCheckedEntries } from "./AccessListParts";
 import { CheckedLines } from "./CheckedLines";
 import { ErrorBanner } from "./ErrorBanner";
 import { ProjectChecklist } from "./ProjectChecklist";
@@ -31,23 +31,11 @@ export function CreateKeyModal({
   const [desc, setDesc] = useState("");
   const [roles, setRoles] = useState<string[]>([]);
   const [accessText, setAccessText] = useState("");
-  const [checked, setChecked] = useState<CheckedEntry[]>([]);
+  const [checked] = useCheckedEntries(accessText, NO_ENTRIES);
   const [projectIds, setProjectIds] = useState<string[]>([]);
   const [projectRoles, setProjectRoles] = useState<string[]>([]);
   const [error, setError] = useState<CommandError | null>(null);
   const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    if (!accessText.trim()) {
-      setChecked([]);
-      return;
-    }
-    let current = true;
-    api.checkAccessEntries(accessText, []).then((result) => current && setChecked(result));
-    return () => {
-      current = false;
-    };
-  }, [accessText]);
 
   const descLength = [...desc.trim()].length;
   const problems = [

@@ -5,10 +5,10 @@ import TextArea from "@leafygreen-ui/text-area";
 import TextInput from "@leafygreen-ui/text-input";
 import { H3, Label } from "@leafygreen-ui/typography";
 import * as api from "../api";
-import type { CheckedEntry } from "../bindings/CheckedEntry";
 import type { CommandError } from "../bindings/CommandError";
 import type { CreatedServiceAccountView } from "../bindings/CreatedServiceAccountView";
 import type { Project } from "../bindings/Project";
+import { NO_ENTRIES, useCheckedEntries } from "./AccessListParts";
 import { CheckedLines } from "./CheckedLines";
 import { ErrorBanner } from "./ErrorBanner";
 import { ProjectChecklist } from "./ProjectChecklist";
@@ -56,7 +56,7 @@ export function CreateServiceAccountModal({
   const [roles, setRoles] = useState<string[]>([]);
   const [hours, setHours] = useState<number | null>(null);
   const [accessText, setAccessText] = useState("");
-  const [checked, setChecked] = useState<CheckedEntry[]>([]);
+  const [checked] = useCheckedEntries(accessText, NO_ENTRIES);
   const [projectIds, setProjectIds] = useState<string[]>([]);
   const [projectRoles, setProjectRoles] = useState<string[]>([]);
   const [error, setError] = useState<CommandError | null>(null);
@@ -65,18 +65,6 @@ export function CreateServiceAccountModal({
   useEffect(() => {
     if (maxHours !== null) setHours((old) => old ?? defaultLifetime(maxHours));
   }, [maxHours]);
-
-  useEffect(() => {
-    if (!accessText.trim()) {
-      setChecked([]);
-      return;
-    }
-    let current = true;
-    api.checkAccessEntries(accessText, []).then((result) => current && setChecked(result));
-    return () => {
-      current = false;
-    };
-  }, [accessText]);
 
   const nameProblem = name && accountTextProblem(name, "name", 64);
   const descriptionProblem = description && accountTextProblem(description, "description", 250);

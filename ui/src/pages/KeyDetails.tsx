@@ -2,18 +2,18 @@ import { useState } from "react";
 import Button from "@leafygreen-ui/button";
 import Card from "@leafygreen-ui/card";
 import Icon from "@leafygreen-ui/icon";
-import Modal from "@leafygreen-ui/modal";
 import TextInput from "@leafygreen-ui/text-input";
-import { Body, H2, H3, Subtitle } from "@leafygreen-ui/typography";
+import { Body, H2, Subtitle } from "@leafygreen-ui/typography";
 import * as api from "../api";
 import type { KeyInventory } from "../bindings/KeyInventory";
 import type { Project } from "../bindings/Project";
 import { AccessListEditor } from "../components/AccessListEditor";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { RoleCheckboxes } from "../components/RoleCheckboxes";
+import { TypedDeleteDialog } from "../components/TypedDeleteDialog";
 import { useRoleName, useSession } from "../session";
 import { useAction } from "../useAction";
-import { stack, buttons } from "../layout";
+import { stack } from "../layout";
 
 /** One organization key: description and roles, access list, projects, delete. */
 export function KeyDetails({
@@ -36,7 +36,6 @@ export function KeyDetails({
   const saving = useAction();
   const deletion = useAction();
   const [deleting, setDeleting] = useState(false);
-  const [confirmText, setConfirmText] = useState("");
   const isKeyInUse = session?.keyInUseId === key.id;
   const projectName = (id: string) => projects.find((p) => p.id === id)?.name ?? id;
   const changed = desc !== key.desc || [...roles].sort().join() !== [...currentRoles].sort().join();
@@ -45,10 +44,6 @@ export function KeyDetails({
     saving.run(async () => {
       patchKey(await api.updateOrgKey(orgId, key.id, desc, roles));
     }, "API key updated");
-
-  const confirmed =
-    confirmText.trim() !== "" &&
-    (confirmText.trim() === key.desc.trim() || confirmText.trim() === key.publicKey);
 
   const remove = () =>
     deletion.run(async () => {
@@ -123,39 +118,18 @@ export function KeyDetails({
         </Button>
       </div>
       {deleting && (
-        <Modal
-          open
-          setOpen={(open) => {
-            if (!open) setDeleting(false);
-          }}
-          data-testid="delete-dialog"
+        <TypedDeleteDialog
+          title={`Delete API Key ${key.publicKey}?`}
+          label="Description or public key"
+          accepts={(typed) => typed === key.desc.trim() || typed === key.publicKey}
+          deletion={deletion}
+          onDelete={remove}
+          onCancel={() => setDeleting(false)}
+          testId="delete"
         >
-          <div className={stack}>
-            <H3>Delete API Key {key.publicKey}?</H3>
-            <Body>
-              The key <strong>{key.desc}</strong> stops working at once and leaves every project it
-              is in. This cannot be undone. Type its description or its public key to confirm.
-            </Body>
-            <TextInput
-              label="Description or public key"
-              value={confirmText}
-              onChange={(event) => setConfirmText(event.target.value)}
-              data-testid="delete-confirm-input"
-            />
-            <ErrorBanner error={deletion.error} testId="delete-error" />
-            <div className={buttons}>
-              <Button onClick={() => setDeleting(false)}>Cancel</Button>
-              <Button
-                variant="danger"
-                disabled={!confirmed || deletion.busy}
-                onClick={remove}
-                data-testid="delete-confirm"
-              >
-                Delete
-              </Button>
-            </div>
-          </div>
-        </Modal>
+          The key <strong>{key.desc}</strong> stops working at once and leaves every project it is
+          in. This cannot be undone. Type its description or its public key to confirm.
+        </TypedDeleteDialog>
       )}
     </div>
   );

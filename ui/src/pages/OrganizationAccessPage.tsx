@@ -3,7 +3,6 @@ import Button from "@leafygreen-ui/button";
 import { css } from "@leafygreen-ui/emotion";
 import Icon from "@leafygreen-ui/icon";
 import { Option, Select } from "@leafygreen-ui/select";
-import { Pagination } from "@leafygreen-ui/pagination";
 import { HeaderCell, HeaderRow, Row, Table, TableBody, TableHead } from "@leafygreen-ui/table";
 import TextInput from "@leafygreen-ui/text-input";
 import { ProgressBar } from "@leafygreen-ui/progress-bar";
@@ -20,11 +19,16 @@ import { LightCell } from "../components/LightCell";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { OneTimeKeyDialog } from "../components/OneTimeKeyDialog";
 import { SessionGate } from "../components/SessionGate";
+import {
+  SortHeader,
+  TablePagination,
+  linkButton,
+  type Sort as SortState,
+} from "../components/TableParts";
 import { useRoleName, useSession } from "../session";
 import { KeyDetails } from "./KeyDetails";
 import { ServiceAccountsTab } from "./ServiceAccountsTab";
 
-const PAGE_SIZES = [25, 50, 100];
 const tabs = css`
   margin-top: 8px;
 `;
@@ -47,20 +51,6 @@ const titleRow = css`
 const titleButtons = css`
   display: flex;
   gap: 8px;
-`;
-const linkButton = css`
-  background: none;
-  border: none;
-  padding: 0;
-  color: inherit;
-  font: inherit;
-  font-weight: 600;
-  text-align: left;
-  cursor: pointer;
-  &:hover,
-  &:focus-visible {
-    text-decoration: underline;
-  }
 `;
 
 type SortColumn = "desc" | "publicKey" | "projects" | "accessList";
@@ -244,12 +234,13 @@ function ApiKeys({ orgId, inventory }: { orgId: string; inventory: Inventory }) 
         />
       )}
       {rows.length > 0 && (
-        <KeysPagination
+        <TablePagination
           currentPage={currentPage}
           pageSize={pageSize}
           total={rows.length}
           onPage={setPage}
           onPageSize={choosePageSize}
+          testId="keys-pagination"
         />
       )}
       {creating && (
@@ -321,7 +312,7 @@ function useSamePage(page: KeyInventory[]): KeyInventory[] {
   return last.current;
 }
 
-type Sort = { column: SortColumn; ascending: boolean };
+type Sort = SortState<SortColumn>;
 
 /** The API keys table: one page of rows; re-rendered only when they change. */
 const KeysTable = memo(function KeysTable({
@@ -343,25 +334,7 @@ const KeysTable = memo(function KeysTable({
 }) {
   const projectNames = useMemo(() => new Map(projects.map((p) => [p.id, p.name])), [projects]);
   const header = (column: SortColumn, label: string) => (
-    <HeaderCell>
-      <button
-        type="button"
-        className={linkButton}
-        onClick={() =>
-          onSort((old) => ({
-            column,
-            ascending: old.column === column ? !old.ascending : true,
-          }))
-        }
-        aria-sort={sort.column === column ? (sort.ascending ? "ascending" : "descending") : "none"}
-        data-testid={`sort-${column}`}
-      >
-        {label}
-        {sort.column === column && (
-          <Icon glyph={sort.ascending ? "SortAscending" : "SortDescending"} />
-        )}
-      </button>
-    </HeaderCell>
+    <SortHeader column={column} label={label} sort={sort} onSort={onSort} testIdPrefix="sort" />
   );
   return (
     <Table data-testid="keys-table">
@@ -469,35 +442,5 @@ const RoleFilter = memo(function RoleFilter({
           </Option>
         ))}
     </Select>
-  );
-});
-
-/** Pages of the table; re-rendered only when the count or the page changes. */
-const KeysPagination = memo(function KeysPagination({
-  currentPage,
-  pageSize,
-  total,
-  onPage,
-  onPageSize,
-}: {
-  currentPage: number;
-  pageSize: number;
-  total: number;
-  onPage: (page: number) => void;
-  onPageSize: (size: number) => void;
-}) {
-  const pageCount = Math.max(1, Math.ceil(total / pageSize));
-  return (
-    <Pagination
-      currentPage={currentPage}
-      itemsPerPage={pageSize}
-      itemsPerPageOptions={PAGE_SIZES}
-      onItemsPerPageOptionChange={(value) => onPageSize(Number(value))}
-      numTotalItems={total}
-      onCurrentPageOptionChange={(value) => onPage(Number(value))}
-      onBackArrowClick={() => onPage(Math.max(1, currentPage - 1))}
-      onForwardArrowClick={() => onPage(Math.min(pageCount, currentPage + 1))}
-      data-testid="keys-pagination"
-    />
   );
 });

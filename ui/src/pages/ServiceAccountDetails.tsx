@@ -14,21 +14,19 @@ import {
   TableBody,
   TableHead,
 } from "@leafygreen-ui/table";
-import TextArea from "@leafygreen-ui/text-area";
 import TextInput from "@leafygreen-ui/text-input";
 import { Body, H2, H3, Subtitle } from "@leafygreen-ui/typography";
 import * as api from "../api";
-import type { CheckedEntry } from "../bindings/CheckedEntry";
 import type { Project } from "../bindings/Project";
 import type { RotationView } from "../bindings/RotationView";
 import type { ServiceAccountInventory } from "../bindings/ServiceAccountInventory";
 import type { ServiceAccountSecret } from "../bindings/ServiceAccountSecret";
-import { entryName, shortIpv6, when } from "../components/AccessListEditor";
-import { CheckedLines } from "../components/CheckedLines";
+import { AddEntriesForm, EntriesTable, useEntryAdder, when } from "../components/AccessListParts";
 import { accountTextProblem, defaultLifetime } from "../components/CreateServiceAccountModal";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { OneTimeSecretDialog } from "../components/OneTimeKeyDialog";
 import { RoleCheckboxes } from "../components/RoleCheckboxes";
+import { TypedDeleteDialog } from "../components/TypedDeleteDialog";
 import { ClientIdLine, toneStyle } from "../components/ServiceAccountParts";
 import { SecretLifetime, lifetimeProblem, useMaxSecretHours } from "../components/SecretLifetime";
 import { useRoleName, useSession } from "../session";
@@ -59,7 +57,6 @@ export function ServiceAccountDetails({
   const saving = useAction();
   const deletion = useAction();
   const [deleting, setDeleting] = useState(false);
-  const [confirmText, setConfirmText] = useState("");
   const inUse = session?.keyInUseId === account.clientId;
   const projectName = (id: string) => projects.find((p) => p.id === id)?.name ?? id;
   const changed =
@@ -162,39 +159,18 @@ export function ServiceAccountDetails({
         </Button>
       </div>
       {deleting && (
-        <Modal
-          open
-          setOpen={(open) => {
-            if (!open) setDeleting(false);
-          }}
-          data-testid="sa-delete-dialog"
+        <TypedDeleteDialog
+          title={`Delete Service Account ${account.name}?`}
+          label="Name"
+          accepts={(typed) => typed === account.name.trim()}
+          deletion={deletion}
+          onDelete={remove}
+          onCancel={() => setDeleting(false)}
+          testId="sa-delete"
         >
-          <div className={stack}>
-            <H3>Delete Service Account {account.name}?</H3>
-            <Body>
-              Every secret of <strong>{account.name}</strong> stops working at once, and it leaves
-              every project it is in. This cannot be undone. Type its name to confirm.
-            </Body>
-            <TextInput
-              label="Name"
-              value={confirmText}
-              onChange={(event) => setConfirmText(event.target.value)}
-              data-testid="sa-delete-confirm-input"
-            />
-            <ErrorBanner error={deletion.error} testId="sa-delete-error" />
-            <div className={buttons}>
-              <Button onClick={() => setDeleting(false)}>Cancel</Button>
-              <Button
-                variant="danger"
-                disabled={confirmText.trim() !== account.name.trim() || deletion.busy}
-                onClick={remove}
-                data-testid="sa-delete-confirm"
-              >
-                Delete
-              </Button>
-            </div>
-          </div>
-        </Modal>
+          Every secret of <strong>{account.name}</strong> stops working at once, and it leaves every
+          project it is in. This cannot be undone. Type its name to confirm.
+        </TypedDeleteDialog>
       )}
     </div>
   );
@@ -452,49 +428,13 @@ export function ServiceAccountAccessList({
 }) {
   const clientId = item.account.clientId;
   const entries = item.accessList;
-  const [text, setText] = useState("");
-  const [checked, setChecked] = useState<CheckedEntry[]>([]);
   const [removing, setRemoving] = useState<string | null>(null);
-  const adding = useAction();
   const removal = useAction();
-  const [ipError, setIpError] = useState<ReturnType<typeof api.asCommandError> | null>(null);
-
-  useEffect(() => {
-    if (!text.trim()) {
-      setChecked([]);
-      return;
-    }
-    let current = true;
-    api.checkAccessEntries(text, entries).then((result) => {
-      if (current) setChecked(result);
-    });
-    return () => {
-      current = false;
-    };
-  }, [text, entries]);
-
-  const add = () =>
-    adding.run(async () => {
-      const report = await api.addServiceAccountEntries(orgId, clientId, text);
-      state.patchAccessList(clientId, report.entries);
-      const rejected = report.checked.filter((entry) => entry.error);
-      setText(rejected.map((entry) => entry.input).join("\n"));
-      setChecked(rejected);
-      const added = report.added === 1 ? "1 entry added" : `${report.added} entries added`;
-      return rejected.length > 0
-        ? `${added}; ${rejected.length} line${rejected.length === 1 ? " was" : "s were"} not added: see below.`
-        : added;
-    });
-
-  const useCurrentIp = async () => {
-    setIpError(null);
-    try {
-      const ip = await api.currentIp();
-      setText((old) => (old.trim() ? `${old.trimEnd()}\n${ip}` : ip));
-    } catch (err) {
-      setIpError(api.asCommandError(err));
-    }
-  };
+  const adder = useEntryAdder(entries, async (text) => {
+    const report = await api.addServiceAccountEntries(orgId, clientId, text);
+    state.patchAccessList(clientId, report.entries);
+    return report;
+  });
 
   const remove = () => {
     if (!removing) return;
@@ -505,13 +445,10 @@ export function ServiceAccountAccessList({
     }, `${entry} removed from the access list`);
   };
 
-  const hasErrors = checked.some((entry) => entry.error);
-  const hasValid = checked.some((entry) => !entry.error);
-
   return (
     <section className={denseStack} data-testid="sa-access-list">
       <Subtitle>API Access List</Subtitle>
-      <ErrorBanner error={ipError ?? adding.error} testId="sa-access-error" />
+      <ErrorBanner error={adder.ipError ?? adder.adding.error} testId="sa-access-error" />
       {item.error && <Banner variant="warning">{item.error}</Banner>}
       {entries.length === 0 ? (
         <Banner variant="info" data-testid="sa-access-empty">
@@ -519,71 +456,22 @@ export function ServiceAccountAccessList({
           organization requires an access list.
         </Banner>
       ) : (
-        <Table data-testid="sa-access-table">
-          <TableHead>
-            <HeaderRow>
-              <HeaderCell>IP address or CIDR block</HeaderCell>
-              <HeaderCell>Created</HeaderCell>
-              <HeaderCell>Last used</HeaderCell>
-              <HeaderCell>Last used address</HeaderCell>
-              <HeaderCell>Requests</HeaderCell>
-              <HeaderCell>Actions</HeaderCell>
-            </HeaderRow>
-          </TableHead>
-          <TableBody>
-            {entries.map((entry) => {
-              const name = entryName(entry);
-              return (
-                <Row key={name} data-testid={`sa-access-entry-${name}`}>
-                  <Cell>
-                    <code>{shortIpv6(entry.cidrBlock ?? entry.ipAddress ?? "")}</code>
-                  </Cell>
-                  <Cell>{when(entry.createdAt)}</Cell>
-                  <Cell>{when(entry.lastUsedAt)}</Cell>
-                  <Cell>{entry.lastUsedAddress ?? "—"}</Cell>
-                  <Cell>{entry.requestCount}</Cell>
-                  <Cell>
-                    <Button
-                      size="xsmall"
-                      variant="dangerOutline"
-                      onClick={() => {
-                        removal.clearError();
-                        setRemoving(name);
-                      }}
-                      data-testid={`sa-access-delete-${name}`}
-                    >
-                      Delete
-                    </Button>
-                  </Cell>
-                </Row>
-              );
-            })}
-          </TableBody>
-        </Table>
+        <EntriesTable
+          rows={entries.map((entry) => ({
+            ...entry,
+            created: entry.createdAt,
+            lastUsed: entry.lastUsedAt,
+            count: entry.requestCount,
+          }))}
+          countLabel="Requests"
+          onDelete={(name) => {
+            removal.clearError();
+            setRemoving(name);
+          }}
+          testId="sa-access"
+        />
       )}
-      <TextArea
-        label="Add Access List Entry"
-        description="IPv4 or IPv6 addresses and CIDR blocks; paste a list, one per line or separated by commas or spaces."
-        value={text}
-        onChange={(event) => setText(event.target.value)}
-        rows={3}
-        spellCheck={false}
-        data-testid="sa-access-input"
-      />
-      <CheckedLines entries={checked} testId="sa-access-check" />
-      <div className={buttons}>
-        <Button
-          variant="primary"
-          disabled={adding.busy || !hasValid}
-          onClick={add}
-          data-testid="sa-access-add"
-        >
-          {hasErrors ? "Add the valid entries" : "Add Access List Entry"}
-        </Button>
-        <Button onClick={useCurrentIp} data-testid="sa-access-current-ip">
-          Use Current IP Address
-        </Button>
-      </div>
+      <AddEntriesForm adder={adder} testId="sa-access" />
       {removing && (
         <Modal
           open

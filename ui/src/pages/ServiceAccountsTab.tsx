@@ -2,7 +2,6 @@ import { memo, useMemo, useState } from "react";
 import Button from "@leafygreen-ui/button";
 import { css, cx } from "@leafygreen-ui/emotion";
 import Icon from "@leafygreen-ui/icon";
-import { Pagination } from "@leafygreen-ui/pagination";
 import { ProgressBar } from "@leafygreen-ui/progress-bar";
 import { TableSkeleton } from "@leafygreen-ui/skeleton-loader";
 import { HeaderCell, HeaderRow, Row, Table, TableBody, TableHead } from "@leafygreen-ui/table";
@@ -16,13 +15,19 @@ import { CreateServiceAccountModal } from "../components/CreateServiceAccountMod
 import { EmptyState } from "../components/EmptyState";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { LightCell } from "../components/LightCell";
+import {
+  PAGE_SIZES,
+  SortHeader,
+  TablePagination,
+  linkButton,
+  type Sort as SortState,
+} from "../components/TableParts";
 import { OneTimeSecretDialog } from "../components/OneTimeKeyDialog";
 import { ClientIdLine, toneStyle } from "../components/ServiceAccountParts";
 import { useRoleName } from "../session";
 import { ago, expiry, lastUsed, useNow, useServiceAccounts } from "../serviceAccounts";
 import { ServiceAccountDetails } from "./ServiceAccountDetails";
 
-const PAGE_SIZES = [25, 50, 100];
 const toolbar = css`
   display: flex;
   gap: 12px;
@@ -37,20 +42,6 @@ const titleRow = css`
 const titleButtons = css`
   display: flex;
   gap: 8px;
-`;
-const linkButton = css`
-  background: none;
-  border: none;
-  padding: 0;
-  color: inherit;
-  font: inherit;
-  font-weight: 600;
-  text-align: left;
-  cursor: pointer;
-  &:hover,
-  &:focus-visible {
-    text-decoration: underline;
-  }
 `;
 const secretLine = css`
   display: block;
@@ -200,19 +191,16 @@ export function ServiceAccountsTab({ orgId, projects }: { orgId: string; project
         />
       )}
       {rows.length > 0 && (
-        <Pagination
+        <TablePagination
           currentPage={currentPage}
-          itemsPerPage={pageSize}
-          itemsPerPageOptions={PAGE_SIZES}
-          onItemsPerPageOptionChange={(value) => {
-            setPageSize(Number(value));
+          pageSize={pageSize}
+          total={rows.length}
+          onPage={setPage}
+          onPageSize={(size) => {
+            setPageSize(size);
             setPage(1);
           }}
-          numTotalItems={rows.length}
-          onCurrentPageOptionChange={(value) => setPage(Number(value))}
-          onBackArrowClick={() => setPage(Math.max(1, currentPage - 1))}
-          onForwardArrowClick={() => setPage(Math.min(pageCount, currentPage + 1))}
-          data-testid="service-accounts-pagination"
+          testId="service-accounts-pagination"
         />
       )}
       {creating && (
@@ -251,7 +239,7 @@ export function ServiceAccountsTab({ orgId, projects }: { orgId: string; project
   );
 }
 
-type Sort = { column: SortColumn; ascending: boolean };
+type Sort = SortState<SortColumn>;
 
 const AccountsTable = memo(function AccountsTable({
   rows,
@@ -271,25 +259,7 @@ const AccountsTable = memo(function AccountsTable({
   onOpen: (clientId: string) => void;
 }) {
   const header = (column: SortColumn, label: string) => (
-    <HeaderCell>
-      <button
-        type="button"
-        className={linkButton}
-        onClick={() =>
-          onSort((old) => ({
-            column,
-            ascending: old.column === column ? !old.ascending : true,
-          }))
-        }
-        aria-sort={sort.column === column ? (sort.ascending ? "ascending" : "descending") : "none"}
-        data-testid={`sa-sort-${column}`}
-      >
-        {label}
-        {sort.column === column && (
-          <Icon glyph={sort.ascending ? "SortAscending" : "SortDescending"} />
-        )}
-      </button>
-    </HeaderCell>
+    <SortHeader column={column} label={label} sort={sort} onSort={onSort} testIdPrefix="sa-sort" />
   );
   return (
     <Table data-testid="service-accounts-table">

@@ -176,15 +176,21 @@ pub async fn create_org_key(
 /// Copies a new key's private key through Rust, and clears the clipboard
 /// later if it still holds the key. Answers the seconds until then.
 pub async fn copy_private_key(ctx: &Ctx<'_>, args: KeyRef) -> Result<u32, CommandError> {
+    copy_held_secret(ctx, args.key_id)
+}
+
+/// Copies a secret held for its one-time dialog (a private key, a client
+/// secret) and clears the clipboard later if it still holds it; the page
+/// hears of it as `ClipboardCleared(id)`. Answers the seconds until then.
+pub fn copy_held_secret(ctx: &Ctx<'_>, id: AtlasId) -> Result<u32, CommandError> {
     let host = ctx.host.clone();
-    let fingerprint = ctx.state.one_time.copy_to_clipboard(&args.key_id, &*host)?;
+    let fingerprint = ctx.state.one_time.copy_to_clipboard(&id, &*host)?;
     let delay = clear_after();
-    let key_id = args.key_id;
     let one_time = ctx.state.one_time.clone();
     tauri::async_runtime::spawn(async move {
         tokio::time::sleep(delay).await;
         one_time.clear_clipboard_of(fingerprint, &*host);
-        host.emit(AppEvent::ClipboardCleared(key_id.into()));
+        host.emit(AppEvent::ClipboardCleared(id.into()));
     });
     Ok(u32::try_from(delay.as_secs()).unwrap_or(u32::MAX))
 }

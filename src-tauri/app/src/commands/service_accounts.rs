@@ -16,12 +16,11 @@ use atlas_access_core::usecases::{
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use super::keys::ShownOnce;
+use super::keys::{ShownOnce, copy_held_secret};
 use super::projects::ProjectRef;
 use super::{OrgRef, progress_sender};
 use crate::CommandError;
-use crate::ipc::{AppEvent, Ctx};
-use crate::one_time::clear_after;
+use crate::ipc::Ctx;
 
 /// A service account of an organization.
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -247,20 +246,7 @@ fn keep_secret(
 /// Copies a new secret through Rust, and clears the clipboard later if it
 /// still holds it. Answers the seconds until then.
 pub async fn copy_client_secret(ctx: &Ctx<'_>, args: SecretRef) -> Result<u32, CommandError> {
-    let host = ctx.host.clone();
-    let fingerprint = ctx
-        .state
-        .one_time
-        .copy_to_clipboard(&args.secret_id, &*host)?;
-    let delay = clear_after();
-    let secret_id = args.secret_id;
-    let one_time = ctx.state.one_time.clone();
-    tauri::async_runtime::spawn(async move {
-        tokio::time::sleep(delay).await;
-        one_time.clear_clipboard_of(fingerprint, &*host);
-        host.emit(AppEvent::ClipboardCleared(secret_id.into()));
-    });
-    Ok(u32::try_from(delay.as_secs()).unwrap_or(u32::MAX))
+    copy_held_secret(ctx, args.secret_id)
 }
 
 /// The one-time dialog closed: the secret is dropped and zeroed.
