@@ -784,13 +784,13 @@ fn memory_mib(pids: &[u32], field: &str) -> f64 {
         / 1024.0
 }
 
-/// Types `FILTER_TEXT` into the keys filter one key at a time, and answers
+/// Types a text into a table's filter one key at a time, and answers
 /// for each keystroke the ms until the table shows its result and a frame
 /// is painted.
 const FILTER_SCRIPT: &str = r#"
-const [text, done] = [arguments[0], arguments[arguments.length - 1]];
-const input = document.querySelector("[data-testid='key-filter']");
-const keys = document.querySelector("[data-testid='api-keys']");
+const [text, inputId, sectionId, done] = arguments;
+const input = document.querySelector(`[data-testid='${inputId}']`);
+const keys = document.querySelector(`[data-testid='${sectionId}']`);
 const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value").set;
 const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve()));
 (async () => {
@@ -808,11 +808,24 @@ const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve
 })();
 "#;
 
-/// Runs [`FILTER_SCRIPT`] in the app: ms per keystroke.
+/// Runs [`FILTER_SCRIPT`] in the app on the keys table: ms per keystroke.
 async fn filter_keystrokes(app: &App) -> BenchResult<Vec<f64>> {
+    filter_table(app, "key-filter", "api-keys", FILTER_TEXT).await
+}
+
+/// Runs [`FILTER_SCRIPT`] on the table in `section` (whose `data-filter`
+/// says what it shows), typing `text` into `input`: ms per keystroke.
+async fn filter_table(app: &App, input: &str, section: &str, text: &str) -> BenchResult<Vec<f64>> {
     let times = app
         .client()
-        .execute_async(FILTER_SCRIPT, vec![serde_json::json!(FILTER_TEXT)])
+        .execute_async(
+            FILTER_SCRIPT,
+            vec![
+                serde_json::json!(text),
+                serde_json::json!(input),
+                serde_json::json!(section),
+            ],
+        )
         .await?;
     Ok(serde_json::from_value(times)?)
 }
@@ -1240,6 +1253,99 @@ async fn app_figures(figures: &mut Vec<Figure>) -> BenchResult<()> {
     Ok(())
 }
 
+/// What typing into the service-accounts filter narrows to: the scale
+/// seed's accounts 00100–00199.
+const ACCOUNT_FILTER_TEXT: &str = "account 001";
+
+/// The Service Accounts tab at scale: start to its table, memory with keys
+/// and accounts loaded, and filtering as you type.
+async fn account_screen_figures(figures: &mut Vec<Figure>) -> BenchResult<()> {
+    let scale = format!("scale:{SCALE_KEYS}:{SCALE_PROJECTS}:{SCALE_ACCOUNTS}");
+    let mut start = Vec::new();
+    let mut resident = Vec::new();
+    let mut pss = Vec::new();
+    let mut per_key = Vec::new();
+    let mut worst_key = Vec::new();
+    for _ in 0..RUNS {
+        let app = launch(&[("AAM_SANDBOX_SEED", &scale)]).await?;
+        app.find("keys-table").await?;
+        app.click("tab-service-accounts").await?;
+        app.find("service-accounts-table").await?;
+        start.push(app.started().elapsed().as_secs_f64());
+        let count = app.text("service-account-count").await?;
+        if count.parse::<usize>().unwrap_or(0) < SCALE_ACCOUNTS {
+            return Err(format!("the table shows {count} accounts").into());
+        }
+        // Idle with both loaded: the keys' access lists finish in the background.
+        app.click("tab-api-keys").await?;
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while app.attr("api-keys", "data-access-lists").await? != "loaded" {
+            if Instant::now() > deadline {
+                return Err("the access lists never finished loading".into());
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        app.click("tab-service-accounts").await?;
+        app.find("service-accounts-table").await?;
+        tokio::time::sleep(IDLE).await;
+        let pids = app.app_processes();
+        pss.push(memory_mib(&pids, "Pss:"));
+        resident.extend(resident_union_mib(&pids));
+        let times = filter_table(
+            &app,
+            "service-account-filter",
+            "service-accounts",
+            ACCOUNT_FILTER_TEXT,
+        )
+        .await?;
+        per_key.push(median(&times));
+        worst_key.push(times.iter().copied().fold(0.0, f64::max));
+        app.close().await?;
+    }
+    let start = Figure::new(
+        "app start to the service-accounts table, 500 accounts (and 2,000 keys)",
+        "time",
+        "s",
+        start,
+    );
+    let met = start.median < 1.5;
+    figures.push(start.goal("< 1.5 s", met));
+    let memory = if resident.len() == RUNS {
+        Figure::new(
+            "memory, idle 10 s, 2,000 keys and 500 service accounts loaded (all app processes, each page once)",
+            "resident",
+            "MiB",
+            resident,
+        )
+    } else {
+        Figure::new(
+            "memory, idle 10 s, 2,000 keys and 500 service accounts loaded (PSS)",
+            "proportional",
+            "MiB",
+            pss,
+        )
+    };
+    let met = memory.median < 300.0;
+    figures.push(memory.goal("< 300 MiB", met));
+    let per_key = Figure::new(
+        &format!("filter as you type \"{ACCOUNT_FILTER_TEXT}\", 500 accounts (median keystroke)"),
+        "keystroke to painted result",
+        "ms",
+        per_key,
+    );
+    let met = per_key.median < 50.0;
+    figures.push(per_key.goal("< 50 ms", met));
+    let worst = Figure::new(
+        "filter as you type, 500 accounts (slowest keystroke)",
+        "keystroke to painted result",
+        "ms",
+        worst_key,
+    );
+    let met = worst.median < 50.0;
+    figures.push(worst.goal("< 50 ms", met));
+    Ok(())
+}
+
 fn machine() -> Machine {
     let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let cpu = cpuinfo
@@ -1281,7 +1387,7 @@ async fn main() -> BenchResult<()> {
         LATENCY.as_millis()
     );
     // `bench PHASE…` runs only those phases (requests, inventory, rate-limit,
-    // service-accounts, edits, app).
+    // service-accounts, edits, account-screens, app).
     let only: Vec<String> = std::env::args().skip(1).collect();
     let wanted = |phase: &str| only.is_empty() || only.iter().any(|p| p == phase);
     let mut figures = Vec::new();
@@ -1314,6 +1420,12 @@ async fn main() -> BenchResult<()> {
         println!("edits through the app …");
         if let Err(error) = edit_figures(&mut figures).await {
             failures.push(format!("edits: {error}"));
+        }
+    }
+    if wanted("account-screens") {
+        println!("the service-account screens: start, memory, filter …");
+        if let Err(error) = account_screen_figures(&mut figures).await {
+            failures.push(format!("the service-account screens: {error}"));
         }
     }
     if wanted("app") {
