@@ -121,8 +121,12 @@ export const inviteToProjects = (
 ) => call("invite_to_projects", { orgId, keyId, projectIds, roles });
 
 // Service accounts
-/** Every account with its secrets, access list and projects; progress as `serviceAccounts` events. */
-export const loadServiceAccounts = (orgId: string) => call("load_service_accounts", { orgId });
+/** The accounts with their secrets: the table shows at once. */
+export const loadServiceAccountList = (orgId: string) =>
+  call("load_service_account_list", { orgId });
+/** These accounts' access lists and projects, in the order given; progress as `serviceAccounts` events. */
+export const loadServiceAccountParts = (orgId: string, clientIds: string[]) =>
+  call("load_service_account_parts", { orgId, clientIds });
 export const getServiceAccount = (orgId: string, clientId: string) =>
   call("get_service_account", { orgId, clientId });
 export const createServiceAccount = (orgId: string, input: NewServiceAccountInput) =>

@@ -1,15 +1,17 @@
 // An organization's service accounts in TanStack Query's cache, one entry
 // per organization, read when the Service Accounts tab first shows. Edits
 // answer with what they changed and patch just that account.
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import * as api from "./api";
 import type { ServiceAccount } from "./bindings/ServiceAccount";
 import type { ServiceAccountEntry } from "./bindings/ServiceAccountEntry";
 import type { ServiceAccountInventory } from "./bindings/ServiceAccountInventory";
+import type { ServiceAccountParts } from "./bindings/ServiceAccountParts";
 import type { ServiceAccountSecret } from "./bindings/ServiceAccountSecret";
 
-export const serviceAccountsKey = (orgId: string) => ["serviceAccounts", orgId] as const;
+export const serviceAccountListKey = (orgId: string) => ["serviceAccountList", orgId] as const;
+export const serviceAccountPartsKey = (orgId: string) => ["serviceAccountParts", orgId] as const;
 
 /** Under this, a secret's expiry shows in the warning colour. */
 export const EXPIRY_WARNING_DAYS = 7;
@@ -78,18 +80,36 @@ export function useNow(): number {
   return now;
 }
 
-/** The organization's service accounts, and the edits' ways to patch them. */
+type PartsByClientId = Record<string, ServiceAccountParts>;
+
+/**
+ * The organization's service accounts, and the edits' ways to patch them.
+ * Two entries in TanStack Query's cache, as for keys: the accounts with
+ * their secrets (a request or two, so the table shows at once), then each
+ * one's access list and projects (two requests an account, read after).
+ */
 export function useServiceAccounts(orgId: string) {
   const queryClient = useQueryClient();
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
-  const query = useQuery({
-    queryKey: serviceAccountsKey(orgId),
-    queryFn: async () => {
+  const list = useQuery({
+    queryKey: serviceAccountListKey(orgId),
+    queryFn: () => api.loadServiceAccountList(orgId),
+  });
+  const parts = useQuery({
+    queryKey: serviceAccountPartsKey(orgId),
+    enabled: list.isSuccess,
+    queryFn: async (): Promise<PartsByClientId> => {
+      const accounts = queryClient.getQueryData<ServiceAccount[]>(serviceAccountListKey(orgId));
+      // The table opens sorted by name: those rows are read first.
+      const ids = [...(accounts ?? [])]
+        .sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()))
+        .map((account) => account.clientId);
       const unlisten = await api.onProgress("serviceAccounts", (done, total) =>
         setProgress({ done, total }),
       );
       try {
-        return await api.loadServiceAccounts(orgId);
+        const read = await api.loadServiceAccountParts(orgId, ids);
+        return Object.fromEntries(read.map((item) => [item.clientId, item]));
       } finally {
         unlisten();
         setProgress(null);
@@ -97,71 +117,118 @@ export function useServiceAccounts(orgId: string) {
     },
   });
 
-  const update = useCallback(
-    (change: (items: ServiceAccountInventory[]) => ServiceAccountInventory[]) =>
-      queryClient.setQueryData<ServiceAccountInventory[]>(serviceAccountsKey(orgId), (old) =>
+  // One merged row per account, the same object while neither its account
+  // nor its parts changed, so the memoized table re-renders only what an
+  // edit touched.
+  const merged = useRef(
+    new Map<
+      string,
+      { account: ServiceAccount; parts?: ServiceAccountParts; row: ServiceAccountInventory }
+    >(),
+  );
+  const accounts = useMemo<ServiceAccountInventory[] | null>(() => {
+    if (!list.data) return null;
+    const next = new Map<
+      string,
+      { account: ServiceAccount; parts?: ServiceAccountParts; row: ServiceAccountInventory }
+    >();
+    const rows = list.data.map((account) => {
+      const own = parts.data?.[account.clientId];
+      const earlier = merged.current.get(account.clientId);
+      const row =
+        earlier && earlier.account === account && earlier.parts === own
+          ? earlier.row
+          : {
+              account,
+              accessList: own?.accessList ?? [],
+              projects: own?.projects ?? [],
+              error: own?.error,
+            };
+      next.set(account.clientId, { account, parts: own, row });
+      return row;
+    });
+    merged.current = next;
+    return rows;
+  }, [list.data, parts.data]);
+
+  const updateList = useCallback(
+    (change: (accounts: ServiceAccount[]) => ServiceAccount[]) =>
+      queryClient.setQueryData<ServiceAccount[]>(serviceAccountListKey(orgId), (old) =>
         old ? change(old) : old,
       ),
     [queryClient, orgId],
   );
-
-  /** An account with its list and projects, new or read again. */
-  const patchItem = useCallback(
-    (item: ServiceAccountInventory) =>
-      update((items) =>
-        items.some((old) => old.account.clientId === item.account.clientId)
-          ? items.map((old) => (old.account.clientId === item.account.clientId ? item : old))
-          : [...items, item],
-      ),
-    [update],
+  const updateParts = useCallback(
+    (clientId: string, change: (old: ServiceAccountParts) => ServiceAccountParts) =>
+      queryClient.setQueryData<PartsByClientId>(serviceAccountPartsKey(orgId), (old) => {
+        if (!old) return old;
+        const earlier = old[clientId] ?? { clientId, accessList: [], projects: [] };
+        return { ...old, [clientId]: change(earlier) };
+      }),
+    [queryClient, orgId],
   );
+
   /** The account as an edit answered it; its list and projects stay. */
   const patchAccount = useCallback(
     (account: ServiceAccount) =>
-      update((items) =>
-        items.map((old) => (old.account.clientId === account.clientId ? { ...old, account } : old)),
+      updateList((old) =>
+        old.some((item) => item.clientId === account.clientId)
+          ? old.map((item) => (item.clientId === account.clientId ? account : item))
+          : [...old, account],
       ),
-    [update],
+    [updateList],
+  );
+  /** An account with its list and projects, new or read again. */
+  const patchItem = useCallback(
+    (item: ServiceAccountInventory) => {
+      patchAccount(item.account);
+      updateParts(item.account.clientId, () => ({
+        clientId: item.account.clientId,
+        accessList: item.accessList,
+        projects: item.projects,
+        error: item.error,
+      }));
+    },
+    [patchAccount, updateParts],
   );
   const patchAccessList = useCallback(
     (clientId: string, accessList: ServiceAccountEntry[]) =>
-      update((items) =>
-        items.map((old) => (old.account.clientId === clientId ? { ...old, accessList } : old)),
-      ),
-    [update],
+      updateParts(clientId, (old) => ({ ...old, accessList })),
+    [updateParts],
   );
   /** The account's roles in one project after an edit: set, or gone when empty. */
   const patchProjectRoles = useCallback(
     (clientId: string, groupId: string, roles: string[]) =>
-      update((items) =>
-        items.map((old) => {
-          if (old.account.clientId !== clientId) return old;
-          const others = old.projects.filter((project) => project.groupId !== groupId);
-          return {
-            ...old,
-            projects: roles.length === 0 ? others : [...others, { groupId, roles }],
-          };
-        }),
-      ),
-    [update],
+      updateParts(clientId, (old) => {
+        const others = old.projects.filter((project) => project.groupId !== groupId);
+        return {
+          ...old,
+          projects: roles.length === 0 ? others : [...others, { groupId, roles }],
+        };
+      }),
+    [updateParts],
   );
   const removeAccount = useCallback(
-    (clientId: string) =>
-      update((items) => items.filter((old) => old.account.clientId !== clientId)),
-    [update],
+    (clientId: string) => updateList((old) => old.filter((item) => item.clientId !== clientId)),
+    [updateList],
   );
   /** Reads one account again (after an edit that changed more than one part). */
   const reloadAccount = useCallback(
     async (clientId: string) => patchItem(await api.getServiceAccount(orgId, clientId)),
     [orgId, patchItem],
   );
+  const error = list.error ?? parts.error;
 
   return {
-    accounts: query.data ?? null,
-    error: query.error ? api.asCommandError(query.error) : null,
-    loading: query.isFetching,
+    accounts,
+    /** The accounts show; their access lists and projects are still being read. */
+    partsLoading: !parts.isSuccess && !parts.isError,
+    error: error ? api.asCommandError(error) : null,
     progress,
-    refresh: () => query.refetch(),
+    refresh: async () => {
+      await list.refetch();
+      await parts.refetch();
+    },
     patchItem,
     patchAccount,
     patchAccessList,

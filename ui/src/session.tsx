@@ -19,6 +19,7 @@ import {
 } from "react";
 import { QueryClient, QueryClientProvider, useQuery, useQueryClient } from "@tanstack/react-query";
 import * as api from "./api";
+import { serviceAccountListKey } from "./serviceAccounts";
 import type { AccessListEntry } from "./bindings/AccessListEntry";
 import type { ApiKey } from "./bindings/ApiKey";
 import type { CommandError } from "./bindings/CommandError";
@@ -150,6 +151,16 @@ function SessionState({ children }: { children: ReactNode }) {
     queryFn: () => api.loadKeyList(orgId ?? ""),
     enabled: session !== null && orgId !== null,
   });
+
+  // The service accounts' list is read beside the keys' (one request or
+  // two), so their tab opens at once; their access lists wait for the tab.
+  useEffect(() => {
+    if (session === null || orgId === null) return;
+    void queryClient.prefetchQuery({
+      queryKey: serviceAccountListKey(orgId),
+      queryFn: () => api.loadServiceAccountList(orgId),
+    });
+  }, [session, orgId, queryClient]);
 
   const accessLists = useQuery({
     queryKey: queryKeys.accessLists(orgId ?? ""),

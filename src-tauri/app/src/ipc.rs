@@ -174,10 +174,10 @@ use crate::commands::projects::{
     BulkInvite, NewProjectKey, ProjectKeyRef, ProjectKeyRoles, ProjectRef,
 };
 use crate::commands::service_accounts::{
-    AccountEntryRef, AccountRef, AccountSecretRef, AddAccountEntries, BulkAccountInvite,
-    CreatedServiceAccountView, NewProjectServiceAccount, NewServiceAccountRequest,
-    ProjectAccountRef, ProjectAccountRoles, RotateSecret, RotationView, SecretRef,
-    SetMaxSecretLifetime, UpdateServiceAccount,
+    AccountEntryRef, AccountPartsRequest, AccountRef, AccountSecretRef, AddAccountEntries,
+    BulkAccountInvite, CreatedServiceAccountView, NewProjectServiceAccount,
+    NewServiceAccountRequest, ProjectAccountRef, ProjectAccountRoles, RotateSecret, RotationView,
+    SecretRef, SetMaxSecretLifetime, UpdateServiceAccount,
 };
 use crate::commands::{self, AppInfo, OrgRef};
 use atlas_access_core::access_list::CheckedEntry;
@@ -192,6 +192,8 @@ use atlas_access_core::edits::{
 use atlas_access_core::lockout::LockoutCheck;
 use atlas_access_core::profiles::ImportedProfile;
 use atlas_access_core::roles::RoleInfo;
-use atlas_access_core::usecases::{Inventory, KeyAccessList, ServiceAccountInventory};
+use atlas_access_core::usecases::{
+    Inventory, KeyAccessList, ServiceAccountInventory, ServiceAccountParts,
+};
 
 include!("surface.rs");

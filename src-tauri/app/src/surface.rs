@@ -41,7 +41,8 @@ ipc_surface! {
     create_project_key(NewProjectKey) -> CreatedKeyView = commands::projects::create_project_key;
     invite_to_projects(BulkInvite) -> BulkInviteReport = commands::projects::invite_to_projects;
 
-    load_service_accounts(OrgRef) -> Vec<ServiceAccountInventory> = commands::service_accounts::load_service_accounts;
+    load_service_account_list(OrgRef) -> Vec<ServiceAccount> = commands::service_accounts::load_service_account_list;
+    load_service_account_parts(AccountPartsRequest) -> Vec<ServiceAccountParts> = commands::service_accounts::load_service_account_parts;
     get_service_account(AccountRef) -> ServiceAccountInventory = commands::service_accounts::get_service_account;
     create_service_account(NewServiceAccountRequest) -> CreatedServiceAccountView = commands::service_accounts::create_service_account;
     copy_client_secret(SecretRef) -> u32 = commands::service_accounts::copy_client_secret;

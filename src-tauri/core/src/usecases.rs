@@ -392,6 +392,17 @@ pub struct ServiceAccountInventory {
     pub error: Option<String>,
 }
 
+/// One account's access list and projects, or why they could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ServiceAccountParts {
+    pub client_id: String,
+    pub access_list: Vec<ServiceAccountEntry>,
+    pub projects: Vec<ServiceAccountProject>,
+    #[ts(optional)]
+    pub error: Option<String>,
+}
+
 /// Loads an organization's service accounts (their secrets come with them),
 /// then each one's access list and projects, `concurrency` requests at a
 /// time. Progress counts the accounts done.
@@ -402,14 +413,39 @@ pub async fn load_service_accounts(
     on_progress: &(dyn Fn(Progress) + Send + Sync),
 ) -> Result<Vec<ServiceAccountInventory>, AtlasError> {
     let accounts = client.list_org_service_accounts(org_id).await?;
-    let total = accounts.len();
-    on_progress(Progress { done: 0, total });
-    // Two reads per account, all in one queue, so `concurrency` bounds the
-    // requests in flight rather than the accounts.
     let client_ids: Vec<String> = accounts
         .iter()
         .map(|account| account.client_id.clone())
         .collect();
+    let parts =
+        load_service_account_parts(client, org_id, &client_ids, concurrency, on_progress).await;
+    Ok(accounts
+        .into_iter()
+        .zip(parts)
+        .map(|(account, parts)| ServiceAccountInventory {
+            account,
+            access_list: parts.access_list,
+            projects: parts.projects,
+            error: parts.error,
+        })
+        .collect())
+}
+
+/// Reads the access list and projects of each of these accounts, in the
+/// order given, `concurrency` requests at a time: the table shows the
+/// accounts from their list first, and this fills in the rest. Progress
+/// counts the accounts done.
+pub async fn load_service_account_parts(
+    client: &AtlasClient,
+    org_id: &str,
+    client_ids: &[String],
+    concurrency: usize,
+    on_progress: &(dyn Fn(Progress) + Send + Sync),
+) -> Vec<ServiceAccountParts> {
+    let total = client_ids.len();
+    on_progress(Progress { done: 0, total });
+    // Two reads per account, all in one queue, so `concurrency` bounds the
+    // requests in flight rather than the accounts.
     let reads: Vec<_> = client_ids
         .iter()
         .enumerate()
@@ -432,10 +468,10 @@ pub async fn load_service_accounts(
             }
         })
         .collect();
-    let mut inventory: Vec<ServiceAccountInventory> = accounts
-        .into_iter()
-        .map(|account| ServiceAccountInventory {
-            account,
+    let mut parts: Vec<ServiceAccountParts> = client_ids
+        .iter()
+        .map(|client_id| ServiceAccountParts {
+            client_id: client_id.clone(),
             access_list: Vec::new(),
             projects: Vec::new(),
             error: None,
@@ -445,7 +481,7 @@ pub async fn load_service_accounts(
     let mut done = 0;
     let mut answers = stream::iter(reads).buffer_unordered(concurrency.max(1));
     while let Some((index, answer)) = answers.next().await {
-        let Some(item) = inventory.get_mut(index) else {
+        let Some(item) = parts.get_mut(index) else {
             continue;
         };
         match answer {
@@ -463,7 +499,7 @@ pub async fn load_service_accounts(
             }
         }
     }
-    Ok(inventory)
+    parts
 }
 
 /// One service account with its access list and projects: what its row and

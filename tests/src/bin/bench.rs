@@ -1276,17 +1276,17 @@ async fn account_screen_figures(figures: &mut Vec<Figure>) -> BenchResult<()> {
         if count.parse::<usize>().unwrap_or(0) < SCALE_ACCOUNTS {
             return Err(format!("the table shows {count} accounts").into());
         }
-        // Idle with both loaded: the keys' access lists finish in the background.
-        app.click("tab-api-keys").await?;
+        // Idle with everything read: the keys' access lists, and the
+        // accounts' lists and projects, finish in the background.
         let deadline = Instant::now() + Duration::from_secs(120);
-        while app.attr("api-keys", "data-access-lists").await? != "loaded" {
+        while app.attr("applications", "data-access-lists").await? != "loaded"
+            || app.attr("service-accounts", "data-parts").await? != "loaded"
+        {
             if Instant::now() > deadline {
                 return Err("the access lists never finished loading".into());
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        app.click("tab-service-accounts").await?;
-        app.find("service-accounts-table").await?;
         tokio::time::sleep(IDLE).await;
         let pids = app.app_processes();
         pss.push(memory_mib(&pids, "Pss:"));

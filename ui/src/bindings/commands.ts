@@ -2,6 +2,7 @@
 import type { AccessListEntry } from "./AccessListEntry";
 import type { AccessListsRequest } from "./AccessListsRequest";
 import type { AccountEntryRef } from "./AccountEntryRef";
+import type { AccountPartsRequest } from "./AccountPartsRequest";
 import type { AccountRef } from "./AccountRef";
 import type { AccountSecretRef } from "./AccountSecretRef";
 import type { AddAccountEntries } from "./AddAccountEntries";
@@ -49,6 +50,7 @@ import type { ServiceAccount } from "./ServiceAccount";
 import type { ServiceAccountBulkInviteReport } from "./ServiceAccountBulkInviteReport";
 import type { ServiceAccountEntry } from "./ServiceAccountEntry";
 import type { ServiceAccountInventory } from "./ServiceAccountInventory";
+import type { ServiceAccountParts } from "./ServiceAccountParts";
 import type { SessionView } from "./SessionView";
 import type { SetMaxSecretLifetime } from "./SetMaxSecretLifetime";
 import type { SetRequirement } from "./SetRequirement";
@@ -88,7 +90,8 @@ export interface Commands {
   remove_key_from_project: { args: ProjectKeyRef; result: ApiKey };
   create_project_key: { args: NewProjectKey; result: CreatedKeyView };
   invite_to_projects: { args: BulkInvite; result: BulkInviteReport };
-  load_service_accounts: { args: OrgRef; result: Array<ServiceAccountInventory> };
+  load_service_account_list: { args: OrgRef; result: Array<ServiceAccount> };
+  load_service_account_parts: { args: AccountPartsRequest; result: Array<ServiceAccountParts> };
   get_service_account: { args: AccountRef; result: ServiceAccountInventory };
   create_service_account: { args: NewServiceAccountRequest; result: CreatedServiceAccountView };
   copy_client_secret: { args: SecretRef; result: number };

@@ -1,6 +1,6 @@
 // What the big tables (API keys, service accounts) share: sortable column
 // headers and pages.
-import { memo } from "react";
+import { memo, useRef } from "react";
 import { css } from "@leafygreen-ui/emotion";
 import Icon from "@leafygreen-ui/icon";
 import { Pagination } from "@leafygreen-ui/pagination";
@@ -94,3 +94,16 @@ export const TablePagination = memo(function TablePagination({
     />
   );
 });
+
+/**
+ * `page`, or the array given last time when it holds the same rows in the
+ * same order: a keystroke in the filter that leaves the page as it was
+ * then does not render the table again.
+ */
+export function useSamePage<T>(page: T[]): T[] {
+  const last = useRef(page);
+  const same =
+    last.current.length === page.length && last.current.every((item, i) => item === page[i]);
+  if (!same) last.current = page;
+  return last.current;
+}

@@ -1,4 +1,4 @@
-import { memo, useCallback, useMemo, useRef, useState } from "react";
+import { memo, useCallback, useMemo, useState } from "react";
 import Button from "@leafygreen-ui/button";
 import { css } from "@leafygreen-ui/emotion";
 import Icon from "@leafygreen-ui/icon";
@@ -23,6 +23,7 @@ import {
   SortHeader,
   TablePagination,
   linkButton,
+  useSamePage,
   type Sort as SortState,
 } from "../components/TableParts";
 import { useRoleName, useSession } from "../session";
@@ -74,22 +75,26 @@ export function OrganizationAccessPage() {
 function Applications({ orgId, inventory }: { orgId: string; inventory: Inventory }) {
   // 0: API Keys, 1: Service Accounts.
   const [tab, setTab] = useState(0);
+  const { accessListsLoading } = useSession();
   return (
-    <Tabs
-      aria-label="Applications"
-      value={tab}
-      onValueChange={(value) =>
-        setTab(typeof value === "number" ? value : value === "Service Accounts" ? 1 : 0)
-      }
-      className={tabs}
-    >
-      <Tab name={<span data-testid="tab-api-keys">API Keys</span>}>
-        <ApiKeys orgId={orgId} inventory={inventory} />
-      </Tab>
-      <Tab name={<span data-testid="tab-service-accounts">Service Accounts</span>}>
-        <ServiceAccountsTab orgId={orgId} projects={inventory.projects} />
-      </Tab>
-    </Tabs>
+    // data-access-lists: whether the keys' access lists are read, whichever tab shows.
+    <div data-testid="applications" data-access-lists={accessListsLoading ? "loading" : "loaded"}>
+      <Tabs
+        aria-label="Applications"
+        value={tab}
+        onValueChange={(value) =>
+          setTab(typeof value === "number" ? value : value === "Service Accounts" ? 1 : 0)
+        }
+        className={tabs}
+      >
+        <Tab name={<span data-testid="tab-api-keys">API Keys</span>}>
+          <ApiKeys orgId={orgId} inventory={inventory} />
+        </Tab>
+        <Tab name={<span data-testid="tab-service-accounts">Service Accounts</span>}>
+          <ServiceAccountsTab orgId={orgId} projects={inventory.projects} />
+        </Tab>
+      </Tabs>
+    </div>
   );
 }
 
@@ -302,15 +307,6 @@ const TitleRow = memo(function TitleRow({
     </div>
   );
 });
-
-/** `page`, or the array given last time when it holds the same keys in the same order. */
-function useSamePage(page: KeyInventory[]): KeyInventory[] {
-  const last = useRef(page);
-  const same =
-    last.current.length === page.length && last.current.every((item, i) => item === page[i]);
-  if (!same) last.current = page;
-  return last.current;
-}
 
 type Sort = SortState<SortColumn>;
 

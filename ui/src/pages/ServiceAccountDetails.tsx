@@ -136,11 +136,17 @@ export function ServiceAccountDetails({
         <Secrets orgId={orgId} item={item} state={state} />
       </Card>
       <Card>
-        <ServiceAccountAccessList orgId={orgId} item={item} state={state} />
+        {state.partsLoading ? (
+          <Body data-testid="sa-access-reading">Reading the access list…</Body>
+        ) : (
+          <ServiceAccountAccessList orgId={orgId} item={item} state={state} />
+        )}
       </Card>
       <Card className={denseStack}>
         <Subtitle>Projects</Subtitle>
-        {item.projects.length === 0 ? (
+        {state.partsLoading ? (
+          <Body>Reading the projects…</Body>
+        ) : item.projects.length === 0 ? (
           <Body data-testid="sa-details-no-projects">This service account is in no project.</Body>
         ) : (
           <ul data-testid="sa-details-projects">

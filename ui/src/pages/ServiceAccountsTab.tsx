@@ -1,4 +1,4 @@
-import { memo, useMemo, useState } from "react";
+import { memo, useCallback, useMemo, useState } from "react";
 import Button from "@leafygreen-ui/button";
 import { css, cx } from "@leafygreen-ui/emotion";
 import Icon from "@leafygreen-ui/icon";
@@ -20,6 +20,7 @@ import {
   SortHeader,
   TablePagination,
   linkButton,
+  useSamePage,
   type Sort as SortState,
 } from "../components/TableParts";
 import { OneTimeSecretDialog } from "../components/OneTimeKeyDialog";
@@ -53,7 +54,7 @@ type SortColumn = "name" | "clientId" | "lastUsed" | "accessList";
 /** Organization Access Manager → Service Accounts. */
 export function ServiceAccountsTab({ orgId, projects }: { orgId: string; projects: Project[] }) {
   const state = useServiceAccounts(orgId);
-  const { accounts, error, progress, refresh, patchItem } = state;
+  const { accounts, error, progress, refresh, patchItem, partsLoading } = state;
   const now = useNow();
   const [filter, setFilter] = useState("");
   const [sort, setSort] = useState<{ column: SortColumn; ascending: boolean }>({
@@ -97,6 +98,13 @@ export function ServiceAccountsTab({ orgId, projects }: { orgId: string; project
       .map(({ item }) => item);
   }, [sorted, filter]);
 
+  const pageCount = Math.max(1, Math.ceil(rows.length / pageSize));
+  const currentPage = Math.min(page, pageCount);
+  const visible = useSamePage(rows.slice((currentPage - 1) * pageSize, currentPage * pageSize));
+  const projectName = useCallback(
+    (id: string) => projects.find((p) => p.id === id)?.name ?? id,
+    [projects],
+  );
   const selected = accounts?.find((item) => item.account.clientId === selectedId);
   if (selected) {
     return (
@@ -115,27 +123,18 @@ export function ServiceAccountsTab({ orgId, projects }: { orgId: string; project
       <ErrorBanner error={error} testId="service-accounts-error" />
     ) : (
       <div data-testid="service-accounts-loading">
-        {progress && progress.total > 2 && (
-          <ProgressBar
-            label="Reading service accounts"
-            value={progress.done}
-            maxValue={progress.total}
-            formatValue="fraction"
-            size="small"
-          />
-        )}
         <TableSkeleton numRows={6} columnLabels={["Name", "Client ID", "Secrets", "Access list"]} />
       </div>
     );
   }
 
-  const pageCount = Math.max(1, Math.ceil(rows.length / pageSize));
-  const currentPage = Math.min(page, pageCount);
-  const visible = rows.slice((currentPage - 1) * pageSize, currentPage * pageSize);
-  const projectName = (id: string) => projects.find((p) => p.id === id)?.name ?? id;
-
   return (
-    <section data-testid="service-accounts" data-filter={filter}>
+    // data-filter and data-parts: what the table shows now (the benchmark waits for them).
+    <section
+      data-testid="service-accounts"
+      data-filter={filter}
+      data-parts={partsLoading ? "loading" : "loaded"}
+    >
       <div className={titleRow}>
         <Body>
           Service Accounts · <span data-testid="service-account-count">{accounts.length}</span>{" "}
@@ -160,6 +159,16 @@ export function ServiceAccountsTab({ orgId, projects }: { orgId: string; project
         </div>
       </div>
       <ErrorBanner error={error} testId="service-accounts-error" />
+      {partsLoading && progress && progress.total > 2 && (
+        <ProgressBar
+          label="Reading access lists and projects"
+          value={progress.done}
+          maxValue={progress.total}
+          formatValue="fraction"
+          size="small"
+          data-testid="service-accounts-progress"
+        />
+      )}
       <div className={toolbar}>
         <TextInput
           label="Filter"
@@ -184,6 +193,7 @@ export function ServiceAccountsTab({ orgId, projects }: { orgId: string; project
           rows={visible}
           orgId={orgId}
           projectName={projectName}
+          partsLoading={partsLoading}
           now={now}
           sort={sort}
           onSort={setSort}
@@ -245,6 +255,7 @@ const AccountsTable = memo(function AccountsTable({
   rows,
   orgId,
   projectName,
+  partsLoading,
   now,
   sort,
   onSort,
@@ -253,6 +264,7 @@ const AccountsTable = memo(function AccountsTable({
   rows: ServiceAccountInventory[];
   orgId: string;
   projectName: (id: string) => string;
+  partsLoading: boolean;
   now: number;
   sort: Sort;
   onSort: (update: (old: Sort) => Sort) => void;
@@ -281,6 +293,7 @@ const AccountsTable = memo(function AccountsTable({
             item={item}
             orgId={orgId}
             projectName={projectName}
+            partsLoading={partsLoading}
             now={now}
             onOpen={onOpen}
           />
@@ -293,12 +306,14 @@ const AccountsTable = memo(function AccountsTable({
 const AccountRow = memo(function AccountRow({
   item,
   projectName,
+  partsLoading,
   now,
   onOpen,
 }: {
   item: ServiceAccountInventory;
   orgId: string;
   projectName: (id: string) => string;
+  partsLoading: boolean;
   now: number;
   onOpen: (clientId: string) => void;
 }) {
@@ -321,9 +336,11 @@ const AccountRow = memo(function AccountRow({
       </LightCell>
       <LightCell>{account.roles.map(roleName).join(", ") || "—"}</LightCell>
       <LightCell>
-        {item.projects.length === 0
-          ? "—"
-          : item.projects.map((p) => projectName(p.groupId)).join(", ")}
+        {partsLoading
+          ? "…"
+          : item.projects.length === 0
+            ? "—"
+            : item.projects.map((p) => projectName(p.groupId)).join(", ")}
       </LightCell>
       <LightCell testId={`sa-secrets-${account.clientId}`}>
         {account.secrets.length === 0
@@ -344,11 +361,13 @@ const AccountRow = memo(function AccountRow({
       </LightCell>
       <LightCell>{ago(lastUsed(account), now)}</LightCell>
       <LightCell testId={`sa-access-${account.clientId}`}>
-        {item.error
-          ? "unreadable"
-          : item.accessList.length === 0
-            ? "none"
-            : `${item.accessList.length} ${item.accessList.length === 1 ? "entry" : "entries"}`}
+        {partsLoading
+          ? "…"
+          : item.error
+            ? "unreadable"
+            : item.accessList.length === 0
+              ? "none"
+              : `${item.accessList.length} ${item.accessList.length === 1 ? "entry" : "entries"}`}
       </LightCell>
     </Row>
   );

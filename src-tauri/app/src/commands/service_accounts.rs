@@ -11,7 +11,7 @@ use atlas_access_core::edits::{
 };
 use atlas_access_core::rules::{AtlasId, ClientId};
 use atlas_access_core::usecases::{
-    self, INVENTORY_CONCURRENCY, ServiceAccountInventory, StepOutcome,
+    self, INVENTORY_CONCURRENCY, ServiceAccountInventory, ServiceAccountParts, StepOutcome,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -28,6 +28,14 @@ use crate::ipc::Ctx;
 pub struct AccountRef {
     pub org_id: AtlasId,
     pub client_id: ClientId,
+}
+
+/// The accounts whose access lists and projects to read, in this order.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountPartsRequest {
+    pub org_id: AtlasId,
+    pub client_ids: Vec<ClientId>,
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -154,21 +162,37 @@ pub struct RotationView {
     pub others: Vec<ServiceAccountSecret>,
 }
 
-/// Every service account with its secrets, access list and projects;
-/// progress goes out as `progress` events (`serviceAccounts`).
-pub async fn load_service_accounts(
+/// The organization's service accounts with their secrets: what the table
+/// needs to appear, in a request or two.
+pub async fn load_service_account_list(
     ctx: &Ctx<'_>,
     args: OrgRef,
-) -> Result<Vec<ServiceAccountInventory>, CommandError> {
+) -> Result<Vec<ServiceAccount>, CommandError> {
+    let session = ctx.state.session().await?;
+    Ok(session
+        .client
+        .list_org_service_accounts(&args.org_id)
+        .await?)
+}
+
+/// The access lists and projects of these accounts, read a few at a time in
+/// the order given; progress goes out as `progress` events
+/// (`serviceAccounts`).
+pub async fn load_service_account_parts(
+    ctx: &Ctx<'_>,
+    args: AccountPartsRequest,
+) -> Result<Vec<ServiceAccountParts>, CommandError> {
     let session = ctx.state.session().await?;
     let progress = progress_sender(ctx, "serviceAccounts");
-    Ok(usecases::load_service_accounts(
+    let client_ids: Vec<String> = args.client_ids.into_iter().map(String::from).collect();
+    Ok(usecases::load_service_account_parts(
         &session.client,
         &args.org_id,
+        &client_ids,
         INVENTORY_CONCURRENCY,
         &progress,
     )
-    .await?)
+    .await)
 }
 
 /// One account as its row shows it, read again after an edit.
