@@ -218,6 +218,12 @@ export function useServiceAccounts(orgId: string) {
     [orgId, patchItem],
   );
   const error = list.error ?? parts.error;
+  const { refetch: refetchList } = list;
+  const { refetch: refetchParts } = parts;
+  const refresh = useCallback(async () => {
+    await refetchList();
+    await refetchParts();
+  }, [refetchList, refetchParts]);
 
   return {
     accounts,
@@ -225,10 +231,7 @@ export function useServiceAccounts(orgId: string) {
     partsLoading: !parts.isSuccess && !parts.isError,
     error: error ? api.asCommandError(error) : null,
     progress,
-    refresh: async () => {
-      await list.refetch();
-      await parts.refetch();
-    },
+    refresh,
     patchItem,
     patchAccount,
     patchAccessList,

@@ -1,6 +1,6 @@
 import { memo, useCallback, useMemo, useState } from "react";
 import Button from "@leafygreen-ui/button";
-import { css, cx } from "@leafygreen-ui/emotion";
+import { css } from "@leafygreen-ui/emotion";
 import Icon from "@leafygreen-ui/icon";
 import { ProgressBar } from "@leafygreen-ui/progress-bar";
 import { TableSkeleton } from "@leafygreen-ui/skeleton-loader";
@@ -105,6 +105,11 @@ export function ServiceAccountsTab({ orgId, projects }: { orgId: string; project
     (id: string) => projects.find((p) => p.id === id)?.name ?? id,
     [projects],
   );
+  const choosePageSize = useCallback((size: number) => {
+    setPageSize(size);
+    setPage(1);
+  }, []);
+  const startCreating = useCallback(() => setCreating(true), []);
   const selected = accounts?.find((item) => item.account.clientId === selectedId);
   if (selected) {
     return (
@@ -135,29 +140,7 @@ export function ServiceAccountsTab({ orgId, projects }: { orgId: string; project
       data-filter={filter}
       data-parts={partsLoading ? "loading" : "loaded"}
     >
-      <div className={titleRow}>
-        <Body>
-          Service Accounts · <span data-testid="service-account-count">{accounts.length}</span>{" "}
-          accounts
-        </Body>
-        <div className={titleButtons}>
-          <Button
-            leftGlyph={<Icon glyph="Refresh" />}
-            onClick={() => void refresh()}
-            data-testid="refresh-service-accounts"
-          >
-            Refresh
-          </Button>
-          <Button
-            variant="primary"
-            leftGlyph={<Icon glyph="Plus" />}
-            onClick={() => setCreating(true)}
-            data-testid="create-service-account"
-          >
-            Create Service Account
-          </Button>
-        </div>
-      </div>
+      <TitleRow count={accounts.length} onCreate={startCreating} onRefresh={refresh} />
       <ErrorBanner error={error} testId="service-accounts-error" />
       {partsLoading && progress && progress.total > 2 && (
         <ProgressBar
@@ -206,10 +189,7 @@ export function ServiceAccountsTab({ orgId, projects }: { orgId: string; project
           pageSize={pageSize}
           total={rows.length}
           onPage={setPage}
-          onPageSize={(size) => {
-            setPageSize(size);
-            setPage(1);
-          }}
+          onPageSize={choosePageSize}
           testId="service-accounts-pagination"
         />
       )}
@@ -248,6 +228,42 @@ export function ServiceAccountsTab({ orgId, projects }: { orgId: string; project
     </section>
   );
 }
+
+/** The count and the buttons; memoized, as a keystroke in the filter leaves them be. */
+const TitleRow = memo(function TitleRow({
+  count,
+  onCreate,
+  onRefresh,
+}: {
+  count: number;
+  onCreate: () => void;
+  onRefresh: () => Promise<void>;
+}) {
+  return (
+    <div className={titleRow}>
+      <Body>
+        Service Accounts · <span data-testid="service-account-count">{count}</span> accounts
+      </Body>
+      <div className={titleButtons}>
+        <Button
+          leftGlyph={<Icon glyph="Refresh" />}
+          onClick={() => void onRefresh()}
+          data-testid="refresh-service-accounts"
+        >
+          Refresh
+        </Button>
+        <Button
+          variant="primary"
+          leftGlyph={<Icon glyph="Plus" />}
+          onClick={onCreate}
+          data-testid="create-service-account"
+        >
+          Create Service Account
+        </Button>
+      </div>
+    </div>
+  );
+});
 
 type Sort = SortState<SortColumn>;
 
@@ -348,11 +364,13 @@ const AccountRow = memo(function AccountRow({
           : account.secrets.map((secret) => {
               const { text, tone } = expiry(secret, now);
               return (
+                // Plain class names: cx() would merge and register a new
+                // style on every render of every row.
                 <span
                   key={secret.id}
-                  className={cx(secretLine, toneStyle[tone])}
+                  className={`${secretLine} ${toneStyle[tone]}`}
                   data-tone={tone}
-                  title={`Expires ${new Date(secret.expiresAt).toLocaleString()}`}
+                  title={`Expires ${secret.expiresAt}`}
                 >
                   <code>{secret.maskedSecretValue ?? "secret"}</code> {text}
                 </span>
