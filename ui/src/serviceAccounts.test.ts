@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { accountTextProblem, defaultLifetime } from "./components/CreateServiceAccountModal";
-import { hoursText, lifetimeProblem } from "./components/SecretLifetime";
+import { accountTextProblem } from "./components/CreateServiceAccountModal";
+import { defaultLifetime, hoursText, lifetimeProblem } from "./components/SecretLifetime";
 import { ago, expiry, lastUsed } from "./serviceAccounts";
 
 const NOW = Date.parse("2026-12-01T12:00:00Z");

@@ -212,11 +212,6 @@ export function useServiceAccounts(orgId: string) {
     (clientId: string) => updateList((old) => old.filter((item) => item.clientId !== clientId)),
     [updateList],
   );
-  /** Reads one account again (after an edit that changed more than one part). */
-  const reloadAccount = useCallback(
-    async (clientId: string) => patchItem(await api.getServiceAccount(orgId, clientId)),
-    [orgId, patchItem],
-  );
   const error = list.error ?? parts.error;
   const { refetch: refetchList } = list;
   const { refetch: refetchParts } = parts;
@@ -237,7 +232,6 @@ export function useServiceAccounts(orgId: string) {
     patchAccessList,
     patchProjectRoles,
     removeAccount,
-    reloadAccount,
   };
 }
 

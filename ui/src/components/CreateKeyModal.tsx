@@ -2,18 +2,15 @@ import { useState } from "react";
 import Button from "@leafygreen-ui/button";
 import { css } from "@leafygreen-ui/emotion";
 import Modal from "@leafygreen-ui/modal";
-import TextArea from "@leafygreen-ui/text-area";
 import TextInput from "@leafygreen-ui/text-input";
-import { H3, Label } from "@leafygreen-ui/typography";
+import { H3 } from "@leafygreen-ui/typography";
 import * as api from "../api";
 import type { CommandError } from "../bindings/CommandError";
 import type { CreatedKeyView } from "../bindings/CreatedKeyView";
 import type { Project } from "../bindings/Project";
-import { NO_ENTRIES, useCheckedEntries } from "./AccessListParts";
-import { CheckedLines } from "./CheckedLines";
 import { ErrorBanner } from "./ErrorBanner";
-import { ProjectChecklist } from "./ProjectChecklist";
 import { RoleCheckboxes } from "./RoleCheckboxes";
+import { SetupFields, useSetup } from "./SetupFields";
 import { denseStack as stack } from "../layout";
 
 /** Create API Key for an organization: description, roles, access list and projects in one flow. */
@@ -30,10 +27,7 @@ export function CreateKeyModal({
 }) {
   const [desc, setDesc] = useState("");
   const [roles, setRoles] = useState<string[]>([]);
-  const [accessText, setAccessText] = useState("");
-  const [checked] = useCheckedEntries(accessText, NO_ENTRIES);
-  const [projectIds, setProjectIds] = useState<string[]>([]);
-  const [projectRoles, setProjectRoles] = useState<string[]>([]);
+  const setup = useSetup();
   const [error, setError] = useState<CommandError | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -42,8 +36,7 @@ export function CreateKeyModal({
     descLength === 0 && "Enter a description.",
     descLength > 250 && `The description is ${descLength} characters; at most 250.`,
     roles.length === 0 && "Choose at least one organization role.",
-    checked.some((entry) => entry.error) && "Fix the access-list lines marked in red.",
-    projectIds.length > 0 && projectRoles.length === 0 && "Choose the roles for the projects.",
+    ...setup.problems,
   ].filter((problem): problem is string => Boolean(problem));
 
   const submit = async () => {
@@ -53,8 +46,8 @@ export function CreateKeyModal({
       const created = await api.createOrgKey(orgId, {
         desc,
         roles,
-        accessList: accessText,
-        projects: projectIds.map((projectId) => ({ projectId, roles: projectRoles })),
+        accessList: setup.accessText,
+        projects: setup.projects,
       });
       onCreated(created);
     } catch (err) {
@@ -91,36 +84,13 @@ export function CreateKeyModal({
           onChange={setRoles}
           testId="create-roles"
         />
-        <TextArea
-          label="API Access List (optional)"
-          description="Addresses or CIDR blocks the key may be used from; paste a list if you like."
-          value={accessText}
-          onChange={(event) => setAccessText(event.target.value)}
-          rows={3}
-          spellCheck={false}
-          data-testid="create-access"
+        <SetupFields
+          setup={setup}
+          projects={projects}
+          what="key"
+          testId="create"
+          projectTestId={(project) => `create-project-${project.id}`}
         />
-        <CheckedLines entries={checked} testId="create-access-check" />
-        {projects.length > 0 && (
-          <div>
-            <Label htmlFor="">Invite to Projects (optional)</Label>
-            <ProjectChecklist
-              projects={projects}
-              value={projectIds}
-              onChange={setProjectIds}
-              testId={(project) => `create-project-${project.id}`}
-            />
-          </div>
-        )}
-        {projectIds.length > 0 && (
-          <RoleCheckboxes
-            scope="project"
-            label="Project Permissions"
-            value={projectRoles}
-            onChange={setProjectRoles}
-            testId="create-project-roles"
-          />
-        )}
         <ErrorBanner error={error} testId="create-error" />
         <div
           className={css`

@@ -1,19 +1,16 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import Button from "@leafygreen-ui/button";
 import Modal from "@leafygreen-ui/modal";
-import TextArea from "@leafygreen-ui/text-area";
 import TextInput from "@leafygreen-ui/text-input";
-import { H3, Label } from "@leafygreen-ui/typography";
+import { H3 } from "@leafygreen-ui/typography";
 import * as api from "../api";
 import type { CommandError } from "../bindings/CommandError";
 import type { CreatedServiceAccountView } from "../bindings/CreatedServiceAccountView";
 import type { Project } from "../bindings/Project";
-import { NO_ENTRIES, useCheckedEntries } from "./AccessListParts";
-import { CheckedLines } from "./CheckedLines";
 import { ErrorBanner } from "./ErrorBanner";
-import { ProjectChecklist } from "./ProjectChecklist";
 import { RoleCheckboxes } from "./RoleCheckboxes";
-import { SecretLifetime, lifetimeProblem, useMaxSecretHours } from "./SecretLifetime";
+import { SetupFields, useSetup } from "./SetupFields";
+import { LifetimeField, useLifetimeChoice } from "./SecretLifetime";
 import { buttons, denseStack as stack } from "../layout";
 
 /** What Atlas accepts in a service account's name and description. */
@@ -27,11 +24,6 @@ export function accountTextProblem(text: string, what: string, max: number): str
   if (!ALLOWED.test(text.trim()))
     return `The ${what} may hold letters, digits, spaces and - _ . , '`;
   return null;
-}
-
-/** The default lifetime of a new secret: 90 days, or the organization's maximum if shorter. */
-export function defaultLifetime(maxHours: number): number {
-  return Math.min(90 * 24, maxHours);
 }
 
 /**
@@ -50,21 +42,13 @@ export function CreateServiceAccountModal({
   onCreated: (created: CreatedServiceAccountView) => void;
   onCancel: () => void;
 }) {
-  const maxHours = useMaxSecretHours(orgId);
+  const lifetime = useLifetimeChoice(orgId);
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
   const [roles, setRoles] = useState<string[]>([]);
-  const [hours, setHours] = useState<number | null>(null);
-  const [accessText, setAccessText] = useState("");
-  const [checked] = useCheckedEntries(accessText, NO_ENTRIES);
-  const [projectIds, setProjectIds] = useState<string[]>([]);
-  const [projectRoles, setProjectRoles] = useState<string[]>([]);
+  const setup = useSetup();
   const [error, setError] = useState<CommandError | null>(null);
   const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    if (maxHours !== null) setHours((old) => old ?? defaultLifetime(maxHours));
-  }, [maxHours]);
 
   const nameProblem = name && accountTextProblem(name, "name", 64);
   const descriptionProblem = description && accountTextProblem(description, "description", 250);
@@ -72,11 +56,8 @@ export function CreateServiceAccountModal({
     accountTextProblem(name, "name", 64),
     accountTextProblem(description, "description", 250),
     roles.length === 0 && "Choose at least one organization role.",
-    hours === null || maxHours === null
-      ? "Reading the organization's maximum secret lifetime."
-      : lifetimeProblem(hours, maxHours),
-    checked.some((entry) => entry.error) && "Fix the access-list lines marked in red.",
-    projectIds.length > 0 && projectRoles.length === 0 && "Choose the roles for the projects.",
+    lifetime.problem,
+    ...setup.problems,
   ].filter((problem): problem is string => Boolean(problem));
 
   const submit = async () => {
@@ -88,9 +69,9 @@ export function CreateServiceAccountModal({
           name,
           description,
           roles,
-          secretExpiresAfterHours: hours ?? 0,
-          accessList: accessText,
-          projects: projectIds.map((projectId) => ({ projectId, roles: projectRoles })),
+          secretExpiresAfterHours: lifetime.hours ?? 0,
+          accessList: setup.accessText,
+          projects: setup.projects,
         }),
       );
     } catch (err) {
@@ -136,44 +117,14 @@ export function CreateServiceAccountModal({
           onChange={setRoles}
           testId="create-sa-roles"
         />
-        {hours !== null && maxHours !== null && (
-          <SecretLifetime
-            maxHours={maxHours}
-            hours={hours}
-            onChange={setHours}
-            testId="create-sa-lifetime"
-          />
-        )}
-        <TextArea
-          label="API Access List (optional)"
-          description="Addresses or CIDR blocks the account may be used from; paste a list if you like."
-          value={accessText}
-          onChange={(event) => setAccessText(event.target.value)}
-          rows={3}
-          spellCheck={false}
-          data-testid="create-sa-access"
+        <LifetimeField choice={lifetime} testId="create-sa-lifetime" />
+        <SetupFields
+          setup={setup}
+          projects={projects}
+          what="account"
+          testId="create-sa"
+          projectTestId={(project) => `create-sa-project-${project.name}`}
         />
-        <CheckedLines entries={checked} testId="create-sa-access-check" />
-        {projects.length > 0 && (
-          <div>
-            <Label htmlFor="">Invite to Projects (optional)</Label>
-            <ProjectChecklist
-              projects={projects}
-              value={projectIds}
-              onChange={setProjectIds}
-              testId={(project) => `create-sa-project-${project.name}`}
-            />
-          </div>
-        )}
-        {projectIds.length > 0 && (
-          <RoleCheckboxes
-            scope="project"
-            label="Project Permissions"
-            value={projectRoles}
-            onChange={setProjectRoles}
-            testId="create-sa-project-roles"
-          />
-        )}
         <ErrorBanner error={error} testId="create-sa-error" />
         <div className={buttons}>
           <Button onClick={onCancel}>Cancel</Button>

@@ -35,6 +35,46 @@ export function useMaxSecretHours(orgId: string): number | null {
   return max;
 }
 
+/** The default lifetime of a new secret: 90 days, or the organization's maximum if shorter. */
+export function defaultLifetime(maxHours: number): number {
+  return Math.min(90 * 24, maxHours);
+}
+
+/** A new secret's lifetime as a dialog chooses it: the maximum, the hours, and what is wrong. */
+export interface LifetimeChoice {
+  /** Null until the organization's maximum is read. */
+  maxHours: number | null;
+  hours: number | null;
+  setHours: (hours: number) => void;
+  /** Null when the hours can be sent. */
+  problem: string | null;
+}
+
+/** The lifetime of a new secret: the default once the organization's maximum is read. */
+export function useLifetimeChoice(orgId: string): LifetimeChoice {
+  const maxHours = useMaxSecretHours(orgId);
+  const [chosen, setHours] = useState<number | null>(null);
+  const hours = chosen ?? (maxHours === null ? null : defaultLifetime(maxHours));
+  const problem =
+    hours === null || maxHours === null
+      ? "Reading the organization's maximum secret lifetime."
+      : lifetimeProblem(hours, maxHours);
+  return { maxHours, hours, setHours, problem };
+}
+
+/** The lifetime field of a dialog, once the organization's maximum is read. */
+export function LifetimeField({ choice, testId }: { choice: LifetimeChoice; testId: string }) {
+  if (choice.hours === null || choice.maxHours === null) return null;
+  return (
+    <SecretLifetime
+      maxHours={choice.maxHours}
+      hours={choice.hours}
+      onChange={choice.setHours}
+      testId={testId}
+    />
+  );
+}
+
 /** "90 days", "1 day 12 hours", "8 hours". */
 export function hoursText(hours: number): string {
   const days = Math.floor(hours / 24);

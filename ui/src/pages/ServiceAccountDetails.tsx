@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import Banner from "@leafygreen-ui/banner";
 import Button from "@leafygreen-ui/button";
 import Card from "@leafygreen-ui/card";
@@ -22,13 +22,13 @@ import type { RotationView } from "../bindings/RotationView";
 import type { ServiceAccountInventory } from "../bindings/ServiceAccountInventory";
 import type { ServiceAccountSecret } from "../bindings/ServiceAccountSecret";
 import { AddEntriesForm, EntriesTable, useEntryAdder, when } from "../components/AccessListParts";
-import { accountTextProblem, defaultLifetime } from "../components/CreateServiceAccountModal";
+import { accountTextProblem } from "../components/CreateServiceAccountModal";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { OneTimeSecretDialog } from "../components/OneTimeKeyDialog";
 import { RoleCheckboxes } from "../components/RoleCheckboxes";
 import { TypedDeleteDialog } from "../components/TypedDeleteDialog";
 import { ClientIdLine, toneStyle } from "../components/ServiceAccountParts";
-import { SecretLifetime, lifetimeProblem, useMaxSecretHours } from "../components/SecretLifetime";
+import { LifetimeField, useLifetimeChoice } from "../components/SecretLifetime";
 import { useRoleName, useSession } from "../session";
 import { ago, expiry, useNow, type ServiceAccountsState } from "../serviceAccounts";
 import { useAction } from "../useAction";
@@ -196,17 +196,12 @@ function Secrets({
   // Re-rendered every minute; read fresh, as a rotation has just moved expiries.
   useNow();
   const now = Date.now();
-  const maxHours = useMaxSecretHours(orgId);
+  const lifetime = useLifetimeChoice(orgId);
   const [rotating, setRotating] = useState(false);
-  const [hours, setHours] = useState<number | null>(null);
   const [rotation, setRotation] = useState<RotationView | null>(null);
   const [deleting, setDeleting] = useState<ServiceAccountSecret | null>(null);
   const generation = useAction();
   const removal = useAction();
-
-  useEffect(() => {
-    if (maxHours !== null) setHours((old) => old ?? defaultLifetime(maxHours));
-  }, [maxHours]);
 
   const weekFromNow = new Date(now + 7 * 24 * 60 * 60 * 1000);
   const cutTo = (secret: ServiceAccountSecret) => {
@@ -216,7 +211,11 @@ function Secrets({
 
   const generate = () =>
     generation.run(async () => {
-      const view = await api.rotateServiceAccountSecret(orgId, account.clientId, hours ?? 0);
+      const view = await api.rotateServiceAccountSecret(
+        orgId,
+        account.clientId,
+        lifetime.hours ?? 0,
+      );
       setRotating(false);
       setRotation(view);
       state.patchAccount({ ...account, secrets: [...view.others, view.secret] });
@@ -335,25 +334,13 @@ function Secrets({
                 delete the old one.
               </Banner>
             )}
-            {hours !== null && maxHours !== null && (
-              <SecretLifetime
-                maxHours={maxHours}
-                hours={hours}
-                onChange={setHours}
-                testId="sa-rotate-lifetime"
-              />
-            )}
+            <LifetimeField choice={lifetime} testId="sa-rotate-lifetime" />
             <ErrorBanner error={generation.error} testId="sa-rotate-error" />
             <div className={buttons}>
               <Button onClick={() => setRotating(false)}>Cancel</Button>
               <Button
                 variant="primary"
-                disabled={
-                  generation.busy ||
-                  hours === null ||
-                  maxHours === null ||
-                  lifetimeProblem(hours, maxHours) !== null
-                }
+                disabled={generation.busy || lifetime.problem !== null}
                 onClick={generate}
                 data-testid="sa-rotate-confirm"
               >

@@ -20,16 +20,12 @@ import * as api from "../../api";
 import type { CreatedServiceAccountView } from "../../bindings/CreatedServiceAccountView";
 import type { Project } from "../../bindings/Project";
 import type { ServiceAccount } from "../../bindings/ServiceAccount";
-import { accountTextProblem, defaultLifetime } from "../../components/CreateServiceAccountModal";
+import { accountTextProblem } from "../../components/CreateServiceAccountModal";
 import { EmptyState } from "../../components/EmptyState";
 import { ErrorBanner } from "../../components/ErrorBanner";
 import { OneTimeSecretDialog } from "../../components/OneTimeKeyDialog";
 import { RoleCheckboxes } from "../../components/RoleCheckboxes";
-import {
-  SecretLifetime,
-  lifetimeProblem,
-  useMaxSecretHours,
-} from "../../components/SecretLifetime";
+import { LifetimeField, useLifetimeChoice } from "../../components/SecretLifetime";
 import { ClientIdLine } from "../../components/ServiceAccountParts";
 import { useRoleName } from "../../session";
 import { useServiceAccounts } from "../../serviceAccounts";
@@ -400,20 +396,16 @@ function CreateProjectAccountDialog({
   onCancel: () => void;
   onCreate: (name: string, description: string, roles: string[], hours: number) => Promise<void>;
 }) {
-  const maxHours = useMaxSecretHours(orgId);
+  const lifetime = useLifetimeChoice(orgId);
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
   const [roles, setRoles] = useState<string[]>([]);
-  const [hours, setHours] = useState<number | null>(null);
   const { busy, error, run } = useAction();
-  if (maxHours !== null && hours === null) setHours(defaultLifetime(maxHours));
   const problems = [
     accountTextProblem(name, "name", 64),
     accountTextProblem(description, "description", 250),
     roles.length === 0 && "Choose at least one project role.",
-    hours === null || maxHours === null
-      ? "Reading the maximum lifetime."
-      : lifetimeProblem(hours, maxHours),
+    lifetime.problem,
   ].filter((problem): problem is string => Boolean(problem));
   return (
     <Modal
@@ -444,14 +436,7 @@ function CreateProjectAccountDialog({
           onChange={setRoles}
           testId="project-sa-roles"
         />
-        {hours !== null && maxHours !== null && (
-          <SecretLifetime
-            maxHours={maxHours}
-            hours={hours}
-            onChange={setHours}
-            testId="project-sa-lifetime"
-          />
-        )}
+        <LifetimeField choice={lifetime} testId="project-sa-lifetime" />
         <ErrorBanner error={error} testId="project-sa-create-error" />
         <div className={buttons}>
           <Button onClick={onCancel}>Cancel</Button>
@@ -459,7 +444,7 @@ function CreateProjectAccountDialog({
             variant="primary"
             disabled={busy || problems.length > 0}
             title={problems.join(" ")}
-            onClick={() => run(() => onCreate(name, description, roles, hours ?? 0))}
+            onClick={() => run(() => onCreate(name, description, roles, lifetime.hours ?? 0))}
             data-testid="project-sa-create-submit"
           >
             Create Service Account
