@@ -195,6 +195,7 @@ async fn list_all_fetches_every_page_in_order() {
             keys: 1_234,
             projects: 2,
             accounts: 0,
+            events: 0,
         },
         ..Config::default()
     })

@@ -103,6 +103,7 @@ async fn bulk_invite_reports_progress_and_skips_what_is_done(kind: InviteeKind) 
             keys: 5,
             projects: 12,
             accounts: 0,
+            events: 0,
         },
         ..Config::default()
     })
@@ -232,6 +233,7 @@ async fn inventory_has_every_key_with_its_roles_and_access_list() {
             keys: 300,
             projects: 20,
             accounts: 0,
+            events: 0,
         },
         ..Config::default()
     })

@@ -1,6 +1,7 @@
 //! An Atlas-compatible Administration API server for the access-management
 //! endpoints: organizations and their settings, projects, organization and
-//! project API keys, and API key access lists, with Digest authentication,
+//! project API keys, API key access lists, service accounts and the events
+//! every change records, with Digest and OAuth authentication,
 //! versioned media types, Atlas's error codes, pagination and rate limits.
 //!
 //! It is a second, independent implementation of the contract in
@@ -18,6 +19,7 @@
 mod api;
 mod digest;
 mod error;
+mod events;
 mod faults;
 mod gate;
 mod model;
@@ -337,6 +339,20 @@ fn router(shared: Arc<Shared>) -> Router {
             axum::routing::post(invite_group_key)
                 .patch(update_group_key_roles)
                 .delete(remove_group_key),
+        )
+        .route("/api/atlas/v2/eventTypes", get(list_event_types))
+        .route(
+            "/api/atlas/v2/groups/{groupId}/events",
+            get(list_group_events),
+        )
+        .route(
+            "/api/atlas/v2/groups/{groupId}/events/{eventId}",
+            get(get_group_event),
+        )
+        .route("/api/atlas/v2/orgs/{orgId}/events", get(list_org_events))
+        .route(
+            "/api/atlas/v2/orgs/{orgId}/events/{eventId}",
+            get(get_org_event),
         )
         .route("/api/atlas/v2/orgs", get(list_orgs))
         .route("/api/atlas/v2/orgs/{orgId}", get(get_org))

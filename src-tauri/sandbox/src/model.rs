@@ -262,6 +262,52 @@ impl Secret {
     }
 }
 
+/// A change Atlas records in an organization's activity feed: who made it,
+/// from where, and what it touched.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Event {
+    pub id: String,
+    pub created: DateTime<Utc>,
+    /// Atlas's `eventTypeName`, such as `API_KEY_CREATED`.
+    pub kind: String,
+    pub org_id: String,
+    pub group_id: Option<String>,
+    pub actor: Actor,
+    pub remote_address: IpAddr,
+    pub target: Option<Target>,
+    /// The access-list entry added or deleted, as Atlas writes it.
+    pub entry: Option<String>,
+}
+
+/// Who made a change.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum Actor {
+    Key { id: String, public_key: String },
+    Account { client_id: String, name: String },
+}
+
+/// The credential a change was made to.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum Target {
+    Key { public_key: String },
+    Account { client_id: String, name: String },
+}
+
+impl Target {
+    pub fn key(key: &ApiKey) -> Self {
+        Self::Key {
+            public_key: key.public_key.clone(),
+        }
+    }
+
+    pub fn account(account: &ServiceAccount) -> Self {
+        Self::Account {
+            client_id: account.client_id.clone(),
+            name: account.name.clone(),
+        }
+    }
+}
+
 /// Everything the sandbox stores.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Data {
@@ -271,6 +317,9 @@ pub struct Data {
     /// By client id. Absent from state files written before they existed.
     #[serde(default)]
     pub service_accounts: BTreeMap<String, ServiceAccount>,
+    /// Everything that happened, oldest first. Absent from older state files.
+    #[serde(default)]
+    pub events: Vec<Event>,
 }
 
 impl Data {

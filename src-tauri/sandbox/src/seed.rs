@@ -1,6 +1,6 @@
-//! The data a sandbox starts with: `demo` (two organizations to explore),
-//! `empty` (one organization and its admin), `scale:KEYS:PROJECTS` (for
-//! benchmarks). Every seed has an admin key: Organization Owner of every
+//! The data a sandbox starts with: `demo` (two organizations to explore,
+//! with about 90 days of events), `empty` (one organization and its admin),
+//! `scale:KEYS:PROJECTS[:ACCOUNTS[:EVENTS]]` (for benchmarks). Every seed has an admin key: Organization Owner of every
 //! seeded organization, allowed from 127.0.0.1, ::1 and the apparent IP.
 
 use std::net::IpAddr;
@@ -11,9 +11,10 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
 use crate::digest;
+use crate::events::Happening;
 use crate::model::{
-    AccessEntry, ApiKey, Data, Org, OrgSettings, PROJECT_ROLES, Project, Role, Secret,
-    ServiceAccount,
+    AccessEntry, Actor, ApiKey, Data, Event, Grantee, Org, OrgSettings, PROJECT_ROLES, Project,
+    Role, Scope, Secret, ServiceAccount, Target,
 };
 use crate::store::new_public_key;
 
@@ -21,17 +22,19 @@ use crate::store::new_public_key;
 pub enum Seed {
     Demo,
     Empty,
-    /// `scale:KEYS:PROJECTS[:ACCOUNTS]`, service accounts after the keys.
+    /// `scale:KEYS:PROJECTS[:ACCOUNTS[:EVENTS]]`, service accounts after
+    /// the keys, and events spread over the last 90 days.
     Scale {
         keys: usize,
         projects: usize,
         accounts: usize,
+        events: usize,
     },
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error(
-    "invalid --seed \"{0}\": use demo, empty or scale:KEYS:PROJECTS[:ACCOUNTS] (KEYS up to 100000, PROJECTS up to 10000, ACCOUNTS up to 10000)"
+    "invalid --seed \"{0}\": use demo, empty or scale:KEYS:PROJECTS[:ACCOUNTS[:EVENTS]] (KEYS up to 100000, PROJECTS up to 10000, ACCOUNTS up to 10000, EVENTS up to 1000000)"
 )]
 pub struct SeedError(String);
 
@@ -60,10 +63,15 @@ impl std::str::FromStr for Seed {
                     Some(n) => n.parse().map_err(|_| error())?,
                     None => 0,
                 };
+                let events: usize = match parts.next() {
+                    Some(n) => n.parse().map_err(|_| error())?,
+                    None => 0,
+                };
                 if parts.next().is_some()
                     || keys > 100_000
                     || projects > 10_000
                     || accounts > 10_000
+                    || events > 1_000_000
                 {
                     return Err(error());
                 }
@@ -71,6 +79,7 @@ impl std::str::FromStr for Seed {
                     keys,
                     projects,
                     accounts,
+                    events,
                 })
             }
         }
@@ -158,8 +167,10 @@ impl Builder {
         // Private keys come from the OS's randomness, never from the seed.
         let private_key = uuid::Uuid::new_v4().to_string();
         let mut access_list = Vec::new();
+        // Keys made over the last 90 days, their entries in the weeks after.
+        let made_days_ago = 90 - (self.data.keys.len() as i64 % 12) * 4;
         for (index, text) in entries.iter().enumerate() {
-            let created = Utc::now() - Duration::days(90 - index as i64 * 7);
+            let created = Utc::now() - Duration::days(made_days_ago - index as i64 * 5);
             let entry = if let Ok(ip) = text.parse::<IpAddr>() {
                 AccessEntry::new(IpNet::from(ip), Some(ip), created)
             } else if let Ok(net) = text.parse::<IpNet>() {
@@ -327,7 +338,8 @@ pub fn build(seed: Seed, apparent_ip: Option<IpAddr>) -> Seeded {
             keys,
             projects,
             accounts,
-        } => scale(keys, projects, accounts, apparent_ip),
+            events,
+        } => scale(keys, projects, accounts, events, apparent_ip),
     }
 }
 
@@ -491,10 +503,194 @@ fn demo(apparent_ip: Option<IpAddr>) -> Seeded {
         &["2001:db8:42::/48"],
         Some(30),
     );
-    b.admin(&[corp, research], apparent_ip)
+    let mut seeded = b.admin(&[corp, research], apparent_ip);
+    demo_history(&mut seeded.data, &seeded.admin_key_id);
+    seeded
 }
 
-fn scale(keys: usize, projects: usize, accounts: usize, apparent_ip: Option<IpAddr>) -> Seeded {
+/// Where the seeded history says the admin worked from.
+const HISTORY_ADDRESS: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(198, 51, 100, 7));
+
+fn admin_actor(data: &Data, admin_key_id: &str) -> Option<Actor> {
+    data.keys.get(admin_key_id).map(|admin| Actor::Key {
+        id: admin.id.clone(),
+        public_key: admin.public_key.clone(),
+    })
+}
+
+/// What the admin did to build the demo organizations, as events: each key
+/// and account made, put in its projects and given its entries, then a few
+/// later edits and a key made and deleted again.
+fn demo_history(data: &mut Data, admin_key_id: &str) {
+    let Some(actor) = admin_actor(data, admin_key_id) else {
+        return;
+    };
+    let now = Utc::now();
+    let mut events: Vec<Event> = Vec::new();
+    let mut happened = |happening: Happening, at| {
+        events.push(happening.by(actor.clone(), HISTORY_ADDRESS, at));
+    };
+    for key in data.keys.values().filter(|key| key.id != admin_key_id) {
+        let Some(org_id) = key.org_ids().first().map(|id| (*id).to_owned()) else {
+            continue;
+        };
+        let made = key
+            .access_list
+            .iter()
+            .map(|entry| entry.created)
+            .min()
+            .unwrap_or(now - Duration::days(45))
+            - Duration::hours(1);
+        let target = Target::key(key);
+        happened(
+            Happening::new("API_KEY_CREATED", &org_id).on(target.clone()),
+            made,
+        );
+        for project_id in projects_of(&key.roles) {
+            happened(
+                Happening::new("API_KEY_ADDED_TO_GROUP", &org_id)
+                    .in_project(&project_id)
+                    .on(target.clone()),
+                made + Duration::minutes(10),
+            );
+        }
+        for entry in &key.access_list {
+            happened(
+                Happening::new("API_KEY_ACCESS_LIST_ENTRY_ADDED", &org_id)
+                    .on(target.clone())
+                    .entry(entry),
+                entry.created,
+            );
+        }
+        if key.desc.starts_with("Terraform") {
+            happened(
+                Happening::new("API_KEY_DESCRIPTION_CHANGED", &org_id).on(target.clone()),
+                now - Duration::days(30),
+            );
+        }
+        if key.desc.starts_with("Grafana") {
+            happened(
+                Happening::new("API_KEY_ROLES_CHANGED", &org_id).on(target.clone()),
+                now - Duration::days(12),
+            );
+        }
+    }
+    for account in data.service_accounts.values() {
+        let Some(org_id) = account.org_ids().first().map(|id| (*id).to_owned()) else {
+            continue;
+        };
+        let target = Target::account(account);
+        happened(
+            Happening::new("SERVICE_ACCOUNT_CREATED", &org_id).on(target.clone()),
+            account.created,
+        );
+        for project_id in projects_of(&account.roles) {
+            happened(
+                Happening::new("SERVICE_ACCOUNT_ADDED_TO_GROUP", &org_id)
+                    .in_project(&project_id)
+                    .on(target.clone()),
+                account.created + Duration::minutes(10),
+            );
+        }
+        for secret in account.secrets.iter().skip(1) {
+            happened(
+                Happening::new("SERVICE_ACCOUNT_SECRET_ADDED", &org_id).on(target.clone()),
+                secret.created,
+            );
+        }
+        for entry in &account.access_list {
+            happened(
+                Happening::new("SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_ADDED", &org_id)
+                    .on(target.clone())
+                    .entry(entry),
+                entry.created,
+            );
+        }
+    }
+    // A key made for a migration and deleted once it was done.
+    if let Some(org_id) = data.orgs.values().find(|org| org.name == "Acme Corp") {
+        let retired = Target::Key {
+            public_key: "rtrdmgrt".to_owned(),
+        };
+        let org_id = org_id.id.clone();
+        happened(
+            Happening::new("API_KEY_CREATED", &org_id).on(retired.clone()),
+            now - Duration::days(80),
+        );
+        happened(
+            Happening::new("API_KEY_DELETED", &org_id).on(retired),
+            now - Duration::days(20),
+        );
+    }
+    events.sort_by_key(|event| event.created);
+    data.events = events;
+}
+
+/// The projects a credential has a role in, each once.
+fn projects_of(roles: &[Role]) -> Vec<String> {
+    let mut projects: Vec<String> = Vec::new();
+    for role in roles {
+        if let Scope::Project(id) = &role.scope
+            && !projects.contains(id)
+        {
+            projects.push(id.clone());
+        }
+    }
+    projects
+}
+
+/// `count` edits by the admin to the organization's keys, spread evenly over
+/// the last 90 days: entries added and deleted, roles and descriptions
+/// changed.
+fn scale_history(data: &mut Data, admin_key_id: &str, count: usize) {
+    let Some(actor) = admin_actor(data, admin_key_id) else {
+        return;
+    };
+    let targets: Vec<(String, Target)> = data
+        .keys
+        .values()
+        .filter(|key| key.id != admin_key_id)
+        .filter_map(|key| {
+            let org_id = key.org_ids().first().map(|id| (*id).to_owned())?;
+            Some((org_id, Target::key(key)))
+        })
+        .collect();
+    if targets.is_empty() {
+        return;
+    }
+    const KINDS: [&str; 4] = [
+        "API_KEY_ACCESS_LIST_ENTRY_ADDED",
+        "API_KEY_ACCESS_LIST_ENTRY_DELETED",
+        "API_KEY_ROLES_CHANGED",
+        "API_KEY_DESCRIPTION_CHANGED",
+    ];
+    let now = Utc::now();
+    let span = Duration::days(90).num_seconds();
+    let step = span / count.max(1) as i64;
+    data.events = (0..count)
+        .map(|n| {
+            let (org_id, target) = &targets[n % targets.len()];
+            let kind = KINDS[n % KINDS.len()];
+            let at = now - Duration::seconds(span - n as i64 * step);
+            let mut happening = Happening::new(kind, org_id).on(target.clone());
+            if kind.contains("ENTRY") {
+                let ip =
+                    std::net::Ipv4Addr::new(198, 18, (n / 250 % 256) as u8, (n % 250 + 1) as u8);
+                let net = IpNet::from(IpAddr::V4(ip));
+                happening = happening.entry(&AccessEntry::new(net, Some(IpAddr::V4(ip)), at));
+            }
+            happening.by(actor.clone(), HISTORY_ADDRESS, at)
+        })
+        .collect();
+}
+
+fn scale(
+    keys: usize,
+    projects: usize,
+    accounts: usize,
+    events: usize,
+    apparent_ip: Option<IpAddr>,
+) -> Seeded {
     let mut b = Builder::new(42);
     let org = b.org("Scale Test Organization");
     let project_ids: Vec<String> = (1..=projects)
@@ -554,7 +750,9 @@ fn scale(keys: usize, projects: usize, accounts: usize, apparent_ip: Option<IpAd
             None,
         );
     }
-    b.admin(&[org], apparent_ip)
+    let mut seeded = b.admin(&[org], apparent_ip);
+    scale_history(&mut seeded.data, &seeded.admin_key_id, events);
+    seeded
 }
 
 #[cfg(test)]
@@ -571,6 +769,7 @@ mod tests {
                 keys: 2000,
                 projects: 300,
                 accounts: 0,
+                events: 0,
             })
         );
         assert_eq!(
@@ -579,6 +778,16 @@ mod tests {
                 keys: 10,
                 projects: 3,
                 accounts: 500,
+                events: 0,
+            })
+        );
+        assert_eq!(
+            "scale:10:3:0:20000".parse(),
+            Ok(Seed::Scale {
+                keys: 10,
+                projects: 3,
+                accounts: 0,
+                events: 20_000,
             })
         );
         for bad in [
@@ -587,7 +796,8 @@ mod tests {
             "scale:1",
             "scale:a:b",
             "scale:1:2:x",
-            "scale:1:2:3:4",
+            "scale:1:2:3:4:5",
+            "scale:1:2:3:x",
             "scale:1:2:10001",
             "scale:1000000:1",
             "full",
@@ -629,18 +839,66 @@ mod tests {
     }
 
     #[test]
+    fn demo_has_about_90_days_of_history_by_the_admin() {
+        let seeded = build(Seed::Demo, None);
+        let events = &seeded.data.events;
+        let now = Utc::now();
+        assert!(events.len() > 50, "{} events", events.len());
+        assert!(
+            events
+                .windows(2)
+                .all(|pair| pair[0].created <= pair[1].created)
+        );
+        let past = |event: &Event| (now - event.created).num_days();
+        let key_events: Vec<&Event> = events
+            .iter()
+            .filter(|event| event.kind.starts_with("API_KEY"))
+            .collect();
+        assert!(
+            key_events
+                .iter()
+                .all(|event| (0..=91).contains(&past(event)))
+        );
+        assert!(key_events.iter().any(|event| past(event) >= 80));
+        let admin = &seeded.data.keys[&seeded.admin_key_id];
+        assert!(events.iter().all(|event| matches!(
+            &event.actor,
+            Actor::Key { public_key, .. } if *public_key == admin.public_key
+        )));
+        for kind in [
+            "API_KEY_CREATED",
+            "API_KEY_DELETED",
+            "API_KEY_ADDED_TO_GROUP",
+            "API_KEY_ACCESS_LIST_ENTRY_ADDED",
+            "SERVICE_ACCOUNT_CREATED",
+            "SERVICE_ACCOUNT_SECRET_ADDED",
+        ] {
+            assert!(events.iter().any(|event| event.kind == kind), "{kind}");
+        }
+    }
+
+    #[test]
     fn scale_makes_the_asked_sizes_with_at_most_five_entries() {
         let seeded = build(
             Seed::Scale {
                 keys: 300,
                 projects: 40,
                 accounts: 50,
+                events: 1_000,
             },
             None,
         );
         assert_eq!(seeded.data.keys.len(), 301);
         assert_eq!(seeded.data.projects.len(), 40);
         assert_eq!(seeded.data.service_accounts.len(), 50);
+        assert_eq!(seeded.data.events.len(), 1_000);
+        assert!(
+            seeded
+                .data
+                .events
+                .windows(2)
+                .all(|pair| pair[0].created <= pair[1].created)
+        );
         assert!(
             seeded
                 .data

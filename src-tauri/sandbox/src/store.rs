@@ -165,7 +165,12 @@ fn temp_path(path: &Path) -> PathBuf {
 
 /// A new 24-hex id in the form Atlas uses (a MongoDB ObjectId).
 pub fn new_object_id() -> String {
-    let seconds = chrono::Utc::now().timestamp().max(0) as u32;
+    object_id_at(chrono::Utc::now())
+}
+
+/// An id whose time part is `at`, as an ObjectId made then would have.
+pub fn object_id_at(at: chrono::DateTime<chrono::Utc>) -> String {
+    let seconds = at.timestamp().max(0) as u32;
     let tail: u64 = rand::rng().random();
     format!("{seconds:08x}{tail:016x}")
 }

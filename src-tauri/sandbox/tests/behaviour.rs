@@ -515,6 +515,7 @@ async fn pages_have_links_counts_and_limits(admin_kind: AdminKind) {
                 keys: 250,
                 projects: 3,
                 accounts: 0,
+                events: 0,
             },
             ..Config::default()
         },

@@ -325,6 +325,7 @@ async fn service_account_figures(figures: &mut Vec<Figure>) -> BenchResult<()> {
             keys: 10,
             projects: 20,
             accounts: SCALE_ACCOUNTS,
+            events: 0,
         },
         None,
     )
@@ -500,6 +501,7 @@ async fn inventory_and_invite(figures: &mut Vec<Figure>) -> BenchResult<()> {
             keys: SCALE_KEYS,
             projects: SCALE_PROJECTS,
             accounts: 0,
+            events: 0,
         },
         None,
     )
@@ -632,6 +634,7 @@ async fn invite_rate_limited(figures: &mut Vec<Figure>) -> BenchResult<()> {
             keys: RUNS + 1,
             projects: INVITE_PROJECTS,
             accounts: 0,
+            events: 0,
         },
         Some((RATE_LIMIT, RATE_WINDOW)),
     )
@@ -923,6 +926,7 @@ async fn edit_figures(figures: &mut Vec<Figure>) -> BenchResult<()> {
                 keys: SCALE_KEYS,
                 projects: SCALE_PROJECTS,
                 accounts: 0,
+                events: 0,
             },
             None,
         )

@@ -138,13 +138,24 @@ pub async fn create_access(
             .get_mut(key_id)
             .ok_or_else(|| ApiError::api_key_not_found(key_id))?;
         let now = Utc::now();
+        let mut added = Vec::new();
         for (net, ip) in requested {
             // Adding an entry that is already there changes nothing.
             if !key.access_list.iter().any(|entry| entry.cidr == net) {
-                key.access_list.push(AccessEntry::new(net, ip, now));
+                let entry = AccessEntry::new(net, ip, now);
+                added.push(
+                    Happening::new("API_KEY_ACCESS_LIST_ENTRY_ADDED", org_id)
+                        .on(Target::key(key))
+                        .entry(&entry),
+                );
+                key.access_list.push(entry);
             }
         }
-        Ok(ok(access_page(&shared.base_url, org_id, key, page)))
+        let answer = ok(access_page(&shared.base_url, org_id, key, page));
+        for happening in added {
+            record(data, &who, happening);
+        }
+        Ok(answer)
     })
 }
 
@@ -204,9 +215,13 @@ pub async fn delete_access(
             )
             .with_parameters([name]));
         }
+        let deleted = Happening::new("API_KEY_ACCESS_LIST_ENTRY_DELETED", org_id)
+            .on(Target::key(key))
+            .entry(&key.access_list[position]);
         if let Some(key) = data.keys.get_mut(key_id) {
             key.access_list.remove(position);
         }
+        record(data, &who, deleted);
         Ok(no_content())
     })
 }

@@ -3,6 +3,7 @@
 //! changes anything.
 
 mod access_lists;
+mod events;
 mod org_keys;
 mod orgs;
 mod project_keys;
@@ -10,6 +11,7 @@ mod project_service_accounts;
 mod projects;
 mod service_accounts;
 pub use access_lists::*;
+pub use events::*;
 pub use org_keys::*;
 pub use orgs::*;
 pub use project_keys::*;
@@ -35,9 +37,10 @@ use serde_json::{Map, Value};
 use crate::Shared;
 use crate::digest;
 use crate::error::ApiError;
+use crate::events::{Happening, record};
 use crate::gate::{Caller, Principal};
 use crate::model::{
-    AccessEntry, ApiKey, Data, Grantee, ORG_ROLES, PROJECT_ROLES, Project, Role, Scope,
+    AccessEntry, ApiKey, Data, Grantee, ORG_ROLES, PROJECT_ROLES, Project, Role, Scope, Target,
 };
 use crate::store::{new_object_id, new_public_key};
 use crate::wire::{

@@ -62,7 +62,9 @@ pub async fn create_org_key(
         let href = key_href(&shared.base_url, org_id, &key.id);
         let details = ApiKeyDetails::with_private_key(&key, RoleView::All, href, private_key);
         tracing::info!(public_key = %key.public_key, "organization API key created");
+        let created = Happening::new("API_KEY_CREATED", org_id).on(Target::key(&key));
         data.keys.insert(key.id.clone(), key);
+        record(data, &who, created);
         Ok(ok(details))
     })
 }
@@ -106,20 +108,31 @@ pub async fn update_org_key(
             .keys
             .get_mut(key_id)
             .ok_or_else(|| ApiError::api_key_not_found(key_id))?;
-        if let Some(desc) = desc {
+        let mut happenings = Vec::new();
+        if let Some(desc) = desc.filter(|desc| *desc != key.desc) {
             key.desc = desc;
+            happenings.push(Happening::new("API_KEY_DESCRIPTION_CHANGED", org_id));
         }
         if let Some(names) = role_names {
+            let before: Vec<String> = key.org_roles(org_id).map(str::to_owned).collect();
             key.roles
                 .retain(|role| role.scope != Scope::Org(org_id.to_owned()));
             key.roles
                 .splice(0..0, names.iter().map(|name| Role::org(org_id, name)));
+            if before != names {
+                happenings.push(Happening::new("API_KEY_ROLES_CHANGED", org_id));
+            }
         }
-        Ok(ok(ApiKeyDetails::redacted(
+        let details = ApiKeyDetails::redacted(
             key,
             RoleView::All,
             key_href(&shared.base_url, org_id, key_id),
-        )))
+        );
+        let target = Target::key(key);
+        for happening in happenings {
+            record(data, &who, happening.on(target.clone()));
+        }
+        Ok(ok(details))
     })
 }
 
@@ -132,7 +145,9 @@ pub async fn delete_org_key(
     let key_id = params.id("apiUserId")?;
     shared.store.change(|data| {
         org_owner(data, caller(data, &who)?, org_id)?;
-        org_key(data, org_id, key_id)?;
+        let key = org_key(data, org_id, key_id)?;
+        let deleted = Happening::new("API_KEY_DELETED", org_id).on(Target::key(key));
+        record(data, &who, deleted);
         // The key goes, and with it every project membership.
         data.keys.remove(key_id);
         Ok(no_content())

@@ -230,8 +230,16 @@ pub async fn update_settings(
             .get_mut(org_id)
             .ok_or_else(|| ApiError::org_not_found(org_id))?;
         let settings = &mut org.settings;
-        if let Some(flag) = api_access_list_required {
+        let mut happenings = Vec::new();
+        if let Some(flag) = api_access_list_required
+            && flag != settings.api_access_list_required
+        {
             settings.api_access_list_required = flag;
+            happenings.push(if flag {
+                "ORG_PUBLIC_API_ACCESS_LIST_REQUIRED"
+            } else {
+                "ORG_PUBLIC_API_ACCESS_LIST_NOT_REQUIRED"
+            });
         }
         if let Some(flag) = gen_ai {
             settings.gen_ai_features_enabled = flag;
@@ -251,9 +259,14 @@ pub async fn update_settings(
         if operations_contact.is_some() {
             settings.operations_contact = operations_contact;
         }
-        if validity.is_some() {
+        if validity.is_some() && validity != settings.max_service_account_secret_validity_in_hours {
             settings.max_service_account_secret_validity_in_hours = validity;
+            happenings.push("ORG_SERVICE_ACCOUNT_MAX_SECRET_VALIDITY_EDITED");
         }
-        Ok(ok(SettingsView::from(&*settings)))
+        let answer = ok(SettingsView::from(&*settings));
+        for kind in happenings {
+            record(data, &who, Happening::new(kind, org_id));
+        }
+        Ok(answer)
     })
 }

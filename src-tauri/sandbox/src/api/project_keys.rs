@@ -63,17 +63,99 @@ pub async fn create_group_key(
         let details =
             ApiKeyDetails::with_private_key(&key, RoleView::Project(project_id), href, private_key);
         tracing::info!(public_key = %key.public_key, "project API key created");
+        let target = Target::key(&key);
         data.keys.insert(key.id.clone(), key);
+        record(
+            data,
+            &who,
+            Happening::new("API_KEY_CREATED", &org_id).on(target.clone()),
+        );
+        record(
+            data,
+            &who,
+            Happening::new("API_KEY_ADDED_TO_GROUP", &org_id)
+                .in_project(project_id)
+                .on(target),
+        );
         Ok(ok(details))
     })
 }
 
-/// Replaces a key's roles in one project.
-pub(super) fn set_project_roles(key: &mut ApiKey, project_id: &str, names: &[String]) {
+/// Replaces a key's roles in one project, and answers how they changed.
+pub(super) fn set_project_roles(
+    key: &mut ApiKey,
+    project_id: &str,
+    names: &[String],
+) -> Option<ProjectChange> {
+    let before: Vec<String> = key.project_roles(project_id).map(str::to_owned).collect();
     key.roles
         .retain(|role| role.scope != Scope::Project(project_id.to_owned()));
     key.roles
         .extend(names.iter().map(|name| Role::project(project_id, name)));
+    ProjectChange::between(&before, names)
+}
+
+/// How a credential's roles in one project changed.
+#[derive(Clone, Copy)]
+pub(super) enum ProjectChange {
+    Added,
+    Removed,
+    Roles,
+}
+
+impl ProjectChange {
+    pub(super) fn between(before: &[String], after: &[String]) -> Option<Self> {
+        let sorted = |names: &[String]| {
+            let mut names = names.to_vec();
+            names.sort();
+            names
+        };
+        match (before.is_empty(), after.is_empty()) {
+            (true, false) => Some(Self::Added),
+            (false, true) => Some(Self::Removed),
+            _ if sorted(before) == sorted(after) => None,
+            _ => Some(Self::Roles),
+        }
+    }
+
+    pub(super) fn key_event(self) -> &'static str {
+        match self {
+            Self::Added => "API_KEY_ADDED_TO_GROUP",
+            Self::Removed => "API_KEY_REMOVED_FROM_GROUP",
+            Self::Roles => "API_KEY_ROLES_CHANGED",
+        }
+    }
+
+    pub(super) fn account_event(self) -> &'static str {
+        match self {
+            Self::Added => "SERVICE_ACCOUNT_ADDED_TO_GROUP",
+            Self::Removed => "SERVICE_ACCOUNT_REMOVED_FROM_GROUP",
+            Self::Roles => "SERVICE_ACCOUNT_ROLES_CHANGED",
+        }
+    }
+}
+
+/// Records a change of a key's roles in a project.
+pub(super) fn record_project_change(
+    data: &mut Data,
+    who: &Caller,
+    key_id: &str,
+    project_id: &str,
+    change: Option<ProjectChange>,
+) {
+    let Some(kind) = change.map(ProjectChange::key_event) else {
+        return;
+    };
+    let Some(key) = data.keys.get(key_id) else {
+        return;
+    };
+    let Some(org_id) = data.projects.get(project_id).map(|p| p.org_id.clone()) else {
+        return;
+    };
+    let happening = Happening::new(kind, &org_id)
+        .in_project(project_id)
+        .on(Target::key(key));
+    record(data, who, happening);
 }
 
 pub async fn invite_group_key(
@@ -105,9 +187,11 @@ pub async fn invite_group_key(
         project_owner(data, caller(data, &who)?, project_id, "Project Owner")?;
         let org_id = project(data, project_id)?.org_id.clone();
         org_key(data, &org_id, key_id)?;
-        if let Some(key) = data.keys.get_mut(key_id) {
-            set_project_roles(key, project_id, &names);
-        }
+        let change = data
+            .keys
+            .get_mut(key_id)
+            .and_then(|key| set_project_roles(key, project_id, &names));
+        record_project_change(data, &who, key_id, project_id, change);
         Ok(no_content())
     })
 }
@@ -151,18 +235,23 @@ pub async fn update_group_key_roles(
             .keys
             .get_mut(key_id)
             .ok_or_else(|| ApiError::api_key_not_found(key_id))?;
-        if let Some(desc) = desc {
+        let described = desc.filter(|desc| *desc != key.desc).map(|desc| {
             key.desc = desc;
-        }
-        if let Some(names) = role_names {
-            set_project_roles(key, project_id, &names);
-        }
+        });
+        let change = role_names.and_then(|names| set_project_roles(key, project_id, &names));
         let href = group_key_href(&shared.base_url, project_id, key_id);
-        Ok(ok(ApiKeyDetails::redacted(
-            key,
-            RoleView::Project(project_id),
-            href,
-        )))
+        let details = ApiKeyDetails::redacted(key, RoleView::Project(project_id), href);
+        if described.is_some() {
+            let org_id = project(data, project_id)?.org_id.clone();
+            let target = Target::key(project_member(data, project_id, key_id)?);
+            record(
+                data,
+                &who,
+                Happening::new("API_KEY_DESCRIPTION_CHANGED", &org_id).on(target),
+            );
+        }
+        record_project_change(data, &who, key_id, project_id, change);
+        Ok(ok(details))
     })
 }
 
@@ -181,9 +270,11 @@ pub async fn remove_group_key(
             "Project Access Manager",
         )?;
         project_member(data, project_id, key_id)?;
-        if let Some(key) = data.keys.get_mut(key_id) {
-            set_project_roles(key, project_id, &[]);
-        }
+        let change = data
+            .keys
+            .get_mut(key_id)
+            .and_then(|key| set_project_roles(key, project_id, &[]));
+        record_project_change(data, &who, key_id, project_id, change);
         Ok(no_content())
     })
 }

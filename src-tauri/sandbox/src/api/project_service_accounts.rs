@@ -72,8 +72,21 @@ pub async fn create_group_account(
         if let Some(first) = shown.secrets.first_mut() {
             first.secret = Some(value);
         }
+        let target = Target::account(&account);
         data.service_accounts
             .insert(account.client_id.clone(), account);
+        record(
+            data,
+            &who,
+            Happening::new("SERVICE_ACCOUNT_CREATED", &org_id).on(target.clone()),
+        );
+        record(
+            data,
+            &who,
+            Happening::new("SERVICE_ACCOUNT_ADDED_TO_GROUP", &org_id)
+                .in_project(project_id)
+                .on(target),
+        );
         Ok(ServiceAccountJson(StatusCode::CREATED, shown).into_response())
     })
 }
@@ -92,14 +105,37 @@ pub async fn get_group_account(
     })
 }
 
-/// Sets the account's roles in the project (inviting it if it had none).
-fn set_project_roles(account: &mut ServiceAccount, project_id: &str, roles: &[String]) {
+/// Sets the account's roles in the project (inviting it if it had none),
+/// and records how they changed.
+fn set_project_roles(
+    data: &mut Data,
+    who: &Caller,
+    client_id: &str,
+    project_id: &str,
+    roles: &[String],
+) -> Result<()> {
+    let org_id = project(data, project_id)?.org_id.clone();
+    let account = data
+        .service_accounts
+        .get_mut(client_id)
+        .ok_or_else(|| not_found(client_id))?;
+    let before: Vec<String> = account
+        .project_roles(project_id)
+        .map(str::to_owned)
+        .collect();
     account
         .roles
         .retain(|role| !matches!(&role.scope, Scope::Project(id) if id == project_id));
     account
         .roles
         .extend(roles.iter().map(|role| Role::project(project_id, role)));
+    if let Some(change) = ProjectChange::between(&before, roles) {
+        let happening = Happening::new(change.account_event(), &org_id)
+            .in_project(project_id)
+            .on(Target::account(account));
+        record(data, who, happening);
+    }
+    Ok(())
 }
 
 pub async fn update_group_account(
@@ -117,19 +153,20 @@ pub async fn update_group_account(
     shared.store.change(|data| {
         project_owner(data, caller(data, &who)?, project_id, "Project Owner")?;
         project_account(data, project_id, client_id)?;
+        let org_id = project(data, project_id)?.org_id.clone();
         let account = data
             .service_accounts
             .get_mut(client_id)
             .ok_or_else(|| not_found(client_id))?;
-        if let Some(name) = name {
-            account.name = name;
-        }
-        if let Some(description) = description {
-            account.description = description;
+        if super::service_accounts::set_details(account, name, description) {
+            let happening = Happening::new("SERVICE_ACCOUNT_DETAILS_CHANGED", &org_id)
+                .on(Target::account(account));
+            record(data, &who, happening);
         }
         if let Some(roles) = roles {
-            set_project_roles(account, project_id, &roles);
+            set_project_roles(data, &who, client_id, project_id, &roles)?;
         }
+        let account = project_account(data, project_id, client_id)?;
         Ok(ServiceAccountJson(StatusCode::OK, project_view(account, project_id)).into_response())
     })
 }
@@ -153,12 +190,12 @@ pub async fn invite_group_account(
     shared.store.change(|data| {
         project_owner(data, caller(data, &who)?, project_id, "Project Owner")?;
         let org_id = project(data, project_id)?.org_id.clone();
-        let account = data
-            .service_accounts
-            .get_mut(client_id)
+        data.service_accounts
+            .get(client_id)
             .filter(|account| account.in_org(&org_id))
             .ok_or_else(|| not_found(client_id))?;
-        set_project_roles(account, project_id, &roles);
+        set_project_roles(data, &who, client_id, project_id, &roles)?;
+        let account = project_account(data, project_id, client_id)?;
         Ok(ServiceAccountJson(StatusCode::OK, project_view(account, project_id)).into_response())
     })
 }
@@ -173,9 +210,7 @@ pub async fn remove_group_account(
     shared.store.change(|data| {
         project_owner(data, caller(data, &who)?, project_id, "Project Owner")?;
         project_account(data, project_id, client_id)?;
-        if let Some(account) = data.service_accounts.get_mut(client_id) {
-            set_project_roles(account, project_id, &[]);
-        }
+        set_project_roles(data, &who, client_id, project_id, &[])?;
         Ok(service_account_no_content())
     })
 }
@@ -193,7 +228,7 @@ pub async fn create_group_secret(
         project_owner(data, caller(data, &who)?, project_id, "Project Owner")?;
         project_account(data, project_id, client_id)?;
         let org_id = project(data, project_id)?.org_id.clone();
-        make_secret(data, &map, &org_id, client_id)
+        make_secret(data, &who, &map, &org_id, client_id)
     })
 }
 
@@ -208,7 +243,8 @@ pub async fn delete_group_secret(
     shared.store.change(|data| {
         project_owner(data, caller(data, &who)?, project_id, "Project Owner")?;
         project_account(data, project_id, client_id)?;
-        delete_secret(data, client_id, secret_id)
+        let org_id = project(data, project_id)?.org_id.clone();
+        delete_secret(data, &who, &org_id, client_id, secret_id)
     })?;
     shared.tokens.forget_secret(secret_id);
     Ok(service_account_no_content())
@@ -253,7 +289,8 @@ pub async fn create_group_account_access(
             "{}/{client_id}/accessList",
             project_href(&shared.base_url, project_id)
         );
-        add_entries(data, client_id, requested, page, &href)
+        let org_id = project(data, project_id)?.org_id.clone();
+        add_entries(data, &who, &org_id, client_id, requested, page, &href)
     })
 }
 
@@ -268,6 +305,7 @@ pub async fn delete_group_account_access(
     shared.store.change(|data| {
         project_owner(data, caller(data, &who)?, project_id, "Project Owner")?;
         project_account(data, project_id, client_id)?;
-        delete_entry(data, &who, client_id, name)
+        let org_id = project(data, project_id)?.org_id.clone();
+        delete_entry(data, &who, &org_id, client_id, name)
     })
 }

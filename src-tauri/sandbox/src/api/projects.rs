@@ -93,7 +93,9 @@ pub async fn create_group(
                 }
             }
         }
+        let created = Happening::new("GROUP_CREATED", &org_id).in_project(&project.id);
         data.projects.insert(project.id.clone(), project);
+        record(data, &who, created);
         Ok(ok(view))
     })
 }

@@ -215,8 +215,14 @@ pub async fn create_org_account(
         if let Some(first) = shown.secrets.first_mut() {
             first.secret = Some(value);
         }
+        let target = Target::account(&account);
         data.service_accounts
             .insert(account.client_id.clone(), account);
+        record(
+            data,
+            &who,
+            Happening::new("SERVICE_ACCOUNT_CREATED", org_id).on(target),
+        );
         Ok(ServiceAccountJson(StatusCode::CREATED, shown).into_response())
     })
 }
@@ -283,22 +289,47 @@ pub async fn update_org_account(
     shared.store.change(|data| {
         org_owner(data, caller(data, &who)?, org_id)?;
         let account = org_account_mut(data, org_id, client_id)?;
-        if let Some(name) = name {
-            account.name = name;
-        }
-        if let Some(description) = description {
-            account.description = description;
+        let mut happenings = Vec::new();
+        if set_details(account, name, description) {
+            happenings.push(Happening::new("SERVICE_ACCOUNT_DETAILS_CHANGED", org_id));
         }
         if let Some(roles) = roles {
+            let before: Vec<String> = account.org_roles(org_id).map(str::to_owned).collect();
             account
                 .roles
                 .retain(|role| !matches!(&role.scope, Scope::Org(id) if id == org_id));
             account
                 .roles
                 .extend(roles.iter().map(|role| Role::org(org_id, role)));
+            if before != roles {
+                happenings.push(Happening::new("SERVICE_ACCOUNT_ROLES_CHANGED", org_id));
+            }
         }
-        Ok(ServiceAccountJson(StatusCode::OK, view(account, org_id)).into_response())
+        let shown = view(account, org_id);
+        let target = Target::account(account);
+        for happening in happenings {
+            record(data, &who, happening.on(target.clone()));
+        }
+        Ok(ServiceAccountJson(StatusCode::OK, shown).into_response())
     })
+}
+
+/// Sets a new name and description; answers whether either changed.
+pub(super) fn set_details(
+    account: &mut ServiceAccount,
+    name: Option<String>,
+    description: Option<String>,
+) -> bool {
+    let mut changed = false;
+    if let Some(name) = name.filter(|name| *name != account.name) {
+        account.name = name;
+        changed = true;
+    }
+    if let Some(description) = description.filter(|text| *text != account.description) {
+        account.description = description;
+        changed = true;
+    }
+    changed
 }
 
 pub async fn delete_org_account(
@@ -310,7 +341,12 @@ pub async fn delete_org_account(
     let client_id = client_id_param(&params)?;
     shared.store.change(|data| {
         org_owner(data, caller(data, &who)?, org_id)?;
-        org_account(data, org_id, client_id)?;
+        let target = Target::account(org_account(data, org_id, client_id)?);
+        record(
+            data,
+            &who,
+            Happening::new("SERVICE_ACCOUNT_DELETED", org_id).on(target),
+        );
         data.service_accounts.remove(client_id);
         Ok(())
     })?;
@@ -332,13 +368,14 @@ pub async fn create_org_secret(
     shared.store.change(|data| {
         org_owner(data, caller(data, &who)?, org_id)?;
         org_account(data, org_id, client_id)?;
-        make_secret(data, &map, org_id, client_id)
+        make_secret(data, &who, &map, org_id, client_id)
     })
 }
 
 /// Adds a secret to the account (of `org_id`); answers it with its value.
 pub(super) fn make_secret(
     data: &mut Data,
+    who: &Caller,
     map: &Map<String, Value>,
     org_id: &str,
     client_id: &str,
@@ -364,6 +401,12 @@ pub(super) fn make_secret(
     }
     let shown = SecretView::new(&secret, Some(value));
     account.secrets.push(secret);
+    let target = Target::account(account);
+    record(
+        data,
+        who,
+        Happening::new("SERVICE_ACCOUNT_SECRET_ADDED", org_id).on(target),
+    );
     Ok(ServiceAccountJson(StatusCode::CREATED, shown).into_response())
 }
 
@@ -378,14 +421,20 @@ pub async fn delete_org_secret(
     shared.store.change(|data| {
         org_owner(data, caller(data, &who)?, org_id)?;
         org_account(data, org_id, client_id)?;
-        delete_secret(data, client_id, secret_id)
+        delete_secret(data, &who, org_id, client_id, secret_id)
     })?;
     // Tokens made from it are refused from now on.
     shared.tokens.forget_secret(secret_id);
     Ok(service_account_no_content())
 }
 
-pub(super) fn delete_secret(data: &mut Data, client_id: &str, secret_id: &str) -> Result<()> {
+pub(super) fn delete_secret(
+    data: &mut Data,
+    who: &Caller,
+    org_id: &str,
+    client_id: &str,
+    secret_id: &str,
+) -> Result<()> {
     let account = data
         .service_accounts
         .get_mut(client_id)
@@ -396,6 +445,12 @@ pub(super) fn delete_secret(data: &mut Data, client_id: &str, secret_id: &str) -
         .position(|secret| secret.id == secret_id)
         .ok_or_else(|| ApiError::resource_not_found(&format!("secret {secret_id}")))?;
     account.secrets.remove(position);
+    let target = Target::account(account);
+    record(
+        data,
+        who,
+        Happening::new("SERVICE_ACCOUNT_SECRET_DELETED", org_id).on(target),
+    );
     Ok(())
 }
 
@@ -435,6 +490,8 @@ pub(super) fn entry_requests(value: Value) -> Result<Vec<(IpNet, Option<IpAddr>)
 /// Adds entries (one already there changes nothing); answers the list.
 pub(super) fn add_entries(
     data: &mut Data,
+    who: &Caller,
+    org_id: &str,
     client_id: &str,
     requested: Vec<(IpNet, Option<IpAddr>)>,
     page: PageQuery,
@@ -445,12 +502,22 @@ pub(super) fn add_entries(
         .get_mut(client_id)
         .ok_or_else(|| not_found(client_id))?;
     let now = Utc::now();
+    let mut added = Vec::new();
     for (net, ip) in requested {
         if !account.access_list.iter().any(|entry| entry.cidr == net) {
-            account.access_list.push(AccessEntry::new(net, ip, now));
+            let entry = AccessEntry::new(net, ip, now);
+            added.push(
+                Happening::new("SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_ADDED", org_id)
+                    .on(Target::account(account))
+                    .entry(&entry),
+            );
+            account.access_list.push(entry);
         }
     }
     let page = entries_page(account, page, href);
+    for happening in added {
+        record(data, who, happening);
+    }
     Ok(ServiceAccountJson(StatusCode::OK, page).into_response())
 }
 
@@ -458,6 +525,7 @@ pub(super) fn add_entries(
 pub(super) fn delete_entry(
     data: &mut Data,
     who: &Caller,
+    org_id: &str,
     client_id: &str,
     name: &str,
 ) -> Result<Response> {
@@ -477,7 +545,11 @@ pub(super) fn delete_entry(
         )
         .with_parameters([name]));
     }
-    account.access_list.remove(position);
+    let entry = account.access_list.remove(position);
+    let deleted = Happening::new("SERVICE_ACCOUNT_ACCESS_LIST_ENTRY_DELETED", org_id)
+        .on(Target::account(account))
+        .entry(&entry);
+    record(data, who, deleted);
     Ok(service_account_no_content())
 }
 
@@ -513,7 +585,7 @@ pub async fn create_org_account_access(
         org_owner(data, caller(data, &who)?, org_id)?;
         org_account(data, org_id, client_id)?;
         let href = org_access_href(&shared.base_url, org_id, client_id);
-        add_entries(data, client_id, requested, page, &href)
+        add_entries(data, &who, org_id, client_id, requested, page, &href)
     })
 }
 
@@ -528,7 +600,7 @@ pub async fn delete_org_account_access(
     shared.store.change(|data| {
         org_owner(data, caller(data, &who)?, org_id)?;
         org_account(data, org_id, client_id)?;
-        delete_entry(data, &who, client_id, name)
+        delete_entry(data, &who, org_id, client_id, name)
     })
 }
 
