@@ -1336,3 +1336,222 @@ async fn deleted_secret(app: &App) -> Result<()> {
     )?;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn flow16_an_edit_appears_in_activity_and_in_the_keys_own_history() -> Result<()> {
+    launch().await?.run("flow16-activity", activity).await
+}
+
+/// The rows of an activity feed, once it has read its first page.
+async fn activity_rows(app: &App, feed: &str) -> Result<Vec<(String, String)>> {
+    app.find_css(&format!(
+        "[data-testid='{feed}']:not([data-state='reading'])"
+    ))
+    .await?;
+    let rows = app
+        .find_all_css(&format!(
+            "[data-testid='{feed}'] [data-testid='activity-row']"
+        ))
+        .await?;
+    let mut read = Vec::new();
+    for row in rows {
+        let kind = row
+            .attr("data-event-type")
+            .await
+            .map_err(HarnessError::WebDriver)?
+            .unwrap_or_default();
+        read.push((kind, row.text().await.map_err(HarnessError::WebDriver)?));
+    }
+    Ok(read)
+}
+
+async fn activity(app: &App) -> Result<()> {
+    let actions = public_key_of(app, "GitHub Actions deploy").await?;
+    open_key(app, &actions).await?;
+    app.fill("access-input", "203.0.113.7").await?;
+    app.click("access-add").await?;
+    app.find("access-entry-203.0.113.7").await?;
+
+    // Activity, newest first: the edit, as a sentence.
+    app.click("nav-activity").await?;
+    let rows = activity_rows(app, "activity-feed").await?;
+    let (kind, newest) = rows.first().cloned().unwrap_or_default();
+    check(
+        kind == "API_KEY_ACCESS_LIST_ENTRY_ADDED",
+        format!("newest event: {kind}"),
+    )?;
+    let expected =
+        format!("added 203.0.113.7 to the access list of GitHub Actions deploy ({actions}) from ");
+    check(
+        newest.starts_with("Sandbox administrator (")
+            && newest.contains(&expected)
+            && newest.ends_with("just now"),
+        format!("the sentence: {newest}"),
+    )?;
+    // The seeded history goes back about 90 days.
+    check(
+        rows.iter().any(|(_, text)| text.contains("days ago")),
+        "older events are shown",
+    )?;
+    check(rows.len() > 20, format!("{} rows", rows.len()))?;
+
+    // Filtered by type: only the creations.
+    app.click("activity-type").await?;
+    app.click("activity-type-API_KEY_CREATED").await?;
+    let deadline = Instant::now() + e2e::UI_TIMEOUT;
+    loop {
+        let rows = activity_rows(app, "activity-feed").await?;
+        if !rows.is_empty() && rows.iter().all(|(kind, _)| kind == "API_KEY_CREATED") {
+            break;
+        }
+        check(Instant::now() < deadline, "the type filter applies")?;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    app.screenshot("activity").await?;
+    // A range that ends before it starts is refused in words.
+    app.fill("activity-from", "2026-11-24").await?;
+    app.fill("activity-to", "2026-11-01\u{E007}").await?;
+    let said = app
+        .wait_text("activity-feed-error", |text| {
+            text.contains("ends before it starts")
+        })
+        .await?;
+    check(said.contains("\"to\" date"), format!("what to fix: {said}"))?;
+    app.click("activity-clear").await?;
+
+    // The key's own Activity tab: its history only, this edit first.
+    open_key(app, &actions).await?;
+    app.click("details-tab-activity").await?;
+    let own = activity_rows(app, "details-activity").await?;
+    check(
+        own.first()
+            .is_some_and(|(_, text)| text.contains(&expected)),
+        format!("the key's history starts with the edit: {own:?}"),
+    )?;
+    check(
+        own.iter()
+            .all(|(_, text)| text.contains(&format!("({actions})"))),
+        "every event is about this key",
+    )?;
+    check(
+        own.last()
+            .is_some_and(|(kind, _)| kind == "API_KEY_CREATED"),
+        format!("it goes back to the key's creation: {own:?}"),
+    )?;
+    app.screenshot("key-activity").await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn flow17_access_review_finds_the_risky_keys_and_goes_to_the_fix() -> Result<()> {
+    launch()
+        .await?
+        .run("flow17-access-review", access_review)
+        .await
+}
+
+/// The credentials (public keys or client ids) a finding lists.
+async fn finding_items(app: &App, kind: &str) -> Result<Vec<String>> {
+    let mut ids = Vec::new();
+    for item in app
+        .find_all_css(&format!("[data-testid='finding-{kind}-item']"))
+        .await?
+    {
+        ids.push(
+            item.attr("data-credential")
+                .await
+                .map_err(HarnessError::WebDriver)?
+                .unwrap_or_default(),
+        );
+    }
+    Ok(ids)
+}
+
+async fn access_review(app: &App) -> Result<()> {
+    let open = public_key_of(app, "Partner integration").await?;
+    let listless = public_key_of(app, "Legacy migration script").await?;
+    let unused = public_key_of(app, "Billing export").await?;
+    app.click("nav-review").await?;
+    // Reviewed once every access list and project list is read.
+    app.find_css("[data-testid='access-review'][data-state='reviewed'][data-not-read='0']")
+        .await?;
+    check(
+        app.attr("finding-openToInternet", "data-severity").await? == "high",
+        "an open key is a high finding",
+    )?;
+    let open_items = finding_items(app, "openToInternet").await?;
+    check(
+        open_items.contains(&open),
+        format!("open to the internet: {open_items:?}"),
+    )?;
+    let no_list = finding_items(app, "noAccessList").await?;
+    check(
+        no_list.contains(&listless),
+        format!("no access list: {no_list:?}"),
+    )?;
+    let unknown = finding_items(app, "useUnknown").await?;
+    check(
+        unknown.contains(&listless),
+        format!("use that cannot be known: {unknown:?}"),
+    )?;
+    let never = finding_items(app, "neverUsed").await?;
+    check(never.contains(&unused), format!("never used: {never:?}"))?;
+    let owners = finding_items(app, "orgOwners").await?;
+    check(owners.contains(&listless), format!("owners: {owners:?}"))?;
+    // The demo's service accounts: a rotation under way, an expired secret.
+    check(
+        !finding_items(app, "secretsExpiring").await?.is_empty()
+            && !finding_items(app, "expiredSecrets").await?.is_empty(),
+        "the secrets findings",
+    )?;
+    app.screenshot("access-review").await?;
+
+    // Stricter thresholds, kept with the connection: more is unused.
+    let before = finding_items(app, "notUsedRecently").await?.len();
+    app.fill("review-unused-days", "0").await?;
+    app.click("review-save-thresholds").await?;
+    let said = app
+        .wait_text("review-thresholds-error", |text| {
+            text.contains("1 to 3,650")
+        })
+        .await?;
+    check(said.contains("days"), format!("what to fix: {said}"))?;
+    app.fill("review-unused-days", "2").await?;
+    app.click("review-save-thresholds").await?;
+    let deadline = Instant::now() + e2e::UI_TIMEOUT;
+    loop {
+        let title = app
+            .text("finding-notUsedRecently-title")
+            .await
+            .unwrap_or_default();
+        if title.contains("not used in 2 days") {
+            break;
+        }
+        check(
+            Instant::now() < deadline,
+            format!("the threshold applies: {title}"),
+        )?;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    check(
+        finding_items(app, "notUsedRecently").await?.len() > before,
+        "more keys are unused at 2 days",
+    )?;
+
+    // The finding's button goes straight to the key, where it is fixed.
+    app.click(&format!("finding-openToInternet-open-{open}"))
+        .await?;
+    app.find("key-details").await?;
+    check(
+        app.text("details-public-key").await? == open,
+        "the open key is shown",
+    )?;
+    app.find("access-entry-0.0.0.0/0").await?;
+    // Back in the review, the thresholds are still the connection's.
+    app.click("nav-review").await?;
+    check(
+        app.value("review-unused-days").await? == "2",
+        "the threshold is kept",
+    )?;
+    Ok(())
+}

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { css } from "@leafygreen-ui/emotion";
 import { SideNav, SideNavItem } from "@leafygreen-ui/side-nav";
 import Icon from "@leafygreen-ui/icon";
@@ -6,6 +6,9 @@ import { ToastProvider } from "@leafygreen-ui/toast";
 import { Header } from "./Header";
 import { SessionProvider, useSession } from "./session";
 import { SECTIONS, type SectionId } from "./navigation";
+import { type Destination, NavigationContext } from "./navigate";
+import { AccessReviewPage } from "./pages/AccessReviewPage";
+import { ActivityPage } from "./pages/ActivityPage";
 import { ConnectionsPage } from "./pages/ConnectionsPage";
 import { OrganizationAccessPage } from "./pages/OrganizationAccessPage";
 import { ProjectAccessPage } from "./pages/ProjectAccessPage";
@@ -41,6 +44,10 @@ function Page({ section }: { section: SectionId }) {
       return <OrganizationAccessPage />;
     case "project":
       return <ProjectAccessPage />;
+    case "activity":
+      return <ActivityPage />;
+    case "review":
+      return <AccessReviewPage />;
     case "org-settings":
       return <OrganizationSettingsPage />;
     case "connections":
@@ -62,6 +69,21 @@ export default function App() {
 
 function Shell() {
   const [section, setSection] = useState<SectionId>("organization");
+  // Where a link from another screen asked to go; each visit remounts the
+  // page, so it opens there even when it was showing already.
+  const [destination, setDestination] = useState<Destination | null>(null);
+  const [visit, setVisit] = useState(0);
+  const navigation = useMemo(
+    () => ({
+      destination,
+      go: (next: Destination) => {
+        setDestination(next);
+        setSection(next.section);
+        setVisit((count) => count + 1);
+      },
+    }),
+    [destination],
+  );
   const { closedReason } = useSession();
   // A connection closed under the page: Connections says why and what next.
   useEffect(() => {
@@ -81,7 +103,10 @@ function Shell() {
               key={item.id}
               active={item.id === section}
               glyph={<Icon glyph={item.glyph} />}
-              onClick={() => setSection(item.id)}
+              onClick={() => {
+                setDestination(null);
+                setSection(item.id);
+              }}
               data-testid={`nav-${item.id}`}
             >
               {item.label}
@@ -91,7 +116,9 @@ function Shell() {
       </div>
       <Header />
       <main className={mainArea} data-testid={`page-${section}`}>
-        <Page section={section} />
+        <NavigationContext.Provider value={navigation}>
+          <Page key={visit} section={section} />
+        </NavigationContext.Provider>
       </main>
     </div>
   );

@@ -5,6 +5,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { AccessListEntry } from "./bindings/AccessListEntry";
+import type { ActivityFilter } from "./bindings/ActivityFilter";
 import type { CommandError } from "./bindings/CommandError";
 import type { Commands } from "./bindings/commands";
 import {
@@ -17,6 +18,8 @@ import type { NewServiceAccount } from "./bindings/NewServiceAccount";
 import type { NewServiceAccountInput } from "./bindings/NewServiceAccountInput";
 import type { ProfileInput } from "./bindings/ProfileInput";
 import type { ProgressEvent } from "./bindings/ProgressEvent";
+import type { ReviewInput } from "./bindings/ReviewInput";
+import type { ReviewSettings } from "./bindings/ReviewSettings";
 import type { SessionClosed } from "./bindings/SessionClosed";
 
 export type CommandName = keyof Commands;
@@ -177,6 +180,15 @@ export const inviteServiceAccountToProjects = (
 ) => call("invite_service_account_to_projects", { orgId, clientId, projectIds, roles });
 export const setMaxSecretLifetime = (orgId: string, hours: number) =>
   call("set_max_secret_lifetime", { orgId, hours });
+/** The findings about these credentials, with the open connection's thresholds. */
+export const reviewAccess = (input: ReviewInput) => call("review_access", input);
+/** The open connection's access-review thresholds. */
+export const reviewSettings = () => call("review_settings", none);
+export const setReviewSettings = (settings: ReviewSettings) =>
+  call("set_review_settings", settings);
+/** One Atlas page (from 1) of the organization's access events that pass `filter`. */
+export const loadActivity = (orgId: string, filter: ActivityFilter, page: number) =>
+  call("load_activity", { orgId, filter, page });
 
 /** Calls `handler` with the progress of `operation` until the returned function is called. */
 export function onProgress(

@@ -4,6 +4,8 @@ import type { GlyphName } from "@leafygreen-ui/icon";
 export const SECTIONS = [
   { id: "organization", label: "Organization Access", glyph: "Building" },
   { id: "project", label: "Project Access", glyph: "Folder" },
+  { id: "activity", label: "Activity", glyph: "ActivityFeed" },
+  { id: "review", label: "Access Review", glyph: "Shield" },
   { id: "org-settings", label: "Organization Settings", glyph: "Wrench" },
   { id: "connections", label: "Connections", glyph: "Connect" },
   { id: "settings", label: "About", glyph: "InfoWithCircle" },

@@ -10,6 +10,7 @@ use ts_rs::{Config, ExportError, TS, TypeVisitor};
 
 use crate::ipc::{self, CLIPBOARD_CLEARED_EVENT, PROGRESS_EVENT, SESSION_CLOSED_EVENT};
 use crate::{CommandError, ipc::ProgressEvent, ipc::SessionClosed};
+use atlas_access_core::activity::ACCESS_EVENT_TYPES;
 use atlas_access_core::profiles::SANDBOX_PROFILE_ID;
 
 /// Builds `commands.ts`, the typed client's table, exporting every type a
@@ -106,6 +107,14 @@ fn constants() -> String {
         constant("SESSION_CLOSED_EVENT", SESSION_CLOSED_EVENT),
         constant("CLIPBOARD_CLEARED_EVENT", CLIPBOARD_CLEARED_EVENT),
         constant("SANDBOX_PROFILE_ID", SANDBOX_PROFILE_ID),
+        format!(
+            "export const ACCESS_EVENT_TYPES = [{}] as const;\n",
+            ACCESS_EVENT_TYPES
+                .iter()
+                .map(|kind| format!("{kind:?}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     ]
     .concat()
 }

@@ -162,6 +162,7 @@ macro_rules! ipc_surface {
     };
 }
 
+use crate::commands::activity::ActivityRequest;
 use crate::commands::connections::{
     ConnectionReport, ProfileList, ProfileRef, ProfileView, SessionView,
 };
@@ -181,6 +182,7 @@ use crate::commands::service_accounts::{
 };
 use crate::commands::{self, AppInfo, OrgRef};
 use atlas_access_core::access_list::CheckedEntry;
+use atlas_access_core::activity::ActivityPage;
 use atlas_access_core::atlas::{
     AccessListEntry, ApiKey, OrgSettings, ServiceAccount, ServiceAccountEntry,
 };
@@ -191,6 +193,7 @@ use atlas_access_core::edits::{
 };
 use atlas_access_core::lockout::LockoutCheck;
 use atlas_access_core::profiles::ImportedProfile;
+use atlas_access_core::review::{ReviewInput, ReviewReport, ReviewSettings};
 use atlas_access_core::roles::RoleInfo;
 use atlas_access_core::usecases::{
     Inventory, KeyAccessList, ServiceAccountInventory, ServiceAccountParts,

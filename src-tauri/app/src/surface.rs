@@ -59,4 +59,9 @@ ipc_surface! {
     create_project_service_account(NewProjectServiceAccount) -> CreatedServiceAccountView = commands::service_accounts::create_project_service_account;
     invite_service_account_to_projects(BulkAccountInvite) -> ServiceAccountBulkInviteReport = commands::service_accounts::invite_service_account_to_projects;
     set_max_secret_lifetime(SetMaxSecretLifetime) -> OrgSettings = commands::service_accounts::set_max_secret_lifetime;
+
+    load_activity(ActivityRequest) -> ActivityPage = commands::activity::load_activity;
+    review_settings(NoArgs) -> ReviewSettings = commands::review::review_settings;
+    set_review_settings(ReviewSettings) -> ReviewSettings = commands::review::set_review_settings;
+    review_access(ReviewInput) -> ReviewReport = commands::review::review_access;
 }

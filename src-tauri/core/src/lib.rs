@@ -3,6 +3,7 @@
 //! the use cases that span several calls.
 
 pub mod access_list;
+pub mod activity;
 pub mod atlas;
 pub mod connections;
 pub mod edits;
@@ -10,6 +11,7 @@ pub mod error;
 pub mod keychain;
 pub mod lockout;
 pub mod profiles;
+pub mod review;
 pub mod roles;
 pub mod rules;
 pub mod usecases;

@@ -6,12 +6,15 @@
 //! processes by a lock file. A file that cannot be read is moved aside as
 //! `.bak` and reported, never silently replaced.
 
+use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+use crate::review::ReviewSettings;
 
 /// The id of the built-in sandbox profile, which is always there.
 pub const SANDBOX_PROFILE_ID: &str = "sandbox";
@@ -47,6 +50,10 @@ pub struct Profile {
 struct ProfileFile {
     #[serde(default)]
     profiles: Vec<Profile>,
+    /// Each connection's access-review thresholds, by profile id (the
+    /// built-in sandbox's too). Absent from files written before them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    review_settings: BTreeMap<String, ReviewSettings>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -124,38 +131,36 @@ impl ProfileStore {
     }
 
     fn load_locked(&self) -> Result<Loaded, ProfileError> {
+        let (file, moved_aside) = self.file_locked()?;
+        Ok(Loaded {
+            profiles: file.profiles,
+            moved_aside,
+        })
+    }
+
+    /// The whole file, and where an unreadable one was moved.
+    fn file_locked(&self) -> Result<(ProfileFile, Option<PathBuf>), ProfileError> {
         let bytes = match std::fs::read(&self.path) {
             Ok(bytes) => bytes,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(Loaded {
-                    profiles: Vec::new(),
-                    moved_aside: None,
-                });
+                return Ok((ProfileFile::default(), None));
             }
             Err(error) => return Err(self.io(error)),
         };
         match serde_json::from_slice::<ProfileFile>(&bytes) {
-            Ok(file) => Ok(Loaded {
-                profiles: file.profiles,
-                moved_aside: None,
-            }),
+            Ok(file) => Ok((file, None)),
             Err(error) => {
                 let backup = self.path.with_extension("json.bak");
                 tracing::warn!(%error, backup = %backup.display(), "profile file unreadable; moved aside");
                 std::fs::rename(&self.path, &backup).map_err(|e| self.io(e))?;
-                Ok(Loaded {
-                    profiles: Vec::new(),
-                    moved_aside: Some(backup),
-                })
+                Ok((ProfileFile::default(), Some(backup)))
             }
         }
     }
 
-    fn save_locked(&self, profiles: &[Profile]) -> Result<(), ProfileError> {
-        let bytes = serde_json::to_vec_pretty(&ProfileFile {
-            profiles: profiles.to_vec(),
-        })
-        .map_err(|e| self.io(std::io::Error::other(e)))?;
+    fn save_locked(&self, file: &ProfileFile) -> Result<(), ProfileError> {
+        let bytes =
+            serde_json::to_vec_pretty(file).map_err(|e| self.io(std::io::Error::other(e)))?;
         let temp = self
             .path
             .with_extension(format!("json.{}.tmp", std::process::id()));
@@ -186,28 +191,54 @@ impl ProfileStore {
     pub fn upsert(&self, profile: Profile) -> Result<(), ProfileError> {
         validate(&profile)?;
         let _lock = self.lock()?;
-        let mut profiles = self.load_locked()?.profiles;
-        match profiles
+        let (mut file, _) = self.file_locked()?;
+        match file
+            .profiles
             .iter_mut()
             .find(|existing| existing.id == profile.id)
         {
             Some(existing) => *existing = profile,
-            None => profiles.push(profile),
+            None => file.profiles.push(profile),
         }
-        self.save_locked(&profiles)
+        self.save_locked(&file)
     }
 
     /// Removes a profile from the file. Its keychain entry is the caller's to delete.
     pub fn remove(&self, id: &str) -> Result<Profile, ProfileError> {
         let _lock = self.lock()?;
-        let mut profiles = self.load_locked()?.profiles;
-        let index = profiles
+        let (mut file, _) = self.file_locked()?;
+        let index = file
+            .profiles
             .iter()
             .position(|profile| profile.id == id)
             .ok_or_else(|| ProfileError::NotFound(id.to_owned()))?;
-        let removed = profiles.remove(index);
-        self.save_locked(&profiles)?;
+        let removed = file.profiles.remove(index);
+        file.review_settings.remove(id);
+        self.save_locked(&file)?;
         Ok(removed)
+    }
+
+    /// The access-review thresholds of a connection (the defaults until set).
+    pub fn review_settings(&self, id: &str) -> Result<ReviewSettings, ProfileError> {
+        let _lock = self.lock()?;
+        let (file, _) = self.file_locked()?;
+        Ok(file.review_settings.get(id).copied().unwrap_or_default())
+    }
+
+    /// Keeps a connection's access-review thresholds, after checking them.
+    pub fn set_review_settings(
+        &self,
+        id: &str,
+        settings: ReviewSettings,
+    ) -> Result<(), ProfileError> {
+        settings.check().map_err(ProfileError::Invalid)?;
+        let _lock = self.lock()?;
+        let (mut file, _) = self.file_locked()?;
+        if id != SANDBOX_PROFILE_ID && !file.profiles.iter().any(|profile| profile.id == id) {
+            return Err(ProfileError::NotFound(id.to_owned()));
+        }
+        file.review_settings.insert(id.to_owned(), settings);
+        self.save_locked(&file)
     }
 }
 
@@ -295,6 +326,45 @@ mod tests {
         assert_eq!(mode(&dir), 0o700, "the config folder");
         assert_eq!(mode(&path), 0o600, "profiles.json");
         assert_eq!(mode(&path.with_extension("lock")), 0o600, "its lock");
+    }
+
+    #[test]
+    fn review_settings_are_kept_per_connection_and_go_with_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ProfileStore::at(dir.path().join("profiles.json"));
+        assert_eq!(
+            store.review_settings("a").unwrap(),
+            ReviewSettings::default()
+        );
+        store.upsert(profile("a")).unwrap();
+        let strict = ReviewSettings {
+            unused_days: 30,
+            expiry_warning_days: 14,
+        };
+        store.set_review_settings("a", strict).unwrap();
+        store
+            .set_review_settings(SANDBOX_PROFILE_ID, ReviewSettings::default())
+            .unwrap();
+        // Saving the profile again keeps them.
+        store.upsert(profile("a")).unwrap();
+        assert_eq!(store.review_settings("a").unwrap(), strict);
+        assert!(matches!(
+            store.set_review_settings("nobody", strict),
+            Err(ProfileError::NotFound(_))
+        ));
+        let nonsense = ReviewSettings {
+            unused_days: 0,
+            expiry_warning_days: 7,
+        };
+        assert!(matches!(
+            store.set_review_settings("a", nonsense),
+            Err(ProfileError::Invalid(_))
+        ));
+        store.remove("a").unwrap();
+        assert_eq!(
+            store.review_settings("a").unwrap(),
+            ReviewSettings::default()
+        );
     }
 
     #[test]

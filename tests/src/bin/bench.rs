@@ -877,6 +877,34 @@ const frame = () => new Promise((resolve) => requestAnimationFrame(() => resolve
 })();
 "#;
 
+/// The app with a sandbox as its connection, opened through its screens, once
+/// every access list is read.
+async fn connected_app(admin: &AdminCredentials) -> BenchResult<App> {
+    let app = launch(&[]).await?;
+    app.find("keys-table").await?;
+    let id = app
+        .add_connection(
+            "Bench",
+            &admin.base_url,
+            &admin.public_key,
+            &admin.private_key,
+        )
+        .await?;
+    app.click(&format!("connection-connect-{id}")).await?;
+    app.wait_text("active-connection", |name| name.contains("Bench"))
+        .await?;
+    app.click("nav-organization").await?;
+    app.find("keys-table").await?;
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while app.attr("api-keys", "data-access-lists").await? != "loaded" {
+        if Instant::now() > deadline {
+            return Err("the access lists never finished loading".into());
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    Ok(app)
+}
+
 /// One edit through the app: the Atlas requests it cost (counted by the
 /// sandbox) and ms from the click to the painted result.
 async fn timed_edit(
@@ -958,29 +986,7 @@ async fn edit_figures(figures: &mut Vec<Figure>) -> BenchResult<()> {
             .find(|project| key.project_roles(&project.id).next().is_none())
             .ok_or("no project without the key")?;
 
-        // The sandbox as a connection of the app, opened through its screens.
-        let app = launch(&[]).await?;
-        app.find("keys-table").await?;
-        let id = app
-            .add_connection(
-                "Bench",
-                &admin.base_url,
-                &admin.public_key,
-                &admin.private_key,
-            )
-            .await?;
-        app.click(&format!("connection-connect-{id}")).await?;
-        app.wait_text("active-connection", |name| name.contains("Bench"))
-            .await?;
-        app.click("nav-organization").await?;
-        app.find("keys-table").await?;
-        let deadline = Instant::now() + Duration::from_secs(120);
-        while app.attr("api-keys", "data-access-lists").await? != "loaded" {
-            if Instant::now() > deadline {
-                return Err("the access lists never finished loading".into());
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        let app = connected_app(&admin).await?;
 
         // Role change, from the key's details.
         app.fill("key-filter", &public_key).await?;
@@ -1262,6 +1268,155 @@ async fn app_figures(figures: &mut Vec<Figure>) -> BenchResult<()> {
     Ok(())
 }
 
+/// Events in the organization of the activity figures.
+const SCALE_EVENTS: usize = 20_000;
+/// How far the activity figures scroll.
+const SCROLL_TO_EVENT: usize = 5_000;
+
+/// Scrolls the page to its end until the activity feed shows `count` rows;
+/// answers false if it never does.
+const SCROLL_SCRIPT: &str = r#"
+const [count, done] = arguments;
+(async () => {
+  const main = document.querySelector("main");
+  const feed = () => document.querySelector("[data-testid='activity-feed']");
+  const deadline = performance.now() + 60000;
+  while (Number(feed()?.dataset.count ?? 0) < count) {
+    if (performance.now() > deadline) { done(false); return; }
+    main.scrollTop = main.scrollHeight;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  done(true);
+})();
+"#;
+
+/// Activity in an organization with 20,000 events, through the app
+/// connected to a sandbox with a 20 ms round trip: the first page, from the
+/// click to its painted rows, and the requests it takes to scroll to the
+/// 5,000th event.
+async fn activity_figures(figures: &mut Vec<Figure>) -> BenchResult<()> {
+    let mut first_page = Vec::new();
+    let mut first_requests = Vec::new();
+    let mut scroll_requests = Vec::new();
+    for _ in 0..RUNS {
+        let sandbox = sandbox(
+            Seed::Scale {
+                keys: 200,
+                projects: 10,
+                accounts: 0,
+                events: SCALE_EVENTS,
+            },
+            None,
+        )
+        .await?;
+        let admin = sandbox.admin().clone();
+        let app = connected_app(&admin).await?;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+
+        let (requests, ms) = timed_edit(
+            &app,
+            &sandbox,
+            "nav-activity",
+            "[data-testid='activity-feed'] [data-testid='activity-row']",
+            false,
+        )
+        .await?;
+        first_page.push(ms / 1000.0);
+        first_requests.push(requests);
+
+        let before = sandbox.exchanges();
+        let reached: bool = serde_json::from_value(
+            app.client()
+                .execute_async(SCROLL_SCRIPT, vec![serde_json::json!(SCROLL_TO_EVENT)])
+                .await?,
+        )?;
+        if !reached {
+            return Err(format!("the feed never showed {SCROLL_TO_EVENT} events").into());
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        // The first page's request, and those the scrolling made.
+        scroll_requests.push(requests + (sandbox.exchanges() - before) as f64);
+        app.close().await?;
+        sandbox.stop().await;
+    }
+    let first = Figure::new(
+        "activity: 20,000 events in the organization, the Activity item clicked to its first page painted",
+        "time",
+        "s",
+        first_page,
+    );
+    let met = first.median < 1.0;
+    figures.push(first.goal("< 1 s (20 ms round trip)", met));
+    figures.push(
+        Figure::new(
+            "activity: the first page",
+            "Atlas requests",
+            "",
+            first_requests,
+        )
+        .goal("reference: one page of 500", true),
+    );
+    let scroll = Figure::new(
+        "activity: scrolled to the 5,000th event",
+        "Atlas requests in all",
+        "",
+        scroll_requests,
+    );
+    let met = scroll.max <= 10.0;
+    figures.push(scroll.goal("≤ 10 (pages of 500)", met));
+    Ok(())
+}
+
+/// The access review of 2,000 keys and 500 service accounts, everything
+/// already read: from the Access Review item clicked to the painted findings.
+async fn review_figures(figures: &mut Vec<Figure>) -> BenchResult<()> {
+    let scale = format!("scale:{SCALE_KEYS}:{SCALE_PROJECTS}:{SCALE_ACCOUNTS}");
+    let reviewed = "[data-testid='access-review'][data-state='reviewed'][data-not-read='0']";
+    let mut millis = Vec::new();
+    for _ in 0..RUNS {
+        let app = launch(&[("AAM_SANDBOX_SEED", &scale)]).await?;
+        app.find("keys-table").await?;
+        // The first visit reads the accounts' lists and projects.
+        app.click("nav-review").await?;
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while app.find_all_css(reviewed).await?.is_empty() {
+            if Instant::now() > deadline {
+                return Err("the review never had every list read".into());
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        app.click("nav-organization").await?;
+        app.find("keys-table").await?;
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let ms: f64 = serde_json::from_value(
+            app.client()
+                .execute_async(
+                    EDIT_SCRIPT,
+                    vec![
+                        serde_json::json!("nav-review"),
+                        serde_json::json!(format!("{reviewed} [data-testid^='finding-']")),
+                        serde_json::json!(false),
+                    ],
+                )
+                .await?,
+        )?;
+        if ms < 0.0 {
+            return Err("the findings never showed".into());
+        }
+        millis.push(ms);
+        app.close().await?;
+    }
+    let review = Figure::new(
+        "access review of 2,000 keys and 500 service accounts, everything already read: the item clicked to the painted findings",
+        "time",
+        "ms",
+        millis,
+    );
+    let met = review.median < 100.0;
+    figures.push(review.goal("< 100 ms", met));
+    Ok(())
+}
+
 /// What typing into the service-accounts filter narrows to: the scale
 /// seed's accounts 00100–00199.
 const ACCOUNT_FILTER_TEXT: &str = "account 001";
@@ -1426,7 +1581,7 @@ async fn main() -> BenchResult<()> {
         LATENCY.as_millis()
     );
     // `bench PHASE…` runs only those phases (requests, inventory, rate-limit,
-    // service-accounts, edits, account-screens, app).
+    // service-accounts, edits, account-screens, activity, review, app).
     let only: Vec<String> = std::env::args().skip(1).collect();
     let wanted = |phase: &str| only.is_empty() || only.iter().any(|p| p == phase);
     let mut figures = Vec::new();
@@ -1465,6 +1620,18 @@ async fn main() -> BenchResult<()> {
         println!("the service-account screens: start, memory, filter …");
         if let Err(error) = account_screen_figures(&mut figures).await {
             failures.push(format!("the service-account screens: {error}"));
+        }
+    }
+    if wanted("activity") {
+        println!("activity: the first page and scrolling …");
+        if let Err(error) = activity_figures(&mut figures).await {
+            failures.push(format!("activity: {error}"));
+        }
+    }
+    if wanted("review") {
+        println!("access review …");
+        if let Err(error) = review_figures(&mut figures).await {
+            failures.push(format!("access review: {error}"));
         }
     }
     if wanted("app") {

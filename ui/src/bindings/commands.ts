@@ -5,6 +5,8 @@ import type { AccountEntryRef } from "./AccountEntryRef";
 import type { AccountPartsRequest } from "./AccountPartsRequest";
 import type { AccountRef } from "./AccountRef";
 import type { AccountSecretRef } from "./AccountSecretRef";
+import type { ActivityPage } from "./ActivityPage";
+import type { ActivityRequest } from "./ActivityRequest";
 import type { AddAccountEntries } from "./AddAccountEntries";
 import type { AddEntries } from "./AddEntries";
 import type { AddEntriesReport } from "./AddEntriesReport";
@@ -42,6 +44,9 @@ import type { ProjectAccountRoles } from "./ProjectAccountRoles";
 import type { ProjectKeyRef } from "./ProjectKeyRef";
 import type { ProjectKeyRoles } from "./ProjectKeyRoles";
 import type { ProjectRef } from "./ProjectRef";
+import type { ReviewInput } from "./ReviewInput";
+import type { ReviewReport } from "./ReviewReport";
+import type { ReviewSettings } from "./ReviewSettings";
 import type { RoleInfo } from "./RoleInfo";
 import type { RotateSecret } from "./RotateSecret";
 import type { RotationView } from "./RotationView";
@@ -108,4 +113,8 @@ export interface Commands {
   create_project_service_account: { args: NewProjectServiceAccount; result: CreatedServiceAccountView };
   invite_service_account_to_projects: { args: BulkAccountInvite; result: ServiceAccountBulkInviteReport };
   set_max_secret_lifetime: { args: SetMaxSecretLifetime; result: OrgSettings };
+  load_activity: { args: ActivityRequest; result: ActivityPage };
+  review_settings: { args: NoArgs; result: ReviewSettings };
+  set_review_settings: { args: ReviewSettings; result: ReviewSettings };
+  review_access: { args: ReviewInput; result: ReviewReport };
 }

@@ -8,6 +8,7 @@ import * as api from "../api";
 import type { KeyInventory } from "../bindings/KeyInventory";
 import type { Project } from "../bindings/Project";
 import { AccessListEditor } from "../components/AccessListEditor";
+import { DetailsTabs } from "../components/DetailsTabs";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { RoleCheckboxes } from "../components/RoleCheckboxes";
 import { TypedDeleteDialog } from "../components/TypedDeleteDialog";
@@ -66,71 +67,73 @@ export function KeyDetails({
         <code>{key.privateKey}</code>
         {isKeyInUse && " · the key this connection uses"}
       </Body>
-      <Card className={stack}>
-        <Subtitle>Edit Permissions</Subtitle>
-        <TextInput
-          label="Description"
-          value={desc}
-          onChange={(event) => setDesc(event.target.value)}
-          data-testid="details-desc"
-        />
-        <RoleCheckboxes
-          scope="organization"
-          label="Organization Permissions"
-          value={roles}
-          onChange={setRoles}
-          testId="details-roles"
-        />
-        <ErrorBanner error={saving.error} testId="details-error" />
+      <DetailsTabs orgId={orgId} credential={key.publicKey} testId="details">
+        <Card className={stack}>
+          <Subtitle>Edit Permissions</Subtitle>
+          <TextInput
+            label="Description"
+            value={desc}
+            onChange={(event) => setDesc(event.target.value)}
+            data-testid="details-desc"
+          />
+          <RoleCheckboxes
+            scope="organization"
+            label="Organization Permissions"
+            value={roles}
+            onChange={setRoles}
+            testId="details-roles"
+          />
+          <ErrorBanner error={saving.error} testId="details-error" />
+          <div>
+            <Button
+              variant="primary"
+              disabled={!changed || saving.busy}
+              onClick={save}
+              data-busy={saving.busy}
+              data-testid="details-save"
+            >
+              Save Changes
+            </Button>
+          </div>
+        </Card>
+        <Card>
+          <AccessListEditor orgId={orgId} keyId={key.id} />
+        </Card>
+        <Card className={stack}>
+          <Subtitle>Projects</Subtitle>
+          {item.projectRoles.length === 0 ? (
+            <Body data-testid="details-no-projects">This key is in no project.</Body>
+          ) : (
+            <ul data-testid="details-projects">
+              {item.projectRoles.map((project) => (
+                <li key={project.projectId} data-testid={`details-project-${project.projectId}`}>
+                  <strong>{projectName(project.projectId)}</strong>:{" "}
+                  {project.roles.map(roleName).join(", ")}
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
         <div>
-          <Button
-            variant="primary"
-            disabled={!changed || saving.busy}
-            onClick={save}
-            data-busy={saving.busy}
-            data-testid="details-save"
-          >
-            Save Changes
+          <Button variant="danger" onClick={() => setDeleting(true)} data-testid="details-delete">
+            Delete API Key
           </Button>
         </div>
-      </Card>
-      <Card>
-        <AccessListEditor orgId={orgId} keyId={key.id} />
-      </Card>
-      <Card className={stack}>
-        <Subtitle>Projects</Subtitle>
-        {item.projectRoles.length === 0 ? (
-          <Body data-testid="details-no-projects">This key is in no project.</Body>
-        ) : (
-          <ul data-testid="details-projects">
-            {item.projectRoles.map((project) => (
-              <li key={project.projectId} data-testid={`details-project-${project.projectId}`}>
-                <strong>{projectName(project.projectId)}</strong>:{" "}
-                {project.roles.map(roleName).join(", ")}
-              </li>
-            ))}
-          </ul>
+        {deleting && (
+          <TypedDeleteDialog
+            title={`Delete API Key ${key.publicKey}?`}
+            label="Description or public key"
+            accepts={(typed) => typed === key.desc.trim() || typed === key.publicKey}
+            deletion={deletion}
+            onDelete={remove}
+            onCancel={() => setDeleting(false)}
+            testId="delete"
+          >
+            The key <strong>{key.desc}</strong> stops working at once and leaves every project it is
+            in. This cannot be undone. Type its description or its public key to confirm.
+          </TypedDeleteDialog>
         )}
-      </Card>
-      <div>
-        <Button variant="danger" onClick={() => setDeleting(true)} data-testid="details-delete">
-          Delete API Key
-        </Button>
-      </div>
-      {deleting && (
-        <TypedDeleteDialog
-          title={`Delete API Key ${key.publicKey}?`}
-          label="Description or public key"
-          accepts={(typed) => typed === key.desc.trim() || typed === key.publicKey}
-          deletion={deletion}
-          onDelete={remove}
-          onCancel={() => setDeleting(false)}
-          testId="delete"
-        >
-          The key <strong>{key.desc}</strong> stops working at once and leaves every project it is
-          in. This cannot be undone. Type its description or its public key to confirm.
-        </TypedDeleteDialog>
-      )}
+      </DetailsTabs>
     </div>
   );
 }

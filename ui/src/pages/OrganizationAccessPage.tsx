@@ -28,6 +28,7 @@ import {
 } from "../components/TableParts";
 import { useRoleName, useSession } from "../session";
 import { KeyDetails } from "./KeyDetails";
+import { useNavigation } from "../navigate";
 import { ServiceAccountsTab } from "./ServiceAccountsTab";
 
 const tabs = css`
@@ -74,7 +75,8 @@ export function OrganizationAccessPage() {
 /** Applications, as in Atlas: API keys and service accounts, a tab each. */
 function Applications({ orgId, inventory }: { orgId: string; inventory: Inventory }) {
   // 0: API Keys, 1: Service Accounts.
-  const [tab, setTab] = useState(0);
+  const { destination } = useNavigation();
+  const [tab, setTab] = useState(destination?.clientId ? 1 : 0);
   const { accessListsLoading } = useSession();
   return (
     // data-access-lists: whether the keys' access lists are read, whichever tab shows.
@@ -126,7 +128,8 @@ function ApiKeys({ orgId, inventory }: { orgId: string; inventory: Inventory }) 
   const [creating, setCreating] = useState(false);
   const startCreating = useCallback(() => setCreating(true), []);
   const [created, setCreated] = useState<CreatedKeyView | null>(null);
-  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const { destination } = useNavigation();
+  const [selectedId, setSelectedId] = useState<string | null>(destination?.keyId ?? null);
 
   // Sorted once per inventory and order; a keystroke only filters, in order.
   const sorted = useMemo(() => {

@@ -27,6 +27,7 @@ import { ErrorBanner } from "../components/ErrorBanner";
 import { OneTimeSecretDialog } from "../components/OneTimeKeyDialog";
 import { RoleCheckboxes } from "../components/RoleCheckboxes";
 import { TypedDeleteDialog } from "../components/TypedDeleteDialog";
+import { DetailsTabs } from "../components/DetailsTabs";
 import { ClientIdLine, toneStyle } from "../components/ServiceAccountParts";
 import { LifetimeField, useLifetimeChoice } from "../components/SecretLifetime";
 import { useRoleName, useSession } from "../session";
@@ -98,86 +99,92 @@ export function ServiceAccountDetails({
         {account.createdAt && ` · created ${when(account.createdAt)}`}
         {inUse && " · the service account this connection uses"}
       </Body>
-      <Card className={denseStack}>
-        <Subtitle>Edit Service Account</Subtitle>
-        <TextInput
-          label="Name"
-          value={name}
-          onChange={(event) => setName(event.target.value)}
-          data-testid="sa-details-name"
-        />
-        <TextInput
-          label="Description"
-          value={description}
-          onChange={(event) => setDescription(event.target.value)}
-          data-testid="sa-details-description"
-        />
-        <RoleCheckboxes
-          scope="organization"
-          label="Organization Permissions"
-          value={roles}
-          onChange={setRoles}
-          testId="sa-details-roles"
-        />
-        <ErrorBanner error={saving.error} testId="sa-details-error" />
+      <DetailsTabs orgId={orgId} credential={account.clientId} testId="sa-details">
+        <Card className={denseStack}>
+          <Subtitle>Edit Service Account</Subtitle>
+          <TextInput
+            label="Name"
+            value={name}
+            onChange={(event) => setName(event.target.value)}
+            data-testid="sa-details-name"
+          />
+          <TextInput
+            label="Description"
+            value={description}
+            onChange={(event) => setDescription(event.target.value)}
+            data-testid="sa-details-description"
+          />
+          <RoleCheckboxes
+            scope="organization"
+            label="Organization Permissions"
+            value={roles}
+            onChange={setRoles}
+            testId="sa-details-roles"
+          />
+          <ErrorBanner error={saving.error} testId="sa-details-error" />
+          <div>
+            <Button
+              variant="primary"
+              disabled={!changed || Boolean(problem) || roles.length === 0 || saving.busy}
+              title={problem ?? undefined}
+              onClick={save}
+              data-testid="sa-details-save"
+            >
+              Save Changes
+            </Button>
+          </div>
+        </Card>
+        <Card>
+          <Secrets orgId={orgId} item={item} state={state} />
+        </Card>
+        <Card>
+          {state.partsLoading ? (
+            <Body data-testid="sa-access-reading">Reading the access list…</Body>
+          ) : (
+            <ServiceAccountAccessList orgId={orgId} item={item} state={state} />
+          )}
+        </Card>
+        <Card className={denseStack}>
+          <Subtitle>Projects</Subtitle>
+          {state.partsLoading ? (
+            <Body>Reading the projects…</Body>
+          ) : item.projects.length === 0 ? (
+            <Body data-testid="sa-details-no-projects">This service account is in no project.</Body>
+          ) : (
+            <ul data-testid="sa-details-projects">
+              {item.projects.map((project) => (
+                <li key={project.groupId} data-testid={`sa-details-project-${project.groupId}`}>
+                  <strong>{projectName(project.groupId)}</strong>:{" "}
+                  {project.roles.map(roleName).join(", ")}
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
         <div>
           <Button
-            variant="primary"
-            disabled={!changed || Boolean(problem) || roles.length === 0 || saving.busy}
-            title={problem ?? undefined}
-            onClick={save}
-            data-testid="sa-details-save"
+            variant="danger"
+            onClick={() => setDeleting(true)}
+            data-testid="sa-details-delete"
           >
-            Save Changes
+            Delete Service Account
           </Button>
         </div>
-      </Card>
-      <Card>
-        <Secrets orgId={orgId} item={item} state={state} />
-      </Card>
-      <Card>
-        {state.partsLoading ? (
-          <Body data-testid="sa-access-reading">Reading the access list…</Body>
-        ) : (
-          <ServiceAccountAccessList orgId={orgId} item={item} state={state} />
+        {deleting && (
+          <TypedDeleteDialog
+            title={`Delete Service Account ${account.name}?`}
+            label="Name"
+            accepts={(typed) => typed === account.name.trim()}
+            deletion={deletion}
+            onDelete={remove}
+            onCancel={() => setDeleting(false)}
+            testId="sa-delete"
+          >
+            Every secret of <strong>{account.name}</strong> stops working at once, and it leaves
+            every project it is in. This cannot be undone. Type its name to confirm.
+          </TypedDeleteDialog>
         )}
-      </Card>
-      <Card className={denseStack}>
-        <Subtitle>Projects</Subtitle>
-        {state.partsLoading ? (
-          <Body>Reading the projects…</Body>
-        ) : item.projects.length === 0 ? (
-          <Body data-testid="sa-details-no-projects">This service account is in no project.</Body>
-        ) : (
-          <ul data-testid="sa-details-projects">
-            {item.projects.map((project) => (
-              <li key={project.groupId} data-testid={`sa-details-project-${project.groupId}`}>
-                <strong>{projectName(project.groupId)}</strong>:{" "}
-                {project.roles.map(roleName).join(", ")}
-              </li>
-            ))}
-          </ul>
-        )}
-      </Card>
-      <div>
-        <Button variant="danger" onClick={() => setDeleting(true)} data-testid="sa-details-delete">
-          Delete Service Account
-        </Button>
-      </div>
-      {deleting && (
-        <TypedDeleteDialog
-          title={`Delete Service Account ${account.name}?`}
-          label="Name"
-          accepts={(typed) => typed === account.name.trim()}
-          deletion={deletion}
-          onDelete={remove}
-          onCancel={() => setDeleting(false)}
-          testId="sa-delete"
-        >
-          Every secret of <strong>{account.name}</strong> stops working at once, and it leaves every
-          project it is in. This cannot be undone. Type its name to confirm.
-        </TypedDeleteDialog>
-      )}
+      </DetailsTabs>
     </div>
   );
 }

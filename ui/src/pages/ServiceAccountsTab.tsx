@@ -28,6 +28,7 @@ import { ClientIdLine, toneStyle } from "../components/ServiceAccountParts";
 import { useRoleName } from "../session";
 import { ago, expiry, lastUsed, useNow, useServiceAccounts } from "../serviceAccounts";
 import { ServiceAccountDetails } from "./ServiceAccountDetails";
+import { useNavigation } from "../navigate";
 
 const toolbar = css`
   display: flex;
@@ -65,7 +66,8 @@ export function ServiceAccountsTab({ orgId, projects }: { orgId: string; project
   const [pageSize, setPageSize] = useState(PAGE_SIZES[0] ?? 25);
   const [creating, setCreating] = useState(false);
   const [created, setCreated] = useState<CreatedServiceAccountView | null>(null);
-  const [selectedId, setSelectedId] = useState<string | null>(null);
+  const { destination } = useNavigation();
+  const [selectedId, setSelectedId] = useState<string | null>(destination?.clientId ?? null);
 
   const sorted = useMemo(() => {
     const value = (item: ServiceAccountInventory): string | number => {

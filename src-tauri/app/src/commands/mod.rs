@@ -1,10 +1,12 @@
 //! The handlers of the commands in `surface.rs`. Each takes the open session,
 //! calls one use case of `atlas-access-core` and maps its error; nothing more.
 
+pub mod activity;
 pub mod connections;
 pub mod keys;
 pub mod organization;
 pub mod projects;
+pub mod review;
 pub mod service_accounts;
 
 use atlas_access_core::keychain::{self, KeychainStatus};

@@ -491,7 +491,7 @@ impl AtlasClient {
         })
     }
 
-    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, AtlasError> {
+    pub(super) async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T, AtlasError> {
         self.json(Method::GET, path, None, Repeat::Idempotent).await
     }
 

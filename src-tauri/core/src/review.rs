@@ -1,0 +1,658 @@
+//! Access review: what an administrator should look at in an organization's
+//! credentials, from what the app has already read (no request to Atlas):
+//! open to the internet, no access list, owners, unused, secrets expiring or
+//! expired, overlapping entries, credentials that can do nothing.
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+use chrono::{DateTime, Duration, Utc};
+use ipnet::IpNet;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// The thresholds of a review, kept with each connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewSettings {
+    /// A credential not used in this many days is reported.
+    pub unused_days: u32,
+    /// A secret that expires within this many days is reported.
+    pub expiry_warning_days: u32,
+}
+
+impl Default for ReviewSettings {
+    fn default() -> Self {
+        Self {
+            unused_days: 90,
+            expiry_warning_days: 7,
+        }
+    }
+}
+
+impl ReviewSettings {
+    /// Refuses thresholds that make no sense, saying what to fix.
+    pub fn check(&self) -> Result<(), String> {
+        if !(1..=3650).contains(&self.unused_days) {
+            return Err("\"Not used in\" must be 1 to 3,650 days.".to_owned());
+        }
+        if !(1..=365).contains(&self.expiry_warning_days) {
+            return Err("\"Secrets expiring within\" must be 1 to 365 days.".to_owned());
+        }
+        Ok(())
+    }
+}
+
+/// An access-list entry: its address or block, and when it was last used.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewedEntry {
+    pub entry: String,
+    #[ts(optional)]
+    #[serde(default)]
+    pub last_used: Option<String>,
+}
+
+/// An API key as the review needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewedKey {
+    pub id: String,
+    pub public_key: String,
+    pub desc: String,
+    pub org_roles: Vec<String>,
+    pub project_count: u32,
+    /// Absent while its access list has not been read.
+    #[ts(optional)]
+    #[serde(default)]
+    pub entries: Option<Vec<ReviewedEntry>>,
+}
+
+/// A service account's secret as the review needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewedSecret {
+    pub id: String,
+    pub expires_at: String,
+    #[ts(optional)]
+    #[serde(default)]
+    pub last_used_at: Option<String>,
+}
+
+/// A service account as the review needs it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewedAccount {
+    pub client_id: String,
+    pub name: String,
+    pub org_roles: Vec<String>,
+    /// Absent while its projects have not been read.
+    #[ts(optional)]
+    #[serde(default)]
+    pub project_count: Option<u32>,
+    pub secrets: Vec<ReviewedSecret>,
+    /// Absent while its access list has not been read.
+    #[ts(optional)]
+    #[serde(default)]
+    pub entries: Option<Vec<ReviewedEntry>>,
+}
+
+/// What is reviewed: the organization's credentials as the app has read
+/// them, and whether it requires an access list.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewInput {
+    pub access_list_required: bool,
+    pub keys: Vec<ReviewedKey>,
+    pub accounts: Vec<ReviewedAccount>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum Severity {
+    High,
+    Medium,
+    Low,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum FindingKind {
+    OpenToInternet,
+    NoAccessList,
+    OrgOwners,
+    NeverUsed,
+    NotUsedRecently,
+    UseUnknown,
+    SecretsExpiring,
+    ExpiredSecrets,
+    OverlappingEntries,
+    CanDoNothing,
+}
+
+/// A credential a finding concerns: where its fix is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum Concerned {
+    ApiKey {
+        id: String,
+        public_key: String,
+        name: String,
+    },
+    ServiceAccount {
+        client_id: String,
+        name: String,
+    },
+}
+
+/// One credential in a finding, and what about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct FindingItem {
+    pub credential: Concerned,
+    pub note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct Finding {
+    pub kind: FindingKind,
+    pub severity: Severity,
+    pub title: String,
+    pub detail: String,
+    pub items: Vec<FindingItem>,
+}
+
+/// The findings, the most severe first, and how many credentials could not
+/// be fully reviewed because their access list or projects are not read yet.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewReport {
+    pub findings: Vec<Finding>,
+    pub not_read: u32,
+}
+
+fn time(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .ok()
+        .map(|at| at.with_timezone(&Utc))
+}
+
+/// An entry's network: an address is its own /32 or /128.
+fn network(text: &str) -> Option<IpNet> {
+    text.parse::<IpNet>()
+        .map(|net| net.trunc())
+        .or_else(|_| text.parse::<IpAddr>().map(IpNet::from))
+        .ok()
+}
+
+fn days(duration: Duration) -> i64 {
+    duration.num_days().max(0)
+}
+
+/// One credential, in the parts every check reads.
+struct Subject<'a> {
+    concerned: Concerned,
+    org_roles: &'a [String],
+    project_count: Option<u32>,
+    entries: Option<&'a [ReviewedEntry]>,
+    /// The last uses Atlas records for it besides its entries (secrets).
+    other_uses: Vec<DateTime<Utc>>,
+    is_key: bool,
+}
+
+#[derive(Default)]
+struct Findings(BTreeMap<(Severity, usize), Finding>);
+
+impl Findings {
+    fn add(&mut self, kind: FindingKind, severity: Severity, credential: &Concerned, note: String) {
+        let order = kind as usize;
+        self.0
+            .entry((severity, order))
+            .or_insert_with(|| Finding {
+                kind,
+                severity,
+                title: String::new(),
+                detail: String::new(),
+                items: Vec::new(),
+            })
+            .items
+            .push(FindingItem {
+                credential: credential.clone(),
+                note,
+            });
+    }
+}
+
+/// Reviews `input` as of `now`.
+pub fn review(input: &ReviewInput, settings: &ReviewSettings, now: DateTime<Utc>) -> ReviewReport {
+    let mut subjects: Vec<Subject> = Vec::new();
+    for key in &input.keys {
+        subjects.push(Subject {
+            concerned: Concerned::ApiKey {
+                id: key.id.clone(),
+                public_key: key.public_key.clone(),
+                name: key.desc.clone(),
+            },
+            org_roles: &key.org_roles,
+            project_count: Some(key.project_count),
+            entries: key.entries.as_deref(),
+            other_uses: Vec::new(),
+            is_key: true,
+        });
+    }
+    let mut findings = Findings::default();
+    for account in &input.accounts {
+        let concerned = Concerned::ServiceAccount {
+            client_id: account.client_id.clone(),
+            name: account.name.clone(),
+        };
+        for secret in &account.secrets {
+            let Some(expires) = time(&secret.expires_at) else {
+                continue;
+            };
+            if expires <= now {
+                findings.add(
+                    FindingKind::ExpiredSecrets,
+                    Severity::Low,
+                    &concerned,
+                    format!(
+                        "a secret expired {} days ago and is still there",
+                        days(now - expires)
+                    ),
+                );
+            } else if expires - now <= Duration::days(i64::from(settings.expiry_warning_days)) {
+                let left = expires - now;
+                let when = if left.num_days() >= 1 {
+                    format!("in {} days", left.num_days())
+                } else {
+                    format!("in {} hours", left.num_hours().max(1))
+                };
+                findings.add(
+                    FindingKind::SecretsExpiring,
+                    Severity::Medium,
+                    &concerned,
+                    format!("a secret expires {when}"),
+                );
+            }
+        }
+        subjects.push(Subject {
+            concerned,
+            org_roles: &account.org_roles,
+            project_count: account.project_count,
+            entries: account.entries.as_deref(),
+            other_uses: account
+                .secrets
+                .iter()
+                .filter_map(|secret| secret.last_used_at.as_deref().and_then(time))
+                .collect(),
+            is_key: false,
+        });
+    }
+
+    let mut not_read = 0;
+    for subject in &subjects {
+        let concerned = &subject.concerned;
+        if subject.org_roles.iter().any(|role| role == "ORG_OWNER") {
+            findings.add(
+                FindingKind::OrgOwners,
+                Severity::Medium,
+                concerned,
+                "Organization Owner".to_owned(),
+            );
+        }
+        if subject.project_count == Some(0)
+            && !subject.org_roles.is_empty()
+            && subject.org_roles.iter().all(|role| role == "ORG_MEMBER")
+        {
+            findings.add(
+                FindingKind::CanDoNothing,
+                Severity::Low,
+                concerned,
+                "Organization Member only, in no project".to_owned(),
+            );
+        }
+        let Some(entries) = subject.entries else {
+            not_read += 1;
+            continue;
+        };
+        if subject.project_count.is_none() {
+            not_read += 1;
+        }
+        let networks: Vec<(&str, IpNet)> = entries
+            .iter()
+            .filter_map(|entry| network(&entry.entry).map(|net| (entry.entry.as_str(), net)))
+            .collect();
+        for (text, net) in &networks {
+            if net.prefix_len() == 0 {
+                findings.add(
+                    FindingKind::OpenToInternet,
+                    Severity::High,
+                    concerned,
+                    format!("{text} lets in every address"),
+                );
+            }
+        }
+        if entries.is_empty() && !input.access_list_required {
+            findings.add(
+                FindingKind::NoAccessList,
+                Severity::Medium,
+                concerned,
+                "no access list".to_owned(),
+            );
+        }
+        for (index, (inner_text, inner)) in networks.iter().enumerate() {
+            let outer = networks.iter().enumerate().find(|(other, (_, outer))| {
+                *other != index
+                    && outer.contains(inner)
+                    && (outer != inner || *other < index)
+                    && outer.prefix_len() > 0
+            });
+            if let Some((_, (outer_text, _))) = outer {
+                findings.add(
+                    FindingKind::OverlappingEntries,
+                    Severity::Low,
+                    concerned,
+                    format!("{inner_text} is already inside {outer_text}"),
+                );
+            }
+        }
+        let last_use = entries
+            .iter()
+            .filter_map(|entry| entry.last_used.as_deref().and_then(time))
+            .chain(subject.other_uses.iter().copied())
+            .max();
+        match last_use {
+            Some(at) if now - at > Duration::days(i64::from(settings.unused_days)) => findings.add(
+                FindingKind::NotUsedRecently,
+                Severity::Low,
+                concerned,
+                format!("last used {} days ago", days(now - at)),
+            ),
+            Some(_) => {}
+            // Atlas records a key's use only on its access-list entries.
+            None if subject.is_key && entries.is_empty() => findings.add(
+                FindingKind::UseUnknown,
+                Severity::Low,
+                concerned,
+                "no access list, so Atlas records no use".to_owned(),
+            ),
+            None => findings.add(
+                FindingKind::NeverUsed,
+                Severity::Low,
+                concerned,
+                "no recorded use".to_owned(),
+            ),
+        }
+    }
+
+    let findings = findings
+        .0
+        .into_values()
+        .map(|mut finding| {
+            let (title, detail) = words(finding.kind, finding.items.len(), settings);
+            finding.title = title;
+            finding.detail = detail;
+            finding
+        })
+        .collect();
+    ReviewReport { findings, not_read }
+}
+
+/// Reviews `input` as of this moment.
+pub fn review_now(input: &ReviewInput, settings: &ReviewSettings) -> ReviewReport {
+    review(
+        input,
+        settings,
+        DateTime::<Utc>::from(std::time::SystemTime::now()),
+    )
+}
+
+/// A finding's title and what it means, in words.
+fn words(kind: FindingKind, count: usize, settings: &ReviewSettings) -> (String, String) {
+    let credentials = if count == 1 {
+        "1 credential".to_owned()
+    } else {
+        format!("{count} credentials")
+    };
+    match kind {
+        FindingKind::OpenToInternet => (
+            format!("{credentials} open to the whole internet"),
+            "An entry of 0.0.0.0/0 or ::/0 lets anyone who has the key or secret use it from anywhere. Replace it with the addresses that need access.".to_owned(),
+        ),
+        FindingKind::NoAccessList => (
+            format!("{credentials} with no access list"),
+            "The organization does not require an access list, so these can be used from any address. Give each the addresses that use it.".to_owned(),
+        ),
+        FindingKind::OrgOwners => (
+            format!("{credentials} with Organization Owner"),
+            "Organization Owner can do anything in the organization, including managing every key. Keep it to the few that need it.".to_owned(),
+        ),
+        FindingKind::NeverUsed => (
+            format!("{credentials} never used"),
+            "Atlas records no use of these. If nothing needs them, delete them.".to_owned(),
+        ),
+        FindingKind::NotUsedRecently => (
+            format!("{credentials} not used in {} days", settings.unused_days),
+            "Atlas has recorded no use of these for a while. If nothing needs them any more, delete them.".to_owned(),
+        ),
+        FindingKind::UseUnknown => (
+            format!("{credentials} whose use cannot be known"),
+            "Atlas records an API key's use only on its access-list entries: with no list, whether these keys were ever used cannot be known.".to_owned(),
+        ),
+        FindingKind::SecretsExpiring => (
+            format!(
+                "{credentials} with a secret expiring within {} days",
+                settings.expiry_warning_days
+            ),
+            "Once a secret expires, what uses it is refused. Generate a new secret and move its users to it.".to_owned(),
+        ),
+        FindingKind::ExpiredSecrets => (
+            format!("{credentials} with expired secrets not deleted"),
+            "An expired secret no longer works. Delete it, so the account lists only secrets in use.".to_owned(),
+        ),
+        FindingKind::OverlappingEntries => (
+            format!("{credentials} with overlapping access-list entries"),
+            "An entry inside another of the same list adds nothing. Remove the narrower one, or the wider one if it is too wide.".to_owned(),
+        ),
+        FindingKind::CanDoNothing => (
+            format!("{credentials} that can do nothing"),
+            "Organization Member alone, in no project, gives no access to anything. Give it the roles it needs, or delete it.".to_owned(),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    fn now() -> DateTime<Utc> {
+        time("2026-11-24T12:00:00Z").unwrap()
+    }
+
+    fn entry(text: &str, last_used: Option<&str>) -> ReviewedEntry {
+        ReviewedEntry {
+            entry: text.to_owned(),
+            last_used: last_used.map(str::to_owned),
+        }
+    }
+
+    fn key(
+        public_key: &str,
+        roles: &[&str],
+        projects: u32,
+        entries: Option<Vec<ReviewedEntry>>,
+    ) -> ReviewedKey {
+        ReviewedKey {
+            id: format!("{public_key}0000000000000000"),
+            public_key: public_key.to_owned(),
+            desc: format!("key {public_key}"),
+            org_roles: roles.iter().map(|role| (*role).to_owned()).collect(),
+            project_count: projects,
+            entries,
+        }
+    }
+
+    fn find(report: &ReviewReport, kind: FindingKind) -> Vec<String> {
+        report
+            .findings
+            .iter()
+            .filter(|finding| finding.kind == kind)
+            .flat_map(|finding| &finding.items)
+            .map(|item| match &item.credential {
+                Concerned::ApiKey { public_key, .. } => public_key.clone(),
+                Concerned::ServiceAccount { client_id, .. } => client_id.clone(),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_check_finds_what_it_is_about_and_nothing_else() {
+        let recent = Some("2026-11-20T00:00:00Z");
+        let input = ReviewInput {
+            access_list_required: false,
+            keys: vec![
+                key(
+                    "open",
+                    &["ORG_MEMBER"],
+                    1,
+                    Some(vec![entry("0.0.0.0/0", recent)]),
+                ),
+                key("nolist", &["ORG_READ_ONLY"], 0, Some(vec![])),
+                key(
+                    "owner",
+                    &["ORG_OWNER"],
+                    0,
+                    Some(vec![entry("192.0.2.1", recent)]),
+                ),
+                key(
+                    "idle",
+                    &["ORG_READ_ONLY"],
+                    0,
+                    Some(vec![entry("192.0.2.2", Some("2026-01-01T00:00:00Z"))]),
+                ),
+                key(
+                    "never",
+                    &["ORG_READ_ONLY"],
+                    0,
+                    Some(vec![entry("192.0.2.3", None)]),
+                ),
+                key(
+                    "overlap",
+                    &["ORG_READ_ONLY"],
+                    0,
+                    Some(vec![
+                        entry("203.0.113.0/24", recent),
+                        entry("203.0.113.0/28", None),
+                        entry("2001:db8::/32", None),
+                        entry("2001:db8::17", None),
+                    ]),
+                ),
+                key(
+                    "idlekey",
+                    &["ORG_MEMBER"],
+                    0,
+                    Some(vec![entry("192.0.2.4", recent)]),
+                ),
+                key("unread", &["ORG_READ_ONLY"], 0, None),
+            ],
+            accounts: vec![ReviewedAccount {
+                client_id: "mdb_sa_id_1".to_owned(),
+                name: "Deployer".to_owned(),
+                org_roles: vec!["ORG_MEMBER".to_owned()],
+                project_count: Some(2),
+                secrets: vec![
+                    ReviewedSecret {
+                        id: "s1".to_owned(),
+                        expires_at: "2026-11-27T12:00:00Z".to_owned(),
+                        last_used_at: Some("2026-11-23T00:00:00Z".to_owned()),
+                    },
+                    ReviewedSecret {
+                        id: "s2".to_owned(),
+                        expires_at: "2026-11-01T00:00:00Z".to_owned(),
+                        last_used_at: None,
+                    },
+                ],
+                entries: Some(vec![entry("198.51.100.1", None)]),
+            }],
+        };
+        let report = review(&input, &ReviewSettings::default(), now());
+        assert_eq!(find(&report, FindingKind::OpenToInternet), ["open"]);
+        assert_eq!(find(&report, FindingKind::NoAccessList), ["nolist"]);
+        assert_eq!(find(&report, FindingKind::OrgOwners), ["owner"]);
+        assert_eq!(find(&report, FindingKind::NotUsedRecently), ["idle"]);
+        assert_eq!(find(&report, FindingKind::NeverUsed), ["never"]);
+        assert_eq!(find(&report, FindingKind::UseUnknown), ["nolist"]);
+        assert_eq!(
+            find(&report, FindingKind::OverlappingEntries),
+            ["overlap", "overlap"]
+        );
+        assert_eq!(find(&report, FindingKind::CanDoNothing), ["idlekey"]);
+        // The account was used through a secret: not "never used".
+        assert_eq!(find(&report, FindingKind::SecretsExpiring), ["mdb_sa_id_1"]);
+        assert_eq!(find(&report, FindingKind::ExpiredSecrets), ["mdb_sa_id_1"]);
+        assert_eq!(report.not_read, 1);
+        assert_eq!(report.findings[0].severity, Severity::High);
+        assert!(
+            report
+                .findings
+                .windows(2)
+                .all(|pair| pair[0].severity <= pair[1].severity)
+        );
+        let overlap = report
+            .findings
+            .iter()
+            .find(|finding| finding.kind == FindingKind::OverlappingEntries)
+            .unwrap();
+        assert_eq!(
+            overlap.items[0].note,
+            "203.0.113.0/28 is already inside 203.0.113.0/24"
+        );
+        assert_eq!(
+            overlap.items[1].note,
+            "2001:db8::17 is already inside 2001:db8::/32"
+        );
+    }
+
+    #[test]
+    fn a_required_access_list_and_the_thresholds_change_what_is_found() {
+        let input = ReviewInput {
+            access_list_required: true,
+            keys: vec![
+                key(
+                    "idle",
+                    &["ORG_READ_ONLY"],
+                    0,
+                    Some(vec![entry("192.0.2.2", Some("2026-10-01T00:00:00Z"))]),
+                ),
+                key("nolist", &["ORG_READ_ONLY"], 0, Some(vec![])),
+            ],
+            accounts: vec![],
+        };
+        let report = review(&input, &ReviewSettings::default(), now());
+        assert!(find(&report, FindingKind::NoAccessList).is_empty());
+        assert!(find(&report, FindingKind::NotUsedRecently).is_empty());
+        let strict = ReviewSettings {
+            unused_days: 30,
+            expiry_warning_days: 7,
+        };
+        let report = review(&input, &strict, now());
+        assert_eq!(find(&report, FindingKind::NotUsedRecently), ["idle"]);
+        assert_eq!(report.findings[0].title, "1 credential not used in 30 days");
+        assert!(
+            ReviewSettings {
+                unused_days: 0,
+                expiry_warning_days: 7
+            }
+            .check()
+            .is_err()
+        );
+        assert!(ReviewSettings::default().check().is_ok());
+    }
+}

@@ -1,0 +1,218 @@
+import { useMemo, useState } from "react";
+import Badge from "@leafygreen-ui/badge";
+import Button from "@leafygreen-ui/button";
+import Card from "@leafygreen-ui/card";
+import { css } from "@leafygreen-ui/emotion";
+import TextInput from "@leafygreen-ui/text-input";
+import { Body, Description, H2, Subtitle } from "@leafygreen-ui/typography";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
+import * as api from "../api";
+import type { Concerned } from "../bindings/Concerned";
+import type { Finding } from "../bindings/Finding";
+import type { Inventory } from "../bindings/Inventory";
+import type { Severity } from "../bindings/Severity";
+import { ErrorBanner } from "../components/ErrorBanner";
+import { SessionGate } from "../components/SessionGate";
+import { useNavigation } from "../navigate";
+import { reviewInput, useOrgSettings, useReview } from "../review";
+import { useServiceAccounts } from "../serviceAccounts";
+import { useSession } from "../session";
+import { useAction } from "../useAction";
+import { stack } from "../layout";
+
+const thresholds = css`
+  display: flex;
+  gap: 12px;
+  align-items: flex-end;
+  flex-wrap: wrap;
+`;
+const heading = css`
+  display: flex;
+  gap: 12px;
+  align-items: center;
+`;
+const itemRow = css`
+  display: flex;
+  gap: 12px;
+  align-items: center;
+  justify-content: space-between;
+  padding: 6px 0;
+`;
+
+const BADGE: Record<Severity, { variant: "red" | "yellow" | "lightgray"; label: string }> = {
+  high: { variant: "red", label: "High" },
+  medium: { variant: "yellow", label: "Medium" },
+  low: { variant: "lightgray", label: "Low" },
+};
+
+export function AccessReviewPage() {
+  return (
+    <>
+      <H2>Access Review</H2>
+      <SessionGate>
+        {(orgId, inventory) => <Review key={orgId} orgId={orgId} inventory={inventory} />}
+      </SessionGate>
+    </>
+  );
+}
+
+function credentialId(credential: Concerned): string {
+  return credential.kind === "apiKey" ? credential.publicKey : credential.clientId;
+}
+
+function Review({ orgId, inventory }: { orgId: string; inventory: Inventory }) {
+  const { accessListsLoading } = useSession();
+  const { accounts, partsLoading } = useServiceAccounts(orgId);
+  const settings = useOrgSettings(orgId);
+  const input = useMemo(
+    () =>
+      accounts && settings.data
+        ? reviewInput(
+            orgId,
+            inventory,
+            !accessListsLoading,
+            accounts,
+            !partsLoading,
+            settings.data.apiAccessListRequired,
+          )
+        : null,
+    [orgId, inventory, accessListsLoading, accounts, partsLoading, settings.data],
+  );
+  const { report, error, rerun } = useReview(input);
+  const settingsError = settings.error ? api.asCommandError(settings.error) : null;
+  return (
+    <div
+      className={stack}
+      data-testid="access-review"
+      data-state={report ? "reviewed" : "reading"}
+      data-not-read={report?.notRead ?? ""}
+    >
+      <Body>
+        What to look at in the organization&apos;s API keys and service accounts, the most severe
+        first, from what this app has read. Each finding links to where it is fixed.
+      </Body>
+      <Thresholds onSaved={rerun} />
+      <ErrorBanner error={error ?? settingsError} testId="review-error" />
+      {report && report.notRead > 0 && (
+        <Description data-testid="review-not-read">
+          {report.notRead} access lists or project lists are still being read: the review is done
+          again when they are.
+        </Description>
+      )}
+      {report && report.findings.length === 0 && (
+        <Body data-testid="review-clean">Nothing to look at: no finding.</Body>
+      )}
+      {report?.findings.map((finding) => (
+        <FindingCard key={finding.kind} finding={finding} />
+      ))}
+    </div>
+  );
+}
+
+function FindingCard({ finding }: { finding: Finding }) {
+  const { go } = useNavigation();
+  const badge = BADGE[finding.severity];
+  const open = (credential: Concerned) =>
+    go(
+      credential.kind === "apiKey"
+        ? { section: "organization", keyId: credential.id }
+        : { section: "organization", clientId: credential.clientId },
+    );
+  return (
+    <Card
+      className={stack}
+      data-testid={`finding-${finding.kind}`}
+      data-severity={finding.severity}
+    >
+      <div className={heading}>
+        <Badge variant={badge.variant}>{badge.label}</Badge>
+        <Subtitle data-testid={`finding-${finding.kind}-title`}>{finding.title}</Subtitle>
+      </div>
+      <Body>{finding.detail}</Body>
+      <div>
+        {finding.items.map((item, index) => {
+          const id = credentialId(item.credential);
+          return (
+            <div
+              key={`${id}-${index}`}
+              className={itemRow}
+              data-testid={`finding-${finding.kind}-item`}
+              data-credential={id}
+            >
+              <Body>
+                <strong>{item.credential.name || id}</strong> ({id}): {item.note}
+              </Body>
+              <Button
+                size="small"
+                onClick={() => open(item.credential)}
+                data-testid={`finding-${finding.kind}-open-${id}`}
+              >
+                {finding.kind === "openToInternet" ||
+                finding.kind === "noAccessList" ||
+                finding.kind === "overlappingEntries"
+                  ? "Edit access list"
+                  : "Open"}
+              </Button>
+            </div>
+          );
+        })}
+      </div>
+    </Card>
+  );
+}
+
+/** The open connection's thresholds: unused after N days, secrets expiring within M. */
+function Thresholds({ onSaved }: { onSaved: () => void }) {
+  const queryClient = useQueryClient();
+  const { session } = useSession();
+  const key = ["reviewSettings", session?.profile.id ?? ""];
+  const settings = useQuery({ queryKey: key, queryFn: api.reviewSettings });
+  const [unused, setUnused] = useState<string | null>(null);
+  const [expiring, setExpiring] = useState<string | null>(null);
+  const saving = useAction();
+  if (!settings.data) return null;
+  const unusedText = unused ?? String(settings.data.unusedDays);
+  const expiringText = expiring ?? String(settings.data.expiryWarningDays);
+  const changed =
+    unusedText !== String(settings.data.unusedDays) ||
+    expiringText !== String(settings.data.expiryWarningDays);
+  const save = () =>
+    saving.run(async () => {
+      const saved = await api.setReviewSettings({
+        unusedDays: Number(unusedText),
+        expiryWarningDays: Number(expiringText),
+      });
+      queryClient.setQueryData(key, saved);
+      setUnused(null);
+      setExpiring(null);
+      onSaved();
+    }, "Review thresholds saved for this connection");
+  return (
+    <div className={stack}>
+      <div className={thresholds}>
+        <TextInput
+          label="Not used in (days)"
+          type="number"
+          value={unusedText}
+          onChange={(event) => setUnused(event.target.value)}
+          data-testid="review-unused-days"
+        />
+        <TextInput
+          label="Secrets expiring within (days)"
+          type="number"
+          value={expiringText}
+          onChange={(event) => setExpiring(event.target.value)}
+          data-testid="review-expiry-days"
+        />
+        <Button
+          disabled={!changed || saving.busy}
+          onClick={save}
+          data-testid="review-save-thresholds"
+        >
+          Save for this connection
+        </Button>
+      </div>
+      <ErrorBanner error={saving.error} testId="review-thresholds-error" />
+    </div>
+  );
+}

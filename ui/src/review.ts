@@ -1,0 +1,98 @@
+// Access review: what the page has read, in the shape core reviews.
+import { useEffect, useState } from "react";
+import { useQuery } from "@tanstack/react-query";
+import * as api from "./api";
+import type { CommandError } from "./bindings/CommandError";
+import type { Inventory } from "./bindings/Inventory";
+import type { ReviewInput } from "./bindings/ReviewInput";
+import type { ReviewReport } from "./bindings/ReviewReport";
+import type { ServiceAccountInventory } from "./bindings/ServiceAccountInventory";
+
+/** What an access-list entry is named by: its address, or its block. */
+function entryText(entry: { ipAddress?: string; cidrBlock?: string }): string {
+  return entry.ipAddress ?? entry.cidrBlock ?? "";
+}
+
+/**
+ * The organization's credentials as core reviews them. A list not read yet
+ * (still loading, or failed) is left out, so it is never taken for empty.
+ */
+export function reviewInput(
+  orgId: string,
+  inventory: Inventory,
+  accessListsRead: boolean,
+  accounts: ServiceAccountInventory[],
+  partsRead: boolean,
+  accessListRequired: boolean,
+): ReviewInput {
+  return {
+    accessListRequired,
+    keys: inventory.keys.map((item) => ({
+      id: item.key.id,
+      publicKey: item.key.publicKey,
+      desc: item.key.desc,
+      orgRoles: item.key.roles.filter((role) => role.orgId === orgId).map((role) => role.roleName),
+      projectCount: item.projectRoles.length,
+      entries:
+        accessListsRead && !item.accessListError
+          ? item.accessList.map((entry) => ({
+              entry: entryText(entry),
+              lastUsed: entry.lastUsed,
+            }))
+          : undefined,
+    })),
+    accounts: accounts.map((item) => ({
+      clientId: item.account.clientId,
+      name: item.account.name,
+      orgRoles: item.account.roles,
+      projectCount: partsRead && !item.error ? item.projects.length : undefined,
+      secrets: item.account.secrets.map((secret) => ({
+        id: secret.id,
+        expiresAt: secret.expiresAt,
+        lastUsedAt: secret.lastUsedAt,
+      })),
+      entries:
+        partsRead && !item.error
+          ? item.accessList.map((entry) => ({
+              entry: entryText(entry),
+              lastUsed: entry.lastUsedAt,
+            }))
+          : undefined,
+    })),
+  };
+}
+
+/** The review of `input`, again whenever it changes (an edit, a list read). */
+export function useReview(input: ReviewInput | null) {
+  const [report, setReport] = useState<ReviewReport | null>(null);
+  const [error, setError] = useState<CommandError | null>(null);
+  const [settingsVersion, setSettingsVersion] = useState(0);
+  useEffect(() => {
+    if (!input) return;
+    let current = true;
+    api.reviewAccess(input).then(
+      (next) => {
+        if (current) {
+          setReport(next);
+          setError(null);
+        }
+      },
+      (failure) => current && setError(api.asCommandError(failure)),
+    );
+    return () => {
+      current = false;
+    };
+  }, [input, settingsVersion]);
+  return { report, error, rerun: () => setSettingsVersion((count) => count + 1) };
+}
+
+/** The organization's settings, read once per organization. */
+export function useOrgSettings(orgId: string) {
+  return useQuery({
+    queryKey: ["orgSettings", orgId],
+    queryFn: () => api.orgSettings(orgId),
+    // Settings are changed on their own screen: read them again here.
+    staleTime: 0,
+    refetchOnMount: "always",
+  });
+}
