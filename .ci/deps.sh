@@ -12,6 +12,7 @@ APT_PACKAGES=(
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev librsvg2-dev
   libssl-dev libdbus-1-dev libxdo-dev
   webkit2gtk-driver xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools xclip
+  xdotool       # the e2e flows type a path into the system's save dialog
   imagemagick   # `import` takes the e2e screenshots from the X server
   python3 python3-venv python3-pip
 )

@@ -1450,8 +1450,16 @@ async fn flow17_access_review_finds_the_risky_keys_and_goes_to_the_fix() -> Resu
         .await
 }
 
-/// The credentials (public keys or client ids) a finding lists.
+/// The credentials (public keys or client ids) a finding lists, all of
+/// them shown first.
 async fn finding_items(app: &App, kind: &str) -> Result<Vec<String>> {
+    let more = format!("[data-testid='finding-{kind}-more']");
+    for _ in 0..50 {
+        if app.find_all_css(&more).await?.is_empty() {
+            break;
+        }
+        app.click(&format!("finding-{kind}-more")).await?;
+    }
     let mut ids = Vec::new();
     for item in app
         .find_all_css(&format!("[data-testid='finding-{kind}-item']"))
@@ -1553,5 +1561,115 @@ async fn access_review(app: &App) -> Result<()> {
         app.value("review-unused-days").await? == "2",
         "the threshold is kept",
     )?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn flow18_export_the_inventory_through_the_save_dialog() -> Result<()> {
+    launch().await?.run("flow18-export", export_inventory).await
+}
+
+async fn xdotool(args: &[&str]) -> Result<String> {
+    let run = tokio::process::Command::new("xdotool")
+        .args(args)
+        .kill_on_drop(true)
+        .output();
+    match tokio::time::timeout(Duration::from_secs(10), run).await {
+        Ok(Ok(output)) if output.status.success() => {
+            Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+        }
+        Ok(Ok(output)) => Err(HarnessError::Check(format!(
+            "xdotool {args:?}: {}",
+            String::from_utf8_lossy(&output.stderr)
+        ))),
+        Ok(Err(error)) => Err(HarnessError::Check(format!("xdotool {args:?}: {error}"))),
+        Err(_) => Err(HarnessError::Check(format!("xdotool {args:?} timed out"))),
+    }
+}
+
+/// Types `path` into the system's save dialog, as a user would, and saves.
+async fn save_in_dialog(app: &App, path: &std::path::Path) -> Result<()> {
+    let deadline = Instant::now() + e2e::UI_TIMEOUT;
+    let window = loop {
+        let found = xdotool(&["search", "--onlyvisible", "--name", "Save"])
+            .await
+            .unwrap_or_default();
+        if let Some(id) = found.lines().next().filter(|id| !id.is_empty()) {
+            break id.to_owned();
+        }
+        check(Instant::now() < deadline, "the save dialog opens")?;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    // Let it draw its file name before it is replaced.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    app.screenshot("export").await?;
+    xdotool(&["windowfocus", "--sync", &window]).await?;
+    xdotool(&["key", "--clearmodifiers", "ctrl+a"]).await?;
+    xdotool(&["type", "--delay", "5", &path.display().to_string()]).await?;
+    xdotool(&["key", "Return"]).await?;
+    Ok(())
+}
+
+async fn export_inventory(app: &App) -> Result<()> {
+    let dir = tempfile::tempdir().map_err(HarnessError::Screenshot)?;
+    let path = dir.path().join("credentials.csv");
+    app.click("nav-organization").await?;
+    let keys: usize = app.text("key-count").await?.parse().unwrap_or(0);
+    app.click("tab-service-accounts").await?;
+    let accounts: usize = app
+        .text("service-account-count")
+        .await?
+        .parse()
+        .unwrap_or(0);
+    check(
+        keys > 0 && accounts > 0,
+        format!("{keys} keys, {accounts} accounts"),
+    )?;
+
+    app.click("export-inventory-csv").await?;
+    save_in_dialog(app, &path).await?;
+    // Rust reads the organization from Atlas, then writes the file whole.
+    let deadline = Instant::now() + e2e::UI_TIMEOUT;
+    let text = loop {
+        if app.attr("export-inventory", "data-busy").await? == "false"
+            && let Ok(text) = std::fs::read_to_string(&path)
+        {
+            break text;
+        }
+        check(Instant::now() < deadline, "the export is written")?;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let mut lines = text.lines();
+    check(
+        lines
+            .next()
+            .is_some_and(|header| header.starts_with("kind,id,name,organization roles")),
+        "the header",
+    )?;
+    let rows: Vec<&str> = lines.collect();
+    check(
+        rows.len() == keys + accounts,
+        format!(
+            "{} rows for {keys} keys and {accounts} accounts",
+            rows.len()
+        ),
+    )?;
+    check(
+        rows.iter()
+            .filter(|row| row.starts_with("API key,"))
+            .count()
+            == keys,
+        "one row per key",
+    )?;
+    check(
+        rows.iter().any(|row| row.contains("0.0.0.0/0")),
+        "the access lists are there",
+    )?;
+    for secret_shape in ["********", "mdb_sa_sk_", "privateKey", "clientSecret"] {
+        check(
+            !text.contains(secret_shape),
+            format!("no secret in the export: {secret_shape}"),
+        )?;
+    }
     Ok(())
 }

@@ -7,6 +7,7 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { AccessListEntry } from "./bindings/AccessListEntry";
 import type { ActivityFilter } from "./bindings/ActivityFilter";
 import type { CommandError } from "./bindings/CommandError";
+import type { ExportFormat } from "./bindings/ExportFormat";
 import type { Commands } from "./bindings/commands";
 import {
   CLIPBOARD_CLEARED_EVENT,
@@ -186,6 +187,19 @@ export const reviewAccess = (input: ReviewInput) => call("review_access", input)
 export const reviewSettings = () => call("review_settings", none);
 export const setReviewSettings = (settings: ReviewSettings) =>
   call("set_review_settings", settings);
+/** The organization's credentials, read from Atlas now, to a file the user picks. */
+export const exportInventory = (orgId: string, format: ExportFormat) =>
+  call("export_inventory", { orgId, format });
+/** The first `pages` Atlas pages of the activity `filter` picks, to a file the user picks. */
+export const exportActivity = (
+  orgId: string,
+  filter: ActivityFilter,
+  pages: number,
+  format: ExportFormat,
+) => call("export_activity", { orgId, filter, pages, format });
+/** The findings about these credentials, to a file the user picks. */
+export const exportReview = (input: ReviewInput, format: ExportFormat) =>
+  call("export_review", { input, format });
 /** One Atlas page (from 1) of the organization's access events that pass `filter`. */
 export const loadActivity = (orgId: string, filter: ActivityFilter, page: number) =>
   call("load_activity", { orgId, filter, page });

@@ -25,6 +25,8 @@ use atlas_access_core::rules::AtlasId;
 pub(crate) struct RecordingHost {
     pub events: Mutex<Vec<AppEvent>>,
     pub clipboard: Mutex<Option<String>>,
+    /// What the save dialog answers; None: cancelled.
+    pub save_path: Mutex<Option<std::path::PathBuf>>,
 }
 
 impl Host for RecordingHost {
@@ -42,6 +44,16 @@ impl Host for RecordingHost {
     fn clear_clipboard(&self) -> Result<(), String> {
         *self.clipboard.lock().unwrap() = None;
         Ok(())
+    }
+    /// The path a test chose beforehand, as if typed in the save dialog.
+    fn choose_save_path(
+        &self,
+        _: &str,
+        _: &str,
+    ) -> tokio::sync::oneshot::Receiver<Option<std::path::PathBuf>> {
+        let (chosen, answer) = tokio::sync::oneshot::channel();
+        let _ = chosen.send(self.save_path.lock().unwrap().clone());
+        answer
     }
 }
 
@@ -540,4 +552,70 @@ async fn a_connection_through_a_service_account_works_like_one_through_a_key() {
     )
     .await
     .unwrap();
+}
+
+#[tokio::test]
+async fn an_export_writes_where_the_dialog_says_one_row_per_credential_and_no_secret() {
+    use crate::commands::export::{self, ExportInventory};
+    use atlas_access_core::export::ExportFormat;
+    let harness = Harness::new();
+    let ctx = harness.ctx();
+    let org_id = harness.connect_sandbox().await;
+    let org = || OrgRef {
+        org_id: atlas_id(&org_id),
+    };
+    let keys = keys::load_key_list(&ctx, org()).await.unwrap().keys.len();
+    let accounts = crate::commands::service_accounts::load_service_account_list(&ctx, org())
+        .await
+        .unwrap()
+        .len();
+    let dir = tempfile::tempdir().unwrap();
+    let request = |format| ExportInventory {
+        org_id: atlas_id(&org_id),
+        format,
+    };
+
+    // Cancelled: nothing written.
+    let cancelled = export::export_inventory(&ctx, request(ExportFormat::Csv))
+        .await
+        .unwrap();
+    assert_eq!((cancelled.path, cancelled.rows), (None, 0));
+
+    let csv_path = dir.path().join("credentials.csv");
+    *harness.host.save_path.lock().unwrap() = Some(csv_path.clone());
+    let saved = export::export_inventory(&ctx, request(ExportFormat::Csv))
+        .await
+        .unwrap();
+    assert_eq!(saved.path.as_deref(), Some(csv_path.to_str().unwrap()));
+    assert_eq!(saved.rows as usize, keys + accounts);
+    let csv = std::fs::read_to_string(&csv_path).unwrap();
+    assert_eq!(csv.lines().count(), 1 + keys + accounts, "{csv}");
+    assert!(csv.starts_with("kind,id,name,organization roles,projects,access list,"));
+
+    let json_path = dir.path().join("credentials.json");
+    *harness.host.save_path.lock().unwrap() = Some(json_path.clone());
+    export::export_inventory(&ctx, request(ExportFormat::Json))
+        .await
+        .unwrap();
+    let json = std::fs::read_to_string(&json_path).unwrap();
+    let document: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        document["credentials"].as_array().unwrap().len(),
+        keys + accounts
+    );
+
+    // No secret in either: not the admin's private key, not a masked key or secret.
+    let admin_private_key = harness
+        .state
+        .sandbox()
+        .await
+        .unwrap()
+        .admin()
+        .private_key
+        .clone();
+    for text in [&csv, &json] {
+        assert!(!text.contains(&admin_private_key));
+        assert!(!text.contains("********"));
+        assert!(!text.contains("mdb_sa_sk_"));
+    }
 }

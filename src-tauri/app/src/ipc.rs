@@ -27,6 +27,13 @@ pub trait Host: Send + Sync + 'static {
     fn write_secret_to_clipboard(&self, text: &str) -> Result<(), String>;
     fn read_clipboard(&self) -> Option<String>;
     fn clear_clipboard(&self) -> Result<(), String>;
+    /// Asks the user where to save a file, in the system's save dialog;
+    /// answers None when the dialog is cancelled.
+    fn choose_save_path(
+        &self,
+        file_name: &str,
+        extension: &str,
+    ) -> tokio::sync::oneshot::Receiver<Option<std::path::PathBuf>>;
 }
 
 /// The events Rust sends the page. Their names are exported to TypeScript
@@ -121,6 +128,32 @@ impl Host for TauriHost {
             .clear()
             .map_err(|error| error.to_string())
     }
+
+    fn choose_save_path(
+        &self,
+        file_name: &str,
+        extension: &str,
+    ) -> tokio::sync::oneshot::Receiver<Option<std::path::PathBuf>> {
+        use tauri_plugin_dialog::DialogExt;
+        let (chosen, answer) = tokio::sync::oneshot::channel();
+        let mut dialog = self
+            .0
+            .dialog()
+            .file()
+            .set_file_name(file_name)
+            .add_filter(extension.to_uppercase(), &[extension]);
+        {
+            use tauri::Manager;
+            if let Some(window) = self.0.get_webview_window("main") {
+                dialog = dialog.set_parent(&window);
+            }
+        }
+        dialog.save_file(move |path| {
+            let path = path.and_then(|path| path.into_path().ok());
+            let _ = chosen.send(path);
+        });
+        answer
+    }
 }
 
 macro_rules! ipc_surface {
@@ -166,6 +199,7 @@ use crate::commands::activity::ActivityRequest;
 use crate::commands::connections::{
     ConnectionReport, ProfileList, ProfileRef, ProfileView, SessionView,
 };
+use crate::commands::export::{ExportActivity, ExportInventory, ExportReport, ExportReview};
 use crate::commands::keys::{
     AccessListsRequest, AddEntries, CheckEntries, CreatedKeyView, EntryRef, KeyRef,
     NewOrgKeyRequest, OrgKeyRef, UpdateOrgKey,

@@ -28,6 +28,7 @@ pub fn run() {
     };
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_dialog::init())
         .manage(state::AppState::new(profiles))
         .setup(|app| {
             webview::configure(app);

@@ -64,4 +64,8 @@ ipc_surface! {
     review_settings(NoArgs) -> ReviewSettings = commands::review::review_settings;
     set_review_settings(ReviewSettings) -> ReviewSettings = commands::review::set_review_settings;
     review_access(ReviewInput) -> ReviewReport = commands::review::review_access;
+
+    export_inventory(ExportInventory) -> ExportReport = commands::export::export_inventory;
+    export_activity(ExportActivity) -> ExportReport = commands::export::export_activity;
+    export_review(ExportReview) -> ExportReport = commands::export::export_review;
 }

@@ -8,6 +8,7 @@ pub mod atlas;
 pub mod connections;
 pub mod edits;
 pub mod error;
+pub mod export;
 pub mod keychain;
 pub mod lockout;
 pub mod profiles;

@@ -22,6 +22,10 @@ import type { ConnectionReport } from "./ConnectionReport";
 import type { CreatedKeyView } from "./CreatedKeyView";
 import type { CreatedServiceAccountView } from "./CreatedServiceAccountView";
 import type { EntryRef } from "./EntryRef";
+import type { ExportActivity } from "./ExportActivity";
+import type { ExportInventory } from "./ExportInventory";
+import type { ExportReport } from "./ExportReport";
+import type { ExportReview } from "./ExportReview";
 import type { ImportedProfile } from "./ImportedProfile";
 import type { Inventory } from "./Inventory";
 import type { KeyAccessList } from "./KeyAccessList";
@@ -117,4 +121,7 @@ export interface Commands {
   review_settings: { args: NoArgs; result: ReviewSettings };
   set_review_settings: { args: ReviewSettings; result: ReviewSettings };
   review_access: { args: ReviewInput; result: ReviewReport };
+  export_inventory: { args: ExportInventory; result: ExportReport };
+  export_activity: { args: ExportActivity; result: ExportReport };
+  export_review: { args: ExportReview; result: ExportReport };
 }

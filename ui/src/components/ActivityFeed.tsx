@@ -8,6 +8,7 @@ import type { ActivityFilter } from "../bindings/ActivityFilter";
 import { sentenceWithTime, useActivity, useNames } from "../activity";
 import { useNow } from "../serviceAccounts";
 import { ErrorBanner } from "./ErrorBanner";
+import { ExportButtons } from "./ExportButtons";
 import { stack } from "../layout";
 
 const list = css`
@@ -38,6 +39,7 @@ export function ActivityFeed({
   const now = useNow();
   const activity = useActivity(orgId, filter);
   const { hasNextPage, isFetchingNextPage, fetchNextPage } = activity;
+  const pages = activity.data?.pages.length ?? 0;
   const end = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -60,7 +62,7 @@ export function ActivityFeed({
       data-state={state}
       data-count={activity.events.length}
       data-read={activity.read}
-      data-pages={activity.data?.pages.length ?? 0}
+      data-pages={pages}
     >
       <ErrorBanner
         error={activity.error ? api.asCommandError(activity.error) : null}
@@ -94,6 +96,13 @@ export function ActivityFeed({
             {isFetchingNextPage ? "Reading…" : "Load more"}
           </Button>
         </div>
+      )}
+      {!activity.isPending && (
+        <ExportButtons
+          what="events"
+          run={(format) => api.exportActivity(orgId, filter, pages, format)}
+          testId={`${testId}-export`}
+        />
       )}
       {!activity.isPending && (
         <Description>

@@ -12,6 +12,7 @@ import type { Finding } from "../bindings/Finding";
 import type { Inventory } from "../bindings/Inventory";
 import type { Severity } from "../bindings/Severity";
 import { ErrorBanner } from "../components/ErrorBanner";
+import { ExportButtons } from "../components/ExportButtons";
 import { SessionGate } from "../components/SessionGate";
 import { useNavigation } from "../navigate";
 import { reviewInput, useOrgSettings, useReview } from "../review";
@@ -92,6 +93,13 @@ function Review({ orgId, inventory }: { orgId: string; inventory: Inventory }) {
         first, from what this app has read. Each finding links to where it is fixed.
       </Body>
       <Thresholds onSaved={rerun} />
+      {input && report && (
+        <ExportButtons
+          what="findings"
+          run={(format) => api.exportReview(input, format)}
+          testId="export-review"
+        />
+      )}
       <ErrorBanner error={error ?? settingsError} testId="review-error" />
       {report && report.notRead > 0 && (
         <Description data-testid="review-not-read">
@@ -109,8 +117,14 @@ function Review({ orgId, inventory }: { orgId: string; inventory: Inventory }) {
   );
 }
 
+/** How many of a finding's credentials show at first, and more at each click. */
+const SHOWN = 10;
+const MORE = 100;
+
 function FindingCard({ finding }: { finding: Finding }) {
   const { go } = useNavigation();
+  // A finding can concern thousands of credentials: they show a page at a time.
+  const [shown, setShown] = useState(SHOWN);
   const badge = BADGE[finding.severity];
   const open = (credential: Concerned) =>
     go(
@@ -130,7 +144,7 @@ function FindingCard({ finding }: { finding: Finding }) {
       </div>
       <Body>{finding.detail}</Body>
       <div>
-        {finding.items.map((item, index) => {
+        {finding.items.slice(0, shown).map((item, index) => {
           const id = credentialId(item.credential);
           return (
             <div
@@ -157,6 +171,18 @@ function FindingCard({ finding }: { finding: Finding }) {
           );
         })}
       </div>
+      {finding.items.length > shown && (
+        <div>
+          <Button
+            size="small"
+            onClick={() => setShown((count) => count + MORE)}
+            data-testid={`finding-${finding.kind}-more`}
+          >
+            Show {Math.min(MORE, finding.items.length - shown)} more of{" "}
+            {finding.items.length - shown}
+          </Button>
+        </div>
+      )}
     </Card>
   );
 }

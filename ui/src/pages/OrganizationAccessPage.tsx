@@ -7,7 +7,7 @@ import { HeaderCell, HeaderRow, Row, Table, TableBody, TableHead } from "@leafyg
 import TextInput from "@leafygreen-ui/text-input";
 import { ProgressBar } from "@leafygreen-ui/progress-bar";
 import { Tab, Tabs } from "@leafygreen-ui/tabs";
-import { Body, H2 } from "@leafygreen-ui/typography";
+import { Body, Description, H2 } from "@leafygreen-ui/typography";
 import * as api from "../api";
 import type { CreatedKeyView } from "../bindings/CreatedKeyView";
 import type { Inventory } from "../bindings/Inventory";
@@ -28,6 +28,7 @@ import {
 } from "../components/TableParts";
 import { useRoleName, useSession } from "../session";
 import { KeyDetails } from "./KeyDetails";
+import { ExportButtons } from "../components/ExportButtons";
 import { useNavigation } from "../navigate";
 import { ServiceAccountsTab } from "./ServiceAccountsTab";
 
@@ -57,6 +58,14 @@ const titleButtons = css`
 
 type SortColumn = "desc" | "publicKey" | "projects" | "accessList";
 
+const exportRow = css`
+  display: flex;
+  gap: 16px;
+  align-items: center;
+  justify-content: space-between;
+  margin-bottom: 8px;
+`;
+
 function orgRoles(item: KeyInventory, orgId: string): string[] {
   return item.key.roles.filter((r) => r.orgId === orgId).map((r) => r.roleName);
 }
@@ -81,6 +90,17 @@ function Applications({ orgId, inventory }: { orgId: string; inventory: Inventor
   return (
     // data-access-lists: whether the keys' access lists are read, whichever tab shows.
     <div data-testid="applications" data-access-lists={accessListsLoading ? "loading" : "loaded"}>
+      <div className={exportRow}>
+        <Description>
+          Export the keys and service accounts with their roles, projects and access lists (and each
+          entry&apos;s last use), read from Atlas now. Never a secret.
+        </Description>
+        <ExportButtons
+          what="credentials"
+          run={(format) => api.exportInventory(orgId, format)}
+          testId="export-inventory"
+        />
+      </div>
       <Tabs
         aria-label="Applications"
         value={tab}
