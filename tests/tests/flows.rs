@@ -1673,3 +1673,115 @@ async fn export_inventory(app: &App) -> Result<()> {
     }
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn flow19_rotate_a_key_the_new_one_works_and_the_old_one_goes() -> Result<()> {
+    launch().await?.run("flow19-rotate", rotate).await
+}
+
+/// A key's organization roles, project roles and access list, as Atlas has them.
+async fn key_shape(
+    client: &AtlasClient,
+    org: &str,
+    public_key: &str,
+) -> Result<(Vec<String>, Vec<String>, Vec<String>)> {
+    let failed = |e: atlas_access_core::atlas::AtlasError| HarnessError::Check(e.to_string());
+    let keys = client.list_org_keys(org).await.map_err(failed)?;
+    let key = keys
+        .iter()
+        .find(|key| key.public_key == public_key)
+        .ok_or_else(|| HarnessError::Check(format!("no key {public_key}")))?;
+    let mut roles: Vec<String> = key.org_roles(org).map(str::to_owned).collect();
+    roles.sort();
+    let mut projects: Vec<String> = key
+        .project_ids()
+        .into_iter()
+        .flat_map(|project| {
+            key.project_roles(project)
+                .map(move |role| format!("{project}:{role}"))
+        })
+        .collect();
+    projects.sort();
+    let mut entries: Vec<String> = client
+        .list_access_list(org, &key.id)
+        .await
+        .map_err(failed)?
+        .iter()
+        .map(|entry| entry.path_name().to_owned())
+        .collect();
+    entries.sort();
+    Ok((roles, projects, entries))
+}
+
+async fn rotate(app: &App) -> Result<()> {
+    app.click("nav-connections").await?;
+    let base_url = app.text("connection-url-sandbox").await?;
+    let old = public_key_of(app, "Terraform CI (production)").await?;
+    open_key(app, &old).await?;
+    app.click("details-rotate").await?;
+    app.find("rotate-key").await?;
+    app.click("rotate-create").await?;
+
+    // Step 2: the new private key, once.
+    let private_key = app.text("one-time-private-key").await?;
+    app.remember_secret(&private_key);
+    let new = app.text("one-time-public-key").await?;
+    check(new != old, "a new key")?;
+    close_one_time_dialog(app).await?;
+    app.find("rotate-steps").await?;
+    check(
+        app.find_all_css("[data-testid='rotate-step'][data-status='failed']")
+            .await?
+            .is_empty(),
+        "every step of the copy is done",
+    )?;
+
+    // The new key works over Digest, and has what the old one has.
+    let client = AtlasClient::new(&base_url, &new, &SecretString::from(private_key))
+        .map_err(|e| HarnessError::Check(e.to_string()))?;
+    let orgs = client
+        .list_orgs()
+        .await
+        .map_err(|e| HarnessError::Check(format!("the new key does not work: {e}")))?;
+    let org = orgs
+        .iter()
+        .find(|org| org.name == "Acme Corp")
+        .map(|org| org.id.clone())
+        .ok_or_else(|| HarnessError::Check("the new key sees Acme Corp".into()))?;
+    let old_shape = key_shape(&client, &org, &old).await?;
+    let new_shape = key_shape(&client, &org, &new).await?;
+    check(
+        old_shape == new_shape,
+        format!("the same roles, projects and list: {old_shape:?} vs {new_shape:?}"),
+    )?;
+    check(!new_shape.2.is_empty(), "the list was copied")?;
+
+    // Step 3: the old key's entries with their last use.
+    let use_text = app
+        .wait_text("rotate-old-use", |text| text.contains("203.0.113.10"))
+        .await?;
+    check(
+        use_text.contains("last used"),
+        format!("its use: {use_text}"),
+    )?;
+    app.screenshot("rotate-key").await?;
+
+    // Step 4: the old key deleted after typing its public key.
+    app.click("rotate-delete-old").await?;
+    app.fill("rotate-delete-confirm-input", &old).await?;
+    app.click("rotate-delete-confirm").await?;
+    app.find("key-details").await?;
+    check(
+        app.text("details-public-key").await? == new,
+        "the new key is shown",
+    )?;
+    let keys = client
+        .list_org_keys(&org)
+        .await
+        .map_err(|e| HarnessError::Check(e.to_string()))?;
+    check(
+        keys.iter().all(|key| key.public_key != old),
+        "the old key is gone",
+    )?;
+    Ok(())
+}

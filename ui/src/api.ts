@@ -187,6 +187,12 @@ export const reviewAccess = (input: ReviewInput) => call("review_access", input)
 export const reviewSettings = () => call("review_settings", none);
 export const setReviewSettings = (settings: ReviewSettings) =>
   call("set_review_settings", settings);
+/** Rotation, step 1: a new key with everything the old one has; its private key held for the one-time dialog. */
+export const rotateOrgKey = (orgId: string, keyId: string) =>
+  call("rotate_org_key", { orgId, keyId });
+/** Resumes a rotation: gives the new key what the old one has and it lacks. */
+export const completeRotation = (orgId: string, oldKeyId: string, newKeyId: string) =>
+  call("complete_rotation", { orgId, oldKeyId, newKeyId });
 /** The organization's credentials, read from Atlas now, to a file the user picks. */
 export const exportInventory = (orgId: string, format: ExportFormat) =>
   call("export_inventory", { orgId, format });

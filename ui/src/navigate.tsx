@@ -9,6 +9,8 @@ export interface Destination {
   section: SectionId;
   keyId?: string;
   clientId?: string;
+  /** Open the key's rotation rather than its details. */
+  rotate?: boolean;
 }
 
 interface Navigation {

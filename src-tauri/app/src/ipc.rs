@@ -200,6 +200,7 @@ use crate::commands::connections::{
     ConnectionReport, ProfileList, ProfileRef, ProfileView, SessionView,
 };
 use crate::commands::export::{ExportActivity, ExportInventory, ExportReport, ExportReview};
+use crate::commands::keys::RotationRef;
 use crate::commands::keys::{
     AccessListsRequest, AddEntries, CheckEntries, CreatedKeyView, EntryRef, KeyRef,
     NewOrgKeyRequest, OrgKeyRef, UpdateOrgKey,
@@ -229,6 +230,7 @@ use atlas_access_core::lockout::LockoutCheck;
 use atlas_access_core::profiles::ImportedProfile;
 use atlas_access_core::review::{ReviewInput, ReviewReport, ReviewSettings};
 use atlas_access_core::roles::RoleInfo;
+use atlas_access_core::rotation::RotationSetup;
 use atlas_access_core::usecases::{
     Inventory, KeyAccessList, ServiceAccountInventory, ServiceAccountParts,
 };

@@ -29,6 +29,8 @@ ipc_surface! {
     current_ip(NoArgs) -> String = commands::keys::current_ip;
     check_entry_removal(EntryRef) -> LockoutCheck = commands::keys::check_entry_removal;
     delete_access_entry(EntryRef) -> Vec<AccessListEntry> = commands::keys::delete_access_entry;
+    rotate_org_key(OrgKeyRef) -> CreatedKeyView = commands::keys::rotate_org_key;
+    complete_rotation(RotationRef) -> RotationSetup = commands::keys::complete_rotation;
 
     org_settings(OrgRef) -> OrgSettings = commands::organization::org_settings;
     check_require_access_list(OrgRef) -> LockoutCheck = commands::organization::check_require_access_list;

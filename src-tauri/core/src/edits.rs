@@ -331,7 +331,7 @@ pub struct BulkInviteReport {
     pub key: ApiKey,
 }
 
-#[derive(Debug, Clone, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ProjectOutcome {
     pub project_id: String,

@@ -14,6 +14,7 @@ pub mod lockout;
 pub mod profiles;
 pub mod review;
 pub mod roles;
+pub mod rotation;
 pub mod rules;
 pub mod usecases;
 

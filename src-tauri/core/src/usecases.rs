@@ -42,7 +42,7 @@ pub enum StepOutcome {
 }
 
 impl StepOutcome {
-    fn from_result<T>(result: Result<T, AtlasError>) -> Self {
+    pub(crate) fn from_result<T>(result: Result<T, AtlasError>) -> Self {
         match result {
             Ok(_) => Self::Done,
             Err(error) => Self::failed(&error),

@@ -53,6 +53,8 @@ import type { ReviewReport } from "./ReviewReport";
 import type { ReviewSettings } from "./ReviewSettings";
 import type { RoleInfo } from "./RoleInfo";
 import type { RotateSecret } from "./RotateSecret";
+import type { RotationRef } from "./RotationRef";
+import type { RotationSetup } from "./RotationSetup";
 import type { RotationView } from "./RotationView";
 import type { SecretRef } from "./SecretRef";
 import type { ServiceAccount } from "./ServiceAccount";
@@ -90,6 +92,8 @@ export interface Commands {
   current_ip: { args: NoArgs; result: string };
   check_entry_removal: { args: EntryRef; result: LockoutCheck };
   delete_access_entry: { args: EntryRef; result: Array<AccessListEntry> };
+  rotate_org_key: { args: OrgKeyRef; result: CreatedKeyView };
+  complete_rotation: { args: RotationRef; result: RotationSetup };
   org_settings: { args: OrgRef; result: OrgSettings };
   check_require_access_list: { args: OrgRef; result: LockoutCheck };
   set_require_access_list: { args: SetRequirement; result: OrgSettings };

@@ -118,7 +118,7 @@ function Review({ orgId, inventory }: { orgId: string; inventory: Inventory }) {
 }
 
 /** How many of a finding's credentials show at first, and more at each click. */
-const SHOWN = 10;
+const SHOWN = 5;
 const MORE = 100;
 
 function FindingCard({ finding }: { finding: Finding }) {
@@ -156,6 +156,18 @@ function FindingCard({ finding }: { finding: Finding }) {
               <Body>
                 <strong>{item.credential.name || id}</strong> ({id}): {item.note}
               </Body>
+              {item.credential.kind === "apiKey" && (
+                <Button
+                  size="small"
+                  onClick={() =>
+                    item.credential.kind === "apiKey" &&
+                    go({ section: "organization", keyId: item.credential.id, rotate: true })
+                  }
+                  data-testid={`finding-${finding.kind}-rotate-${id}`}
+                >
+                  Rotate
+                </Button>
+              )}
               <Button
                 size="small"
                 onClick={() => open(item.credential)}

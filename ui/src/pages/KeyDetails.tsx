@@ -14,7 +14,7 @@ import { RoleCheckboxes } from "../components/RoleCheckboxes";
 import { TypedDeleteDialog } from "../components/TypedDeleteDialog";
 import { useRoleName, useSession } from "../session";
 import { useAction } from "../useAction";
-import { stack } from "../layout";
+import { buttons, stack } from "../layout";
 
 /** One organization key: description and roles, access list, projects, delete. */
 export function KeyDetails({
@@ -22,11 +22,14 @@ export function KeyDetails({
   item,
   projects,
   onBack,
+  onRotate,
 }: {
   orgId: string;
   item: KeyInventory;
   projects: Project[];
   onBack: () => void;
+  /** Opens the rotation of this key. */
+  onRotate: () => void;
 }) {
   const { session, patchKey, removeKey } = useSession();
   const roleName = useRoleName();
@@ -114,7 +117,14 @@ export function KeyDetails({
             </ul>
           )}
         </Card>
-        <div>
+        <div className={buttons}>
+          <Button
+            leftGlyph={<Icon glyph="Refresh" />}
+            onClick={onRotate}
+            data-testid="details-rotate"
+          >
+            Rotate Key
+          </Button>
           <Button variant="danger" onClick={() => setDeleting(true)} data-testid="details-delete">
             Delete API Key
           </Button>

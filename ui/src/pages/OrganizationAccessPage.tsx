@@ -28,6 +28,7 @@ import {
 } from "../components/TableParts";
 import { useRoleName, useSession } from "../session";
 import { KeyDetails } from "./KeyDetails";
+import { RotateKey } from "./RotateKey";
 import { ExportButtons } from "../components/ExportButtons";
 import { useNavigation } from "../navigate";
 import { ServiceAccountsTab } from "./ServiceAccountsTab";
@@ -150,6 +151,9 @@ function ApiKeys({ orgId, inventory }: { orgId: string; inventory: Inventory }) 
   const [created, setCreated] = useState<CreatedKeyView | null>(null);
   const { destination } = useNavigation();
   const [selectedId, setSelectedId] = useState<string | null>(destination?.keyId ?? null);
+  const [rotatingId, setRotatingId] = useState<string | null>(
+    destination?.rotate ? (destination.keyId ?? null) : null,
+  );
 
   // Sorted once per inventory and order; a keystroke only filters, in order.
   const sorted = useMemo(() => {
@@ -198,6 +202,26 @@ function ApiKeys({ orgId, inventory }: { orgId: string; inventory: Inventory }) 
     [inventory.projects],
   );
 
+  const rotating = inventory.keys.find((item) => item.key.id === rotatingId);
+  if (rotating) {
+    return (
+      <RotateKey
+        key={rotating.key.id}
+        orgId={orgId}
+        item={rotating}
+        projects={inventory.projects}
+        onBack={() => {
+          setRotatingId(null);
+          setSelectedId(rotating.key.id);
+        }}
+        onDone={(newKeyId) => {
+          setRotatingId(null);
+          setSelectedId(newKeyId);
+        }}
+      />
+    );
+  }
+
   if (selected) {
     return (
       <KeyDetails
@@ -206,6 +230,7 @@ function ApiKeys({ orgId, inventory }: { orgId: string; inventory: Inventory }) 
         item={selected}
         projects={inventory.projects}
         onBack={() => setSelectedId(null)}
+        onRotate={() => setRotatingId(selected.key.id)}
       />
     );
   }

@@ -5,9 +5,10 @@ use atlas_access_core::access_list::{self, CheckedEntry};
 use atlas_access_core::atlas::{AccessListEntry, ApiKey};
 use atlas_access_core::edits::{self, AddEntriesReport, NewOrgKeyInput, ProjectOutcome};
 use atlas_access_core::lockout::{self, LockoutCheck};
+use atlas_access_core::rotation::{self, RotationKeys, RotationSetup};
 use atlas_access_core::rules::AtlasId;
 use atlas_access_core::usecases::{
-    self, INVENTORY_CONCURRENCY, Inventory, KeyAccessList, StepOutcome,
+    self, INVENTORY_CONCURRENCY, Inventory, KeyAccessList, NewOrgKeyOutcome, StepOutcome,
 };
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
@@ -154,11 +155,17 @@ pub async fn create_org_key(
 ) -> Result<CreatedKeyView, CommandError> {
     let session = ctx.state.session().await?;
     let outcome = edits::create_org_key(&session.client, &args.org_id, &args.input).await?;
+    Ok(created_view(ctx, outcome))
+}
+
+/// A new key for the page: its private key held in Rust for the one-time
+/// dialog, and each setup step's result.
+pub fn created_view(ctx: &Ctx<'_>, outcome: NewOrgKeyOutcome) -> CreatedKeyView {
     let private_key = ShownOnce::new(&outcome.created.private_key);
     ctx.state
         .one_time
         .keep(&outcome.created.key.id, outcome.created.private_key);
-    Ok(CreatedKeyView {
+    CreatedKeyView {
         key: outcome.key_after,
         private_key,
         access_list: outcome.access_list,
@@ -170,7 +177,7 @@ pub async fn create_org_key(
                 outcome,
             })
             .collect(),
-    })
+    }
 }
 
 /// Copies a new key's private key through Rust, and clears the clipboard
@@ -276,4 +283,37 @@ pub async fn delete_access_entry(
         &args.entry,
     )
     .await?)
+}
+
+/// Which rotation: the organization, the old key and the new one.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RotationRef {
+    pub org_id: AtlasId,
+    pub old_key_id: AtlasId,
+    pub new_key_id: AtlasId,
+}
+
+/// Rotation, step 1: a new key with everything the old one has; its private
+/// key held for the one-time dialog.
+pub async fn rotate_org_key(
+    ctx: &Ctx<'_>,
+    args: OrgKeyRef,
+) -> Result<CreatedKeyView, CommandError> {
+    let session = ctx.state.session().await?;
+    let outcome = rotation::start_rotation(&session.client, &args.org_id, &args.key_id).await?;
+    Ok(created_view(ctx, outcome))
+}
+
+/// Resumes a rotation: gives the new key what the old one has and it lacks.
+pub async fn complete_rotation(
+    ctx: &Ctx<'_>,
+    args: RotationRef,
+) -> Result<RotationSetup, CommandError> {
+    let session = ctx.state.session().await?;
+    let keys = RotationKeys {
+        old_key_id: args.old_key_id.to_string(),
+        new_key_id: args.new_key_id.to_string(),
+    };
+    Ok(rotation::complete_rotation(&session.client, &args.org_id, &keys).await?)
 }

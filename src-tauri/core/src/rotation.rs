@@ -1,0 +1,231 @@
+//! Rotating an API key without breaking what uses it: a new key with
+//! everything the old one has (its organization roles, its roles in every
+//! project, its access list), shown once; then, when the systems use it,
+//! the old key deleted. A step that fails is resumed by giving the new key
+//! what it still lacks, so nothing is done twice.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::atlas::{AccessListEntry, AccessListRequest, ApiKey, AtlasClient};
+use crate::edits::ProjectOutcome;
+use crate::error::CoreError;
+use crate::rules;
+use crate::usecases::{self, NewOrgKey, NewOrgKeyOutcome, ProjectRoles, StepOutcome};
+
+/// The longest description Atlas takes.
+const MAX_DESCRIPTION: usize = 250;
+const ROTATED: &str = " (rotated ";
+
+/// The old key's description, marked with the day of the rotation:
+/// "Terraform CI (production) (rotated 2026-12-02)". A mark from an earlier
+/// rotation is replaced, and the description is cut to fit Atlas's length.
+pub fn rotated_description(desc: &str, day: &str) -> String {
+    let base = desc.split(ROTATED).next().unwrap_or(desc).trim_end();
+    let mark = format!("{ROTATED}{day})");
+    let room = MAX_DESCRIPTION.saturating_sub(mark.chars().count());
+    let base: String = base.chars().take(room).collect();
+    format!("{}{mark}", base.trim_end())
+}
+
+fn today() -> String {
+    chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now())
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+/// An entry as a request to add it again.
+fn as_request(entry: &AccessListEntry) -> Option<AccessListRequest> {
+    match (&entry.ip_address, &entry.cidr_block) {
+        (Some(ip), Some(cidr)) if cidr.ends_with("/32") || cidr.ends_with("/128") => {
+            Some(AccessListRequest::IpAddress(ip.clone()))
+        }
+        (_, Some(cidr)) => Some(AccessListRequest::CidrBlock(cidr.clone())),
+        (Some(ip), None) => Some(AccessListRequest::IpAddress(ip.clone())),
+        (None, None) => None,
+    }
+}
+
+fn org_roles(key: &ApiKey, org_id: &str) -> Vec<String> {
+    key.org_roles(org_id).map(str::to_owned).collect()
+}
+
+fn project_roles(key: &ApiKey) -> Vec<ProjectRoles> {
+    key.project_ids()
+        .into_iter()
+        .map(|project_id| ProjectRoles {
+            project_id: project_id.to_owned(),
+            roles: key.project_roles(project_id).map(str::to_owned).collect(),
+        })
+        .collect()
+}
+
+/// Step 1: a new key with the old key's description (marked with today's
+/// date), organization roles, project roles and access list. Fails only if
+/// the key could not be created; each later step has its own outcome.
+pub async fn start_rotation(
+    client: &AtlasClient,
+    org_id: &str,
+    old_key_id: &str,
+) -> Result<NewOrgKeyOutcome, CoreError> {
+    rules::object_id(org_id, "an organization")?;
+    rules::object_id(old_key_id, "an API key")?;
+    let (old, entries) = futures::try_join!(
+        client.get_org_key(org_id, old_key_id),
+        client.list_access_list(org_id, old_key_id)
+    )?;
+    let plan = NewOrgKey {
+        desc: rotated_description(&old.desc, &today()),
+        roles: org_roles(&old, org_id),
+        access_list: entries.iter().filter_map(as_request).collect(),
+        projects: project_roles(&old),
+    };
+    let outcome = usecases::create_org_key_with_setup(client, org_id, &plan).await?;
+    tracing::info!(
+        old = %old.public_key,
+        new = %outcome.created.key.public_key,
+        "rotation started"
+    );
+    Ok(outcome)
+}
+
+/// What resuming a rotation did, step by step, and the new key after.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RotationSetup {
+    pub roles: StepOutcome,
+    pub access_list: StepOutcome,
+    pub invitations: Vec<ProjectOutcome>,
+    pub key: ApiKey,
+    /// True when the new key now has everything the old one has.
+    pub complete: bool,
+}
+
+/// Which rotation: the old key and the new one.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RotationKeys {
+    pub old_key_id: String,
+    pub new_key_id: String,
+}
+
+/// Gives the new key what the old one has and it still lacks: organization
+/// roles, roles in each project, access-list entries. Reads both first, so
+/// a step already done is skipped.
+pub async fn complete_rotation(
+    client: &AtlasClient,
+    org_id: &str,
+    keys: &RotationKeys,
+) -> Result<RotationSetup, CoreError> {
+    rules::object_id(org_id, "an organization")?;
+    rules::object_id(&keys.old_key_id, "the old API key")?;
+    rules::object_id(&keys.new_key_id, "the new API key")?;
+    if keys.old_key_id == keys.new_key_id {
+        return Err(CoreError::invalid(
+            "The new key is the old key: pick the key the rotation made.",
+        ));
+    }
+    let (old, new, old_entries, new_entries) = futures::try_join!(
+        client.get_org_key(org_id, &keys.old_key_id),
+        client.get_org_key(org_id, &keys.new_key_id),
+        client.list_access_list(org_id, &keys.old_key_id),
+        client.list_access_list(org_id, &keys.new_key_id)
+    )?;
+
+    let wanted = org_roles(&old, org_id);
+    let roles = if wanted.iter().collect::<BTreeSet<_>>()
+        == org_roles(&new, org_id).iter().collect::<BTreeSet<_>>()
+    {
+        StepOutcome::Skipped
+    } else {
+        StepOutcome::from_result(
+            client
+                .update_org_key(org_id, &keys.new_key_id, None, Some(&wanted))
+                .await,
+        )
+    };
+
+    let mut invitations = Vec::new();
+    for project in project_roles(&old) {
+        let has: BTreeSet<&str> = new.project_roles(&project.project_id).collect();
+        let wants: BTreeSet<&str> = project.roles.iter().map(String::as_str).collect();
+        let outcome = if has == wants {
+            StepOutcome::Skipped
+        } else if has.is_empty() {
+            StepOutcome::from_result(
+                client
+                    .invite_key_to_project(&project.project_id, &keys.new_key_id, &project.roles)
+                    .await,
+            )
+        } else {
+            StepOutcome::from_result(
+                client
+                    .update_project_key_roles(&project.project_id, &keys.new_key_id, &project.roles)
+                    .await,
+            )
+        };
+        invitations.push(ProjectOutcome {
+            project_id: project.project_id,
+            outcome,
+        });
+    }
+
+    let present: BTreeSet<String> = new_entries
+        .iter()
+        .map(|entry| entry.path_name().to_owned())
+        .collect();
+    let missing: Vec<AccessListRequest> = old_entries
+        .iter()
+        .filter(|entry| !present.contains(entry.path_name()))
+        .filter_map(as_request)
+        .collect();
+    let access_list = if missing.is_empty() {
+        StepOutcome::Skipped
+    } else {
+        StepOutcome::from_result(
+            client
+                .add_access_entries(org_id, &keys.new_key_id, &missing)
+                .await,
+        )
+    };
+
+    let complete = !matches!(roles, StepOutcome::Failed { .. })
+        && !matches!(access_list, StepOutcome::Failed { .. })
+        && invitations
+            .iter()
+            .all(|invitation| !matches!(invitation.outcome, StepOutcome::Failed { .. }));
+    let key = client.get_org_key(org_id, &keys.new_key_id).await?;
+    Ok(RotationSetup {
+        roles,
+        access_list,
+        invitations,
+        key,
+        complete,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_description_is_marked_once_and_fits() {
+        assert_eq!(
+            rotated_description("Terraform CI (production)", "2026-12-02"),
+            "Terraform CI (production) (rotated 2026-12-02)"
+        );
+        assert_eq!(
+            rotated_description(
+                "Terraform CI (production) (rotated 2026-01-05)",
+                "2026-12-02"
+            ),
+            "Terraform CI (production) (rotated 2026-12-02)"
+        );
+        let long = "x".repeat(250);
+        let rotated = rotated_description(&long, "2026-12-02");
+        assert_eq!(rotated.chars().count(), 250);
+        assert!(rotated.ends_with("(rotated 2026-12-02)"));
+    }
+}

@@ -1,0 +1,203 @@
+//! Rotating a key against the sandbox over real HTTP: the new key has what
+//! the old one had and works; a rotation cut short is resumed to the end,
+//! also while Atlas fails requests at random.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failure should panic
+
+use std::collections::BTreeSet;
+use std::time::Duration;
+
+use atlas_access_core::atlas::{ApiKey, AtlasClient, ClientOptions};
+use atlas_access_core::rotation::{RotationKeys, complete_rotation, start_rotation};
+use atlas_access_core::usecases::StepOutcome;
+use atlas_sandbox::{Config, Sandbox};
+use secrecy::{ExposeSecret, SecretString};
+
+fn client_for(base_url: &str, public_key: &str, private_key: &str) -> AtlasClient {
+    let options = ClientOptions {
+        backoff_base: Duration::from_millis(5),
+        ..ClientOptions::default()
+    };
+    AtlasClient::with_options(
+        base_url,
+        public_key,
+        &SecretString::from(private_key.to_owned()),
+        options,
+    )
+    .unwrap()
+}
+
+fn admin_client(sandbox: &Sandbox) -> AtlasClient {
+    let admin = sandbox.admin();
+    client_for(&admin.base_url, &admin.public_key, &admin.private_key)
+}
+
+/// What a rotation copies: organization roles, project roles, entries.
+async fn shape(
+    client: &AtlasClient,
+    org: &str,
+    key: &ApiKey,
+) -> (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>) {
+    let roles = key.org_roles(org).map(str::to_owned).collect();
+    let projects = key
+        .project_ids()
+        .into_iter()
+        .flat_map(|project| {
+            key.project_roles(project)
+                .map(move |role| format!("{project}:{role}"))
+        })
+        .collect();
+    let entries = client
+        .list_access_list(org, &key.id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|entry| entry.path_name().to_owned())
+        .collect();
+    (roles, projects, entries)
+}
+
+#[tokio::test]
+async fn a_rotated_key_has_what_the_old_one_had_and_a_cut_short_rotation_is_resumed() {
+    // Requests seem to come from an address the key's list lets in.
+    let sandbox = Sandbox::start(Config {
+        apparent_ip: Some("198.51.100.7".parse().unwrap()),
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let admin = admin_client(&sandbox);
+    let org = sandbox.admin().org_id.clone();
+    let keys = admin.list_org_keys(&org).await.unwrap();
+    let old = keys
+        .iter()
+        .find(|key| key.desc == "Terraform CI (production)")
+        .expect("the seeded key")
+        .clone();
+
+    let started = start_rotation(&admin, &org, &old.id).await.unwrap();
+    let new = started.key_after.clone();
+    assert!(new.desc.starts_with("Terraform CI (production) (rotated "));
+    assert_eq!(started.access_list, StepOutcome::Done);
+    assert_eq!(
+        shape(&admin, &org, &new).await,
+        shape(&admin, &org, &old).await
+    );
+
+    // The new key works over Digest.
+    let base_url = sandbox.admin().base_url.clone();
+    let as_new = client_for(
+        &base_url,
+        &new.public_key,
+        started.created.private_key.expose_secret(),
+    );
+    assert!(!as_new.list_orgs().await.unwrap().is_empty());
+
+    // Cut short: an entry, a project and a role the new key lost.
+    let entries = admin.list_access_list(&org, &new.id).await.unwrap();
+    admin
+        .delete_access_entry(&org, &new.id, entries[0].path_name())
+        .await
+        .unwrap();
+    let project = new.project_ids()[0].to_owned();
+    admin
+        .remove_key_from_project(&project, &new.id)
+        .await
+        .unwrap();
+    admin
+        .update_org_key(&org, &new.id, None, Some(&["ORG_READ_ONLY".to_owned()]))
+        .await
+        .unwrap();
+    let keys_pair = RotationKeys {
+        old_key_id: old.id.clone(),
+        new_key_id: new.id.clone(),
+    };
+    let resumed = complete_rotation(&admin, &org, &keys_pair).await.unwrap();
+    assert!(resumed.complete);
+    assert_eq!(resumed.roles, StepOutcome::Done);
+    assert_eq!(resumed.access_list, StepOutcome::Done);
+    assert!(
+        resumed
+            .invitations
+            .iter()
+            .any(|invitation| invitation.outcome == StepOutcome::Done)
+    );
+    assert_eq!(
+        shape(&admin, &org, &resumed.key).await,
+        shape(&admin, &org, &old).await
+    );
+    // Once complete, resuming again does nothing.
+    let again = complete_rotation(&admin, &org, &keys_pair).await.unwrap();
+    assert_eq!(again.roles, StepOutcome::Skipped);
+    assert_eq!(again.access_list, StepOutcome::Skipped);
+    assert!(
+        again
+            .invitations
+            .iter()
+            .all(|invitation| invitation.outcome == StepOutcome::Skipped)
+    );
+    // The same key as old and new is refused before anything is sent.
+    let same = RotationKeys {
+        old_key_id: old.id.clone(),
+        new_key_id: old.id.clone(),
+    };
+    assert!(complete_rotation(&admin, &org, &same).await.is_err());
+    sandbox.stop().await;
+}
+
+/// While a third of the requests fail (500, never handled), the rotation is
+/// started and resumed until the new key has everything; each try is
+/// bounded.
+#[tokio::test]
+async fn a_rotation_is_resumed_to_the_end_while_requests_fail() {
+    let sandbox = Sandbox::start(Config {
+        faults: "500=0.3".parse().unwrap(),
+        fault_seed: 11,
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let admin = admin_client(&sandbox);
+    let org = sandbox.admin().org_id.clone();
+    let mut old = None;
+    for _ in 0..20 {
+        if let Ok(keys) = admin.list_org_keys(&org).await {
+            old = keys
+                .into_iter()
+                .find(|key| key.desc == "GitHub Actions deploy");
+            break;
+        }
+    }
+    let old = old.expect("the seeded key");
+    let mut started = None;
+    for _ in 0..20 {
+        if let Ok(outcome) = start_rotation(&admin, &org, &old.id).await {
+            started = Some(outcome);
+            break;
+        }
+    }
+    let started = started.expect("the new key is made within 20 tries");
+    let keys = RotationKeys {
+        old_key_id: old.id.clone(),
+        new_key_id: started.created.key.id.clone(),
+    };
+    let mut finished = None;
+    for _ in 0..20 {
+        if let Ok(setup) = complete_rotation(&admin, &org, &keys).await
+            && setup.complete
+        {
+            finished = Some(setup);
+            break;
+        }
+    }
+    let finished = finished.expect("resumed to the end within 20 tries");
+    let old_projects: BTreeSet<&str> = old.project_ids().into_iter().collect();
+    let new_projects: BTreeSet<&str> = finished.key.project_ids().into_iter().collect();
+    assert_eq!(new_projects, old_projects);
+    let wanted: BTreeSet<&str> = old.org_roles(&org).collect();
+    assert_eq!(
+        finished.key.org_roles(&org).collect::<BTreeSet<_>>(),
+        wanted
+    );
+    sandbox.stop().await;
+}

@@ -1,0 +1,298 @@
+import { useCallback, useEffect, useState } from "react";
+import Badge from "@leafygreen-ui/badge";
+import Banner from "@leafygreen-ui/banner";
+import Button from "@leafygreen-ui/button";
+import Card from "@leafygreen-ui/card";
+import Icon from "@leafygreen-ui/icon";
+import { Body, H2, Subtitle } from "@leafygreen-ui/typography";
+import * as api from "../api";
+import type { AccessListEntry } from "../bindings/AccessListEntry";
+import type { CreatedKeyView } from "../bindings/CreatedKeyView";
+import type { KeyInventory } from "../bindings/KeyInventory";
+import type { Project } from "../bindings/Project";
+import type { StepOutcome } from "../bindings/StepOutcome";
+import { ErrorBanner } from "../components/ErrorBanner";
+import { OneTimeKeyDialog } from "../components/OneTimeKeyDialog";
+import { TypedDeleteDialog } from "../components/TypedDeleteDialog";
+import { ago, useNow } from "../serviceAccounts";
+import { useRoleName, useSession } from "../session";
+import { useAction } from "../useAction";
+import { stack } from "../layout";
+
+type Step = { name: string; outcome: StepOutcome };
+
+function failed(steps: Step[]): boolean {
+  return steps.some((step) => step.outcome.status === "failed");
+}
+
+function StepResult({ step }: { step: Step }) {
+  const { outcome } = step;
+  return (
+    <li data-testid="rotate-step" data-status={outcome.status}>
+      <Badge
+        variant={
+          outcome.status === "failed" ? "red" : outcome.status === "done" ? "green" : "lightgray"
+        }
+      >
+        {outcome.status === "failed" ? "failed" : outcome.status === "done" ? "done" : "already so"}
+      </Badge>{" "}
+      {step.name}
+      {outcome.status === "failed" && `: ${outcome.message}`}
+    </li>
+  );
+}
+
+/** When each entry of a key's access list was last used, and from where. */
+function Use({ entries, testId }: { entries: AccessListEntry[] | null; testId: string }) {
+  const now = useNow();
+  if (!entries) return <Body>Reading…</Body>;
+  if (entries.length === 0) return <Body>No access list: Atlas records no use.</Body>;
+  return (
+    <ul data-testid={testId}>
+      {entries.map((entry) => {
+        const name = entry.ipAddress ?? entry.cidrBlock ?? "";
+        return (
+          <li key={name} data-testid={`${testId}-${name}`}>
+            <code>{name}</code>: last used {ago(entry.lastUsed, now)}
+            {entry.lastUsedAddress && ` from ${entry.lastUsedAddress}`}
+            {entry.count !== undefined && ` · ${entry.count} requests`}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+/**
+ * Rotating an API key, in four steps: a new key with everything the old one
+ * has; its private key, once; watching the old key's use stop; deleting the
+ * old key. Each step says what it did; a failed one is resumed.
+ */
+export function RotateKey({
+  orgId,
+  item,
+  projects,
+  onBack,
+  onDone,
+}: {
+  orgId: string;
+  item: KeyInventory;
+  projects: Project[];
+  onBack: () => void;
+  /** The old key is deleted: show the new one. */
+  onDone: (newKeyId: string) => void;
+}) {
+  const { session, patchKey, patchAccessList, removeKey } = useSession();
+  const roleName = useRoleName();
+  const old = item.key;
+  const projectName = (id: string) => projects.find((p) => p.id === id)?.name ?? id;
+  const orgRoles = old.roles.filter((r) => r.orgId === orgId).map((r) => roleName(r.roleName));
+  const [created, setCreated] = useState<CreatedKeyView | null>(null);
+  const [showing, setShowing] = useState(false);
+  const [steps, setSteps] = useState<Step[]>([]);
+  const [oldUse, setOldUse] = useState<AccessListEntry[] | null>(null);
+  const [newUse, setNewUse] = useState<AccessListEntry[] | null>(null);
+  const [deleting, setDeleting] = useState(false);
+  const creation = useAction();
+  const resumption = useAction();
+  const watching = useAction();
+  const deletion = useAction();
+  const isKeyInUse = session?.keyInUseId === old.id;
+  const newKey = created?.key;
+
+  const readUse = useCallback(
+    (newKeyId: string) =>
+      watching.run(async () => {
+        const [before, after] = await Promise.all([
+          api.getAccessList(orgId, old.id),
+          api.getAccessList(orgId, newKeyId),
+        ]);
+        setOldUse(before);
+        setNewUse(after);
+        patchAccessList(old.id, before);
+        patchAccessList(newKeyId, after);
+      }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [orgId, old.id, patchAccessList],
+  );
+
+  useEffect(() => {
+    if (newKey) void readUse(newKey.id);
+  }, [newKey, readUse]);
+
+  const create = () =>
+    creation.run(async () => {
+      const view = await api.rotateOrgKey(orgId, old.id);
+      setCreated(view);
+      setShowing(true);
+      patchKey(view.key);
+      setSteps([
+        { name: "organization roles", outcome: { status: "done" } },
+        ...(view.accessList.status === "skipped"
+          ? []
+          : [{ name: "access list", outcome: view.accessList }]),
+        ...view.invitations.map((invitation) => ({
+          name: `project ${projectName(invitation.projectId)}`,
+          outcome: invitation.outcome,
+        })),
+      ]);
+    });
+
+  const resume = () =>
+    resumption.run(async () => {
+      if (!newKey) return;
+      const setup = await api.completeRotation(orgId, old.id, newKey.id);
+      patchKey(setup.key);
+      setSteps([
+        { name: "organization roles", outcome: setup.roles },
+        { name: "access list", outcome: setup.accessList },
+        ...setup.invitations.map((invitation) => ({
+          name: `project ${projectName(invitation.projectId)}`,
+          outcome: invitation.outcome,
+        })),
+      ]);
+      await readUse(newKey.id);
+      return setup.complete
+        ? "The new key has everything the old one has"
+        : "Some steps failed again";
+    });
+
+  const remove = () =>
+    deletion.run(async () => {
+      if (!newKey) return;
+      await api.deleteOrgKey(orgId, old.id);
+      setDeleting(false);
+      removeKey(old.id);
+      onDone(newKey.id);
+    }, `API key ${old.publicKey} deleted: the rotation is done`);
+
+  return (
+    <div className={stack} data-testid="rotate-key">
+      <div>
+        <Button leftGlyph={<Icon glyph="ArrowLeft" />} onClick={onBack} data-testid="rotate-back">
+          {old.desc || old.publicKey}
+        </Button>
+      </div>
+      <H2>Rotate {old.desc || old.publicKey}</H2>
+      <Card className={stack} data-testid="rotate-step-create">
+        <Subtitle>1. Create the new key</Subtitle>
+        <Body>
+          A new key with the same description and today&apos;s date, the same organization roles (
+          {orgRoles.join(", ") || "none"}), the same roles in {item.projectRoles.length} project
+          {item.projectRoles.length === 1 ? "" : "s"}, and the same {item.accessList.length}{" "}
+          access-list entr{item.accessList.length === 1 ? "y" : "ies"}.
+        </Body>
+        {!created && (
+          <div>
+            <Button
+              variant="primary"
+              disabled={creation.busy}
+              onClick={create}
+              data-testid="rotate-create"
+            >
+              Create New Key
+            </Button>
+          </div>
+        )}
+        <ErrorBanner error={creation.error} testId="rotate-create-error" />
+        {newKey && (
+          <Body>
+            New key <code data-testid="rotate-new-public-key">{newKey.publicKey}</code>:{" "}
+            {newKey.desc}
+          </Body>
+        )}
+        {steps.length > 0 && (
+          <ul data-testid="rotate-steps" data-failed={failed(steps)}>
+            {steps.map((step) => (
+              <StepResult key={step.name} step={step} />
+            ))}
+          </ul>
+        )}
+        {failed(steps) && (
+          <div>
+            <Button disabled={resumption.busy} onClick={resume} data-testid="rotate-resume">
+              Resume: copy what is missing
+            </Button>
+          </div>
+        )}
+        <ErrorBanner error={resumption.error} testId="rotate-resume-error" />
+      </Card>
+      {created && (
+        <Card className={stack} data-testid="rotate-step-key">
+          <Subtitle>2. Copy its private key</Subtitle>
+          <Body>
+            Shown once, when the key was created. Put it where your systems read their Atlas key.
+          </Body>
+        </Card>
+      )}
+      {newKey && (
+        <Card className={stack} data-testid="rotate-step-watch">
+          <Subtitle>3. When your systems use the new key</Subtitle>
+          <Body>
+            Once nothing uses the old key any more, its entries&apos; last use stops moving and the
+            new key&apos;s starts.
+          </Body>
+          <Subtitle>Old key {old.publicKey}</Subtitle>
+          <Use entries={oldUse} testId="rotate-old-use" />
+          <Subtitle>New key {newKey.publicKey}</Subtitle>
+          <Use entries={newUse} testId="rotate-new-use" />
+          <div>
+            <Button
+              leftGlyph={<Icon glyph="Refresh" />}
+              disabled={watching.busy}
+              onClick={() => void readUse(newKey.id)}
+              data-testid="rotate-refresh-use"
+            >
+              Read their use again
+            </Button>
+          </div>
+          <ErrorBanner error={watching.error} testId="rotate-watch-error" />
+        </Card>
+      )}
+      {newKey && (
+        <Card className={stack} data-testid="rotate-step-delete">
+          <Subtitle>4. Delete the old key</Subtitle>
+          {isKeyInUse ? (
+            <Banner variant="warning" data-testid="rotate-key-in-use">
+              This connection signs in with the old key. Switch the connection to the new key under
+              Connections first (its public key and private key), then delete the old one.
+            </Banner>
+          ) : (
+            <div>
+              <Button
+                variant="danger"
+                disabled={failed(steps)}
+                onClick={() => setDeleting(true)}
+                data-testid="rotate-delete-old"
+              >
+                Delete Old Key
+              </Button>
+            </div>
+          )}
+          <ErrorBanner error={deletion.error} testId="rotate-delete-error" />
+        </Card>
+      )}
+      {deleting && (
+        <TypedDeleteDialog
+          title={`Delete the old key ${old.publicKey}?`}
+          label="Description or public key"
+          accepts={(typed) => typed === old.desc.trim() || typed === old.publicKey}
+          deletion={deletion}
+          onDelete={remove}
+          onCancel={() => setDeleting(false)}
+          testId="rotate-delete"
+        >
+          Whatever still uses <strong>{old.desc}</strong> is refused from now on. Type its
+          description or its public key to confirm.
+        </TypedDeleteDialog>
+      )}
+      {created && showing && (
+        <OneTimeKeyDialog
+          created={created}
+          projectName={projectName}
+          onClosed={() => setShowing(false)}
+        />
+      )}
+    </div>
+  );
+}
