@@ -62,6 +62,26 @@ export function reviewInput(
   };
 }
 
+/** The last input made, kept while its data stays the same object. */
+let lastInput: { made: readonly unknown[]; input: ReviewInput } | null = null;
+
+/**
+ * [`reviewInput`], made once per state of the data: the screen opened again
+ * with nothing changed reviews the same input without making it again.
+ */
+export function sharedReviewInput(...made: Parameters<typeof reviewInput>): ReviewInput {
+  if (
+    lastInput &&
+    lastInput.made.length === made.length &&
+    lastInput.made.every((part, index) => part === made[index])
+  ) {
+    return lastInput.input;
+  }
+  const input = reviewInput(...made);
+  lastInput = { made, input };
+  return input;
+}
+
 /** The review of `input`, again whenever it changes (an edit, a list read). */
 export function useReview(input: ReviewInput | null) {
   const [report, setReport] = useState<ReviewReport | null>(null);
@@ -95,4 +115,17 @@ export function useOrgSettings(orgId: string) {
     staleTime: 0,
     refetchOnMount: "always",
   });
+}
+
+/** A credential a finding names: an API key or a service account. */
+export type Concerned =
+  | { kind: "apiKey"; id: string; publicKey: string; name: string }
+  | { kind: "serviceAccount"; clientId: string; name: string };
+
+/** The credential at `index` of the input: keys first, then accounts (as core numbers them). */
+export function concerned(input: ReviewInput, index: number): Concerned | undefined {
+  const key = input.keys[index];
+  if (key) return { kind: "apiKey", id: key.id, publicKey: key.publicKey, name: key.desc };
+  const account = input.accounts[index - input.keys.length];
+  return account && { kind: "serviceAccount", clientId: account.clientId, name: account.name };
 }

@@ -83,6 +83,16 @@ export function useNow(): number {
 type PartsByClientId = Record<string, ServiceAccountParts>;
 
 /**
+ * The merged rows of an accounts list and its parts, shared by every screen
+ * that shows them: a screen opened again gets the same rows, and what is
+ * derived from them (the review's input) need not be made again.
+ */
+const mergedRows = new WeakMap<
+  ServiceAccount[],
+  { parts?: PartsByClientId; rows: ServiceAccountInventory[] }
+>();
+
+/**
  * The organization's service accounts, and the edits' ways to patch them.
  * Two entries in TanStack Query's cache, as for keys: the accounts with
  * their secrets (a request or two, so the table shows at once), then each
@@ -128,6 +138,8 @@ export function useServiceAccounts(orgId: string) {
   );
   const accounts = useMemo<ServiceAccountInventory[] | null>(() => {
     if (!list.data) return null;
+    const shared = mergedRows.get(list.data);
+    if (shared && shared.parts === parts.data) return shared.rows;
     const next = new Map<
       string,
       { account: ServiceAccount; parts?: ServiceAccountParts; row: ServiceAccountInventory }
@@ -148,6 +160,7 @@ export function useServiceAccounts(orgId: string) {
       return row;
     });
     merged.current = next;
+    mergedRows.set(list.data, { parts: parts.data, rows });
     return rows;
   }, [list.data, parts.data]);
 

@@ -8,7 +8,7 @@ use ts_rs::TS;
 use crate::activity::{ActivityEvent, ActivityFilter, Party, activity_page};
 use crate::atlas::{AtlasClient, Project};
 use crate::error::CoreError;
-use crate::review::{Concerned, ReviewReport};
+use crate::review::{Concerned, ReviewInput, ReviewReport};
 use crate::usecases::{
     Inventory, Progress, ServiceAccountInventory, load_inventory, load_service_accounts,
 };
@@ -329,16 +329,44 @@ pub fn activity_file(events: &[ActivityEvent], format: ExportFormat) -> Result<V
     }
 }
 
+/// A finding's credential, named, for a file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ExportedItem {
+    kind: &'static str,
+    id: String,
+    name: String,
+    note: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ExportedFinding {
+    severity: String,
+    title: String,
+    detail: String,
+    credentials: Vec<ExportedItem>,
+}
+
 /// Findings as a file: one CSV row per credential of each finding, or the
-/// report as JSON.
-pub fn review_file(report: &ReviewReport, format: ExportFormat) -> Result<Vec<u8>, CoreError> {
-    match format {
-        ExportFormat::Json => json_file(report),
-        ExportFormat::Csv => csv_file(
-            ["severity", "finding", "kind", "id", "name", "note"],
-            report.findings.iter().flat_map(|finding| {
-                finding.items.iter().map(move |item| {
-                    let (kind, id, name) = match &item.credential {
+/// findings as JSON, each credential named.
+pub fn review_file(
+    input: &ReviewInput,
+    report: &ReviewReport,
+    format: ExportFormat,
+) -> Result<Vec<u8>, CoreError> {
+    let findings: Vec<ExportedFinding> = report
+        .findings
+        .iter()
+        .map(|finding| ExportedFinding {
+            severity: format!("{:?}", finding.severity).to_lowercase(),
+            title: finding.title.clone(),
+            detail: finding.detail.clone(),
+            credentials: finding
+                .items
+                .iter()
+                .filter_map(|item| {
+                    let (kind, id, name) = match input.concerned(item.credential)? {
                         Concerned::ApiKey {
                             public_key, name, ..
                         } => ("API key", public_key, name),
@@ -346,12 +374,28 @@ pub fn review_file(report: &ReviewReport, format: ExportFormat) -> Result<Vec<u8
                             ("service account", client_id, name)
                         }
                     };
+                    Some(ExportedItem {
+                        kind,
+                        id,
+                        name,
+                        note: item.note.clone(),
+                    })
+                })
+                .collect(),
+        })
+        .collect();
+    match format {
+        ExportFormat::Json => json_file(&findings),
+        ExportFormat::Csv => csv_file(
+            ["severity", "finding", "kind", "id", "name", "note"],
+            findings.iter().flat_map(|finding| {
+                finding.credentials.iter().map(move |item| {
                     [
-                        format!("{:?}", finding.severity).to_lowercase(),
+                        finding.severity.clone(),
                         finding.title.clone(),
-                        kind.to_owned(),
-                        id.clone(),
-                        name.clone(),
+                        item.kind.to_owned(),
+                        item.id.clone(),
+                        item.name.clone(),
                         item.note.clone(),
                     ]
                 })
@@ -414,10 +458,14 @@ pub async fn export_activity(
     })
 }
 
-/// The review's findings, as a file.
-pub fn export_review(report: &ReviewReport, format: ExportFormat) -> Result<Export, CoreError> {
+/// The review's findings about `input`, as a file.
+pub fn export_review(
+    input: &ReviewInput,
+    report: &ReviewReport,
+    format: ExportFormat,
+) -> Result<Export, CoreError> {
     Ok(Export {
-        bytes: review_file(report, format)?,
+        bytes: review_file(input, report, format)?,
         rows: report
             .findings
             .iter()

@@ -131,7 +131,7 @@ pub enum FindingKind {
 }
 
 /// A credential a finding concerns: where its fix is.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(
     tag = "kind",
     rename_all = "camelCase",
@@ -149,12 +149,34 @@ pub enum Concerned {
     },
 }
 
-/// One credential in a finding, and what about it.
+/// One credential in a finding, and what about it. The credential is named
+/// by its place in the input, keys first, then accounts: a finding can list
+/// thousands, and the page knows them already.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct FindingItem {
-    pub credential: Concerned,
+    pub credential: u32,
     pub note: String,
+}
+
+impl ReviewInput {
+    /// The credential at `index` (keys first, then accounts), if any.
+    pub fn concerned(&self, index: u32) -> Option<Concerned> {
+        let index = index as usize;
+        match self.keys.get(index) {
+            Some(key) => Some(Concerned::ApiKey {
+                id: key.id.clone(),
+                public_key: key.public_key.clone(),
+                name: key.desc.clone(),
+            }),
+            None => self.accounts.get(index - self.keys.len()).map(|account| {
+                Concerned::ServiceAccount {
+                    client_id: account.client_id.clone(),
+                    name: account.name.clone(),
+                }
+            }),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
@@ -196,7 +218,8 @@ fn days(duration: Duration) -> i64 {
 
 /// One credential, in the parts every check reads.
 struct Subject<'a> {
-    concerned: Concerned,
+    /// Its place in the input: keys first, then accounts.
+    concerned: u32,
     org_roles: &'a [String],
     project_count: Option<u32>,
     entries: Option<&'a [ReviewedEntry]>,
@@ -209,7 +232,7 @@ struct Subject<'a> {
 struct Findings(BTreeMap<(Severity, usize), Finding>);
 
 impl Findings {
-    fn add(&mut self, kind: FindingKind, severity: Severity, credential: &Concerned, note: String) {
+    fn add(&mut self, kind: FindingKind, severity: Severity, credential: &u32, note: String) {
         let order = kind as usize;
         self.0
             .entry((severity, order))
@@ -222,7 +245,7 @@ impl Findings {
             })
             .items
             .push(FindingItem {
-                credential: credential.clone(),
+                credential: *credential,
                 note,
             });
     }
@@ -231,13 +254,9 @@ impl Findings {
 /// Reviews `input` as of `now`.
 pub fn review(input: &ReviewInput, settings: &ReviewSettings, now: DateTime<Utc>) -> ReviewReport {
     let mut subjects: Vec<Subject> = Vec::new();
-    for key in &input.keys {
+    for (index, key) in input.keys.iter().enumerate() {
         subjects.push(Subject {
-            concerned: Concerned::ApiKey {
-                id: key.id.clone(),
-                public_key: key.public_key.clone(),
-                name: key.desc.clone(),
-            },
+            concerned: index as u32,
             org_roles: &key.org_roles,
             project_count: Some(key.project_count),
             entries: key.entries.as_deref(),
@@ -246,11 +265,8 @@ pub fn review(input: &ReviewInput, settings: &ReviewSettings, now: DateTime<Utc>
         });
     }
     let mut findings = Findings::default();
-    for account in &input.accounts {
-        let concerned = Concerned::ServiceAccount {
-            client_id: account.client_id.clone(),
-            name: account.name.clone(),
-        };
+    for (index, account) in input.accounts.iter().enumerate() {
+        let concerned = (input.keys.len() + index) as u32;
         for secret in &account.secrets {
             let Some(expires) = time(&secret.expires_at) else {
                 continue;
@@ -499,15 +515,15 @@ mod tests {
         }
     }
 
-    fn find(report: &ReviewReport, kind: FindingKind) -> Vec<String> {
+    fn find_in(input: &ReviewInput, report: &ReviewReport, kind: FindingKind) -> Vec<String> {
         report
             .findings
             .iter()
             .filter(|finding| finding.kind == kind)
             .flat_map(|finding| &finding.items)
-            .map(|item| match &item.credential {
-                Concerned::ApiKey { public_key, .. } => public_key.clone(),
-                Concerned::ServiceAccount { client_id, .. } => client_id.clone(),
+            .map(|item| match input.concerned(item.credential).unwrap() {
+                Concerned::ApiKey { public_key, .. } => public_key,
+                Concerned::ServiceAccount { client_id, .. } => client_id,
             })
             .collect()
     }
@@ -583,20 +599,41 @@ mod tests {
             }],
         };
         let report = review(&input, &ReviewSettings::default(), now());
-        assert_eq!(find(&report, FindingKind::OpenToInternet), ["open"]);
-        assert_eq!(find(&report, FindingKind::NoAccessList), ["nolist"]);
-        assert_eq!(find(&report, FindingKind::OrgOwners), ["owner"]);
-        assert_eq!(find(&report, FindingKind::NotUsedRecently), ["idle"]);
-        assert_eq!(find(&report, FindingKind::NeverUsed), ["never"]);
-        assert_eq!(find(&report, FindingKind::UseUnknown), ["nolist"]);
         assert_eq!(
-            find(&report, FindingKind::OverlappingEntries),
+            find_in(&input, &report, FindingKind::OpenToInternet),
+            ["open"]
+        );
+        assert_eq!(
+            find_in(&input, &report, FindingKind::NoAccessList),
+            ["nolist"]
+        );
+        assert_eq!(find_in(&input, &report, FindingKind::OrgOwners), ["owner"]);
+        assert_eq!(
+            find_in(&input, &report, FindingKind::NotUsedRecently),
+            ["idle"]
+        );
+        assert_eq!(find_in(&input, &report, FindingKind::NeverUsed), ["never"]);
+        assert_eq!(
+            find_in(&input, &report, FindingKind::UseUnknown),
+            ["nolist"]
+        );
+        assert_eq!(
+            find_in(&input, &report, FindingKind::OverlappingEntries),
             ["overlap", "overlap"]
         );
-        assert_eq!(find(&report, FindingKind::CanDoNothing), ["idlekey"]);
+        assert_eq!(
+            find_in(&input, &report, FindingKind::CanDoNothing),
+            ["idlekey"]
+        );
         // The account was used through a secret: not "never used".
-        assert_eq!(find(&report, FindingKind::SecretsExpiring), ["mdb_sa_id_1"]);
-        assert_eq!(find(&report, FindingKind::ExpiredSecrets), ["mdb_sa_id_1"]);
+        assert_eq!(
+            find_in(&input, &report, FindingKind::SecretsExpiring),
+            ["mdb_sa_id_1"]
+        );
+        assert_eq!(
+            find_in(&input, &report, FindingKind::ExpiredSecrets),
+            ["mdb_sa_id_1"]
+        );
         assert_eq!(report.not_read, 1);
         assert_eq!(report.findings[0].severity, Severity::High);
         assert!(
@@ -636,14 +673,17 @@ mod tests {
             accounts: vec![],
         };
         let report = review(&input, &ReviewSettings::default(), now());
-        assert!(find(&report, FindingKind::NoAccessList).is_empty());
-        assert!(find(&report, FindingKind::NotUsedRecently).is_empty());
+        assert!(find_in(&input, &report, FindingKind::NoAccessList).is_empty());
+        assert!(find_in(&input, &report, FindingKind::NotUsedRecently).is_empty());
         let strict = ReviewSettings {
             unused_days: 30,
             expiry_warning_days: 7,
         };
         let report = review(&input, &strict, now());
-        assert_eq!(find(&report, FindingKind::NotUsedRecently), ["idle"]);
+        assert_eq!(
+            find_in(&input, &report, FindingKind::NotUsedRecently),
+            ["idle"]
+        );
         assert_eq!(report.findings[0].title, "1 credential not used in 30 days");
         assert!(
             ReviewSettings {

@@ -2,24 +2,26 @@ import { useMemo, useState } from "react";
 import Badge from "@leafygreen-ui/badge";
 import Button from "@leafygreen-ui/button";
 import Card from "@leafygreen-ui/card";
-import { css } from "@leafygreen-ui/emotion";
+import { css, cx } from "@leafygreen-ui/emotion";
+import { palette } from "@leafygreen-ui/palette";
 import TextInput from "@leafygreen-ui/text-input";
 import { Body, Description, H2, Subtitle } from "@leafygreen-ui/typography";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import * as api from "../api";
-import type { Concerned } from "../bindings/Concerned";
 import type { Finding } from "../bindings/Finding";
 import type { Inventory } from "../bindings/Inventory";
+import type { ReviewInput } from "../bindings/ReviewInput";
 import type { Severity } from "../bindings/Severity";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { ExportButtons } from "../components/ExportButtons";
+import { linkButton } from "../components/TableParts";
 import { SessionGate } from "../components/SessionGate";
 import { useNavigation } from "../navigate";
-import { reviewInput, useOrgSettings, useReview } from "../review";
+import { type Concerned, concerned, sharedReviewInput, useOrgSettings, useReview } from "../review";
 import { useServiceAccounts } from "../serviceAccounts";
 import { useSession } from "../session";
 import { useAction } from "../useAction";
-import { stack } from "../layout";
+import { buttons, stack } from "../layout";
 
 const thresholds = css`
   display: flex;
@@ -39,6 +41,14 @@ const itemRow = css`
   justify-content: space-between;
   padding: 6px 0;
 `;
+
+/** The finding's actions read as links. */
+const action = cx(
+  linkButton,
+  css`
+    color: ${palette.blue.base};
+  `,
+);
 
 const BADGE: Record<Severity, { variant: "red" | "yellow" | "lightgray"; label: string }> = {
   high: { variant: "red", label: "High" },
@@ -68,7 +78,7 @@ function Review({ orgId, inventory }: { orgId: string; inventory: Inventory }) {
   const input = useMemo(
     () =>
       accounts && settings.data
-        ? reviewInput(
+        ? sharedReviewInput(
             orgId,
             inventory,
             !accessListsLoading,
@@ -110,9 +120,10 @@ function Review({ orgId, inventory }: { orgId: string; inventory: Inventory }) {
       {report && report.findings.length === 0 && (
         <Body data-testid="review-clean">Nothing to look at: no finding.</Body>
       )}
-      {report?.findings.map((finding) => (
-        <FindingCard key={finding.kind} finding={finding} />
-      ))}
+      {input &&
+        report?.findings.map((finding) => (
+          <FindingCard key={finding.kind} finding={finding} input={input} />
+        ))}
     </div>
   );
 }
@@ -121,7 +132,7 @@ function Review({ orgId, inventory }: { orgId: string; inventory: Inventory }) {
 const SHOWN = 5;
 const MORE = 100;
 
-function FindingCard({ finding }: { finding: Finding }) {
+function FindingCard({ finding, input }: { finding: Finding; input: ReviewInput }) {
   const { go } = useNavigation();
   // A finding can concern thousands of credentials: they show a page at a time.
   const [shown, setShown] = useState(SHOWN);
@@ -144,41 +155,47 @@ function FindingCard({ finding }: { finding: Finding }) {
       </div>
       <Body>{finding.detail}</Body>
       <div>
-        {finding.items.slice(0, shown).map((item, index) => {
-          const id = credentialId(item.credential);
+        {finding.items.slice(0, shown).map((item) => {
+          const credential = concerned(input, item.credential);
+          if (!credential) return null;
+          const id = credentialId(credential);
           return (
             <div
-              key={`${id}-${index}`}
+              key={item.credential}
               className={itemRow}
               data-testid={`finding-${finding.kind}-item`}
               data-credential={id}
             >
               <Body>
-                <strong>{item.credential.name || id}</strong> ({id}): {item.note}
+                <strong>{credential.name || id}</strong> ({id}): {item.note}
               </Body>
-              {item.credential.kind === "apiKey" && (
-                <Button
-                  size="small"
-                  onClick={() =>
-                    item.credential.kind === "apiKey" &&
-                    go({ section: "organization", keyId: item.credential.id, rotate: true })
-                  }
-                  data-testid={`finding-${finding.kind}-rotate-${id}`}
+              {/* Plain buttons, as in the tables: a finding can show hundreds. */}
+              <div className={buttons}>
+                {credential.kind === "apiKey" && (
+                  <button
+                    type="button"
+                    className={action}
+                    onClick={() =>
+                      go({ section: "organization", keyId: credential.id, rotate: true })
+                    }
+                    data-testid={`finding-${finding.kind}-rotate-${id}`}
+                  >
+                    Rotate
+                  </button>
+                )}
+                <button
+                  type="button"
+                  className={action}
+                  onClick={() => open(credential)}
+                  data-testid={`finding-${finding.kind}-open-${id}`}
                 >
-                  Rotate
-                </Button>
-              )}
-              <Button
-                size="small"
-                onClick={() => open(item.credential)}
-                data-testid={`finding-${finding.kind}-open-${id}`}
-              >
-                {finding.kind === "openToInternet" ||
-                finding.kind === "noAccessList" ||
-                finding.kind === "overlappingEntries"
-                  ? "Edit access list"
-                  : "Open"}
-              </Button>
+                  {finding.kind === "openToInternet" ||
+                  finding.kind === "noAccessList" ||
+                  finding.kind === "overlappingEntries"
+                    ? "Edit access list"
+                    : "Open"}
+                </button>
+              </div>
             </div>
           );
         })}

@@ -137,5 +137,8 @@ pub async fn export_review(
         return Ok(cancelled());
     };
     let report = review_now(&args.input, &settings);
-    write(path, export::export_review(&report, args.format)?)
+    write(
+        path,
+        export::export_review(&args.input, &report, args.format)?,
+    )
 }
