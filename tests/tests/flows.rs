@@ -607,28 +607,37 @@ async fn flow8_editing_or_deleting_the_open_connection_closes_it_and_says_why() 
         .await
 }
 
-async fn open_connection_changes(app: &App) -> Result<()> {
-    // An Organization Owner key of the sandbox, to connect with by hand.
+/// An Organization Owner key made in the app, and a connection through it,
+/// opened. Answers the connection's id, the public key and the private key.
+async fn connect_through_a_new_owner_key(
+    app: &App,
+    desc: &str,
+    connection: &str,
+) -> Result<(String, String, String)> {
+    app.click("nav-organization").await?;
     app.click("create-key").await?;
-    app.type_into("create-desc", "E2E second connection")
-        .await?;
+    app.type_into("create-desc", desc).await?;
     app.toggle("create-roles-ORG_OWNER").await?;
     app.click("create-submit").await?;
     let private_key = app.text("one-time-private-key").await?;
     app.remember_secret(&private_key);
     let public_key = app.text("one-time-public-key").await?;
     close_one_time_dialog(app).await?;
-
     app.click("nav-connections").await?;
     let base_url = app.text("connection-url-sandbox").await?;
     let id = app
-        .add_connection("E2E owner", &base_url, &public_key, &private_key)
+        .add_connection(connection, &base_url, &public_key, &private_key)
         .await?;
-
-    // Open it, and see the organization through it.
     app.click(&format!("connection-connect-{id}")).await?;
-    app.wait_text("active-connection", |name| name.contains("E2E owner"))
+    app.wait_text("active-connection", |name| name.contains(connection))
         .await?;
+    Ok((id, public_key, private_key))
+}
+
+async fn open_connection_changes(app: &App) -> Result<()> {
+    // Open a connection through an owner key, and see the organization through it.
+    let (id, _, _) =
+        connect_through_a_new_owner_key(app, "E2E second connection", "E2E owner").await?;
     app.click("nav-organization").await?;
     app.find("keys-table").await?;
 
@@ -1781,6 +1790,63 @@ async fn rotate(app: &App) -> Result<()> {
         .map_err(|e| HarnessError::Check(e.to_string()))?;
     check(
         keys.iter().all(|key| key.public_key != old),
+        "the old key is gone",
+    )?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn flow20_rotating_the_key_a_connection_uses_switches_the_connection_first() -> Result<()> {
+    launch()
+        .await?
+        .run("flow20-rotate-in-use", rotate_key_in_use)
+        .await
+}
+
+async fn rotate_key_in_use(app: &App) -> Result<()> {
+    // A connection of its own, through a key made in the app.
+    let (id, old, _) = connect_through_a_new_owner_key(app, "Connection key", "Rotating").await?;
+
+    // Rotating the key in use switches the connection as the new key is made.
+    open_key(app, &old).await?;
+    app.click("details-rotate").await?;
+    check(
+        app.text("rotate-create")
+            .await?
+            .contains("Switch This Connection"),
+        "the switch is offered",
+    )?;
+    app.click("rotate-create").await?;
+    let new_private = app.text("one-time-private-key").await?;
+    app.remember_secret(&new_private);
+    let new = app.text("one-time-public-key").await?;
+    close_one_time_dialog(app).await?;
+    app.find("rotate-switched").await?;
+    check(
+        keychain_entry(&id).await.trim() == new_private,
+        "the keychain holds the new private key",
+    )?;
+
+    // Then the old key can go, through the new one.
+    app.click("rotate-delete-old").await?;
+    app.fill("rotate-delete-confirm-input", &old).await?;
+    app.click("rotate-delete-confirm").await?;
+    app.find("key-details").await?;
+    check(
+        app.text("details-public-key").await? == new,
+        "the new key is shown",
+    )?;
+    // The connection still works: its organization is read again.
+    app.click("details-back").await?;
+    app.click("refresh-keys").await?;
+    app.fill("key-filter", &new).await?;
+    app.find(&format!("key-row-{new}")).await?;
+    app.fill("key-filter", &old).await?;
+    app.find("keys-empty").await?;
+    check(
+        app.find_all_css(&format!("[data-testid='key-row-{old}']"))
+            .await?
+            .is_empty(),
         "the old key is gone",
     )?;
     Ok(())

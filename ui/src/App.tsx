@@ -36,6 +36,8 @@ const mainArea = css`
   grid-area: main;
   overflow: auto;
   padding: 24px 32px;
+  /* Room under the last button of a page for a toast, which would hide it. */
+  padding-bottom: 120px;
 `;
 
 function Page({ section }: { section: SectionId }) {

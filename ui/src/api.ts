@@ -190,6 +190,9 @@ export const setReviewSettings = (settings: ReviewSettings) =>
 /** Rotation, step 1: a new key with everything the old one has; its private key held for the one-time dialog. */
 export const rotateOrgKey = (orgId: string, keyId: string) =>
   call("rotate_org_key", { orgId, keyId });
+/** Switches the open connection to a key just made, whose private key is still held. */
+export const switchConnectionKey = (keyId: string, publicKey: string, orgId: string) =>
+  call("switch_connection_key", { keyId, publicKey, orgId });
 /** Resumes a rotation: gives the new key what the old one has and it lacks. */
 export const completeRotation = (orgId: string, oldKeyId: string, newKeyId: string) =>
   call("complete_rotation", { orgId, oldKeyId, newKeyId });

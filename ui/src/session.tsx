@@ -62,6 +62,8 @@ export interface SessionContextValue {
   accessListsLoading: boolean;
   roles: RoleInfo[];
   connect: (profileId: string) => Promise<void>;
+  /** The open connection goes on with another key (a rotation's switch). */
+  adoptSession: (view: SessionView) => void;
   selectOrg: (orgId: string) => Promise<void>;
   /** Reads the organization again; the old one stays on screen meanwhile. */
   refresh: () => Promise<void>;
@@ -253,6 +255,13 @@ function SessionState({ children }: { children: ReactNode }) {
     [queryClient],
   );
 
+  // The same connection, now signing in with another key (a rotation's):
+  // the organization's data stays as it is.
+  const adoptSession = useCallback((view: SessionView) => {
+    setSession(view);
+    document.title = view.title;
+  }, []);
+
   const selectOrg = useCallback(async (org: string) => {
     setOrgId(org);
     document.title = await api.selectOrg(org);
@@ -359,6 +368,7 @@ function SessionState({ children }: { children: ReactNode }) {
       accessListsLoading,
       roles,
       connect,
+      adoptSession,
       selectOrg,
       refresh,
       patchKey,
@@ -379,6 +389,7 @@ function SessionState({ children }: { children: ReactNode }) {
       accessListsLoading,
       roles,
       connect,
+      adoptSession,
       selectOrg,
       refresh,
       patchKey,

@@ -619,3 +619,113 @@ async fn an_export_writes_where_the_dialog_says_one_row_per_credential_and_no_se
         assert!(!text.contains("mdb_sa_sk_"));
     }
 }
+
+#[tokio::test]
+async fn a_rotation_switches_the_open_connection_to_the_new_key_before_the_old_one_goes() {
+    use crate::commands::keys::NewOrgKeyRequest;
+    use atlas_access_core::edits::NewOrgKeyInput;
+    use secrecy::ExposeSecret;
+    assert!(
+        std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
+        "this test needs a Secret Service: run it with `make test` (dbus-run-session + gnome-keyring)"
+    );
+    let harness = Harness::new();
+    let ctx = harness.ctx();
+    let org_id = harness.connect_sandbox().await;
+    let admin = harness.state.sandbox().await.unwrap().admin().clone();
+    // The built-in sandbox's connection is never switched.
+    let built_in = connections::switch_connection_key(
+        &ctx,
+        connections::SwitchKey {
+            key_id: atlas_id(&"0".repeat(24)),
+            public_key: "abcdefgh".to_owned(),
+            org_id: atlas_id(&org_id),
+        },
+    )
+    .await;
+    assert_eq!(kind(built_in), ErrorKind::InvalidInput);
+
+    // A connection through an owner key made for it.
+    let old = keys::create_org_key(
+        &ctx,
+        NewOrgKeyRequest {
+            org_id: atlas_id(&org_id),
+            input: NewOrgKeyInput {
+                desc: "Connection key".to_owned(),
+                roles: vec!["ORG_OWNER".to_owned()],
+                access_list: String::new(),
+                projects: Vec::new(),
+            },
+        },
+    )
+    .await
+    .unwrap();
+    let old_private = harness
+        .state
+        .one_time
+        .with(&old.key.id, |secret| secret.expose_secret().to_owned())
+        .unwrap();
+    let saved = connections::save_profile(
+        &ctx,
+        ProfileInput {
+            id: None,
+            name: "Rotated".to_owned(),
+            base_url: admin.base_url.clone(),
+            kind: None,
+            public_key: old.key.public_key.clone(),
+            default_org_id: None,
+            private_key: Some(SecretString::from(old_private)),
+        },
+    )
+    .await
+    .unwrap();
+    let id = saved.profile.id.clone();
+    connections::connect(&ctx, ProfileRef { id: id.clone() })
+        .await
+        .unwrap();
+    let old_ref = || OrgKeyRef {
+        org_id: atlas_id(&org_id),
+        key_id: atlas_id(&old.key.id),
+    };
+
+    let new = keys::rotate_org_key(&ctx, old_ref()).await.unwrap();
+    assert_eq!(
+        new.key.desc.split(" (rotated ").next(),
+        Some("Connection key")
+    );
+    // The key in use cannot go yet.
+    assert_eq!(
+        kind(keys::delete_org_key(&ctx, old_ref()).await),
+        ErrorKind::Lockout
+    );
+    let switched = connections::switch_connection_key(
+        &ctx,
+        connections::SwitchKey {
+            key_id: atlas_id(&new.key.id),
+            public_key: new.key.public_key.clone(),
+            org_id: atlas_id(&org_id),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(switched.key_in_use_id, new.key.id);
+    assert_eq!(switched.profile.public_key, new.key.public_key);
+    assert_eq!(switched.org_id.as_deref(), Some(org_id.as_str()));
+    let new_private = harness
+        .state
+        .one_time
+        .with(&new.key.id, |secret| secret.expose_secret().to_owned())
+        .unwrap();
+    let stored = atlas_access_core::keychain::read_secret(&id).await.unwrap();
+    assert_eq!(stored.expose_secret(), new_private);
+    assert!(
+        harness.sessions_closed().is_empty(),
+        "the connection goes on"
+    );
+
+    // Now the old key goes, through the new one.
+    keys::delete_org_key(&ctx, old_ref()).await.unwrap();
+    connections::delete_profile(&ctx, ProfileRef { id })
+        .await
+        .unwrap();
+}

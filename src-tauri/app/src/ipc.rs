@@ -197,7 +197,7 @@ macro_rules! ipc_surface {
 
 use crate::commands::activity::ActivityRequest;
 use crate::commands::connections::{
-    ConnectionReport, ProfileList, ProfileRef, ProfileView, SessionView,
+    ConnectionReport, ProfileList, ProfileRef, ProfileView, SessionView, SwitchKey,
 };
 use crate::commands::export::{ExportActivity, ExportInventory, ExportReport, ExportReview};
 use crate::commands::keys::RotationRef;

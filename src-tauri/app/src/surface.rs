@@ -15,6 +15,7 @@ ipc_surface! {
     import_atlas_cli(NoArgs) -> Vec<ImportedProfile> = commands::connections::import_atlas_cli;
     connect(ProfileRef) -> SessionView = commands::connections::connect;
     select_org(OrgRef) -> String = commands::connections::select_org;
+    switch_connection_key(SwitchKey) -> SessionView = commands::connections::switch_connection_key;
 
     load_key_list(OrgRef) -> Inventory = commands::keys::load_key_list;
     load_access_lists(AccessListsRequest) -> Vec<KeyAccessList> = commands::keys::load_access_lists;

@@ -65,6 +65,7 @@ import type { ServiceAccountParts } from "./ServiceAccountParts";
 import type { SessionView } from "./SessionView";
 import type { SetMaxSecretLifetime } from "./SetMaxSecretLifetime";
 import type { SetRequirement } from "./SetRequirement";
+import type { SwitchKey } from "./SwitchKey";
 import type { UpdateOrgKey } from "./UpdateOrgKey";
 import type { UpdateServiceAccount } from "./UpdateServiceAccount";
 
@@ -79,6 +80,7 @@ export interface Commands {
   import_atlas_cli: { args: NoArgs; result: Array<ImportedProfile> };
   connect: { args: ProfileRef; result: SessionView };
   select_org: { args: OrgRef; result: string };
+  switch_connection_key: { args: SwitchKey; result: SessionView };
   load_key_list: { args: OrgRef; result: Inventory };
   load_access_lists: { args: AccessListsRequest; result: Array<KeyAccessList> };
   check_access_entries: { args: CheckEntries; result: Array<CheckedEntry> };

@@ -7,6 +7,8 @@ import Icon from "@leafygreen-ui/icon";
 import { Body, H2, Subtitle } from "@leafygreen-ui/typography";
 import * as api from "../api";
 import type { AccessListEntry } from "../bindings/AccessListEntry";
+import type { CommandError } from "../bindings/CommandError";
+import { SANDBOX_PROFILE_ID } from "../bindings/constants";
 import type { CreatedKeyView } from "../bindings/CreatedKeyView";
 import type { KeyInventory } from "../bindings/KeyInventory";
 import type { Project } from "../bindings/Project";
@@ -82,7 +84,7 @@ export function RotateKey({
   /** The old key is deleted: show the new one. */
   onDone: (newKeyId: string) => void;
 }) {
-  const { session, patchKey, patchAccessList, removeKey } = useSession();
+  const { session, adoptSession, patchKey, patchAccessList, removeKey } = useSession();
   const roleName = useRoleName();
   const old = item.key;
   const projectName = (id: string) => projects.find((p) => p.id === id)?.name ?? id;
@@ -98,6 +100,11 @@ export function RotateKey({
   const watching = useAction();
   const deletion = useAction();
   const isKeyInUse = session?.keyInUseId === old.id;
+  // A saved connection that signs in with the old key is switched to the
+  // new one as it is made, while its private key is still held; the
+  // built-in sandbox always signs in with its own admin key.
+  const switchable = isKeyInUse && session?.profile.id !== SANDBOX_PROFILE_ID;
+  const [switched, setSwitched] = useState<CommandError | "done" | null>(null);
   const newKey = created?.key;
 
   const readUse = useCallback(
@@ -123,6 +130,14 @@ export function RotateKey({
   const create = () =>
     creation.run(async () => {
       const view = await api.rotateOrgKey(orgId, old.id);
+      if (switchable) {
+        try {
+          adoptSession(await api.switchConnectionKey(view.key.id, view.key.publicKey, orgId));
+          setSwitched("done");
+        } catch (error) {
+          setSwitched(api.asCommandError(error));
+        }
+      }
       setCreated(view);
       setShowing(true);
       patchKey(view.key);
@@ -190,7 +205,7 @@ export function RotateKey({
               onClick={create}
               data-testid="rotate-create"
             >
-              Create New Key
+              {switchable ? "Create New Key and Switch This Connection to It" : "Create New Key"}
             </Button>
           </div>
         )}
@@ -200,6 +215,14 @@ export function RotateKey({
             New key <code data-testid="rotate-new-public-key">{newKey.publicKey}</code>:{" "}
             {newKey.desc}
           </Body>
+        )}
+        {switched === "done" && (
+          <Body data-testid="rotate-switched">
+            This connection now signs in with the new key; its private key is in the keychain.
+          </Body>
+        )}
+        {switched && switched !== "done" && (
+          <ErrorBanner error={switched} testId="rotate-switch-error" />
         )}
         {steps.length > 0 && (
           <ul data-testid="rotate-steps" data-failed={failed(steps)}>
@@ -254,8 +277,10 @@ export function RotateKey({
           <Subtitle>4. Delete the old key</Subtitle>
           {isKeyInUse ? (
             <Banner variant="warning" data-testid="rotate-key-in-use">
-              This connection signs in with the old key. Switch the connection to the new key under
-              Connections first (its public key and private key), then delete the old one.
+              This connection signs in with the old key.{" "}
+              {session?.profile.id === SANDBOX_PROFILE_ID
+                ? "The built-in sandbox always signs in with its admin key, which cannot be deleted here."
+                : "Switch the connection to the new key under Connections first (its public key and private key), then delete the old one."}
             </Banner>
           ) : (
             <div>

@@ -3,11 +3,12 @@
 
 use std::path::PathBuf;
 
-use atlas_access_core::atlas::{AtlasClient, Organization};
+use atlas_access_core::atlas::{AtlasClient, ClientOptions, Organization};
 use atlas_access_core::connections::{self, ProfileInput};
 use atlas_access_core::edits::Caller;
 use atlas_access_core::keychain;
-use atlas_access_core::profiles::{ImportedProfile, Profile, SANDBOX_PROFILE_ID};
+use atlas_access_core::profiles::{ConnectionKind, ImportedProfile, Profile, SANDBOX_PROFILE_ID};
+use atlas_access_core::rules::AtlasId;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -210,16 +211,85 @@ pub async fn connect(ctx: &Ctx<'_>, args: ProfileRef) -> Result<SessionView, Com
             orgs,
         })
         .await;
-    let title = set_window_title(ctx, &session, org_id.as_deref());
     tracing::info!(profile = %session.profile.id, "connection opened");
-    Ok(SessionView {
+    Ok(session_view(ctx, &session, org_id))
+}
+
+fn session_view(ctx: &Ctx<'_>, session: &Session, org_id: Option<String>) -> SessionView {
+    let title = set_window_title(ctx, session, org_id.as_deref());
+    SessionView {
         profile: session.profile.clone(),
         orgs: session.orgs.clone(),
         org_id,
         key_in_use_id: session.caller.key_id.clone(),
         key_in_use_public_key: session.caller.public_key.clone(),
         title,
-    })
+    }
+}
+
+/// A key just made (a rotation's), whose private key is still held for its
+/// one-time dialog, and the organization the screens show.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SwitchKey {
+    pub key_id: AtlasId,
+    pub public_key: String,
+    pub org_id: AtlasId,
+}
+
+/// Switches the open connection to a key just made: the new key is tried
+/// first (it must answer as itself), then its private key replaces the old
+/// one in the keychain with the profile's public key, and the connection
+/// goes on with it. Nothing is saved if the new key does not work.
+pub async fn switch_connection_key(
+    ctx: &Ctx<'_>,
+    args: SwitchKey,
+) -> Result<SessionView, CommandError> {
+    let session = ctx.state.session().await?;
+    if session.profile.id == SANDBOX_PROFILE_ID {
+        return Err(CommandError::invalid(
+            "The built-in sandbox connection always uses its own admin key: it cannot be switched.",
+        ));
+    }
+    if session.profile.kind != ConnectionKind::ApiKey {
+        return Err(CommandError::invalid(
+            "This connection signs in with a service account, not an API key.",
+        ));
+    }
+    let private_key = ctx
+        .state
+        .one_time
+        .with(&args.key_id, |secret| secret.clone())?;
+    let client = AtlasClient::with_options(
+        &session.profile.base_url,
+        args.public_key.trim(),
+        &private_key,
+        ClientOptions::default(),
+    )?;
+    let (caller, orgs) = probe(&client).await?;
+    if caller.key_id != *args.key_id {
+        return Err(CommandError::invalid(
+            "Atlas answered for another key than the new one: the connection was not switched.",
+        ));
+    }
+    let profile = Profile {
+        public_key: caller.public_key.clone(),
+        ..session.profile.clone()
+    };
+    let profile = connections::save(&ctx.state.profiles, profile, Some(&private_key)).await?;
+    let session = ctx
+        .state
+        .open(Session {
+            profile,
+            client,
+            caller,
+            orgs,
+        })
+        .await;
+    tracing::info!(profile = %session.profile.id, key = %session.caller.public_key, "connection switched to a new key");
+    let org_id =
+        Some(args.org_id.to_string()).filter(|id| session.orgs.iter().any(|org| &org.id == id));
+    Ok(session_view(ctx, &session, org_id))
 }
 
 /// Switches the organization the screens show; answers the new window title.
