@@ -1851,3 +1851,91 @@ async fn rotate_key_in_use(app: &App) -> Result<()> {
     )?;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn flow21_move_a_key_to_a_service_account() -> Result<()> {
+    launch()
+        .await?
+        .run("flow21-move-to-account", move_to_account)
+        .await
+}
+
+async fn move_to_account(app: &App) -> Result<()> {
+    app.click("nav-connections").await?;
+    let base_url = app.text("connection-url-sandbox").await?;
+    // Its list lets in the address the sandbox sees this test at.
+    let old = public_key_of(app, "Terraform CI (production)").await?;
+    open_key(app, &old).await?;
+    app.click("details-move").await?;
+    app.click("rotate-create").await?;
+    let secret = app.text("one-time-private-key").await?;
+    app.remember_secret(&secret);
+    let client_id = app.text("one-time-client-id").await?;
+    close_one_time_dialog(app).await?;
+    check(
+        app.find_all_css("[data-testid='rotate-step'][data-status='failed']")
+            .await?
+            .is_empty(),
+        "every step of the move is done",
+    )?;
+
+    // The account signs in, and has the key's roles, projects and list.
+    let client = through_service_account(&base_url, &client_id, &secret)?;
+    let orgs = client.list_orgs().await.map_err(failed)?;
+    let org = orgs
+        .iter()
+        .find(|org| org.name == "Acme Corp")
+        .map(|org| org.id.clone())
+        .ok_or_else(|| HarnessError::Check("the account sees Acme Corp".into()))?;
+    let (roles, projects, entries) = key_shape(&client, &org, &old).await?;
+    let account = client
+        .list_org_service_accounts(&org)
+        .await
+        .map_err(failed)?
+        .into_iter()
+        .find(|account| account.client_id == client_id)
+        .ok_or_else(|| HarnessError::Check("the new account is listed".into()))?;
+    let mut account_roles = account.roles.clone();
+    account_roles.sort();
+    check(
+        account_roles == roles,
+        format!("roles {account_roles:?} vs {roles:?}"),
+    )?;
+    let mut account_projects: Vec<String> = client
+        .list_service_account_projects(&org, &client_id)
+        .await
+        .map_err(failed)?
+        .into_iter()
+        .flat_map(|project| {
+            let id = project.group_id.clone();
+            project
+                .roles
+                .into_iter()
+                .map(move |role| format!("{id}:{role}"))
+        })
+        .collect();
+    account_projects.sort();
+    check(
+        account_projects == projects,
+        format!("projects {account_projects:?} vs {projects:?}"),
+    )?;
+    let account_entries = client
+        .list_service_account_access_list(&org, &client_id)
+        .await
+        .map_err(failed)?;
+    check(
+        account_entries.len() == entries.len(),
+        format!("{} entries vs {entries:?}", account_entries.len()),
+    )?;
+
+    // Then the old key goes, and the account is shown.
+    app.click("rotate-delete-old").await?;
+    app.fill("rotate-delete-confirm-input", &old).await?;
+    app.click("rotate-delete-confirm").await?;
+    app.find("sa-details").await?;
+    check(
+        app.text("sa-details-client-id").await? == client_id,
+        "the new account is shown",
+    )?;
+    Ok(())
+}

@@ -190,6 +190,12 @@ export const setReviewSettings = (settings: ReviewSettings) =>
 /** Rotation, step 1: a new key with everything the old one has; its private key held for the one-time dialog. */
 export const rotateOrgKey = (orgId: string, keyId: string) =>
   call("rotate_org_key", { orgId, keyId });
+/** Moves an API key to a new service account with its roles, projects and access list. */
+export const moveKeyToServiceAccount = (
+  orgId: string,
+  keyId: string,
+  secretExpiresAfterHours: number,
+) => call("move_key_to_service_account", { orgId, keyId, secretExpiresAfterHours });
 /** Switches the open connection to a key just made, whose private key is still held. */
 export const switchConnectionKey = (keyId: string, publicKey: string, orgId: string) =>
   call("switch_connection_key", { keyId, publicKey, orgId });

@@ -211,7 +211,7 @@ use crate::commands::projects::{
 };
 use crate::commands::service_accounts::{
     AccountEntryRef, AccountPartsRequest, AccountRef, AccountSecretRef, AddAccountEntries,
-    BulkAccountInvite, CreatedServiceAccountView, NewProjectServiceAccount,
+    BulkAccountInvite, CreatedServiceAccountView, MoveKey, NewProjectServiceAccount,
     NewServiceAccountRequest, ProjectAccountRef, ProjectAccountRoles, RotateSecret, RotationView,
     SecretRef, SetMaxSecretLifetime, UpdateServiceAccount,
 };

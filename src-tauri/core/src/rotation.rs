@@ -1,4 +1,5 @@
-//! Rotating an API key without breaking what uses it: a new key with
+//! Rotating an API key without breaking what uses it (or moving it to a
+//! service account, Atlas's successor to keys): a new key with
 //! everything the old one has (its organization roles, its roles in every
 //! project, its access list), shown once; then, when the systems use it,
 //! the old key deleted. A step that fails is resumed by giving the new key
@@ -10,10 +11,12 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::atlas::{AccessListEntry, AccessListRequest, ApiKey, AtlasClient};
-use crate::edits::ProjectOutcome;
+use crate::edits::{self, NewServiceAccountInput, ProjectOutcome};
 use crate::error::CoreError;
 use crate::rules;
-use crate::usecases::{self, NewOrgKey, NewOrgKeyOutcome, ProjectRoles, StepOutcome};
+use crate::usecases::{
+    self, NewOrgKey, NewOrgKeyOutcome, NewServiceAccountOutcome, ProjectRoles, StepOutcome,
+};
 
 /// The longest description Atlas takes.
 const MAX_DESCRIPTION: usize = 250;
@@ -89,6 +92,87 @@ pub async fn start_rotation(
         "rotation started"
     );
     Ok(outcome)
+}
+
+/// Moves an API key to a service account: a new account named after the
+/// key, with its organization roles, its roles in every project and its
+/// access list, whose first secret lasts `secret_hours`. The checks of any
+/// new account apply (name, roles, the organization's maximum lifetime);
+/// each step after the account has its own outcome.
+pub async fn move_to_service_account(
+    client: &AtlasClient,
+    org_id: &str,
+    old_key_id: &str,
+    secret_hours: u32,
+) -> Result<NewServiceAccountOutcome, CoreError> {
+    rules::object_id(org_id, "an organization")?;
+    rules::object_id(old_key_id, "an API key")?;
+    let (old, entries) = futures::try_join!(
+        client.get_org_key(org_id, old_key_id),
+        client.list_access_list(org_id, old_key_id)
+    )?;
+    let input = NewServiceAccountInput {
+        name: account_name(&old),
+        description: cut(
+            &service_account_words(&format!(
+                "Moved from API key {}, {}",
+                old.public_key, old.desc
+            )),
+            250,
+        ),
+        roles: org_roles(&old, org_id),
+        secret_expires_after_hours: secret_hours,
+        access_list: entries
+            .iter()
+            .map(|entry| entry.path_name().to_owned())
+            .collect::<Vec<_>>()
+            .join("\n"),
+        projects: project_roles(&old),
+    };
+    let outcome = edits::create_service_account(client, org_id, &input).await?;
+    tracing::info!(
+        key = %old.public_key,
+        client_id = %outcome.created.account.client_id,
+        "API key moved to a service account"
+    );
+    Ok(outcome)
+}
+
+/// A text in the letters Atlas takes in a service account's name and
+/// description (letters, digits, spaces and `-_.,'`): others become spaces.
+fn service_account_words(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_alphanumeric() || " -_.,'".contains(c) {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn cut(text: &str, length: usize) -> String {
+    text.chars()
+        .take(length)
+        .collect::<String>()
+        .trim_end()
+        .to_owned()
+}
+
+/// The account's name: the key's description, or its public key, in the
+/// letters Atlas takes for a name.
+fn account_name(key: &ApiKey) -> String {
+    let desc = key.desc.trim();
+    let name = service_account_words(desc);
+    if name.is_empty() {
+        format!("API key {}", key.public_key)
+    } else {
+        cut(&name, 64)
+    }
 }
 
 /// What resuming a rotation did, step by step, and the new key after.
@@ -209,6 +293,15 @@ pub async fn complete_rotation(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_account_is_named_in_the_letters_atlas_takes() {
+        assert_eq!(
+            service_account_words("Terraform CI (production): deploys"),
+            "Terraform CI production deploys"
+        );
+        assert_eq!(service_account_words("()"), "");
+    }
 
     #[test]
     fn the_description_is_marked_once_and_fits() {

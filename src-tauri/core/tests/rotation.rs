@@ -201,3 +201,77 @@ async fn a_rotation_is_resumed_to_the_end_while_requests_fail() {
     );
     sandbox.stop().await;
 }
+
+#[tokio::test]
+async fn a_key_moved_to_a_service_account_keeps_its_roles_projects_and_list() {
+    use atlas_access_core::rotation::move_to_service_account;
+    let sandbox = Sandbox::start(Config::default()).await.unwrap();
+    let admin = admin_client(&sandbox);
+    let org = sandbox.admin().org_id.clone();
+    let keys = admin.list_org_keys(&org).await.unwrap();
+    let old = keys
+        .iter()
+        .find(|key| key.desc == "Terraform CI (production)")
+        .expect("the seeded key")
+        .clone();
+    let moved = move_to_service_account(&admin, &org, &old.id, 24 * 30)
+        .await
+        .unwrap();
+    let account = &moved.created.account;
+    // Parentheses are not in a service account's alphabet.
+    assert_eq!(account.name, "Terraform CI production");
+    assert!(account.description.contains(&old.public_key));
+    assert_eq!(moved.access_list, StepOutcome::Done);
+    assert!(
+        moved
+            .invitations
+            .iter()
+            .all(|(_, outcome)| *outcome == StepOutcome::Done)
+    );
+    let roles: BTreeSet<&str> = account.roles.iter().map(String::as_str).collect();
+    assert_eq!(roles, old.org_roles(&org).collect::<BTreeSet<_>>());
+    let entries: BTreeSet<String> = admin
+        .list_service_account_access_list(&org, &account.client_id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|entry| {
+            entry
+                .ip_address
+                .clone()
+                .or_else(|| entry.cidr_block.clone())
+                .unwrap_or_default()
+        })
+        .collect();
+    let old_entries: BTreeSet<String> = admin
+        .list_access_list(&org, &old.id)
+        .await
+        .unwrap()
+        .iter()
+        .map(|entry| entry.path_name().to_owned())
+        .collect();
+    assert_eq!(entries, old_entries);
+    let projects: BTreeSet<String> = admin
+        .list_service_account_projects(&org, &account.client_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|project| project.group_id)
+        .collect();
+    assert_eq!(
+        projects,
+        old.project_ids().into_iter().map(str::to_owned).collect()
+    );
+    // A lifetime beyond the organization's maximum is refused before anything is made.
+    let before = admin.list_org_service_accounts(&org).await.unwrap().len();
+    assert!(
+        move_to_service_account(&admin, &org, &old.id, 24 * 366)
+            .await
+            .is_err()
+    );
+    assert_eq!(
+        admin.list_org_service_accounts(&org).await.unwrap().len(),
+        before
+    );
+    sandbox.stop().await;
+}

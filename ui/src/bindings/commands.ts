@@ -31,6 +31,7 @@ import type { Inventory } from "./Inventory";
 import type { KeyAccessList } from "./KeyAccessList";
 import type { KeyRef } from "./KeyRef";
 import type { LockoutCheck } from "./LockoutCheck";
+import type { MoveKey } from "./MoveKey";
 import type { NewOrgKeyRequest } from "./NewOrgKeyRequest";
 import type { NewProjectKey } from "./NewProjectKey";
 import type { NewProjectServiceAccount } from "./NewProjectServiceAccount";
@@ -109,6 +110,7 @@ export interface Commands {
   load_service_account_parts: { args: AccountPartsRequest; result: Array<ServiceAccountParts> };
   get_service_account: { args: AccountRef; result: ServiceAccountInventory };
   create_service_account: { args: NewServiceAccountRequest; result: CreatedServiceAccountView };
+  move_key_to_service_account: { args: MoveKey; result: CreatedServiceAccountView };
   copy_client_secret: { args: SecretRef; result: number };
   forget_client_secret: { args: SecretRef; result: null };
   update_service_account: { args: UpdateServiceAccount; result: ServiceAccount };

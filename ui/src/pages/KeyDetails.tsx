@@ -23,6 +23,7 @@ export function KeyDetails({
   projects,
   onBack,
   onRotate,
+  onMove,
 }: {
   orgId: string;
   item: KeyInventory;
@@ -30,6 +31,8 @@ export function KeyDetails({
   onBack: () => void;
   /** Opens the rotation of this key. */
   onRotate: () => void;
+  /** Opens the move of this key to a service account. */
+  onMove: () => void;
 }) {
   const { session, patchKey, removeKey } = useSession();
   const roleName = useRoleName();
@@ -124,6 +127,9 @@ export function KeyDetails({
             data-testid="details-rotate"
           >
             Rotate Key
+          </Button>
+          <Button onClick={onMove} data-testid="details-move">
+            Move to Service Account
           </Button>
           <Button variant="danger" onClick={() => setDeleting(true)} data-testid="details-delete">
             Delete API Key

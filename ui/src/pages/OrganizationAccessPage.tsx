@@ -151,9 +151,14 @@ function ApiKeys({ orgId, inventory }: { orgId: string; inventory: Inventory }) 
   const [created, setCreated] = useState<CreatedKeyView | null>(null);
   const { destination } = useNavigation();
   const [selectedId, setSelectedId] = useState<string | null>(destination?.keyId ?? null);
-  const [rotatingId, setRotatingId] = useState<string | null>(
-    destination?.rotate ? (destination.keyId ?? null) : null,
+  // A key being rotated, or moved to a service account.
+  const [replacing, setReplacing] = useState<{
+    keyId: string;
+    into: "key" | "serviceAccount";
+  } | null>(
+    destination?.rotate && destination.keyId ? { keyId: destination.keyId, into: "key" } : null,
   );
+  const { go } = useNavigation();
 
   // Sorted once per inventory and order; a keystroke only filters, in order.
   const sorted = useMemo(() => {
@@ -202,21 +207,23 @@ function ApiKeys({ orgId, inventory }: { orgId: string; inventory: Inventory }) 
     [inventory.projects],
   );
 
-  const rotating = inventory.keys.find((item) => item.key.id === rotatingId);
-  if (rotating) {
+  const replaced = inventory.keys.find((item) => item.key.id === replacing?.keyId);
+  if (replacing && replaced) {
     return (
       <RotateKey
-        key={rotating.key.id}
+        key={`${replaced.key.id}-${replacing.into}`}
         orgId={orgId}
-        item={rotating}
+        item={replaced}
         projects={inventory.projects}
+        into={replacing.into}
         onBack={() => {
-          setRotatingId(null);
-          setSelectedId(rotating.key.id);
+          setReplacing(null);
+          setSelectedId(replaced.key.id);
         }}
-        onDone={(newKeyId) => {
-          setRotatingId(null);
-          setSelectedId(newKeyId);
+        onDone={({ keyId, clientId }) => {
+          setReplacing(null);
+          if (keyId) setSelectedId(keyId);
+          else if (clientId) go({ section: "organization", clientId });
         }}
       />
     );
@@ -230,7 +237,8 @@ function ApiKeys({ orgId, inventory }: { orgId: string; inventory: Inventory }) 
         item={selected}
         projects={inventory.projects}
         onBack={() => setSelectedId(null)}
-        onRotate={() => setRotatingId(selected.key.id)}
+        onRotate={() => setReplacing({ keyId: selected.key.id, into: "key" })}
+        onMove={() => setReplacing({ keyId: selected.key.id, into: "serviceAccount" })}
       />
     );
   }

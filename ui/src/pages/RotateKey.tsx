@@ -14,9 +14,13 @@ import type { KeyInventory } from "../bindings/KeyInventory";
 import type { Project } from "../bindings/Project";
 import type { StepOutcome } from "../bindings/StepOutcome";
 import { ErrorBanner } from "../components/ErrorBanner";
-import { OneTimeKeyDialog } from "../components/OneTimeKeyDialog";
+import { OneTimeKeyDialog, OneTimeSecretDialog } from "../components/OneTimeKeyDialog";
+import { LifetimeField, useLifetimeChoice } from "../components/SecretLifetime";
+import { ClientIdLine } from "../components/ServiceAccountParts";
+import type { CreatedServiceAccountView } from "../bindings/CreatedServiceAccountView";
+import { useQueryClient } from "@tanstack/react-query";
 import { TypedDeleteDialog } from "../components/TypedDeleteDialog";
-import { ago, useNow } from "../serviceAccounts";
+import { ago, serviceAccountListKey, useNow } from "../serviceAccounts";
 import { useRoleName, useSession } from "../session";
 import { useAction } from "../useAction";
 import { stack } from "../layout";
@@ -74,15 +78,18 @@ export function RotateKey({
   orgId,
   item,
   projects,
+  into,
   onBack,
   onDone,
 }: {
   orgId: string;
   item: KeyInventory;
   projects: Project[];
+  /** A new API key (a rotation), or a service account (a move). */
+  into: "key" | "serviceAccount";
   onBack: () => void;
-  /** The old key is deleted: show the new one. */
-  onDone: (newKeyId: string) => void;
+  /** The old key is deleted: show the new key, or the new account. */
+  onDone: (replacement: { keyId?: string; clientId?: string }) => void;
 }) {
   const { session, adoptSession, patchKey, patchAccessList, removeKey } = useSession();
   const roleName = useRoleName();
@@ -90,6 +97,9 @@ export function RotateKey({
   const projectName = (id: string) => projects.find((p) => p.id === id)?.name ?? id;
   const orgRoles = old.roles.filter((r) => r.orgId === orgId).map((r) => roleName(r.roleName));
   const [created, setCreated] = useState<CreatedKeyView | null>(null);
+  const [createdAccount, setCreatedAccount] = useState<CreatedServiceAccountView | null>(null);
+  const lifetime = useLifetimeChoice(orgId);
+  const queryClient = useQueryClient();
   const [showing, setShowing] = useState(false);
   const [steps, setSteps] = useState<Step[]>([]);
   const [oldUse, setOldUse] = useState<AccessListEntry[] | null>(null);
@@ -103,29 +113,70 @@ export function RotateKey({
   // A saved connection that signs in with the old key is switched to the
   // new one as it is made, while its private key is still held; the
   // built-in sandbox always signs in with its own admin key.
-  const switchable = isKeyInUse && session?.profile.id !== SANDBOX_PROFILE_ID;
+  const switchable = into === "key" && isKeyInUse && session?.profile.id !== SANDBOX_PROFILE_ID;
   const [switched, setSwitched] = useState<CommandError | "done" | null>(null);
   const newKey = created?.key;
+  const newAccount = createdAccount?.account;
+  // What the old key is replaced with, however it was made.
+  const replacement = newKey
+    ? { id: newKey.id, name: newKey.publicKey }
+    : newAccount
+      ? { id: newAccount.clientId, name: newAccount.name }
+      : null;
 
   const readUse = useCallback(
-    (newKeyId: string) =>
+    (newId: string) =>
       watching.run(async () => {
-        const [before, after] = await Promise.all([
-          api.getAccessList(orgId, old.id),
-          api.getAccessList(orgId, newKeyId),
-        ]);
+        const before = await api.getAccessList(orgId, old.id);
         setOldUse(before);
-        setNewUse(after);
         patchAccessList(old.id, before);
-        patchAccessList(newKeyId, after);
+        if (into === "key") {
+          const after = await api.getAccessList(orgId, newId);
+          setNewUse(after);
+          patchAccessList(newId, after);
+        } else {
+          const account = await api.getServiceAccount(orgId, newId);
+          setNewUse(
+            account.accessList.map((entry) => ({
+              ipAddress: entry.ipAddress,
+              cidrBlock: entry.cidrBlock,
+              lastUsed: entry.lastUsedAt,
+              lastUsedAddress: entry.lastUsedAddress,
+              count: entry.requestCount,
+            })),
+          );
+        }
       }),
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [orgId, old.id, patchAccessList],
+    [orgId, old.id, into, patchAccessList],
   );
 
+  const replacementId = replacement?.id;
   useEffect(() => {
-    if (newKey) void readUse(newKey.id);
-  }, [newKey, readUse]);
+    if (replacementId) void readUse(replacementId);
+  }, [replacementId, readUse]);
+
+  const stepsOf = (
+    accessList: StepOutcome,
+    invitations: { projectId: string; outcome: StepOutcome }[],
+  ): Step[] => [
+    { name: "organization roles", outcome: { status: "done" } },
+    ...(accessList.status === "skipped" ? [] : [{ name: "access list", outcome: accessList }]),
+    ...invitations.map((invitation) => ({
+      name: `project ${projectName(invitation.projectId)}`,
+      outcome: invitation.outcome,
+    })),
+  ];
+
+  const moveToAccount = () =>
+    creation.run(async () => {
+      if (lifetime.hours === null) return;
+      const view = await api.moveKeyToServiceAccount(orgId, old.id, lifetime.hours);
+      setCreatedAccount(view);
+      setShowing(true);
+      void queryClient.invalidateQueries({ queryKey: serviceAccountListKey(orgId) });
+      setSteps(stepsOf(view.accessList, view.invitations));
+    });
 
   const create = () =>
     creation.run(async () => {
@@ -141,16 +192,7 @@ export function RotateKey({
       setCreated(view);
       setShowing(true);
       patchKey(view.key);
-      setSteps([
-        { name: "organization roles", outcome: { status: "done" } },
-        ...(view.accessList.status === "skipped"
-          ? []
-          : [{ name: "access list", outcome: view.accessList }]),
-        ...view.invitations.map((invitation) => ({
-          name: `project ${projectName(invitation.projectId)}`,
-          outcome: invitation.outcome,
-        })),
-      ]);
+      setSteps(stepsOf(view.accessList, view.invitations));
     });
 
   const resume = () =>
@@ -173,13 +215,15 @@ export function RotateKey({
     });
 
   const remove = () =>
-    deletion.run(async () => {
-      if (!newKey) return;
-      await api.deleteOrgKey(orgId, old.id);
-      setDeleting(false);
-      removeKey(old.id);
-      onDone(newKey.id);
-    }, `API key ${old.publicKey} deleted: the rotation is done`);
+    deletion.run(
+      async () => {
+        await api.deleteOrgKey(orgId, old.id);
+        setDeleting(false);
+        removeKey(old.id);
+        onDone(newKey ? { keyId: newKey.id } : { clientId: newAccount?.clientId });
+      },
+      `API key ${old.publicKey} deleted: the ${into === "key" ? "rotation" : "move"} is done`,
+    );
 
   return (
     <div className={stack} data-testid="rotate-key">
@@ -188,26 +232,44 @@ export function RotateKey({
           {old.desc || old.publicKey}
         </Button>
       </div>
-      <H2>Rotate {old.desc || old.publicKey}</H2>
+      <H2>
+        {into === "key" ? "Rotate" : "Move to a service account:"} {old.desc || old.publicKey}
+      </H2>
       <Card className={stack} data-testid="rotate-step-create">
-        <Subtitle>1. Create the new key</Subtitle>
+        <Subtitle>1. Create the new {into === "key" ? "key" : "service account"}</Subtitle>
         <Body>
-          A new key with the same description and today&apos;s date, the same organization roles (
-          {orgRoles.join(", ") || "none"}), the same roles in {item.projectRoles.length} project
-          {item.projectRoles.length === 1 ? "" : "s"}, and the same {item.accessList.length}{" "}
-          access-list entr{item.accessList.length === 1 ? "y" : "ies"}.
+          {into === "key"
+            ? "A new key with the same description and today's date"
+            : "A service account named after the key"}
+          , the same organization roles ({orgRoles.join(", ") || "none"}), the same roles in{" "}
+          {item.projectRoles.length} project{item.projectRoles.length === 1 ? "" : "s"}, and the
+          same {item.accessList.length} access-list entr
+          {item.accessList.length === 1 ? "y" : "ies"}.
         </Body>
-        {!created && (
+        {into === "serviceAccount" && !createdAccount && (
+          <LifetimeField choice={lifetime} testId="rotate-lifetime" />
+        )}
+        {!created && !createdAccount && (
           <div>
             <Button
               variant="primary"
-              disabled={creation.busy}
-              onClick={create}
+              disabled={creation.busy || (into === "serviceAccount" && lifetime.problem !== null)}
+              onClick={into === "key" ? create : moveToAccount}
               data-testid="rotate-create"
             >
-              {switchable ? "Create New Key and Switch This Connection to It" : "Create New Key"}
+              {into === "serviceAccount"
+                ? "Create Service Account"
+                : switchable
+                  ? "Create New Key and Switch This Connection to It"
+                  : "Create New Key"}
             </Button>
           </div>
+        )}
+        {newAccount && (
+          <Body>
+            New service account <strong>{newAccount.name}</strong>,{" "}
+            <code data-testid="rotate-new-client-id">{newAccount.clientId}</code>
+          </Body>
         )}
         <ErrorBanner error={creation.error} testId="rotate-create-error" />
         {newKey && (
@@ -231,7 +293,10 @@ export function RotateKey({
             ))}
           </ul>
         )}
-        {failed(steps) && (
+        {into === "serviceAccount" && failed(steps) && (
+          <Body>Give the account what failed on its own page, then come back here.</Body>
+        )}
+        {into === "key" && failed(steps) && (
           <div>
             <Button disabled={resumption.busy} onClick={resume} data-testid="rotate-resume">
               Resume: copy what is missing
@@ -240,15 +305,15 @@ export function RotateKey({
         )}
         <ErrorBanner error={resumption.error} testId="rotate-resume-error" />
       </Card>
-      {created && (
+      {replacement && (
         <Card className={stack} data-testid="rotate-step-key">
-          <Subtitle>2. Copy its private key</Subtitle>
+          <Subtitle>2. Copy its {into === "key" ? "private key" : "client secret"}</Subtitle>
           <Body>
-            Shown once, when the key was created. Put it where your systems read their Atlas key.
+            Shown once, when it was created. Put it where your systems read their Atlas credentials.
           </Body>
         </Card>
       )}
-      {newKey && (
+      {replacement && (
         <Card className={stack} data-testid="rotate-step-watch">
           <Subtitle>3. When your systems use the new key</Subtitle>
           <Body>
@@ -257,13 +322,15 @@ export function RotateKey({
           </Body>
           <Subtitle>Old key {old.publicKey}</Subtitle>
           <Use entries={oldUse} testId="rotate-old-use" />
-          <Subtitle>New key {newKey.publicKey}</Subtitle>
+          <Subtitle>
+            {into === "key" ? "New key" : "New service account"} {replacement.name}
+          </Subtitle>
           <Use entries={newUse} testId="rotate-new-use" />
           <div>
             <Button
               leftGlyph={<Icon glyph="Refresh" />}
               disabled={watching.busy}
-              onClick={() => void readUse(newKey.id)}
+              onClick={() => void readUse(replacement.id)}
               data-testid="rotate-refresh-use"
             >
               Read their use again
@@ -272,7 +339,7 @@ export function RotateKey({
           <ErrorBanner error={watching.error} testId="rotate-watch-error" />
         </Card>
       )}
-      {newKey && (
+      {replacement && (
         <Card className={stack} data-testid="rotate-step-delete">
           <Subtitle>4. Delete the old key</Subtitle>
           {isKeyInUse ? (
@@ -310,6 +377,27 @@ export function RotateKey({
           Whatever still uses <strong>{old.desc}</strong> is refused from now on. Type its
           description or its public key to confirm.
         </TypedDeleteDialog>
+      )}
+      {createdAccount && showing && (
+        <OneTimeSecretDialog
+          title="Service Account Created"
+          warning="This is the only time the client secret is shown. Copy it now and keep it somewhere safe: Atlas cannot show it again."
+          identity={
+            <ClientIdLine
+              name={createdAccount.account.name}
+              clientId={createdAccount.account.clientId}
+            />
+          }
+          secretLabel="Client secret"
+          secret={createdAccount.secret}
+          heldId={createdAccount.secretId}
+          copy={api.copyClientSecret}
+          forget={api.forgetClientSecret}
+          accessList={createdAccount.accessList}
+          invitations={createdAccount.invitations}
+          projectName={projectName}
+          onClosed={() => setShowing(false)}
+        />
       )}
       {created && showing && (
         <OneTimeKeyDialog

@@ -9,9 +9,11 @@ use atlas_access_core::edits::{
     self, AddServiceAccountEntriesReport, NewServiceAccountInput, ProjectOutcome,
     ServiceAccountBulkInviteReport,
 };
+use atlas_access_core::rotation;
 use atlas_access_core::rules::{AtlasId, ClientId};
 use atlas_access_core::usecases::{
-    self, INVENTORY_CONCURRENCY, ServiceAccountInventory, ServiceAccountParts, StepOutcome,
+    self, INVENTORY_CONCURRENCY, NewServiceAccountOutcome, ServiceAccountInventory,
+    ServiceAccountParts, StepOutcome,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -210,8 +212,17 @@ pub async fn create_service_account(
 ) -> Result<CreatedServiceAccountView, CommandError> {
     let session = ctx.state.session().await?;
     let outcome = edits::create_service_account(&session.client, &args.org_id, &args.input).await?;
+    Ok(created_account_view(ctx, outcome))
+}
+
+/// A new account for the page: its secret held in Rust for the one-time
+/// dialog, and each setup step's result.
+fn created_account_view(
+    ctx: &Ctx<'_>,
+    outcome: NewServiceAccountOutcome,
+) -> CreatedServiceAccountView {
     let created = outcome.created;
-    Ok(CreatedServiceAccountView {
+    CreatedServiceAccountView {
         secret: keep_secret(ctx, &created.account, created.secret),
         secret_id: first_secret_id(&created.account),
         account: created.account,
@@ -224,7 +235,33 @@ pub async fn create_service_account(
                 outcome,
             })
             .collect(),
-    })
+    }
+}
+
+/// An API key to move, and the lifetime of the new account's first secret.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MoveKey {
+    pub org_id: AtlasId,
+    pub key_id: AtlasId,
+    pub secret_expires_after_hours: u32,
+}
+
+/// Moves an API key to a service account with its roles, projects and
+/// access list; the old key stays until the user deletes it.
+pub async fn move_key_to_service_account(
+    ctx: &Ctx<'_>,
+    args: MoveKey,
+) -> Result<CreatedServiceAccountView, CommandError> {
+    let session = ctx.state.session().await?;
+    let outcome = rotation::move_to_service_account(
+        &session.client,
+        &args.org_id,
+        &args.key_id,
+        args.secret_expires_after_hours,
+    )
+    .await?;
+    Ok(created_account_view(ctx, outcome))
 }
 
 pub async fn create_project_service_account(
