@@ -607,6 +607,16 @@ async fn flow8_editing_or_deleting_the_open_connection_closes_it_and_says_why() 
         .await
 }
 
+/// The secret the one-time dialog shows, once it shows it; remembered, so
+/// no file or log line of the app may hold it.
+async fn one_time_secret(app: &App) -> Result<String> {
+    let secret = app
+        .wait_text("one-time-private-key", |text| !text.trim().is_empty())
+        .await?;
+    app.remember_secret(&secret);
+    Ok(secret)
+}
+
 /// An Organization Owner key made in the app, and a connection through it,
 /// opened. Answers the connection's id, the public key and the private key.
 async fn connect_through_a_new_owner_key(
@@ -619,8 +629,7 @@ async fn connect_through_a_new_owner_key(
     app.type_into("create-desc", desc).await?;
     app.toggle("create-roles-ORG_OWNER").await?;
     app.click("create-submit").await?;
-    let private_key = app.text("one-time-private-key").await?;
-    app.remember_secret(&private_key);
+    let private_key = one_time_secret(app).await?;
     let public_key = app.text("one-time-public-key").await?;
     close_one_time_dialog(app).await?;
     app.click("nav-connections").await?;
@@ -1732,8 +1741,7 @@ async fn rotate(app: &App) -> Result<()> {
     app.click("rotate-create").await?;
 
     // Step 2: the new private key, once.
-    let private_key = app.text("one-time-private-key").await?;
-    app.remember_secret(&private_key);
+    let private_key = one_time_secret(app).await?;
     let new = app.text("one-time-public-key").await?;
     check(new != old, "a new key")?;
     close_one_time_dialog(app).await?;
@@ -1817,8 +1825,7 @@ async fn rotate_key_in_use(app: &App) -> Result<()> {
         "the switch is offered",
     )?;
     app.click("rotate-create").await?;
-    let new_private = app.text("one-time-private-key").await?;
-    app.remember_secret(&new_private);
+    let new_private = one_time_secret(app).await?;
     let new = app.text("one-time-public-key").await?;
     close_one_time_dialog(app).await?;
     app.find("rotate-switched").await?;
@@ -1868,8 +1875,7 @@ async fn move_to_account(app: &App) -> Result<()> {
     open_key(app, &old).await?;
     app.click("details-move").await?;
     app.click("rotate-create").await?;
-    let secret = app.text("one-time-private-key").await?;
-    app.remember_secret(&secret);
+    let secret = one_time_secret(app).await?;
     let client_id = app.text("one-time-client-id").await?;
     close_one_time_dialog(app).await?;
     check(
