@@ -1945,3 +1945,54 @@ async fn move_to_account(app: &App) -> Result<()> {
     )?;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn flow22_a_rotation_cut_short_by_a_failure_is_resumed_to_the_end() -> Result<()> {
+    // The built-in sandbox fails the first access-list POST: the rotation's.
+    let app = App::launch_with_env(&[("AAM_SANDBOX_FAULTS", "500@POST:/accessList=1")]).await?;
+    app.find("keys-table").await?;
+    app.run("flow22-rotate-resumed", rotate_resumed).await
+}
+
+async fn rotate_resumed(app: &App) -> Result<()> {
+    app.click("nav-connections").await?;
+    let base_url = app.text("connection-url-sandbox").await?;
+    let old = public_key_of(app, "Terraform CI (production)").await?;
+    open_key(app, &old).await?;
+    app.click("details-rotate").await?;
+    app.click("rotate-create").await?;
+    let private_key = one_time_secret(app).await?;
+    let new = app.text("one-time-public-key").await?;
+    close_one_time_dialog(app).await?;
+    // The access list failed, said so, and the old key cannot go yet.
+    app.find_css("[data-testid='rotate-steps'][data-failed='true']")
+        .await?;
+    check(
+        app.attr("rotate-delete-old", "aria-disabled").await? == "true",
+        "the old key is kept while the new one lacks something",
+    )?;
+    app.screenshot("rotate-key-failed-step").await?;
+
+    app.click("rotate-resume").await?;
+    app.find_css("[data-testid='rotate-steps'][data-failed='false']")
+        .await?;
+    let client =
+        AtlasClient::new(&base_url, &new, &SecretString::from(private_key)).map_err(failed)?;
+    let orgs = client.list_orgs().await.map_err(failed)?;
+    let org = orgs
+        .iter()
+        .find(|org| org.name == "Acme Corp")
+        .map(|org| org.id.clone())
+        .ok_or_else(|| HarnessError::Check("the new key sees Acme Corp".into()))?;
+    let old_shape = key_shape(&client, &org, &old).await?;
+    let new_shape = key_shape(&client, &org, &new).await?;
+    check(
+        old_shape == new_shape,
+        format!("resumed to the same roles, projects and list: {old_shape:?} vs {new_shape:?}"),
+    )?;
+    check(
+        app.attr("rotate-delete-old", "aria-disabled").await? != "true",
+        "the old key can go now",
+    )?;
+    Ok(())
+}

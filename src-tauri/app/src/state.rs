@@ -8,7 +8,7 @@ use atlas_access_core::atlas::{AtlasClient, ClientOptions, KeychainCredentials, 
 use atlas_access_core::edits::Caller;
 use atlas_access_core::keychain;
 use atlas_access_core::profiles::{ConnectionKind, Profile, ProfileStore, SANDBOX_PROFILE_ID};
-use atlas_sandbox::{Config as SandboxConfig, Sandbox, Seed};
+use atlas_sandbox::{Config as SandboxConfig, FaultSpec, Sandbox, Seed};
 use secrecy::SecretString;
 use tokio::sync::{OnceCell, RwLock};
 
@@ -22,6 +22,10 @@ const SANDBOX_APPARENT_IP: IpAddr = IpAddr::V4(Ipv4Addr::new(198, 51, 100, 7));
 /// Overrides the built-in sandbox's data (`demo`, `empty`, `scale:K:P`), for
 /// trying the app on a large organization.
 const SANDBOX_SEED_VAR: &str = "AAM_SANDBOX_SEED";
+/// Makes the built-in sandbox fail requests as `atlas-sandbox --faults` does
+/// (`500@POST:/accessList=1`: the first access-list POST), to try how the
+/// app gets through a failure.
+const SANDBOX_FAULTS_VAR: &str = "AAM_SANDBOX_FAULTS";
 
 /// Ends a connection that is no longer open: a service account's token is
 /// revoked (in the background: nothing waits for it).
@@ -68,8 +72,15 @@ impl AppState {
                     })?,
                     Err(_) => Seed::Demo,
                 };
+                let faults = match std::env::var(SANDBOX_FAULTS_VAR) {
+                    Ok(text) => text.parse::<FaultSpec>().map_err(|error| {
+                        CommandError::invalid(format!("{SANDBOX_FAULTS_VAR}: {error}"))
+                    })?,
+                    Err(_) => FaultSpec::default(),
+                };
                 let config = SandboxConfig {
                     seed,
+                    faults,
                     apparent_ip: Some(SANDBOX_APPARENT_IP),
                     ..SandboxConfig::default()
                 };

@@ -8,6 +8,11 @@
 //! - `slow=RATE:MS`: wait MS milliseconds more, then answer normally.
 //!
 //! Each request draws once; kinds are tried in the order given.
+//!
+//! A fault can also be aimed: `STATUS@METHOD:PATH-END=COUNT` answers the
+//! first COUNT requests of that method whose path ends so with STATUS,
+//! unhandled (`500@POST:/accessList=1`: the first access-list POST fails).
+//! Aimed faults are looked at before the random ones.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -22,9 +27,37 @@ pub enum Fault {
     Slow(Duration),
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct FaultSpec {
     rules: Vec<(f64, Fault)>,
+    aimed: Vec<Aimed>,
+}
+
+/// A fault for the first `count` requests of a method and path end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Aimed {
+    status: u16,
+    method: String,
+    path_end: String,
+    count: u32,
+}
+
+fn aimed(entry: &str) -> Option<Aimed> {
+    let (kind, count) = entry.split_once('=')?;
+    let (status, target) = kind.split_once('@')?;
+    let (method, path_end) = target.split_once(':')?;
+    let status: u16 = status.parse().ok()?;
+    let valid = matches!(status, 429 | 500 | 503)
+        && ["GET", "POST", "PATCH", "PUT", "DELETE"].contains(&method)
+        && path_end.starts_with('/');
+    valid
+        .then(|| Aimed {
+            status,
+            method: method.to_owned(),
+            path_end: path_end.to_owned(),
+            count: count.parse().unwrap_or(0),
+        })
+        .filter(|aimed| aimed.count > 0)
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -39,6 +72,7 @@ impl std::str::FromStr for FaultSpec {
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
         let mut rules = Vec::new();
+        let mut aimed_faults = Vec::new();
         let mut total = 0.0;
         for entry in text
             .split(',')
@@ -49,6 +83,12 @@ impl std::str::FromStr for FaultSpec {
                 entry: entry.to_owned(),
                 why,
             };
+            if entry.contains('@') {
+                aimed_faults.push(aimed(entry).ok_or_else(|| {
+                    error("expected STATUS@METHOD:/PATH-END=COUNT, STATUS one of 429, 500, 503")
+                })?);
+                continue;
+            }
             let (kind, value) = entry
                 .split_once('=')
                 .ok_or_else(|| error("expected KIND=RATE"))?;
@@ -77,25 +117,40 @@ impl std::str::FromStr for FaultSpec {
             }
             rules.push((rate, fault));
         }
-        Ok(Self { rules })
+        Ok(Self {
+            rules,
+            aimed: aimed_faults,
+        })
     }
 }
 
 pub struct FaultInjector {
     spec: FaultSpec,
     rng: Mutex<StdRng>,
+    /// How many more requests each aimed fault hits.
+    left: Mutex<Vec<u32>>,
 }
 
 impl FaultInjector {
     pub fn new(spec: FaultSpec, seed: u64) -> Self {
+        let left = spec.aimed.iter().map(|aimed| aimed.count).collect();
         Self {
             spec,
             rng: Mutex::new(StdRng::seed_from_u64(seed)),
+            left: Mutex::new(left),
         }
     }
 
-    /// The fault for the next request, if any.
-    pub fn draw(&self) -> Option<Fault> {
+    /// The fault for the next request (this method and path), if any.
+    pub fn draw(&self, method: &str, path: &str) -> Option<Fault> {
+        if let Ok(mut left) = self.left.lock() {
+            for (aimed, left) in self.spec.aimed.iter().zip(left.iter_mut()) {
+                if *left > 0 && aimed.method == method && path.ends_with(&aimed.path_end) {
+                    *left -= 1;
+                    return Some(Fault::Status(aimed.status));
+                }
+            }
+        }
         if self.spec.rules.is_empty() {
             return None;
         }
@@ -120,7 +175,9 @@ mod tests {
         let spec: FaultSpec = "500=0.1, reset=0.2,slow=0.1:250".parse().unwrap();
         let draws = |seed| {
             let injector = FaultInjector::new(spec.clone(), seed);
-            (0..200).map(|_| injector.draw()).collect::<Vec<_>>()
+            (0..200)
+                .map(|_| injector.draw("GET", "/api/atlas/v2"))
+                .collect::<Vec<_>>()
         };
         assert_eq!(draws(7), draws(7));
         let sample = draws(7);
@@ -146,9 +203,25 @@ mod tests {
         ] {
             assert!(bad.parse::<FaultSpec>().is_err(), "{bad}");
         }
-        assert_eq!(
-            "".parse::<FaultSpec>().unwrap(),
-            FaultSpec { rules: vec![] }
-        );
+        assert_eq!("".parse::<FaultSpec>().unwrap(), FaultSpec::default());
+        for bad in [
+            "404@POST:/x=1",
+            "500@FETCH:/x=1",
+            "500@POST:x=1",
+            "500@POST:/x=0",
+        ] {
+            assert!(bad.parse::<FaultSpec>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn an_aimed_fault_hits_its_first_requests_only() {
+        let spec: FaultSpec = "500@POST:/accessList=1".parse().unwrap();
+        let injector = FaultInjector::new(spec, 0);
+        let list = "/api/atlas/v2/orgs/o/apiKeys/k/accessList";
+        assert_eq!(injector.draw("GET", list), None);
+        assert_eq!(injector.draw("POST", "/api/atlas/v2/orgs/o/apiKeys"), None);
+        assert_eq!(injector.draw("POST", list), Some(Fault::Status(500)));
+        assert_eq!(injector.draw("POST", list), None);
     }
 }

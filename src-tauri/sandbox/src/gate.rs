@@ -182,7 +182,9 @@ pub async fn gate(State(shared): State<Arc<Shared>>, request: Request, next: Nex
     if !shared.latency.is_zero() {
         tokio::time::sleep(shared.latency).await;
     }
-    let fault = shared.faults.draw();
+    let fault = shared
+        .faults
+        .draw(request.method().as_str(), request.uri().path());
     match fault {
         Some(Fault::Status(code)) => return injected_status(code),
         Some(Fault::Slow(extra)) => tokio::time::sleep(extra).await,

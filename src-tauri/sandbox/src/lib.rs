@@ -123,13 +123,6 @@ impl Default for Config {
     }
 }
 
-impl Default for FaultSpec {
-    fn default() -> Self {
-        "".parse()
-            .unwrap_or_else(|_| unreachable!("the empty spec parses"))
-    }
-}
-
 /// The seeded admin key and where to reach the sandbox: the JSON line the
 /// binary prints at start.
 #[derive(Debug, Clone, Serialize)]
