@@ -1731,6 +1731,35 @@ async fn key_shape(
     Ok((roles, projects, entries))
 }
 
+/// Checks that the new key works over Digest and has the old key's roles,
+/// projects and access list; answers a client through it and Acme Corp's id.
+async fn same_as_old(
+    base_url: &str,
+    new: &str,
+    private_key: String,
+    old: &str,
+) -> Result<(AtlasClient, String)> {
+    let client =
+        AtlasClient::new(base_url, new, &SecretString::from(private_key)).map_err(failed)?;
+    let orgs = client
+        .list_orgs()
+        .await
+        .map_err(|e| HarnessError::Check(format!("the new key does not work: {e}")))?;
+    let org = orgs
+        .iter()
+        .find(|org| org.name == "Acme Corp")
+        .map(|org| org.id.clone())
+        .ok_or_else(|| HarnessError::Check("the new key sees Acme Corp".into()))?;
+    let old_shape = key_shape(&client, &org, old).await?;
+    let new_shape = key_shape(&client, &org, new).await?;
+    check(
+        old_shape == new_shape,
+        format!("the same roles, projects and list: {old_shape:?} vs {new_shape:?}"),
+    )?;
+    check(!new_shape.2.is_empty(), "the list was copied")?;
+    Ok((client, org))
+}
+
 async fn rotate(app: &App) -> Result<()> {
     app.click("nav-connections").await?;
     let base_url = app.text("connection-url-sandbox").await?;
@@ -1754,24 +1783,7 @@ async fn rotate(app: &App) -> Result<()> {
     )?;
 
     // The new key works over Digest, and has what the old one has.
-    let client = AtlasClient::new(&base_url, &new, &SecretString::from(private_key))
-        .map_err(|e| HarnessError::Check(e.to_string()))?;
-    let orgs = client
-        .list_orgs()
-        .await
-        .map_err(|e| HarnessError::Check(format!("the new key does not work: {e}")))?;
-    let org = orgs
-        .iter()
-        .find(|org| org.name == "Acme Corp")
-        .map(|org| org.id.clone())
-        .ok_or_else(|| HarnessError::Check("the new key sees Acme Corp".into()))?;
-    let old_shape = key_shape(&client, &org, &old).await?;
-    let new_shape = key_shape(&client, &org, &new).await?;
-    check(
-        old_shape == new_shape,
-        format!("the same roles, projects and list: {old_shape:?} vs {new_shape:?}"),
-    )?;
-    check(!new_shape.2.is_empty(), "the list was copied")?;
+    let (client, org) = same_as_old(&base_url, &new, private_key, &old).await?;
 
     // Step 3: the old key's entries with their last use.
     let use_text = app
@@ -1976,20 +1988,7 @@ async fn rotate_resumed(app: &App) -> Result<()> {
     app.click("rotate-resume").await?;
     app.find_css("[data-testid='rotate-steps'][data-failed='false']")
         .await?;
-    let client =
-        AtlasClient::new(&base_url, &new, &SecretString::from(private_key)).map_err(failed)?;
-    let orgs = client.list_orgs().await.map_err(failed)?;
-    let org = orgs
-        .iter()
-        .find(|org| org.name == "Acme Corp")
-        .map(|org| org.id.clone())
-        .ok_or_else(|| HarnessError::Check("the new key sees Acme Corp".into()))?;
-    let old_shape = key_shape(&client, &org, &old).await?;
-    let new_shape = key_shape(&client, &org, &new).await?;
-    check(
-        old_shape == new_shape,
-        format!("resumed to the same roles, projects and list: {old_shape:?} vs {new_shape:?}"),
-    )?;
+    same_as_old(&base_url, &new, private_key, &old).await?;
     check(
         app.attr("rotate-delete-old", "aria-disabled").await? != "true",
         "the old key can go now",
