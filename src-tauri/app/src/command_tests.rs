@@ -618,6 +618,52 @@ async fn an_export_writes_where_the_dialog_says_one_row_per_credential_and_no_se
         assert!(!text.contains("********"));
         assert!(!text.contains("mdb_sa_sk_"));
     }
+
+    // The activity in view: the first page of the demo's history, one row an event.
+    let activity_path = dir.path().join("activity.csv");
+    *harness.host.save_path.lock().unwrap() = Some(activity_path.clone());
+    let activity = export::export_activity(
+        &ctx,
+        export::ExportActivity {
+            org_id: atlas_id(&org_id),
+            filter: atlas_access_core::activity::ActivityFilter::default(),
+            pages: 1,
+            format: ExportFormat::Csv,
+        },
+    )
+    .await
+    .unwrap();
+    let text = std::fs::read_to_string(&activity_path).unwrap();
+    assert!(activity.rows > 10, "{} events", activity.rows);
+    assert_eq!(text.lines().count(), 1 + activity.rows as usize);
+    assert!(text.starts_with("time,event,who acted,credential,entry,project,from"));
+
+    // The review's findings, each credential named.
+    let review_path = dir.path().join("review.json");
+    *harness.host.save_path.lock().unwrap() = Some(review_path.clone());
+    let input: atlas_access_core::review::ReviewInput = serde_json::from_value(serde_json::json!({
+        "accessListRequired": false,
+        "keys": [{"id": "0123456789abcdef01234567", "publicKey": "openopen", "desc": "Open key",
+                  "orgRoles": ["ORG_MEMBER"], "projectCount": 1,
+                  "entries": [{"entry": "0.0.0.0/0"}]}],
+        "accounts": []
+    }))
+    .unwrap();
+    let review = export::export_review(
+        &ctx,
+        export::ExportReview {
+            input,
+            format: ExportFormat::Json,
+        },
+    )
+    .await
+    .unwrap();
+    assert!(review.rows >= 2, "open to the internet and never used");
+    let findings: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&review_path).unwrap()).unwrap();
+    assert_eq!(findings[0]["severity"], "high");
+    assert_eq!(findings[0]["credentials"][0]["id"], "openopen");
+    assert_eq!(findings[0]["credentials"][0]["name"], "Open key");
 }
 
 #[tokio::test]
