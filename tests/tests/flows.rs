@@ -160,8 +160,7 @@ async fn create_key(app: &App) -> Result<()> {
     app.screenshot("create-api-key").await?;
     app.click("create-submit").await?;
 
-    let private_key = app.text("one-time-private-key").await?;
-    app.remember_secret(&private_key);
+    let private_key = one_time_secret(app).await?;
     check(
         private_key.len() == 36,
         format!("a UUID: {} chars", private_key.len()),
@@ -412,8 +411,7 @@ async fn project_key(app: &App) -> Result<()> {
         .await?;
     app.toggle("project-key-roles-GROUP_READ_ONLY").await?;
     app.click("project-key-submit").await?;
-    let private_key = app.text("one-time-private-key").await?;
-    app.remember_secret(&private_key);
+    one_time_secret(app).await?;
     let public_key = app.text("one-time-public-key").await?;
     close_one_time_dialog(app).await?;
     // Straight into its access list: a project key can do nothing without one.
@@ -750,8 +748,7 @@ async fn quit_clears(app: &App) -> Result<()> {
         .await?;
     app.toggle("create-roles-ORG_MEMBER").await?;
     app.click("create-submit").await?;
-    let private_key = app.text("one-time-private-key").await?;
-    app.remember_secret(&private_key);
+    let private_key = one_time_secret(app).await?;
 
     let stop = Arc::new(AtomicBool::new(false));
     let manager = tokio::spawn(clipboard_manager(stop.clone()));
@@ -1095,8 +1092,7 @@ async fn create_and_rotate_service_account(app: &App) -> Result<()> {
     app.screenshot("create-service-account").await?;
     app.click("create-sa-submit").await?;
 
-    let secret = app.text("one-time-private-key").await?;
-    app.remember_secret(&secret);
+    let secret = one_time_secret(app).await?;
     check(
         secret.starts_with("mdb_sa_sk_"),
         "a client secret in Atlas's form",
@@ -1153,8 +1149,7 @@ async fn create_and_rotate_service_account(app: &App) -> Result<()> {
     )?;
     app.screenshot("rotate-secret-warning").await?;
     app.click("sa-rotate-confirm").await?;
-    let new_secret = app.text("one-time-private-key").await?;
-    app.remember_secret(&new_secret);
+    let new_secret = one_time_secret(app).await?;
     check(
         new_secret != secret && new_secret.starts_with("mdb_sa_sk_"),
         "a new secret",
@@ -1245,8 +1240,7 @@ async fn project_service_accounts(app: &App) -> Result<()> {
         .await?;
     app.toggle("project-sa-roles-GROUP_READ_ONLY").await?;
     app.click("project-sa-create-submit").await?;
-    let secret = app.text("one-time-private-key").await?;
-    app.remember_secret(&secret);
+    one_time_secret(app).await?;
     let robot = app.text("one-time-client-id").await?;
     close_one_time_dialog(app).await?;
     app.find("new-sa-access-dialog").await?;
