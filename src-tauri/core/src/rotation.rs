@@ -65,6 +65,20 @@ fn project_roles(key: &ApiKey) -> Vec<ProjectRoles> {
         .collect()
 }
 
+/// The key being replaced and its access list, its ids checked first.
+async fn read_old_key(
+    client: &AtlasClient,
+    org_id: &str,
+    old_key_id: &str,
+) -> Result<(ApiKey, Vec<AccessListEntry>), CoreError> {
+    rules::object_id(org_id, "an organization")?;
+    rules::object_id(old_key_id, "an API key")?;
+    Ok(futures::try_join!(
+        client.get_org_key(org_id, old_key_id),
+        client.list_access_list(org_id, old_key_id)
+    )?)
+}
+
 /// Step 1: a new key with the old key's description (marked with today's
 /// date), organization roles, project roles and access list. Fails only if
 /// the key could not be created; each later step has its own outcome.
@@ -73,12 +87,7 @@ pub async fn start_rotation(
     org_id: &str,
     old_key_id: &str,
 ) -> Result<NewOrgKeyOutcome, CoreError> {
-    rules::object_id(org_id, "an organization")?;
-    rules::object_id(old_key_id, "an API key")?;
-    let (old, entries) = futures::try_join!(
-        client.get_org_key(org_id, old_key_id),
-        client.list_access_list(org_id, old_key_id)
-    )?;
+    let (old, entries) = read_old_key(client, org_id, old_key_id).await?;
     let plan = NewOrgKey {
         desc: rotated_description(&old.desc, &today()),
         roles: org_roles(&old, org_id),
@@ -105,12 +114,7 @@ pub async fn move_to_service_account(
     old_key_id: &str,
     secret_hours: u32,
 ) -> Result<NewServiceAccountOutcome, CoreError> {
-    rules::object_id(org_id, "an organization")?;
-    rules::object_id(old_key_id, "an API key")?;
-    let (old, entries) = futures::try_join!(
-        client.get_org_key(org_id, old_key_id),
-        client.list_access_list(org_id, old_key_id)
-    )?;
+    let (old, entries) = read_old_key(client, org_id, old_key_id).await?;
     let input = NewServiceAccountInput {
         name: account_name(&old),
         description: cut(
