@@ -7,11 +7,12 @@ APP_BINARY := target/debug/atlas-access-manager
 # A display, a D-Bus session and an unlocked keyring, for tests and headless runs.
 IN_SESSION := xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- tests/with-keyring.sh
 
-.PHONY: help deps ui app run bindings fmt lint test test-rust test-ui test-api bench
+.PHONY: help deps ui app run package bindings fmt lint test test-rust test-ui test-api test-package bench
 
 help:
 	@echo "make run    install what is missing, build, open the app"
 	@echo "make test   install what is missing, run every test suite"
+	@echo "make package  build the .deb and .rpm (target/release/bundle)"
 	@echo "make bench  measure speed and memory against a Python peer"
 
 deps:
@@ -32,6 +33,13 @@ run: app
 		$(IN_SESSION) $(APP_BINARY); \
 	fi
 
+# The release app, bundled as a .deb and an .rpm (tauri.conf.json's
+# "bundle"): the binary, the desktop entry, the icons and the AppStream
+# metainfo, with their dependencies.
+package: ui
+	$(TAURI) build --bundles deb,rpm
+	@ls -1 target/release/bundle/deb/*.deb target/release/bundle/rpm/*.rpm
+
 # Regenerates ui/src/bindings from the Rust types.
 bindings:
 	UPDATE_BINDINGS=1 cargo test -p atlas-access-manager --lib bindings
@@ -47,6 +55,8 @@ lint: ui
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings
 	RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps --locked
+	# Licences, duplicate versions, sources; advisories need the network (deny.toml).
+	cargo deny --offline check licenses bans sources
 
 test-ui: deps
 	cd ui && npm test
@@ -62,7 +72,12 @@ test-api: deps
 	cargo build -p atlas-sandbox --locked
 	.venv/bin/pytest tests/api -q -p no:cacheprovider
 
-test: lint test-ui test-rust test-api
+# The .deb installed as a user installs it, the installed app through the
+# shell test, then removed; the .rpm read (tests/package/install-test.sh).
+test-package: package
+	tests/package/install-test.sh
+
+test: lint test-ui test-rust test-api test-package
 
 # Benchmarks against the sandbox (20 ms round trip), side by side with a
 # sequential Python peer, then the app as it ships (a release build) under

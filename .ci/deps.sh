@@ -14,6 +14,7 @@ APT_PACKAGES=(
   webkit2gtk-driver xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools xclip
   xdotool       # the e2e flows type a path into the system's save dialog
   imagemagick   # `import` takes the e2e screenshots from the X server
+  desktop-file-utils appstream rpm   # the package test validates and reads the bundles
   python3 python3-venv python3-pip
 )
 
@@ -48,6 +49,11 @@ fi
 if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
   echo "deps: cargo install tauri-driver (2.x, for Tauri v2)"
   cargo install tauri-driver --version "^2" --locked
+fi
+
+if ! command -v cargo-deny >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/cargo-deny" ]; then
+  echo "deps: cargo install cargo-deny (licences, duplicates and sources in make lint)"
+  cargo install cargo-deny --version "^0.20" --locked
 fi
 
 # Python tools of the API suites (curl/requests clients, schemathesis), in a

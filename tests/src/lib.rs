@@ -137,6 +137,32 @@ pub fn processes_in_group(group: u32, except: &[&str]) -> Vec<u32> {
         .collect()
 }
 
+/// What the app runs with besides the session's own environment: its own
+/// config, data and cache homes under `data_home`, and the test's `extra`.
+fn app_environment(data_home: &Path, extra: &[(&str, &str)]) -> Vec<(String, std::ffi::OsString)> {
+    let mut environment: Vec<(String, std::ffi::OsString)> = vec![
+        // Xvfb has no accessibility bus for WebKitGTK to talk to.
+        ("NO_AT_BRIDGE".into(), "1".into()),
+        // The app's config and data go to a directory of this run only.
+        ("XDG_CONFIG_HOME".into(), data_home.join("config").into()),
+        ("XDG_DATA_HOME".into(), data_home.join("data").into()),
+        ("XDG_CACHE_HOME".into(), data_home.join("cache").into()),
+        // Every log line the app can write, for the secrets check.
+        ("AAM_LOG".into(), "debug".into()),
+        // The one-time dialog clears the clipboard after 3 s, not 60.
+        (
+            "AAM_CLIPBOARD_CLEAR_SECS".into(),
+            CLIPBOARD_CLEAR_SECS.to_string().into(),
+        ),
+    ];
+    environment.extend(
+        extra
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), (*value).into())),
+    );
+    environment
+}
+
 /// `tauri-driver` and everything it starts (WebKitWebDriver, the app) live in
 /// one process group, so dropping this ends them all.
 struct DriverProcess {
@@ -147,25 +173,19 @@ impl DriverProcess {
     fn start(port: u16, native_port: u16, data_home: &Path, env: &[(&str, &str)]) -> Result<Self> {
         // Everything the driver and the app print goes to one log, which the
         // secrets check reads after the run.
-        let log =
-            std::fs::File::create(data_home.join(APP_LOG)).map_err(HarnessError::DriverSpawn)?;
+        // Appended to: a run started again in the same home keeps the first's lines.
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(data_home.join(APP_LOG))
+            .map_err(HarnessError::DriverSpawn)?;
         let log_err = log.try_clone().map_err(HarnessError::DriverSpawn)?;
         let child = Command::new(tauri_driver()?)
             .arg("--port")
             .arg(port.to_string())
             .arg("--native-port")
             .arg(native_port.to_string())
-            // Xvfb has no accessibility bus for WebKitGTK to talk to.
-            .env("NO_AT_BRIDGE", "1")
-            // The app's config and data go to a directory of this run only.
-            .env("XDG_CONFIG_HOME", data_home.join("config"))
-            .env("XDG_DATA_HOME", data_home.join("data"))
-            .env("XDG_CACHE_HOME", data_home.join("cache"))
-            // Every log line the app can write, for the secrets check.
-            .env("AAM_LOG", "debug")
-            // The one-time dialog clears the clipboard after 3 s, not 60.
-            .env("AAM_CLIPBOARD_CLEAR_SECS", CLIPBOARD_CLEAR_SECS.to_string())
-            .envs(env.iter().copied())
+            .envs(app_environment(data_home, env))
             .stdin(Stdio::null())
             .stdout(log)
             .stderr(log_err)
@@ -235,12 +255,21 @@ impl App {
     /// Like [`App::launch`], with extra environment for the app (such as
     /// `AAM_SANDBOX_SEED`).
     pub async fn launch_with_env(env: &[(&str, &str)]) -> Result<Self> {
+        let data_home = tempfile::tempdir().map_err(HarnessError::DriverSpawn)?;
+        Self::launch_in(data_home, env).await
+    }
+
+    /// Like [`App::launch_with_env`], with the config, data and cache homes
+    /// of an earlier run (see [`App::run_keeping_home`]): the app starts
+    /// again as a user starts it the next day.
+    pub async fn launch_in(data_home: tempfile::TempDir, env: &[(&str, &str)]) -> Result<Self> {
         let display = DISPLAY.lock().await;
         let binary = app_binary();
         if !binary.is_file() {
             return Err(HarnessError::AppNotBuilt(binary));
         }
-        let data_home = tempfile::tempdir().map_err(HarnessError::DriverSpawn)?;
+        let env: Vec<(&str, &str)> = env.to_vec();
+        let env = env.as_slice();
         let port = free_port()?;
         let native_port = free_port()?;
         let driver = DriverProcess::start(port, native_port, data_home.path(), env)?;
@@ -507,6 +536,15 @@ impl App {
         .await
     }
 
+    /// Clicks the first element matching a CSS selector, once it is there.
+    pub async fn click_css(&self, css: &str) -> Result<()> {
+        retry_stale(|| async {
+            self.find_css(css).await?.click().await?;
+            Ok(())
+        })
+        .await
+    }
+
     /// The first element matching a CSS selector, once it is there.
     /// WebKitWebDriver answers "stale element" when the element it found is
     /// replaced while it answers: then it is looked for again.
@@ -623,9 +661,170 @@ impl App {
         Ok(path)
     }
 
+    /// Starts the app's binary a second time, as a user does from the
+    /// launcher while it is open, in the same homes and session; answers how
+    /// it ended, within [`UI_TIMEOUT`].
+    pub async fn start_again(&self, args: &[&str]) -> Result<std::process::Output> {
+        let mut second = tokio::process::Command::new(app_binary());
+        second
+            .args(args)
+            .envs(app_environment(self.data_home(), &[]))
+            .stdin(Stdio::null())
+            .kill_on_drop(true);
+        tokio::time::timeout(UI_TIMEOUT, second.output())
+            .await
+            .map_err(|_| HarnessError::TimedOut("the second start to end".to_owned()))?
+            .map_err(HarnessError::DriverSpawn)
+    }
+
+    /// What the app has written to its log so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.data_home().join(APP_LOG)).unwrap_or_default()
+    }
+
+    /// Runs axe-core (the version in `ui/node_modules`) on the page as it is
+    /// now, and fails on any serious or critical violation, naming each rule
+    /// and the elements that break it. One exception, said in the script:
+    /// LeafyGreen Pagination's selects and the label-in-name rule.
+    pub async fn check_accessibility(&self, screen: &str) -> Result<()> {
+        let axe_path = workspace_root().join("ui/node_modules/axe-core/axe.min.js");
+        let axe = std::fs::read_to_string(&axe_path).map_err(|error| {
+            HarnessError::Check(format!("{}: {error} (run `make deps`)", axe_path.display()))
+        })?;
+        self.client.execute(&axe, vec![]).await?;
+        let script = r#"
+            const done = arguments[arguments.length - 1];
+            // LeafyGreen's Pagination names its own selects by their labels
+            // alone, and takes no prop to change it: left out of the one rule
+            // it breaks (the app's own selects are named with their value).
+            const leafyGreenPagination = (node) => {
+              const element = document.querySelector(node.target[0]);
+              return element !== null && element.closest("[data-lgid^='lg-pagination']") !== null;
+            };
+            axe.run(document, { resultTypes: ["violations"] }).then(
+              (results) => done(JSON.stringify(results.violations
+                .map((v) => v.id !== "label-content-name-mismatch" ? v
+                  : { ...v, nodes: v.nodes.filter((n) => !leafyGreenPagination(n)) })
+                .filter((v) => v.nodes.length > 0)
+                .filter((v) => v.impact === "serious" || v.impact === "critical")
+                .map((v) => ({ id: v.id, impact: v.impact, help: v.help,
+                               targets: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
+                               html: v.nodes.slice(0, 3).map((n) => n.html.slice(0, 400)) })))),
+              (error) => done(JSON.stringify([{ id: "axe-failed", help: String(error) }])),
+            );
+        "#;
+        let found = tokio::time::timeout(UI_TIMEOUT, self.client.execute_async(script, vec![]))
+            .await
+            .map_err(|_| HarnessError::TimedOut(format!("axe on {screen}")))??;
+        let found = found.as_str().unwrap_or("[]");
+        let violations: Vec<serde_json::Value> = serde_json::from_str(found).unwrap_or_default();
+        if violations.is_empty() {
+            Ok(())
+        } else {
+            Err(HarnessError::Check(format!(
+                "{screen}: {} serious or critical accessibility violation(s): {}",
+                violations.len(),
+                serde_json::to_string_pretty(&violations).unwrap_or_default()
+            )))
+        }
+    }
+
+    /// Sends keys to whatever has the keyboard focus, as a person types them
+    /// (WebDriver key codes: `\u{E004}` Tab, `\u{E007}` Enter, `\u{E00C}`
+    /// Escape, `\u{E00D}` Space).
+    pub async fn press(&self, keys: &str) -> Result<()> {
+        let focused = self.client.active_element().await?;
+        focused.send_keys(keys).await?;
+        Ok(())
+    }
+
+    /// The `data-testid` of the element with the keyboard focus, or of the
+    /// nearest element around it that has one ("" if none).
+    pub async fn focused(&self) -> Result<String> {
+        let id = self
+            .client
+            .execute(
+                "const el = document.activeElement;
+                 const marked = el && el.closest('[data-testid]');
+                 return marked ? marked.getAttribute('data-testid') : '';",
+                vec![],
+            )
+            .await?;
+        Ok(id.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Presses Tab (or Shift+Tab, `backwards`) until the focus is on
+    /// `test_id`, at most `limit` times; fails if it never gets there.
+    pub async fn tab_to(&self, test_id: &str, backwards: bool, limit: usize) -> Result<()> {
+        let key = if backwards {
+            "\u{E008}\u{E004}\u{E008}"
+        } else {
+            "\u{E004}"
+        };
+        for _ in 0..limit {
+            if self.focused().await? == test_id {
+                return Ok(());
+            }
+            self.press(key).await?;
+        }
+        if self.focused().await? == test_id {
+            return Ok(());
+        }
+        Err(HarnessError::Check(format!(
+            "{test_id} was not reached with {limit} presses of Tab (focus on {:?})",
+            self.focused().await?
+        )))
+    }
+
+    /// How the element with this `data-testid` and those around it (its
+    /// parent and its parent's children, where LeafyGreen draws focus rings
+    /// of hidden inputs) look: outlines, shadows and borders.
+    async fn look(&self, test_id: &str) -> Result<String> {
+        let element = self.find(test_id).await?;
+        let arg = serde_json::to_value(&element).map_err(|e| HarnessError::Check(e.to_string()))?;
+        let look = self
+            .client
+            .execute(
+                "const el = arguments[0];
+                 const nodes = [el, ...(el.parentElement ? [el.parentElement, ...el.parentElement.children] : [])];
+                 return nodes.flatMap((node) => [null, '::before', '::after'].map((part) => {
+                   const s = getComputedStyle(node, part);
+                   return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.boxShadow, s.borderColor].join(' ');
+                 })).join('|');",
+                vec![arg],
+            )
+            .await?;
+        Ok(look.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Presses Tab until the focus is on `test_id` (see [`App::tab_to`]),
+    /// and fails unless it then looks focused: an outline, shadow or border
+    /// it did not have before.
+    pub async fn tab_to_visibly(&self, test_id: &str, limit: usize) -> Result<()> {
+        let before = self.look(test_id).await?;
+        self.tab_to(test_id, false, limit).await?;
+        // LeafyGreen's focus rings fade in.
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        if self.look(test_id).await? == before {
+            return Err(HarnessError::Check(format!(
+                "{test_id} has the focus, and nothing shows it"
+            )));
+        }
+        Ok(())
+    }
+
     /// Runs a test's steps against the app within [`TEST_TIMEOUT`], saves a
     /// screenshot of the last screen whatever happened, and closes the app.
     pub async fn run<F>(self, name: &str, steps: F) -> Result<()>
+    where
+        F: AsyncFnOnce(&App) -> Result<()>,
+    {
+        self.run_keeping_home(name, steps).await.map(drop)
+    }
+
+    /// Like [`App::run`], and answers the run's config, data and cache
+    /// homes for [`App::launch_in`].
+    pub async fn run_keeping_home<F>(self, name: &str, steps: F) -> Result<tempfile::TempDir>
     where
         F: AsyncFnOnce(&App) -> Result<()>,
     {
@@ -663,7 +862,7 @@ impl App {
         outcome?;
         on_page?;
         closed.map_err(|_| HarnessError::TimedOut("close the app".to_owned()))??;
-        leaked
+        leaked.map(|()| data_home)
     }
 }
 
@@ -737,6 +936,34 @@ fn check_no_token_in_log(log: &Path) -> Result<()> {
         // Only the start of it, so the report itself leaks nothing usable.
         Some(word) => Err(HarnessError::TokenLogged(word.chars().take(6).collect())),
         None => Ok(()),
+    }
+}
+
+/// Fails with `what` unless `condition` holds.
+pub fn check(condition: bool, what: impl Into<String>) -> Result<()> {
+    if condition {
+        Ok(())
+    } else {
+        Err(HarnessError::Check(what.into()))
+    }
+}
+
+/// What the X clipboard holds now (empty when nothing owns it).
+pub async fn clipboard() -> String {
+    xclip_out(&["-selection", "clipboard", "-o"]).await
+}
+
+/// What `xclip` prints with these arguments, within 5 s ("" if it fails).
+pub async fn xclip_out(args: &[&str]) -> String {
+    let read = tokio::process::Command::new("xclip")
+        .args(args)
+        .kill_on_drop(true)
+        .output();
+    match tokio::time::timeout(Duration::from_secs(5), read).await {
+        Ok(Ok(output)) if output.status.success() => {
+            String::from_utf8_lossy(&output.stdout).into_owned()
+        }
+        _ => String::new(),
     }
 }
 

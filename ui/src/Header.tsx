@@ -1,6 +1,7 @@
 import { css } from "@leafygreen-ui/emotion";
-import { palette } from "@leafygreen-ui/palette";
-import { Option, Select } from "@leafygreen-ui/select";
+import { colour } from "./theme";
+import { Option } from "@leafygreen-ui/select";
+import { LabelledSelect } from "./components/LabelledSelect";
 import { Body, Overline } from "@leafygreen-ui/typography";
 import { useSession } from "./session";
 
@@ -10,8 +11,8 @@ const header = css`
   align-items: center;
   gap: 32px;
   padding: 0 32px;
-  border-bottom: 1px solid ${palette.gray.light2};
-  background: ${palette.white};
+  border-bottom: 1px solid ${colour("border")};
+  background: ${colour("surface")};
 `;
 const brand = css`
   display: flex;
@@ -43,7 +44,7 @@ export function Header() {
         </Body>
       </div>
       {orgs.length > 1 && orgId ? (
-        <Select
+        <LabelledSelect
           label="Organization"
           size="small"
           value={orgId}
@@ -57,7 +58,7 @@ export function Header() {
               {org.name}
             </Option>
           ))}
-        </Select>
+        </LabelledSelect>
       ) : (
         <div className={field}>
           <Overline>Organization</Overline>

@@ -5,6 +5,7 @@
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { AccessListEntry } from "./bindings/AccessListEntry";
+import type { Appearance } from "./bindings/Appearance";
 import type { ActivityFilter } from "./bindings/ActivityFilter";
 import type { CommandError } from "./bindings/CommandError";
 import type { ExportFormat } from "./bindings/ExportFormat";
@@ -54,6 +55,11 @@ const none = {} as Args<"app_info">;
 export const appInfo = () => call("app_info", none);
 /** Every role, with the names the Atlas UI shows. */
 export const roles = () => call("roles", none);
+/** Light, dark or as the desktop says. */
+export const appearance = () => call("appearance", none);
+export const setAppearance = (choice: Appearance) => call("set_appearance", choice);
+/** Copies the diagnostics to the clipboard; answers them for the page to show. */
+export const copyDiagnostics = () => call("copy_diagnostics", none);
 
 // Connections
 export const listProfiles = () => call("list_profiles", none);

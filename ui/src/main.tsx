@@ -1,7 +1,7 @@
 import React from "react";
 import ReactDOM from "react-dom/client";
-import LeafyGreenProvider from "@leafygreen-ui/leafygreen-provider";
 import App from "./App";
+import { ThemeProvider } from "./theme";
 import "./styles.css";
 
 const root = document.getElementById("root");
@@ -11,8 +11,8 @@ if (root === null) {
 
 ReactDOM.createRoot(root).render(
   <React.StrictMode>
-    <LeafyGreenProvider baseFontSize={14}>
+    <ThemeProvider>
       <App />
-    </LeafyGreenProvider>
+    </ThemeProvider>
   </React.StrictMode>,
 );

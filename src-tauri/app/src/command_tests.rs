@@ -7,14 +7,14 @@
 use std::sync::{Arc, Mutex};
 
 use atlas_access_core::connections::ProfileInput;
-use atlas_access_core::profiles::{ProfileStore, SANDBOX_PROFILE_ID};
+use atlas_access_core::profiles::{Appearance, ProfileStore, SANDBOX_PROFILE_ID};
 use secrecy::SecretString;
 
 use crate::commands::connections::{self, ProfileRef};
 use crate::commands::keys::{self, EntryRef, OrgKeyRef, UpdateOrgKey};
 use crate::commands::projects::{self, ProjectKeyRoles};
 use crate::commands::{OrgRef, organization};
-use crate::ipc::{AppEvent, Ctx, Host};
+use crate::ipc::{AppEvent, Ctx, Host, NoArgs};
 use crate::state::AppState;
 use crate::{CommandError, ErrorKind};
 use atlas_access_core::profiles::ConnectionKind;
@@ -27,6 +27,8 @@ pub(crate) struct RecordingHost {
     pub clipboard: Mutex<Option<String>>,
     /// What the save dialog answers; None: cancelled.
     pub save_path: Mutex<Option<std::path::PathBuf>>,
+    /// The appearance last given to the window.
+    pub appearance: Mutex<Option<Appearance>>,
 }
 
 impl Host for RecordingHost {
@@ -35,6 +37,10 @@ impl Host for RecordingHost {
     }
     fn set_window_title(&self, _: &str) {}
     fn write_secret_to_clipboard(&self, text: &str) -> Result<(), String> {
+        *self.clipboard.lock().unwrap() = Some(text.to_owned());
+        Ok(())
+    }
+    fn write_text_to_clipboard(&self, text: &str) -> Result<(), String> {
         *self.clipboard.lock().unwrap() = Some(text.to_owned());
         Ok(())
     }
@@ -54,6 +60,9 @@ impl Host for RecordingHost {
         let (chosen, answer) = tokio::sync::oneshot::channel();
         let _ = chosen.send(self.save_path.lock().unwrap().clone());
         answer
+    }
+    fn apply_appearance(&self, appearance: Appearance) {
+        *self.appearance.lock().unwrap() = Some(appearance);
     }
 }
 
@@ -774,4 +783,102 @@ async fn a_rotation_switches_the_open_connection_to_the_new_key_before_the_old_o
     connections::delete_profile(&ctx, ProfileRef { id })
         .await
         .unwrap();
+}
+
+#[tokio::test]
+async fn the_appearance_is_kept_and_given_to_the_window() {
+    use crate::commands::desktop;
+    let harness = Harness::new();
+    let ctx = harness.ctx();
+    // Needs no connection.
+    assert_eq!(
+        desktop::appearance(&ctx, NoArgs {}).await.unwrap(),
+        Appearance::System
+    );
+    let kept = desktop::set_appearance(&ctx, Appearance::Dark)
+        .await
+        .unwrap();
+    assert_eq!(kept, Appearance::Dark);
+    assert_eq!(
+        *harness.host.appearance.lock().unwrap(),
+        Some(Appearance::Dark)
+    );
+    assert_eq!(
+        desktop::appearance(&ctx, NoArgs {}).await.unwrap(),
+        Appearance::Dark
+    );
+}
+
+#[tokio::test]
+async fn diagnostics_tell_the_version_the_connection_and_the_log_and_no_secret() {
+    use crate::commands::desktop;
+    use crate::commands::keys::NewOrgKeyRequest;
+    use atlas_access_core::edits::NewOrgKeyInput;
+    use secrecy::ExposeSecret;
+    crate::log::init();
+    let harness = Harness::new();
+    let ctx = harness.ctx();
+
+    let closed = desktop::copy_diagnostics(&ctx, NoArgs {}).await.unwrap();
+    assert!(
+        closed.text.contains("Connection: none open"),
+        "{}",
+        closed.text
+    );
+
+    let org_id = harness.connect_sandbox().await;
+    let created = keys::create_org_key(
+        &ctx,
+        NewOrgKeyRequest {
+            org_id: atlas_id(&org_id),
+            input: NewOrgKeyInput {
+                desc: "Diagnostics".to_owned(),
+                roles: vec!["ORG_MEMBER".to_owned()],
+                access_list: "203.0.113.9".to_owned(),
+                projects: Vec::new(),
+            },
+        },
+    )
+    .await
+    .unwrap();
+    let private_key = harness
+        .state
+        .one_time
+        .with(&created.key.id, |secret| secret.expose_secret().to_owned())
+        .unwrap();
+    let admin_private_key = harness
+        .state
+        .sandbox()
+        .await
+        .unwrap()
+        .admin()
+        .private_key
+        .clone();
+
+    let report = desktop::copy_diagnostics(&ctx, NoArgs {}).await.unwrap();
+    let text = &report.text;
+    assert_eq!(
+        harness.host.read_clipboard().as_deref(),
+        Some(text.as_str())
+    );
+    assert!(
+        text.starts_with(&format!(
+            "Atlas Access Manager {}\n",
+            env!("CARGO_PKG_VERSION")
+        )),
+        "{text}"
+    );
+    assert!(text.contains("\nOS: "), "{text}");
+    assert!(text.contains("\nWeb engine: WebKitGTK "), "{text}");
+    assert!(
+        text.contains("Connection: API key at http://127.0.0.1:"),
+        "{text}"
+    );
+    assert!(text.contains("(the built-in sandbox)"), "{text}");
+    assert!(
+        text.contains("built-in sandbox started"),
+        "the log's lines: {text}"
+    );
+    assert!(!text.contains(&private_key));
+    assert!(!text.contains(&admin_private_key));
 }

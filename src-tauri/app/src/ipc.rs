@@ -25,6 +25,8 @@ pub trait Host: Send + Sync + 'static {
     /// Writes a secret to the clipboard, marked so that clipboard managers,
     /// clipboard history and cloud sync leave it out.
     fn write_secret_to_clipboard(&self, text: &str) -> Result<(), String>;
+    /// Writes text anyone may see (diagnostics) to the clipboard.
+    fn write_text_to_clipboard(&self, text: &str) -> Result<(), String>;
     fn read_clipboard(&self) -> Option<String>;
     fn clear_clipboard(&self) -> Result<(), String>;
     /// Asks the user where to save a file, in the system's save dialog;
@@ -34,6 +36,8 @@ pub trait Host: Send + Sync + 'static {
         file_name: &str,
         extension: &str,
     ) -> tokio::sync::oneshot::Receiver<Option<std::path::PathBuf>>;
+    /// Makes the window light or dark.
+    fn apply_appearance(&self, appearance: Appearance);
 }
 
 /// The events Rust sends the page. Their names are exported to TypeScript
@@ -116,6 +120,14 @@ impl Host for TauriHost {
             .map_err(|error| error.to_string())
     }
 
+    fn write_text_to_clipboard(&self, text: &str) -> Result<(), String> {
+        use tauri_plugin_clipboard_manager::ClipboardExt;
+        self.0
+            .clipboard()
+            .write_text(text.to_owned())
+            .map_err(|error| error.to_string())
+    }
+
     fn read_clipboard(&self) -> Option<String> {
         use tauri_plugin_clipboard_manager::ClipboardExt;
         self.0.clipboard().read_text().ok()
@@ -153,6 +165,17 @@ impl Host for TauriHost {
             let _ = chosen.send(path);
         });
         answer
+    }
+
+    fn apply_appearance(&self, appearance: Appearance) {
+        let app = self.0.clone();
+        // GTK's settings belong to the main thread.
+        if let Err(error) = self
+            .0
+            .run_on_main_thread(move || crate::webview::apply_appearance(&app, appearance))
+        {
+            tracing::warn!(%error, "the appearance was not applied");
+        }
     }
 }
 
@@ -199,6 +222,7 @@ use crate::commands::activity::ActivityRequest;
 use crate::commands::connections::{
     ConnectionReport, ProfileList, ProfileRef, ProfileView, SessionView, SwitchKey,
 };
+use crate::commands::desktop::Diagnostics;
 use crate::commands::export::{ExportActivity, ExportInventory, ExportReport, ExportReview};
 use crate::commands::keys::RotationRef;
 use crate::commands::keys::{
@@ -227,7 +251,7 @@ use atlas_access_core::edits::{
     ServiceAccountBulkInviteReport,
 };
 use atlas_access_core::lockout::LockoutCheck;
-use atlas_access_core::profiles::ImportedProfile;
+use atlas_access_core::profiles::{Appearance, ImportedProfile};
 use atlas_access_core::review::{ReviewInput, ReviewReport, ReviewSettings};
 use atlas_access_core::roles::RoleInfo;
 use atlas_access_core::rotation::RotationSetup;

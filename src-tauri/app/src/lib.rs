@@ -2,9 +2,11 @@
 //! command takes the session, calls one use case of `atlas-access-core` and
 //! maps its error. The commands are declared once, in `surface.rs`.
 
+mod cli;
 mod commands;
 mod error;
 mod ipc;
+mod log;
 mod one_time;
 mod state;
 mod webview;
@@ -14,11 +16,24 @@ use atlas_access_core::profiles::ProfileStore;
 pub use commands::AppInfo;
 pub use error::{CommandError, ErrorKind};
 
+/// The app's name, as `tauri.conf.json`'s `productName` gives it too (a test
+/// checks); its version is the workspace's.
+pub const PRODUCT_NAME: &str = "Atlas Access Manager";
+
 /// Starts the app; returns when the last window closes. Call it first thing
 /// in `main`: it sets the web engine's environment before any thread starts.
 pub fn run() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some((text, status)) = cli::answer(PRODUCT_NAME, env!("CARGO_PKG_VERSION"), &args) {
+        if status == 0 {
+            println!("{text}");
+        } else {
+            eprintln!("{text}");
+        }
+        std::process::exit(status);
+    }
     webview::prepare_environment();
-    init_tracing();
+    log::init();
     let profiles = match ProfileStore::in_config_dir() {
         Ok(store) => store,
         Err(error) => {
@@ -26,12 +41,35 @@ pub fn run() {
             std::process::exit(1);
         }
     };
+    // Beside the connections file: the app keeps one folder of settings.
+    let window_state_file = profiles.path().with_file_name("window-state.json");
     let app = tauri::Builder::default()
+        // First: a second start hands over to the open app before it builds
+        // anything (a window, a sandbox) of its own.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            tracing::info!("started again: showing the open window");
+            show_main_window(app);
+        }))
+        .plugin(
+            tauri_plugin_window_state::Builder::new()
+                // An absolute path: the plugin joins it to Tauri's config
+                // folder, which it then replaces.
+                .with_filename(window_state_file.to_string_lossy())
+                .with_state_flags(remembered_window_state())
+                .build(),
+        )
         .plugin(tauri_plugin_clipboard_manager::init())
         .plugin(tauri_plugin_dialog::init())
         .manage(state::AppState::new(profiles))
         .setup(|app| {
             webview::configure(app);
+            use tauri::Manager;
+            let appearance = app
+                .state::<state::AppState>()
+                .profiles
+                .appearance()
+                .unwrap_or_default();
+            webview::apply_appearance(app.handle(), appearance);
             quit_on_signal(app.handle().clone());
             Ok(())
         })
@@ -83,14 +121,60 @@ fn quit_on_signal(app: tauri::AppHandle) {
 #[cfg(not(unix))]
 fn quit_on_signal(_app: tauri::AppHandle) {}
 
-fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("AAM_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    // A second init (tests) is harmless: keep the first subscriber.
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
+/// Where the window was, how large, and whether it filled the screen; not
+/// whether it was hidden or had its decorations.
+fn remembered_window_state() -> tauri_plugin_window_state::StateFlags {
+    use tauri_plugin_window_state::StateFlags;
+    StateFlags::SIZE | StateFlags::POSITION | StateFlags::MAXIMIZED | StateFlags::FULLSCREEN
+}
+
+/// Brings the main window to the front, shown and not minimized.
+fn show_main_window(app: &tauri::AppHandle) {
+    use tauri::Manager;
+    let Some(window) = app.get_webview_window("main") else {
+        return;
+    };
+    let shown = window
+        .unminimize()
+        .and_then(|()| window.show())
+        .and_then(|()| window.set_focus());
+    if let Err(error) = shown {
+        tracing::warn!(%error, "the open window could not be shown");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    /// The name and version come from one place each: the name from
+    /// `PRODUCT_NAME` (and `productName`), the version from the workspace;
+    /// what repeats them for people (the changelog, the metainfo) agrees.
+    #[test]
+    fn the_name_and_version_are_said_once() {
+        let config: serde_json::Value =
+            serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
+        assert_eq!(config["productName"], super::PRODUCT_NAME);
+        assert!(
+            config.get("version").is_none(),
+            "tauri.conf.json takes the version from Cargo.toml: leave it out"
+        );
+        let version = env!("CARGO_PKG_VERSION");
+        let changelog = include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../CHANGELOG.md"));
+        assert!(
+            changelog.contains(&format!("## [{version}]")),
+            "CHANGELOG.md has no section for {version}"
+        );
+        let metainfo = include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../packaging/linux/io.github.atlas-access-manager.metainfo.xml"
+        ));
+        assert!(
+            metainfo.contains(&format!("<release version=\"{version}\"")),
+            "the AppStream metainfo has no release {version}"
+        );
+        assert!(metainfo.contains(&format!("<name>{}</name>", super::PRODUCT_NAME)));
+    }
 }
 
 #[cfg(test)]

@@ -196,6 +196,11 @@ impl AppState {
         }
     }
 
+    /// The open connection, if one is open.
+    pub async fn open_session(&self) -> Option<Arc<Session>> {
+        self.session.read().await.clone()
+    }
+
     /// The open connection, or an error that says to open one.
     pub async fn session(&self) -> Result<Arc<Session>, CommandError> {
         self.session.read().await.clone().ok_or_else(|| {

@@ -7,6 +7,9 @@
 ipc_surface! {
     app_info(NoArgs) -> AppInfo = commands::app_info;
     roles(NoArgs) -> Vec<RoleInfo> = commands::roles;
+    appearance(NoArgs) -> Appearance = commands::desktop::appearance;
+    set_appearance(Appearance) -> Appearance = commands::desktop::set_appearance;
+    copy_diagnostics(NoArgs) -> Diagnostics = commands::desktop::copy_diagnostics;
 
     list_profiles(NoArgs) -> ProfileList = commands::connections::list_profiles;
     save_profile(ProfileInput) -> ProfileView = commands::connections::save_profile;

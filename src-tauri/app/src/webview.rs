@@ -1,6 +1,7 @@
 //! Settings of the window's web view that Tauri's configuration does not
 //! reach.
 
+use atlas_access_core::profiles::Appearance;
 use tauri::{App, Manager};
 
 /// What JavaScriptCore reads from the environment when the web process,
@@ -53,4 +54,65 @@ pub fn configure(app: &App) {
     }
     #[cfg(not(target_os = "linux"))]
     let _ = window;
+}
+
+/// Whether the desktop itself asked GTK for dark windows, read before the
+/// app first changes it: what "System" goes back to.
+#[cfg(target_os = "linux")]
+static DESKTOP_PREFERS_DARK: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+
+/// Makes the window and its page light or dark. On Linux it is GTK's "prefer
+/// dark" setting, which WebKitGTK passes to the page as
+/// `prefers-color-scheme`, so the title bar, the save dialog and the page
+/// agree. Call it on the main thread.
+pub fn apply_appearance(app: &tauri::AppHandle, appearance: Appearance) {
+    #[cfg(target_os = "linux")]
+    {
+        let _ = app;
+        use gtk::prelude::GtkSettingsExt;
+        let Some(settings) = gtk::Settings::default() else {
+            tracing::warn!("no GTK settings: the appearance is left as it is");
+            return;
+        };
+        let desktop =
+            *DESKTOP_PREFERS_DARK.get_or_init(|| settings.is_gtk_application_prefer_dark_theme());
+        settings.set_gtk_application_prefer_dark_theme(match appearance {
+            Appearance::System => desktop,
+            Appearance::Light => false,
+            Appearance::Dark => true,
+        });
+    }
+    #[cfg(not(target_os = "linux"))]
+    if let Some(window) = app.get_webview_window("main") {
+        let theme = match appearance {
+            Appearance::System => None,
+            Appearance::Light => Some(tauri::Theme::Light),
+            Appearance::Dark => Some(tauri::Theme::Dark),
+        };
+        if let Err(error) = window.set_theme(theme) {
+            tracing::warn!(%error, "the window's theme was not set");
+        }
+    }
+}
+
+/// The web engine and its version, for diagnostics.
+pub fn web_engine_version() -> String {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: these take nothing and return constants of the loaded library.
+        #[allow(unsafe_code)]
+        let (major, minor, micro) = unsafe {
+            use webkit2gtk::ffi;
+            (
+                ffi::webkit_get_major_version(),
+                ffi::webkit_get_minor_version(),
+                ffi::webkit_get_micro_version(),
+            )
+        };
+        format!("WebKitGTK {major}.{minor}.{micro}")
+    }
+    #[cfg(target_os = "macos")]
+    return "WKWebView (the system's)".to_owned();
+    #[cfg(target_os = "windows")]
+    return "WebView2 (the system's)".to_owned();
 }

@@ -6,6 +6,7 @@ pub mod access_list;
 pub mod activity;
 pub mod atlas;
 pub mod connections;
+pub mod diagnostics;
 pub mod edits;
 pub mod error;
 pub mod export;

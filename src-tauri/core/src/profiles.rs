@@ -1,6 +1,8 @@
 //! Connection profiles: name, base URL, public key and default organization
 //! in a JSON file in the OS config directory; the private key only in the
-//! keychain (see [`crate::keychain`]), under the profile's id.
+//! keychain (see [`crate::keychain`]), under the profile's id. The same file
+//! keeps the app's own settings: each connection's review thresholds and the
+//! appearance.
 //!
 //! Writes are atomic (temporary file, fsync, rename) and serialized across
 //! processes by a lock file. A file that cannot be read is moved aside as
@@ -46,6 +48,16 @@ pub struct Profile {
     pub default_org_id: Option<String>,
 }
 
+/// Light or dark: as the desktop says, or the user's own choice.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub enum Appearance {
+    #[default]
+    System,
+    Light,
+    Dark,
+}
+
 #[derive(Debug, Default, Serialize, Deserialize)]
 struct ProfileFile {
     #[serde(default)]
@@ -54,6 +66,12 @@ struct ProfileFile {
     /// built-in sandbox's too). Absent from files written before them.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     review_settings: BTreeMap<String, ReviewSettings>,
+    #[serde(default, skip_serializing_if = "is_default")]
+    appearance: Appearance,
+}
+
+fn is_default(appearance: &Appearance) -> bool {
+    *appearance == Appearance::default()
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -240,6 +258,20 @@ impl ProfileStore {
         file.review_settings.insert(id.to_owned(), settings);
         self.save_locked(&file)
     }
+
+    /// Light, dark or as the desktop says (until chosen).
+    pub fn appearance(&self) -> Result<Appearance, ProfileError> {
+        let _lock = self.lock()?;
+        let (file, _) = self.file_locked()?;
+        Ok(file.appearance)
+    }
+
+    pub fn set_appearance(&self, appearance: Appearance) -> Result<(), ProfileError> {
+        let _lock = self.lock()?;
+        let (mut file, _) = self.file_locked()?;
+        file.appearance = appearance;
+        self.save_locked(&file)
+    }
 }
 
 fn validate(profile: &Profile) -> Result<(), ProfileError> {
@@ -326,6 +358,31 @@ mod tests {
         assert_eq!(mode(&dir), 0o700, "the config folder");
         assert_eq!(mode(&path), 0o600, "profiles.json");
         assert_eq!(mode(&path.with_extension("lock")), 0o600, "its lock");
+    }
+
+    #[test]
+    fn the_appearance_is_kept_beside_the_connections() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("profiles.json");
+        let store = ProfileStore::at(path.clone());
+        assert_eq!(store.appearance().unwrap(), Appearance::System);
+        store.upsert(profile("a")).unwrap();
+        store.set_appearance(Appearance::Dark).unwrap();
+        store.upsert(profile("b")).unwrap();
+        assert_eq!(store.appearance().unwrap(), Appearance::Dark);
+        assert_eq!(store.load().unwrap().profiles.len(), 2);
+        assert!(
+            std::fs::read_to_string(&path)
+                .unwrap()
+                .contains(r#""appearance": "dark""#)
+        );
+        // Back to the default, the file says nothing of it.
+        store.set_appearance(Appearance::System).unwrap();
+        assert!(
+            !std::fs::read_to_string(&path)
+                .unwrap()
+                .contains("appearance")
+        );
     }
 
     #[test]

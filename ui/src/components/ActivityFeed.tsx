@@ -1,7 +1,7 @@
 import { useEffect, useRef } from "react";
 import Button from "@leafygreen-ui/button";
 import { css } from "@leafygreen-ui/emotion";
-import { palette } from "@leafygreen-ui/palette";
+import { colour } from "../theme";
 import { Body, Description } from "@leafygreen-ui/typography";
 import * as api from "../api";
 import type { ActivityFilter } from "../bindings/ActivityFilter";
@@ -18,7 +18,7 @@ const list = css`
 `;
 const row = css`
   padding: 10px 4px;
-  border-bottom: 1px solid ${palette.gray.light2};
+  border-bottom: 1px solid ${colour("border")};
 `;
 
 /**

@@ -1,5 +1,5 @@
 import { css } from "@leafygreen-ui/emotion";
-import { palette } from "@leafygreen-ui/palette";
+import { colour } from "../theme";
 import Icon from "@leafygreen-ui/icon";
 import { Body } from "@leafygreen-ui/typography";
 import type { CheckedEntry } from "../bindings/CheckedEntry";
@@ -32,10 +32,10 @@ export function CheckedLines({ entries, testId }: { entries: CheckedEntry[]; tes
         const state = status(entry);
         const color =
           state === "error"
-            ? palette.red.base
+            ? colour("danger")
             : state === "warning"
-              ? palette.yellow.dark2
-              : palette.green.dark1;
+              ? colour("warning")
+              : colour("success");
         const glyph =
           state === "error"
             ? "XWithCircle"

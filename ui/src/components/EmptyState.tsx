@@ -1,15 +1,15 @@
 import type { ReactNode } from "react";
 import { css } from "@leafygreen-ui/emotion";
-import { palette } from "@leafygreen-ui/palette";
+import { colour } from "../theme";
 import { Body, H3 } from "@leafygreen-ui/typography";
 
 const box = css`
   margin-top: 48px;
   max-width: 560px;
   padding: 32px;
-  border: 1px dashed ${palette.gray.light1};
+  border: 1px dashed ${colour("border-strong")};
   border-radius: 12px;
-  background: ${palette.white};
+  background: ${colour("surface")};
 `;
 
 /** What a page shows when there is nothing to list yet, and what to do next. */

@@ -1,6 +1,6 @@
 import { useMemo, useState } from "react";
 import { css } from "@leafygreen-ui/emotion";
-import { palette } from "@leafygreen-ui/palette";
+import { colour } from "../theme";
 import TextInput from "@leafygreen-ui/text-input";
 import { Body } from "@leafygreen-ui/typography";
 import type { ApiKey } from "../bindings/ApiKey";
@@ -11,7 +11,7 @@ const list = css`
   padding: 0;
   max-height: 200px;
   overflow: auto;
-  border: 1px solid ${palette.gray.light2};
+  border: 1px solid ${colour("border")};
   border-radius: 6px;
 `;
 const option = css`
@@ -27,10 +27,10 @@ const option = css`
   cursor: pointer;
   &:hover,
   &:focus-visible {
-    background: ${palette.gray.light3};
+    background: ${colour("subtle")};
   }
   &[aria-pressed="true"] {
-    background: ${palette.green.light3};
+    background: ${colour("selected")};
     font-weight: 600;
   }
 `;

@@ -4,7 +4,7 @@ import Button from "@leafygreen-ui/button";
 import Checkbox from "@leafygreen-ui/checkbox";
 import { css } from "@leafygreen-ui/emotion";
 import Modal from "@leafygreen-ui/modal";
-import { palette } from "@leafygreen-ui/palette";
+import { colour } from "../theme";
 import { Body, H3 } from "@leafygreen-ui/typography";
 import * as api from "../api";
 import type { CommandError } from "../bindings/CommandError";
@@ -31,14 +31,14 @@ const keyText = css`
   font-family: "Source Code Pro", monospace;
   font-size: 13px;
   padding: 8px 12px;
-  border: 1px solid ${palette.gray.base};
+  border: 1px solid ${colour("border-strong")};
   border-radius: 6px;
-  background: ${palette.gray.light3};
+  background: ${colour("subtle")};
   user-select: none;
   -webkit-user-select: none;
   cursor: default;
   &:focus-visible {
-    outline: 2px solid ${palette.blue.light1};
+    outline: 2px solid ${colour("focus")};
   }
 `;
 

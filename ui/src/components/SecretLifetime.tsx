@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { css } from "@leafygreen-ui/emotion";
-import { Option, Select } from "@leafygreen-ui/select";
+import { Option } from "@leafygreen-ui/select";
+import { LabelledSelect } from "./LabelledSelect";
 import TextInput from "@leafygreen-ui/text-input";
 import * as api from "../api";
 
@@ -129,7 +130,7 @@ export function SecretLifetime({
         errorMessage={problem ?? undefined}
         data-testid={`${testId}-value`}
       />
-      <Select
+      <LabelledSelect
         label="Unit"
         value={unit}
         onChange={(value) => change(text, value === "hours" ? "hours" : "days")}
@@ -138,7 +139,7 @@ export function SecretLifetime({
       >
         <Option value="days">days</Option>
         <Option value="hours">hours</Option>
-      </Select>
+      </LabelledSelect>
     </div>
   );
 }

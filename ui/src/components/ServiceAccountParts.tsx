@@ -1,6 +1,6 @@
 // Small pieces the service-account screens share.
 import { css } from "@leafygreen-ui/emotion";
-import { palette } from "@leafygreen-ui/palette";
+import { colour } from "../theme";
 import { Body } from "@leafygreen-ui/typography";
 import type { ExpiryTone } from "../serviceAccounts";
 
@@ -8,11 +8,11 @@ import type { ExpiryTone } from "../serviceAccounts";
 export const toneStyle: Record<ExpiryTone, string> = {
   ok: css``,
   soon: css`
-    color: ${palette.yellow.dark2};
+    color: ${colour("warning")};
     font-weight: 600;
   `,
   expired: css`
-    color: ${palette.red.base};
+    color: ${colour("danger")};
     font-weight: 600;
   `,
 };

@@ -40,8 +40,11 @@ export function SortHeader<C extends string>({
   onSort: (update: (old: Sort<C>) => Sort<C>) => void;
   testIdPrefix: string;
 }) {
+  // The header cell says how the table is sorted; its button sorts it.
   return (
-    <HeaderCell>
+    <HeaderCell
+      aria-sort={sort.column === column ? (sort.ascending ? "ascending" : "descending") : "none"}
+    >
       <button
         type="button"
         className={linkButton}
@@ -51,7 +54,6 @@ export function SortHeader<C extends string>({
             ascending: old.column === column ? !old.ascending : true,
           }))
         }
-        aria-sort={sort.column === column ? (sort.ascending ? "ascending" : "descending") : "none"}
         data-testid={`${testIdPrefix}-${column}`}
       >
         {label}

@@ -3,7 +3,7 @@ import Badge from "@leafygreen-ui/badge";
 import Button from "@leafygreen-ui/button";
 import Card from "@leafygreen-ui/card";
 import { css, cx } from "@leafygreen-ui/emotion";
-import { palette } from "@leafygreen-ui/palette";
+import { colour } from "../theme";
 import TextInput from "@leafygreen-ui/text-input";
 import { Body, Description, H2, Subtitle } from "@leafygreen-ui/typography";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
@@ -46,7 +46,7 @@ const itemRow = css`
 const action = cx(
   linkButton,
   css`
-    color: ${palette.blue.base};
+    color: ${colour("link")};
   `,
 );
 

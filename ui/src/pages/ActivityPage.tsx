@@ -1,7 +1,8 @@
 import { useMemo, useState } from "react";
 import Button from "@leafygreen-ui/button";
 import { css } from "@leafygreen-ui/emotion";
-import { Option, Select } from "@leafygreen-ui/select";
+import { Option } from "@leafygreen-ui/select";
+import { LabelledSelect } from "../components/LabelledSelect";
 import TextInput from "@leafygreen-ui/text-input";
 import { Body, H2 } from "@leafygreen-ui/typography";
 import { useQuery } from "@tanstack/react-query";
@@ -99,7 +100,7 @@ function Activity({ orgId, inventory }: { orgId: string; inventory: Inventory })
         project assignments, when, and from where. Newest first.
       </Body>
       <div className={filters}>
-        <Select
+        <LabelledSelect
           label="Event"
           value={eventType}
           onChange={setEventType}
@@ -112,8 +113,8 @@ function Activity({ orgId, inventory }: { orgId: string; inventory: Inventory })
               {EVENT_TYPE_LABELS[type]}
             </Option>
           ))}
-        </Select>
-        <Select
+        </LabelledSelect>
+        <LabelledSelect
           label="Credential"
           value={credential}
           onChange={setCredential}
@@ -126,8 +127,8 @@ function Activity({ orgId, inventory }: { orgId: string; inventory: Inventory })
               {item.label}
             </Option>
           ))}
-        </Select>
-        <Select
+        </LabelledSelect>
+        <LabelledSelect
           label="Who acted"
           value={actor}
           onChange={setActor}
@@ -140,7 +141,7 @@ function Activity({ orgId, inventory }: { orgId: string; inventory: Inventory })
               {item.label}
             </Option>
           ))}
-        </Select>
+        </LabelledSelect>
         <TextInput
           label="From"
           placeholder="YYYY-MM-DD"

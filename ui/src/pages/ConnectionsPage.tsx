@@ -5,7 +5,8 @@ import Button from "@leafygreen-ui/button";
 import { css } from "@leafygreen-ui/emotion";
 import Icon from "@leafygreen-ui/icon";
 import Modal from "@leafygreen-ui/modal";
-import { Option, Select } from "@leafygreen-ui/select";
+import { Option } from "@leafygreen-ui/select";
+import { LabelledSelect } from "../components/LabelledSelect";
 import {
   Cell,
   HeaderCell,
@@ -331,7 +332,7 @@ function ConnectionForm({
           onChange={(e) => setBaseUrl(e.target.value)}
           data-testid="connection-form-url"
         />
-        <Select
+        <LabelledSelect
           label="Kind"
           description="An API key (public and private key), or a service account (client ID and secret, OAuth)."
           value={kind}
@@ -345,7 +346,7 @@ function ConnectionForm({
           <Option value="serviceAccount" data-testid="connection-form-kind-service-account">
             Service account
           </Option>
-        </Select>
+        </LabelledSelect>
         <TextInput
           label={isAccount ? "Client ID" : "Public key"}
           placeholder={isAccount ? "mdb_sa_id_…" : ""}

@@ -2,7 +2,8 @@ import { memo, useCallback, useMemo, useState } from "react";
 import Button from "@leafygreen-ui/button";
 import { css } from "@leafygreen-ui/emotion";
 import Icon from "@leafygreen-ui/icon";
-import { Option, Select } from "@leafygreen-ui/select";
+import { Option } from "@leafygreen-ui/select";
+import { LabelledSelect } from "../components/LabelledSelect";
 import { HeaderCell, HeaderRow, Row, Table, TableBody, TableHead } from "@leafygreen-ui/table";
 import TextInput from "@leafygreen-ui/text-input";
 import { ProgressBar } from "@leafygreen-ui/progress-bar";
@@ -478,7 +479,7 @@ const RoleFilter = memo(function RoleFilter({
 }) {
   const { roles } = useSession();
   return (
-    <Select
+    <LabelledSelect
       label="Role"
       value={value}
       onChange={onChange}
@@ -493,6 +494,6 @@ const RoleFilter = memo(function RoleFilter({
             {role.displayName}
           </Option>
         ))}
-    </Select>
+    </LabelledSelect>
   );
 });

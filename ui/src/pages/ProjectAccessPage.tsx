@@ -4,7 +4,8 @@ import Button from "@leafygreen-ui/button";
 import { css } from "@leafygreen-ui/emotion";
 import Icon from "@leafygreen-ui/icon";
 import Modal from "@leafygreen-ui/modal";
-import { Option, Select } from "@leafygreen-ui/select";
+import { Option } from "@leafygreen-ui/select";
+import { LabelledSelect } from "../components/LabelledSelect";
 import {
   Cell,
   HeaderCell,
@@ -105,7 +106,7 @@ function ProjectAccess({ orgId, inventory }: { orgId: string; inventory: Invento
       data-keys={projectKeys.isSuccess ? "loaded" : "loading"}
     >
       <div className={toolbar}>
-        <Select
+        <LabelledSelect
           label="Project"
           value={projectId}
           onChange={setProjectId}
@@ -121,7 +122,7 @@ function ProjectAccess({ orgId, inventory }: { orgId: string; inventory: Invento
               {project.name}
             </Option>
           ))}
-        </Select>
+        </LabelledSelect>
         <div className={buttons}>
           <Button onClick={() => setDialog({ kind: "bulk" })} data-testid="project-bulk-invite">
             Invite to Many Projects

@@ -122,6 +122,8 @@ export function installBackend(override?: Handler): string[] {
           }));
         case "app_info":
           return appInfo;
+        case "appearance":
+          return "system";
         case "check_access_entries":
           return check(String(args.text));
         case "forget_private_key":

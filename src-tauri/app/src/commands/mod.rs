@@ -3,6 +3,7 @@
 
 pub mod activity;
 pub mod connections;
+pub mod desktop;
 pub mod export;
 pub mod keys;
 pub mod organization;

@@ -3,7 +3,8 @@ import { useQuery, useQueryClient } from "@tanstack/react-query";
 import Button from "@leafygreen-ui/button";
 import { css } from "@leafygreen-ui/emotion";
 import Modal from "@leafygreen-ui/modal";
-import { Option, Select } from "@leafygreen-ui/select";
+import { Option } from "@leafygreen-ui/select";
+import { LabelledSelect } from "../../components/LabelledSelect";
 import {
   Cell,
   HeaderCell,
@@ -307,7 +308,7 @@ function AccountSelect({
   testId: string;
 }) {
   return (
-    <Select
+    <LabelledSelect
       label="Service Account"
       placeholder="Choose a service account"
       value={value ?? ""}
@@ -323,7 +324,7 @@ function AccountSelect({
           {account.name} ({account.clientId})
         </Option>
       ))}
-    </Select>
+    </LabelledSelect>
   );
 }
 
