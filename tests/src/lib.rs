@@ -684,8 +684,7 @@ impl App {
 
     /// Runs axe-core (the version in `ui/node_modules`) on the page as it is
     /// now, and fails on any serious or critical violation, naming each rule
-    /// and the elements that break it. One exception, said in the script:
-    /// LeafyGreen Pagination's selects and the label-in-name rule.
+    /// and the elements that break it.
     pub async fn check_accessibility(&self, screen: &str) -> Result<()> {
         let axe_path = workspace_root().join("ui/node_modules/axe-core/axe.min.js");
         let axe = std::fs::read_to_string(&axe_path).map_err(|error| {
@@ -694,18 +693,8 @@ impl App {
         self.client.execute(&axe, vec![]).await?;
         let script = r#"
             const done = arguments[arguments.length - 1];
-            // LeafyGreen's Pagination names its own selects by their labels
-            // alone, and takes no prop to change it: left out of the one rule
-            // it breaks (the app's own selects are named with their value).
-            const leafyGreenPagination = (node) => {
-              const element = document.querySelector(node.target[0]);
-              return element !== null && element.closest("[data-lgid^='lg-pagination']") !== null;
-            };
             axe.run(document, { resultTypes: ["violations"] }).then(
               (results) => done(JSON.stringify(results.violations
-                .map((v) => v.id !== "label-content-name-mismatch" ? v
-                  : { ...v, nodes: v.nodes.filter((n) => !leafyGreenPagination(n)) })
-                .filter((v) => v.nodes.length > 0)
                 .filter((v) => v.impact === "serious" || v.impact === "critical")
                 .map((v) => ({ id: v.id, impact: v.impact, help: v.help,
                                targets: v.nodes.slice(0, 5).map((n) => n.target.join(" ")),
@@ -725,6 +714,74 @@ impl App {
                 "{screen}: {} serious or critical accessibility violation(s): {}",
                 violations.len(),
                 serde_json::to_string_pretty(&violations).unwrap_or_default()
+            )))
+        }
+    }
+
+    /// Fails unless Tab, pressed from the top of the page, reaches every
+    /// control on it that takes the focus: every enabled button, link,
+    /// field, widget (an element with a role such as `button`, focusable or
+    /// not) and selected tab that is shown. Elements taken out of the Tab
+    /// order on purpose (`tabindex="-1"`, such as the tabs not selected,
+    /// reached with the arrow keys) are left out.
+    pub async fn check_keyboard_reach(&self, screen: &str) -> Result<()> {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let count = self
+            .client
+            .execute(
+                "const widget = '[role=button], [role=link], [role=checkbox], [role=switch], [role=radio], [role=tab][aria-selected=true]';
+                 const controls = [...document.querySelectorAll(
+                   'a[href], button, input, select, textarea, [tabindex], ' + widget)]
+                   .filter((el) => (el.tabIndex >= 0 || el.matches(widget))
+                     && !el.disabled && el.getAttribute('aria-disabled') !== 'true'
+                     && el.getClientRects().length > 0
+                     && getComputedStyle(el).visibility !== 'hidden');
+                 document.querySelectorAll('[data-aam-reach]').forEach((el) => delete el.dataset.aamReach);
+                 controls.forEach((el, i) => { el.dataset.aamReach = String(i); });
+                 window.aamReached = new Set();
+                 if (!window.aamReachListener) {
+                   window.aamReachListener = (event) => {
+                     const id = event.target.dataset && event.target.dataset.aamReach;
+                     if (id !== undefined) window.aamReached.add(id);
+                   };
+                   document.addEventListener('focusin', window.aamReachListener);
+                 }
+                 if (document.activeElement) document.activeElement.blur();
+                 return controls.length;",
+                vec![],
+            )
+            .await?
+            .as_u64()
+            .unwrap_or(0);
+        let mut tabs = KeyActions::new("keyboard".to_owned());
+        for _ in 0..count + 5 {
+            tabs = tabs
+                .then(KeyAction::Down { value: '\u{E004}' })
+                .then(KeyAction::Up { value: '\u{E004}' });
+        }
+        self.client.perform_actions(tabs).await?;
+        let missed = self
+            .client
+            .execute(
+                "return [...document.querySelectorAll('[data-aam-reach]')]
+                   .filter((el) => !window.aamReached.has(el.dataset.aamReach))
+                   .map((el) => el.outerHTML.slice(0, 160));",
+                vec![],
+            )
+            .await?;
+        let missed: Vec<String> = serde_json::from_value(missed).unwrap_or_default();
+        if missed.is_empty() {
+            Ok(())
+        } else {
+            Err(HarnessError::Check(format!(
+                "{screen}: Tab did not reach {} of its {count} controls: {}",
+                missed.len(),
+                missed
+                    .iter()
+                    .take(5)
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .join("\n")
             )))
         }
     }

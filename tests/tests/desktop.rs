@@ -212,27 +212,34 @@ async fn dark_mode_follows_the_desktop_or_the_choice_and_is_kept() -> Result<()>
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn every_main_screen_passes_an_accessibility_check() -> Result<()> {
+async fn every_main_screen_passes_an_accessibility_check_and_tab_reaches_each_control() -> Result<()>
+{
     App::launch()
         .await?
         .run("accessibility", async |app: &App| {
             app.find("keys-table").await?;
             app.check_accessibility("Organization Access: API keys")
                 .await?;
+            app.check_keyboard_reach("Organization Access: API keys")
+                .await?;
             app.click_css("[data-testid='keys-table'] [data-testid^='key-open-']")
                 .await?;
             app.find("access-list").await?;
             app.check_accessibility("API key details").await?;
+            app.check_keyboard_reach("API key details").await?;
 
             app.click("nav-organization").await?;
             app.click("tab-service-accounts").await?;
             app.find("service-accounts-table").await?;
             app.check_accessibility("Organization Access: service accounts")
                 .await?;
+            app.check_keyboard_reach("Organization Access: service accounts")
+                .await?;
             app.click_css("[data-testid='service-accounts-table'] [data-testid^='sa-open-']")
                 .await?;
             app.find("sa-details").await?;
             app.check_accessibility("Service account details").await?;
+            app.check_keyboard_reach("Service account details").await?;
 
             for (section, ready, name) in [
                 ("project", "[data-testid='page-project']", "Project Access"),
@@ -255,6 +262,7 @@ async fn every_main_screen_passes_an_accessibility_check() -> Result<()> {
                 // Let what the screen reads arrive first.
                 tokio::time::sleep(Duration::from_millis(500)).await;
                 app.check_accessibility(name).await?;
+                app.check_keyboard_reach(name).await?;
             }
 
             app.click("nav-organization").await?;

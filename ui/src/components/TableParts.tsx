@@ -3,8 +3,11 @@
 import { memo, useRef } from "react";
 import { css } from "@leafygreen-ui/emotion";
 import Icon from "@leafygreen-ui/icon";
-import { Pagination } from "@leafygreen-ui/pagination";
+import IconButton from "@leafygreen-ui/icon-button";
+import { Option } from "@leafygreen-ui/select";
 import { HeaderCell } from "@leafygreen-ui/table";
+import { Body } from "@leafygreen-ui/typography";
+import { LabelledSelect } from "./LabelledSelect";
 
 export const PAGE_SIZES = [25, 50, 100];
 
@@ -65,7 +68,24 @@ export function SortHeader<C extends string>({
   );
 }
 
-/** Pages of a table; re-rendered only when the count or the page changes. */
+const pager = css`
+  display: flex;
+  align-items: center;
+  justify-content: flex-end;
+  gap: 16px;
+  margin-top: 8px;
+`;
+const inlineField = css`
+  flex-direction: row;
+  align-items: center;
+  gap: 8px;
+`;
+
+/**
+ * Pages of a table; re-rendered only when the count or the page changes.
+ * LeafyGreen's Pagination looks the same, but names its page-size select by
+ * its label alone, so a screen reader would not hear the size chosen.
+ */
 export const TablePagination = memo(function TablePagination({
   currentPage,
   pageSize,
@@ -82,18 +102,48 @@ export const TablePagination = memo(function TablePagination({
   testId: string;
 }) {
   const pageCount = Math.max(1, Math.ceil(total / pageSize));
+  const first = total === 0 ? 0 : (currentPage - 1) * pageSize + 1;
+  const last = Math.min(total, currentPage * pageSize);
   return (
-    <Pagination
-      currentPage={currentPage}
-      itemsPerPage={pageSize}
-      itemsPerPageOptions={PAGE_SIZES}
-      onItemsPerPageOptionChange={(value) => onPageSize(Number(value))}
-      numTotalItems={total}
-      onCurrentPageOptionChange={(value) => onPage(Number(value))}
-      onBackArrowClick={() => onPage(Math.max(1, currentPage - 1))}
-      onForwardArrowClick={() => onPage(Math.min(pageCount, currentPage + 1))}
-      data-testid={testId}
-    />
+    <nav className={pager} aria-label="Pages" data-testid={testId}>
+      <LabelledSelect
+        label="Items per page"
+        size="xsmall"
+        value={String(pageSize)}
+        allowDeselect={false}
+        onChange={(value) => onPageSize(Number(value))}
+        className={inlineField}
+        data-testid={`${testId}-size`}
+      >
+        {PAGE_SIZES.map((size) => (
+          <Option key={size} value={String(size)}>
+            {String(size)}
+          </Option>
+        ))}
+      </LabelledSelect>
+      <Body data-testid={`${testId}-range`}>
+        {first}–{last} of {total}
+      </Body>
+      <Body>
+        Page {currentPage} of {pageCount}
+      </Body>
+      <IconButton
+        aria-label="Previous page"
+        disabled={currentPage <= 1}
+        onClick={() => onPage(Math.max(1, currentPage - 1))}
+        data-testid={`${testId}-previous`}
+      >
+        <Icon glyph="ChevronLeft" />
+      </IconButton>
+      <IconButton
+        aria-label="Next page"
+        disabled={currentPage >= pageCount}
+        onClick={() => onPage(Math.min(pageCount, currentPage + 1))}
+        data-testid={`${testId}-next`}
+      >
+        <Icon glyph="ChevronRight" />
+      </IconButton>
+    </nav>
   );
 });
 
