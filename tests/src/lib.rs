@@ -686,11 +686,24 @@ impl App {
     /// now, and fails on any serious or critical violation, naming each rule
     /// and the elements that break it.
     pub async fn check_accessibility(&self, screen: &str) -> Result<()> {
-        let axe_path = workspace_root().join("ui/node_modules/axe-core/axe.min.js");
-        let axe = std::fs::read_to_string(&axe_path).map_err(|error| {
-            HarnessError::Check(format!("{}: {error} (run `make deps`)", axe_path.display()))
-        })?;
-        self.client.execute(&axe, vec![]).await?;
+        // Read once per run; put in the page once (the page is never reloaded).
+        static AXE: std::sync::OnceLock<std::result::Result<String, String>> =
+            std::sync::OnceLock::new();
+        let axe = AXE.get_or_init(|| {
+            let path = workspace_root().join("ui/node_modules/axe-core/axe.min.js");
+            std::fs::read_to_string(&path)
+                .map_err(|error| format!("{}: {error} (run `make deps`)", path.display()))
+        });
+        let axe = axe
+            .as_ref()
+            .map_err(|error| HarnessError::Check(error.clone()))?;
+        let present = self
+            .client
+            .execute("return typeof axe !== 'undefined';", vec![])
+            .await?;
+        if present.as_bool() != Some(true) {
+            self.client.execute(axe, vec![]).await?;
+        }
         let script = r#"
             const done = arguments[arguments.length - 1];
             axe.run(document, { resultTypes: ["violations"] }).then(
@@ -993,6 +1006,25 @@ fn check_no_token_in_log(log: &Path) -> Result<()> {
         // Only the start of it, so the report itself leaks nothing usable.
         Some(word) => Err(HarnessError::TokenLogged(word.chars().take(6).collect())),
         None => Ok(()),
+    }
+}
+
+/// Waits, asking every 100 ms, until `condition` answers true; fails with
+/// `what` once [`UI_TIMEOUT`] has passed.
+pub async fn wait_until<F, Fut>(what: impl Into<String>, mut condition: F) -> Result<()>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<bool>>,
+{
+    let deadline = Instant::now() + UI_TIMEOUT;
+    loop {
+        if condition().await? {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(HarnessError::Check(what.into()));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 

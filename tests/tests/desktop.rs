@@ -5,7 +5,7 @@
 
 use std::time::Duration;
 
-use e2e::{App, HarnessError, Result, check, clipboard};
+use e2e::{App, HarnessError, Result, check, clipboard, wait_until};
 
 /// WebDriver's key codes.
 const TAB: &str = "\u{E004}";
@@ -30,14 +30,10 @@ async fn second_start(app: &App) -> Result<()> {
         format!("the second start ended with {}", second.status),
     )?;
     // The open app heard it and showed its window; nothing more runs.
-    let deadline = std::time::Instant::now() + e2e::UI_TIMEOUT;
-    while !app.log().contains("started again: showing the open window") {
-        check(
-            std::time::Instant::now() < deadline,
-            "the open app did not hear of the second start",
-        )?;
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_until("the open app did not hear of the second start", || async {
+        Ok(app.log().contains("started again: showing the open window"))
+    })
+    .await?;
     check(
         app.app_processes().len() == before,
         "the second start left a process running",
@@ -139,18 +135,11 @@ const LIGHT_PAGE: &str = "rgb(249, 251, 250)";
 const DARK_PAGE: &str = "rgb(0, 30, 43)";
 
 async fn wait_for_background(app: &App, colour: &str) -> Result<()> {
-    let deadline = std::time::Instant::now() + e2e::UI_TIMEOUT;
-    loop {
-        let now = page_background(app).await?;
-        if now == colour {
-            return Ok(());
-        }
-        check(
-            std::time::Instant::now() < deadline,
-            format!("the page's background is {now}, not {colour}"),
-        )?;
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_until(
+        format!("the page's background never became {colour}"),
+        || async { Ok(page_background(app).await? == colour) },
+    )
+    .await
 }
 
 #[tokio::test(flavor = "multi_thread")]

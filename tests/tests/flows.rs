@@ -9,7 +9,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use atlas_access_core::atlas::AtlasClient;
-use e2e::{App, CLIPBOARD_CLEAR_SECS, HarnessError, Result, check, clipboard, xclip_out};
+use e2e::{
+    App, CLIPBOARD_CLEAR_SECS, HarnessError, Result, check, clipboard, wait_until, xclip_out,
+};
 use secrecy::{ExposeSecret, SecretString};
 
 /// The address the built-in sandbox says this computer has.
@@ -106,6 +108,13 @@ async fn close_one_time_dialog(app: &App) -> Result<()> {
     app.toggle("one-time-confirm").await?;
     app.click("one-time-close").await?;
     app.wait_gone("one-time-dialog").await
+}
+
+/// The rotation's last step: the old key deleted after typing its public key.
+async fn delete_old_key(app: &App, old: &str) -> Result<()> {
+    app.click("rotate-delete-old").await?;
+    app.fill("rotate-delete-confirm-input", old).await?;
+    app.click("rotate-delete-confirm").await
 }
 
 /// Picks a project in the Project Access Manager, and waits until the page
@@ -291,11 +300,10 @@ async fn access_list(app: &App) -> Result<()> {
 
     app.fill("access-input", "").await?;
     app.click("access-current-ip").await?;
-    let deadline = Instant::now() + e2e::UI_TIMEOUT;
-    while app.value("access-input").await? != CURRENT_IP {
-        check(Instant::now() < deadline, "the current IP was filled in")?;
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_until("the current IP was filled in", || async {
+        Ok(app.value("access-input").await? == CURRENT_IP)
+    })
+    .await?;
     app.click("access-add").await?;
     app.find(&format!("access-entry-{CURRENT_IP}")).await?;
     app.screenshot("key-details").await?;
@@ -428,11 +436,10 @@ async fn require(app: &App) -> Result<()> {
     app.screenshot("organization-settings").await?;
     app.click("require-confirm").await?;
     app.wait_gone("require-dialog").await?;
-    let deadline = Instant::now() + e2e::UI_TIMEOUT;
-    while app.attr("require-access-list", "aria-checked").await? != "true" {
-        check(Instant::now() < deadline, "the requirement is on")?;
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_until("the requirement is on", || async {
+        Ok(app.attr("require-access-list", "aria-checked").await? == "true")
+    })
+    .await?;
 
     // Removing the entry that lets this computer in would lock out the key in use.
     let admin = public_key_of(app, "Sandbox administrator").await?;
@@ -1388,15 +1395,11 @@ async fn activity(app: &App) -> Result<()> {
     // Filtered by type: only the creations.
     app.click("activity-type").await?;
     app.click("activity-type-API_KEY_CREATED").await?;
-    let deadline = Instant::now() + e2e::UI_TIMEOUT;
-    loop {
+    wait_until("the type filter applies", || async {
         let rows = activity_rows(app, "activity-feed").await?;
-        if !rows.is_empty() && rows.iter().all(|(kind, _)| kind == "API_KEY_CREATED") {
-            break;
-        }
-        check(Instant::now() < deadline, "the type filter applies")?;
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+        Ok(!rows.is_empty() && rows.iter().all(|(kind, _)| kind == "API_KEY_CREATED"))
+    })
+    .await?;
     app.screenshot("activity").await?;
     // A range that ends before it starts is refused in words.
     app.fill("activity-from", "2026-11-24").await?;
@@ -1768,9 +1771,7 @@ async fn rotate(app: &App) -> Result<()> {
     app.screenshot("rotate-key").await?;
 
     // Step 4: the old key deleted after typing its public key.
-    app.click("rotate-delete-old").await?;
-    app.fill("rotate-delete-confirm-input", &old).await?;
-    app.click("rotate-delete-confirm").await?;
+    delete_old_key(app, &old).await?;
     app.find("key-details").await?;
     check(
         app.text("details-public-key").await? == new,
@@ -1819,9 +1820,7 @@ async fn rotate_key_in_use(app: &App) -> Result<()> {
     )?;
 
     // Then the old key can go, through the new one.
-    app.click("rotate-delete-old").await?;
-    app.fill("rotate-delete-confirm-input", &old).await?;
-    app.click("rotate-delete-confirm").await?;
+    delete_old_key(app, &old).await?;
     app.find("key-details").await?;
     check(
         app.text("details-public-key").await? == new,
@@ -1919,9 +1918,7 @@ async fn move_to_account(app: &App) -> Result<()> {
     )?;
 
     // Then the old key goes, and the account is shown.
-    app.click("rotate-delete-old").await?;
-    app.fill("rotate-delete-confirm-input", &old).await?;
-    app.click("rotate-delete-confirm").await?;
+    delete_old_key(app, &old).await?;
     app.find("sa-details").await?;
     check(
         app.text("sa-details-client-id").await? == client_id,
