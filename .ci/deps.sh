@@ -1,11 +1,41 @@
 #!/usr/bin/env bash
 # Installs what building, running and testing the app needs on Debian/Ubuntu.
 # Idempotent: only what is missing is installed, and it says what.
+#
+#   .ci/deps.sh            what `make run` and `make test` need
+#   .ci/deps.sh windows    and what the Windows build and its tests need:
+#                          mingw-w64, the Rust target, wine and NSIS
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+# Installs the Debian packages of "$@" that are not installed yet.
+apt_install_missing() {
+  local missing=() pkg
+  for pkg in "$@"; do
+    if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+      missing+=("$pkg")
+    fi
+  done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    echo "deps: installing Debian packages: ${missing[*]}"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+  fi
+}
+
+if [ "${1:-}" = windows ]; then
+  # mingw-w64 links the .exe and compiles the C in its crates; wine runs the
+  # Windows test binaries and the sandbox; nsis makes the installer.
+  apt_install_missing gcc-mingw-w64-x86-64 binutils-mingw-w64-x86-64 wine wine64 nsis
+  if ! rustup target list --installed | grep -qx x86_64-pc-windows-gnu; then
+    echo "deps: rustup target add x86_64-pc-windows-gnu"
+    rustup target add x86_64-pc-windows-gnu
+  fi
+  exit 0
+fi
 
 APT_PACKAGES=(
   build-essential pkg-config curl file
@@ -18,17 +48,7 @@ APT_PACKAGES=(
   python3 python3-venv python3-pip
 )
 
-missing=()
-for pkg in "${APT_PACKAGES[@]}"; do
-  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
-    missing+=("$pkg")
-  fi
-done
-if [ "${#missing[@]}" -gt 0 ]; then
-  echo "deps: installing Debian packages: ${missing[*]}"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
-fi
+apt_install_missing "${APT_PACKAGES[@]}"
 
 if ! command -v node >/dev/null 2>&1; then
   echo "deps: installing Node.js and npm"
@@ -46,12 +66,19 @@ if [ -f ui/package-lock.json ]; then
   fi
 fi
 
-if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
+# Every platform's crates, not only this machine's: `cargo deny` reads the
+# whole graph and `make windows` builds the Windows one, both offline.
+cargo fetch --locked --quiet
+
+# Where `cargo install` puts programs.
+cargo_bin="${CARGO_HOME:-$HOME/.cargo}/bin"
+
+if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$cargo_bin/tauri-driver" ]; then
   echo "deps: cargo install tauri-driver (2.x, for Tauri v2)"
   cargo install tauri-driver --version "^2" --locked
 fi
 
-if ! command -v cargo-deny >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/cargo-deny" ]; then
+if ! command -v cargo-deny >/dev/null 2>&1 && [ ! -x "$cargo_bin/cargo-deny" ]; then
   echo "deps: cargo install cargo-deny (licences, duplicates and sources in make lint)"
   cargo install cargo-deny --version "^0.20" --locked
 fi

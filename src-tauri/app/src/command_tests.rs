@@ -131,6 +131,17 @@ fn kind(result: Result<impl std::fmt::Debug, CommandError>) -> ErrorKind {
     result.expect_err("the command must refuse").kind
 }
 
+/// The system's keychain: on Linux a Secret Service, which `make test`
+/// starts (dbus-run-session + gnome-keyring); Windows always has its
+/// Credential Manager.
+fn require_keychain() {
+    #[cfg(target_os = "linux")]
+    assert!(
+        std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
+        "this test needs a Secret Service: run it with `make test` (dbus-run-session + gnome-keyring)"
+    );
+}
+
 #[tokio::test]
 async fn edits_answer_what_changed_in_at_most_three_requests() {
     let harness = Harness::new();
@@ -310,10 +321,7 @@ async fn with_no_session_every_command_says_so() {
 
 #[tokio::test]
 async fn saving_or_deleting_the_open_connection_closes_the_session_and_says_why() {
-    assert!(
-        std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
-        "this test needs a Secret Service: run it with `make test` (dbus-run-session + gnome-keyring)"
-    );
+    require_keychain();
     let harness = Harness::new();
     let ctx = harness.ctx();
     let admin = harness.state.sandbox().await.unwrap().admin().clone();
@@ -680,10 +688,7 @@ async fn a_rotation_switches_the_open_connection_to_the_new_key_before_the_old_o
     use crate::commands::keys::NewOrgKeyRequest;
     use atlas_access_core::edits::NewOrgKeyInput;
     use secrecy::ExposeSecret;
-    assert!(
-        std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
-        "this test needs a Secret Service: run it with `make test` (dbus-run-session + gnome-keyring)"
-    );
+    require_keychain();
     let harness = Harness::new();
     let ctx = harness.ctx();
     let org_id = harness.connect_sandbox().await;
@@ -869,7 +874,12 @@ async fn diagnostics_tell_the_version_the_connection_and_the_log_and_no_secret()
         "{text}"
     );
     assert!(text.contains("\nOS: "), "{text}");
-    assert!(text.contains("\nWeb engine: WebKitGTK "), "{text}");
+    let engine = if cfg!(windows) {
+        "WebView2"
+    } else {
+        "WebKitGTK "
+    };
+    assert!(text.contains(&format!("\nWeb engine: {engine}")), "{text}");
     assert!(
         text.contains("Connection: API key at http://127.0.0.1:"),
         "{text}"

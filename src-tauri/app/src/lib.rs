@@ -118,7 +118,38 @@ fn quit_on_signal(app: tauri::AppHandle) {
     });
 }
 
-#[cfg(not(unix))]
+/// Quits as if the window were closed when Windows tells the process to end:
+/// its console is closed, Control+C or Control+Break is pressed in it, the
+/// user logs off or the machine shuts down. A release build has no console,
+/// and Windows then ends the session through the window, which Tauri turns
+/// into `ExitRequested` as a close does.
+#[cfg(windows)]
+fn quit_on_signal(app: tauri::AppHandle) {
+    use tokio::signal::windows::{ctrl_break, ctrl_c, ctrl_close, ctrl_logoff, ctrl_shutdown};
+    tauri::async_runtime::spawn(async move {
+        let (Ok(mut interrupt), Ok(mut brk), Ok(mut close), Ok(mut logoff), Ok(mut shutdown)) = (
+            ctrl_c(),
+            ctrl_break(),
+            ctrl_close(),
+            ctrl_logoff(),
+            ctrl_shutdown(),
+        ) else {
+            tracing::warn!("no console handler: closing the console ends the app at once");
+            return;
+        };
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = brk.recv() => {}
+            _ = close.recv() => {}
+            _ = logoff.recv() => {}
+            _ = shutdown.recv() => {}
+        }
+        tracing::info!("quitting on a console event");
+        app.exit(0);
+    });
+}
+
+#[cfg(not(any(unix, windows)))]
 fn quit_on_signal(_app: tauri::AppHandle) {}
 
 /// Where the window was, how large, and whether it filled the screen; not
@@ -174,6 +205,26 @@ mod tests {
             "the AppStream metainfo has no release {version}"
         );
         assert!(metainfo.contains(&format!("<name>{}</name>", super::PRODUCT_NAME)));
+    }
+
+    /// WebView2 is Chromium: what Linux sets through WebKitGTK (no JIT, no
+    /// GPU; `webview.rs`) it takes as arguments, and setting any replaces
+    /// the arguments Tauri gives by default, so those are kept in the list.
+    #[test]
+    fn webview2_runs_without_a_jit_or_a_gpu_and_keeps_tauris_defaults() {
+        let config: serde_json::Value =
+            serde_json::from_str(include_str!("../tauri.conf.json")).unwrap();
+        let arguments = config["app"]["windows"][0]["additionalBrowserArgs"]
+            .as_str()
+            .unwrap();
+        let arguments: Vec<&str> = arguments.split_whitespace().collect();
+        for expected in [
+            "--disable-features=msWebOOUI,msPdfOOUI,msSmartScreenProtection",
+            "--js-flags=--jitless",
+            "--disable-gpu",
+        ] {
+            assert!(arguments.contains(&expected), "{expected} in {arguments:?}");
+        }
     }
 }
 

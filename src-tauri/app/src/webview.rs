@@ -22,6 +22,9 @@ const ENGINE_ENVIRONMENT: &[(&str, &str)] = &[
 
 /// Sets what the web engine reads from the environment, unless the user has
 /// set it. Call it first thing in `main`, while the process has one thread.
+/// WebView2 (Windows) takes the same two choices, no JIT and no GPU, as
+/// browser arguments in `tauri.conf.json` (`additionalBrowserArgs`). macOS's
+/// WKWebView keeps its defaults: a gap the README's macOS list names.
 pub fn prepare_environment() {
     #[cfg(target_os = "linux")]
     for (name, value) in ENGINE_ENVIRONMENT {
@@ -52,6 +55,7 @@ pub fn configure(app: &App) {
     }) {
         tracing::warn!(%error, "the web view kept its default settings");
     }
+    // Windows: `--disable-gpu` among the browser arguments (tauri.conf.json).
     #[cfg(not(target_os = "linux"))]
     let _ = window;
 }

@@ -107,11 +107,17 @@ pub fn os_description() -> String {
             .unwrap_or_default();
         format!("{name}{kernel}, {arch}")
     }
+    // Windows's edition and build, macOS's version: what the system says of
+    // itself, through the calls each provides (os_info).
     #[cfg(not(target_os = "linux"))]
-    format!("{}, {arch}", std::env::consts::OS)
+    {
+        let info = os_info::get();
+        format!("{} {}, {arch}", info.os_type(), info.version())
+    }
 }
 
 /// `PRETTY_NAME` of an os-release file.
+#[cfg(target_os = "linux")]
 fn pretty_name(release: &str) -> Option<String> {
     release.lines().find_map(|line| {
         let value = line.strip_prefix("PRETTY_NAME=")?;
@@ -182,6 +188,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(target_os = "linux")]
     fn the_os_is_named_from_os_release() {
         let release = "NAME=\"Debian GNU/Linux\"\nPRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\n";
         assert_eq!(
@@ -189,5 +196,16 @@ mod tests {
             Some("Debian GNU/Linux 12 (bookworm)")
         );
         assert!(os_description().contains(std::env::consts::ARCH));
+    }
+
+    #[test]
+    #[cfg(windows)]
+    fn windows_is_named_with_its_version() {
+        let description = os_description();
+        assert!(description.starts_with("Windows "), "{description}");
+        assert!(
+            description.ends_with(std::env::consts::ARCH),
+            "{description}"
+        );
     }
 }

@@ -210,8 +210,19 @@ pub mod atlas_cli {
             let account = format!("{property} of the Atlas CLI profile {service}");
             let entry = entry(&service, &property)
                 .map_err(|error| KeychainError::from_keyring(error, &account))?;
-            match entry.get_password() {
-                Ok(value) => Ok(Some(SecretString::from(decode(value)))),
+            // The bytes as go-keyring wrote them: UTF-8 on every system,
+            // where `get_password` would read Windows's blob as UTF-16.
+            match entry.get_secret() {
+                Ok(bytes) => String::from_utf8(bytes)
+                    .map(|value| Some(SecretString::from(decode(value))))
+                    .map_err(|error| {
+                        // The bytes may be the secret: zero them, say nothing of them.
+                        zeroize::Zeroize::zeroize(&mut error.into_bytes());
+                        KeychainError::Failed {
+                            backend: super::backend_name(),
+                            detail: format!("{account} is not text"),
+                        }
+                    }),
                 Err(keyring::Error::NoEntry) => Ok(None),
                 Err(error) => Err(KeychainError::from_keyring(error, &account)),
             }
@@ -228,7 +239,16 @@ pub mod atlas_cli {
         Ok(keyring::Entry::new_with_credential(Box::new(credential)))
     }
 
-    #[cfg(not(target_os = "linux"))]
+    /// go-keyring names a Windows credential `<service>:<username>`
+    /// (zalando/go-keyring, keyring_windows.go), where keyring's own
+    /// convention is `<username>.<service>`.
+    #[cfg(windows)]
+    fn entry(service: &str, property: &str) -> keyring::Result<keyring::Entry> {
+        keyring::Entry::new_with_target(&format!("{service}:{property}"), service, property)
+    }
+
+    /// macOS: a generic password with the service and account, as keyring's.
+    #[cfg(not(any(target_os = "linux", windows)))]
     fn entry(service: &str, property: &str) -> keyring::Result<keyring::Entry> {
         keyring::Entry::new(service, property)
     }

@@ -102,7 +102,10 @@ pub struct ProfileStore {
 }
 
 impl ProfileStore {
-    /// The store in the OS config directory (`~/.config/atlas-access-manager` on Linux).
+    /// The store in the OS config directory: `~/.config/atlas-access-manager`
+    /// on Linux, `%APPDATA%\atlas-access-manager\atlas-access-manager\config`
+    /// on Windows, `~/Library/Application Support/io.github.atlas-access-manager.atlas-access-manager`
+    /// on macOS.
     pub fn in_config_dir() -> Result<Self, ProfileError> {
         let dirs = directories::ProjectDirs::from(
             "io.github",
@@ -294,6 +297,11 @@ fn validate(profile: &Profile) -> Result<(), ProfileError> {
 
 /// The app's own config folder: readable by its user alone (0700 on Unix),
 /// whatever the umask. Only the last folder is made private, never a parent.
+/// On Windows the folder is under `%APPDATA%`, which inherits the user
+/// profile's ACL (the user, SYSTEM and Administrators, as for every file
+/// the user keeps), and the file holds no secret: those stay in the
+/// Credential Manager. A narrower ACL would keep no one out: SYSTEM and
+/// Administrators can take any file.
 fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     std::fs::create_dir_all(dir)?;
     #[cfg(unix)]
@@ -304,8 +312,10 @@ fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     Ok(())
 }
 
-/// A file only its user may read or write (0600 on Unix) when it is created.
+/// A file only its user may read or write (0600 on Unix) when it is created;
+/// on Windows, what its folder's ACL gives it (see `create_private_dir`).
 fn private_file_options() -> OpenOptions {
+    #[cfg_attr(not(unix), allow(unused_mut))]
     let mut options = OpenOptions::new();
     #[cfg(unix)]
     {
@@ -656,5 +666,14 @@ mod cli_tests {
             parse_atlas_cli_config("[x\n"),
             Err(ProfileError::Invalid(_))
         ));
+    }
+
+    #[test]
+    #[cfg(windows)]
+    fn the_connections_file_is_in_the_users_roaming_app_data() {
+        let appdata = std::path::PathBuf::from(std::env::var_os("APPDATA").unwrap());
+        let store = ProfileStore::in_config_dir().unwrap();
+        assert!(store.path().starts_with(&appdata), "{:?}", store.path());
+        assert!(store.path().ends_with("profiles.json"));
     }
 }

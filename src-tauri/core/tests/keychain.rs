@@ -1,9 +1,10 @@
-//! The keychain against a real Secret Service (`make test` runs the suites
-//! inside `dbus-run-session` with an unlocked gnome-keyring).
+//! The keychain against the system's real store: a Secret Service on Linux
+//! (`make test` runs the suites inside `dbus-run-session` with an unlocked
+//! gnome-keyring), the Credential Manager on Windows (wine's, in
+//! `make test-windows`). Each store is also read and written by another
+//! client than keyring, as the rest of the system would.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failure should panic
-
-use std::process::Command;
 
 use atlas_access_core::atlas::{AtlasClient, ClientOptions, KeychainCredentials};
 use atlas_access_core::keychain::{self, KeychainError, SERVICE};
@@ -14,10 +15,102 @@ fn account(name: &str) -> String {
 }
 
 fn require_session() {
+    #[cfg(target_os = "linux")]
     assert!(
         std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some(),
         "these tests need a Secret Service: run them with `make test` (dbus-run-session + gnome-keyring)"
     );
+}
+
+/// What another client of the store reads for the app's `account`.
+#[cfg(target_os = "linux")]
+fn read_as_another_client(account: &str) -> String {
+    let lookup = std::process::Command::new("secret-tool")
+        .args(["lookup", "service", SERVICE, "username", account])
+        .output()
+        .unwrap();
+    String::from_utf8(lookup.stdout).unwrap()
+}
+
+/// What another client of the store reads for the app's `account`: the
+/// Credential Manager's own call, on keyring's target `<account>.<service>`.
+#[cfg(windows)]
+fn read_as_another_client(account: &str) -> String {
+    let blob = windows_credentials::read(&format!("{account}.{SERVICE}")).unwrap();
+    // keyring writes a password as UTF-16.
+    let units: Vec<u16> = blob
+        .chunks_exact(2)
+        .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
+        .collect();
+    String::from_utf16(&units).unwrap()
+}
+
+/// What another client of the store reads for the app's `account`: the
+/// `security` tool, on keyring's generic password (service and account).
+#[cfg(target_os = "macos")]
+fn read_as_another_client(account: &str) -> String {
+    let found = std::process::Command::new("security")
+        .args(["find-generic-password", "-s", SERVICE, "-a", account, "-w"])
+        .output()
+        .unwrap();
+    String::from_utf8(found.stdout)
+        .unwrap()
+        .trim_end()
+        .to_owned()
+}
+
+/// The Credential Manager through its own API, as another program uses it.
+#[cfg(windows)]
+#[allow(unsafe_code)] // FFI to CredReadW/CredWriteW, the point of the check
+mod windows_credentials {
+    use windows_sys::Win32::Security::Credentials::{
+        CRED_PERSIST_LOCAL_MACHINE, CRED_TYPE_GENERIC, CREDENTIALW, CredFree, CredReadW, CredWriteW,
+    };
+
+    fn wide(text: &str) -> Vec<u16> {
+        text.encode_utf16().chain(std::iter::once(0)).collect()
+    }
+
+    /// The blob of the generic credential `target`, if there is one.
+    pub fn read(target: &str) -> Option<Vec<u8>> {
+        let target = wide(target);
+        let mut found: *mut CREDENTIALW = std::ptr::null_mut();
+        // SAFETY: `target` is NUL-terminated and outlives the call; `found`
+        // is freed with CredFree after its blob is copied.
+        unsafe {
+            if CredReadW(target.as_ptr(), CRED_TYPE_GENERIC, 0, &mut found) == 0 {
+                return None;
+            }
+            let credential = &*found;
+            let blob = std::slice::from_raw_parts(
+                credential.CredentialBlob,
+                credential.CredentialBlobSize as usize,
+            )
+            .to_vec();
+            CredFree(found.cast());
+            Some(blob)
+        }
+    }
+
+    /// Writes a generic credential as go-keyring (through wincred) does:
+    /// the target, the user name, the value's UTF-8 bytes, kept on this machine.
+    pub fn write(target: &str, user: &str, value: &[u8]) {
+        let mut target = wide(target);
+        let mut user = wide(user);
+        let mut blob = value.to_vec();
+        // SAFETY: every pointer points into a buffer that outlives the call.
+        let written = unsafe {
+            let mut credential: CREDENTIALW = std::mem::zeroed();
+            credential.Type = CRED_TYPE_GENERIC;
+            credential.TargetName = target.as_mut_ptr();
+            credential.UserName = user.as_mut_ptr();
+            credential.CredentialBlob = blob.as_mut_ptr();
+            credential.CredentialBlobSize = u32::try_from(blob.len()).unwrap();
+            credential.Persist = CRED_PERSIST_LOCAL_MACHINE;
+            CredWriteW(&credential, 0)
+        };
+        assert_ne!(written, 0, "CredWriteW failed");
+    }
 }
 
 #[tokio::test]
@@ -47,12 +140,8 @@ async fn store_read_replace_delete_and_missing() {
         "second-secret"
     );
 
-    // Another Secret Service client sees it: the real store, not keyring's mock.
-    let lookup = Command::new("secret-tool")
-        .args(["lookup", "service", SERVICE, "username", &account])
-        .output()
-        .unwrap();
-    assert_eq!(String::from_utf8_lossy(&lookup.stdout), "second-secret");
+    // Another client of the store sees it: the real store, not keyring's mock.
+    assert_eq!(read_as_another_client(&account), "second-secret");
 
     keychain::delete_secret(&account).await.unwrap();
     assert!(!keychain::has_secret(&account).await.unwrap());
@@ -99,6 +188,7 @@ async fn a_client_reads_its_private_key_from_the_keychain() {
 
 /// Run by `no_secret_service_is_a_typed_error` in a child process whose
 /// D-Bus address leads nowhere.
+#[cfg(target_os = "linux")]
 #[tokio::test]
 #[ignore = "run as a child of no_secret_service_is_a_typed_error"]
 async fn child_without_secret_service() {
@@ -108,9 +198,10 @@ async fn child_without_secret_service() {
     assert!(!keychain::probe().await.reachable);
 }
 
+#[cfg(target_os = "linux")]
 #[test]
 fn no_secret_service_is_a_typed_error() {
-    let mut command = Command::new(std::env::current_exe().unwrap());
+    let mut command = std::process::Command::new(std::env::current_exe().unwrap());
     command.env(
         "DBUS_SESSION_BUS_ADDRESS",
         "unix:path=/nonexistent/atlas-access-manager-bus",
@@ -120,7 +211,8 @@ fn no_secret_service_is_a_typed_error() {
 
 /// Runs `command`, which starts this test binary, on the ignored test `name`
 /// alone, and checks that the test ran and passed.
-fn assert_child_passes(mut command: Command, name: &str) {
+#[cfg(target_os = "linux")]
+fn assert_child_passes(mut command: std::process::Command, name: &str) {
     let child = command
         .args(["--ignored", "--exact", name, "--test-threads=1"])
         .output()
@@ -138,6 +230,7 @@ fn assert_child_passes(mut command: Command, name: &str) {
 }
 
 /// Run by `a_locked_keychain_is_a_typed_error` in a keyring of its own.
+#[cfg(target_os = "linux")]
 #[tokio::test]
 #[ignore = "run as a child of a_locked_keychain_is_a_typed_error"]
 async fn child_with_a_locked_keychain() {
@@ -159,6 +252,7 @@ async fn child_with_a_locked_keychain() {
     assert!(matches!(error, KeychainError::Locked { .. }), "{error:?}");
 }
 
+#[cfg(target_os = "linux")]
 #[test]
 fn a_locked_keychain_is_a_typed_error() {
     require_session();
@@ -166,7 +260,7 @@ fn a_locked_keychain_is_a_typed_error() {
     // stop the other tests; and no display, so the prompt to unlock fails at
     // once instead of waiting for a person.
     let with_keyring = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/with-keyring.sh");
-    let mut command = Command::new("dbus-run-session");
+    let mut command = std::process::Command::new("dbus-run-session");
     command
         .arg("--")
         .arg(with_keyring)
@@ -206,6 +300,7 @@ async fn atlas_cli_import_keeps_the_private_key_out_of_our_file() {
 
 /// Writes an item the way the Atlas CLI's keyring library (go-keyring) does:
 /// only `service` and `username` attributes.
+#[cfg(target_os = "linux")]
 fn store_as_the_atlas_cli(profile: &str, property: &str, value: &str) {
     let service =
         dbus_secret_service::SecretService::connect(dbus_secret_service::EncryptionType::Plain)
@@ -225,6 +320,38 @@ fn store_as_the_atlas_cli(profile: &str, property: &str, value: &str) {
             "text/plain",
         )
         .unwrap();
+}
+
+/// Writes a generic password the way the Atlas CLI's keyring library
+/// (go-keyring, keyring_darwin.go) does: service and account, through `security`.
+#[cfg(target_os = "macos")]
+fn store_as_the_atlas_cli(profile: &str, property: &str, value: &str) {
+    let service = format!("atlascli_{profile}");
+    let status = std::process::Command::new("security")
+        .args([
+            "add-generic-password",
+            "-U",
+            "-s",
+            &service,
+            "-a",
+            property,
+            "-w",
+            value,
+        ])
+        .status()
+        .unwrap();
+    assert!(status.success(), "security add-generic-password failed");
+}
+
+/// Writes a credential the way the Atlas CLI's keyring library (go-keyring,
+/// keyring_windows.go) does: target `<service>:<username>`, UTF-8 bytes.
+#[cfg(windows)]
+fn store_as_the_atlas_cli(profile: &str, property: &str, value: &str) {
+    windows_credentials::write(
+        &format!("atlascli_{profile}:{property}"),
+        property,
+        value.as_bytes(),
+    );
 }
 
 #[tokio::test]

@@ -124,7 +124,10 @@ fn save(path: &Path, data: &Data) -> Result<(), StateFileError> {
     let dir = state_dir(path);
     let temp = temp_path(path);
     let result = (|| {
-        // Digest HA1 values are as good as passwords: the file is its user's alone.
+        // Digest HA1 values are as good as passwords: the file is its user's
+        // alone. On Windows a new file takes its folder's ACL: the user's
+        // own under the profile, where `--state` files of a developer live;
+        // a state file put in a shared folder is as readable as that folder.
         let mut options = std::fs::OpenOptions::new();
         options.create(true).truncate(true).write(true);
         #[cfg(unix)]
