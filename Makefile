@@ -114,6 +114,6 @@ test: lint test-ui test-rust test-api test-package
 # Xvfb. Figures printed and written to target/bench/results.json.
 bench: ui
 	.venv/bin/pip install -q -r tests/bench/requirements.txt
-	$(TAURI) build --no-bundle
+	$(TAURI) build --no-bundle --features sandbox-env
 	cargo build --release -p e2e --bin bench --bin blank_window --locked
 	AAM_APP_BINARY=target/release/atlas-access-manager $(IN_SESSION) target/release/bench

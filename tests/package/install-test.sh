@@ -82,7 +82,10 @@ printed=$(/usr/bin/atlas-access-manager --version)
 [ "$printed" = "Atlas Access Manager $version" ] || fail "--version printed '$printed'"
 
 echo "package test: the shell test against /usr/bin/atlas-access-manager"
-AAM_APP_BINARY=/usr/bin/atlas-access-manager "${in_session[@]}" \
+# With the sandbox's developer settings set: the shipped build ignores them,
+# so the shell test still finds the demo organization, its keys listed.
+AAM_SANDBOX_SEED=empty AAM_SANDBOX_FAULTS=500@GET:/apiKeys=1000 \
+  AAM_APP_BINARY=/usr/bin/atlas-access-manager "${in_session[@]}" \
   cargo test -p e2e --test shell --locked -q
 
 $SUDO dpkg --purge "$package" >/dev/null

@@ -93,8 +93,11 @@ fn tauri_driver() -> Result<PathBuf> {
             .map(|dir| dir.join("tauri-driver"))
             .find(|candidate| candidate.is_file())
     });
-    let from_cargo = std::env::var_os("HOME")
-        .map(|home| PathBuf::from(home).join(".cargo/bin/tauri-driver"))
+    // Where `cargo install` put it (make deps), when that is not on PATH.
+    let from_cargo = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")))
+        .map(|cargo_home| cargo_home.join("bin/tauri-driver"))
         .filter(|candidate| candidate.is_file());
     from_path
         .or(from_cargo)

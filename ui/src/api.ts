@@ -203,8 +203,14 @@ export const moveKeyToServiceAccount = (
   secretExpiresAfterHours: number,
 ) => call("move_key_to_service_account", { orgId, keyId, secretExpiresAfterHours });
 /** Switches the open connection to a key just made, whose private key is still held. */
-export const switchConnectionKey = (keyId: string, publicKey: string, orgId: string) =>
-  call("switch_connection_key", { keyId, publicKey, orgId });
+/** Switches the open connection `profileId`, signed in with `oldKeyId`, to the key just made. */
+export const switchConnectionKey = (
+  profileId: string,
+  oldKeyId: string,
+  keyId: string,
+  publicKey: string,
+  orgId: string,
+) => call("switch_connection_key", { profileId, oldKeyId, keyId, publicKey, orgId });
 /** Resumes a rotation: gives the new key what the old one has and it lacks. */
 export const completeRotation = (orgId: string, oldKeyId: string, newKeyId: string) =>
   call("complete_rotation", { orgId, oldKeyId, newKeyId });

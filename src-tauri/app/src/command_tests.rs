@@ -363,6 +363,39 @@ async fn saving_or_deleting_the_open_connection_closes_the_session_and_says_why(
         "{}",
         refusal.message
     );
+    // An id the connections file does not know is a new connection: it
+    // needs its key, and nothing is saved without it.
+    let unknown = connections::save_profile(
+        &ctx,
+        ProfileInput {
+            id: Some("never-saved".to_owned()),
+            name: "Never saved".to_owned(),
+            base_url: "https://atlas.example.com".to_owned(),
+            kind: None,
+            public_key: admin.public_key.clone(),
+            default_org_id: None,
+            private_key: None,
+        },
+    )
+    .await
+    .expect_err("a new connection needs its private key");
+    assert_eq!(unknown.kind, ErrorKind::InvalidInput);
+    assert!(
+        unknown.message.contains("Enter the private key"),
+        "{}",
+        unknown.message
+    );
+    assert!(
+        harness
+            .state
+            .profiles
+            .load()
+            .unwrap()
+            .profiles
+            .iter()
+            .all(|profile| profile.id != "never-saved"),
+        "nothing saved"
+    );
     // Plain HTTP to another computer is refused outright.
     let plain = connections::save_profile(
         &ctx,
@@ -607,6 +640,23 @@ async fn an_export_writes_where_the_dialog_says_one_row_per_credential_and_no_se
     assert_eq!(saved.rows as usize, keys + accounts);
     let csv = std::fs::read_to_string(&csv_path).unwrap();
     assert_eq!(csv.lines().count(), 1 + keys + accounts, "{csv}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode =
+            |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&csv_path), 0o600, "an export is its user's alone");
+        // A file the export replaces is made private too.
+        std::fs::set_permissions(&csv_path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        export::export_inventory(&ctx, request(ExportFormat::Csv))
+            .await
+            .unwrap();
+        assert_eq!(
+            mode(&csv_path),
+            0o600,
+            "a replaced export is its user's alone"
+        );
+    }
     assert!(csv.starts_with("kind,id,name,organization roles,projects,access list,"));
 
     let json_path = dir.path().join("credentials.json");
@@ -697,6 +747,8 @@ async fn a_rotation_switches_the_open_connection_to_the_new_key_before_the_old_o
     let built_in = connections::switch_connection_key(
         &ctx,
         connections::SwitchKey {
+            profile_id: SANDBOX_PROFILE_ID.to_owned(),
+            old_key_id: atlas_id(&"1".repeat(24)),
             key_id: atlas_id(&"0".repeat(24)),
             public_key: "abcdefgh".to_owned(),
             org_id: atlas_id(&org_id),
@@ -725,6 +777,7 @@ async fn a_rotation_switches_the_open_connection_to_the_new_key_before_the_old_o
         .one_time
         .with(&old.key.id, |secret| secret.expose_secret().to_owned())
         .unwrap();
+    let old_private_kept = old_private.clone();
     let saved = connections::save_profile(
         &ctx,
         ProfileInput {
@@ -758,16 +811,35 @@ async fn a_rotation_switches_the_open_connection_to_the_new_key_before_the_old_o
         kind(keys::delete_org_key(&ctx, old_ref()).await),
         ErrorKind::Lockout
     );
-    let switched = connections::switch_connection_key(
-        &ctx,
-        connections::SwitchKey {
-            key_id: atlas_id(&new.key.id),
-            public_key: new.key.public_key.clone(),
-            org_id: atlas_id(&org_id),
-        },
-    )
-    .await
-    .unwrap();
+    let switch = |profile_id: &str, old_key_id: &str| connections::SwitchKey {
+        profile_id: profile_id.to_owned(),
+        old_key_id: atlas_id(old_key_id),
+        key_id: atlas_id(&new.key.id),
+        public_key: new.key.public_key.clone(),
+        org_id: atlas_id(&org_id),
+    };
+    // Only the open connection, and only from the key it signs in with: the
+    // keychain entry of another connection, or of this one after it changed
+    // key, is never overwritten.
+    for (profile_id, old_key_id) in [
+        ("another-connection", old.key.id.as_str()),
+        (id.as_str(), new.key.id.as_str()),
+    ] {
+        assert_eq!(
+            kind(connections::switch_connection_key(&ctx, switch(profile_id, old_key_id)).await),
+            ErrorKind::InvalidInput,
+            "{profile_id} from {old_key_id}"
+        );
+        let stored = atlas_access_core::keychain::read_secret(&id).await.unwrap();
+        assert_eq!(
+            stored.expose_secret(),
+            old_private_kept,
+            "nothing was saved"
+        );
+    }
+    let switched = connections::switch_connection_key(&ctx, switch(&id, &old.key.id))
+        .await
+        .unwrap();
     assert_eq!(switched.key_in_use_id, new.key.id);
     assert_eq!(switched.profile.public_key, new.key.public_key);
     assert_eq!(switched.org_id.as_deref(), Some(org_id.as_str()));

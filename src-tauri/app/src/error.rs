@@ -62,6 +62,7 @@ impl From<CoreError> for CommandError {
             CoreError::Invalid(_) => ErrorKind::InvalidInput,
             CoreError::Lockout(_) => ErrorKind::Lockout,
             CoreError::Atlas(AtlasError::InvalidInput(_)) => ErrorKind::InvalidInput,
+            CoreError::Atlas(AtlasError::Closed) => ErrorKind::NotConnected,
             CoreError::Atlas(AtlasError::Credentials(_)) | CoreError::Keychain(_) => {
                 ErrorKind::Keychain
             }

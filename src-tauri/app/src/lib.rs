@@ -84,6 +84,19 @@ pub fn run() {
                 state
                     .one_time
                     .clear_clipboard_on_exit(&ipc::TauriHost(handle.clone()));
+                // A service account's token is revoked before the app goes,
+                // as when the connection closes; a few seconds at most.
+                tauri::async_runtime::block_on(async {
+                    let closing = state.close_on_exit();
+                    if tokio::time::timeout(EXIT_REVOKE_TIMEOUT, closing)
+                        .await
+                        .is_err()
+                    {
+                        tracing::warn!(
+                            "the token was not revoked in time; it expires within the hour"
+                        );
+                    }
+                });
             }
         }),
         Err(error) => {
@@ -92,6 +105,9 @@ pub fn run() {
         }
     }
 }
+
+/// How long quitting waits for Atlas to revoke a service account's token.
+const EXIT_REVOKE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// Quits as if the window were closed when the session ends (SIGTERM,
 /// SIGHUP) or Control+C is pressed in the terminal (SIGINT), so what runs at

@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 use std::io::Write;
 use std::sync::{LazyLock, Mutex};
 
-use atlas_access_core::diagnostics::LOG_LINES;
+use atlas_access_core::diagnostics::{LOG_LINES, blot_secrets};
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
@@ -39,12 +39,15 @@ pub fn recent_lines() -> Vec<String> {
         .unwrap_or_default()
 }
 
-/// One log event's text, kept when the event is written.
-pub struct EventWriter(Vec<u8>);
+/// One log event's text, handed whole to where it goes once written.
+pub struct EventWriter {
+    bytes: Vec<u8>,
+    deliver: fn(&str),
+}
 
 impl Write for EventWriter {
     fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.extend_from_slice(bytes);
+        self.bytes.extend_from_slice(bytes);
         Ok(bytes.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -54,17 +57,31 @@ impl Write for EventWriter {
 
 impl Drop for EventWriter {
     fn drop(&mut self) {
-        RECENT.push(&String::from_utf8_lossy(&self.0));
+        (self.deliver)(&String::from_utf8_lossy(&self.bytes));
     }
 }
 
-struct KeepRecent;
+/// Makes a writer per event that hands the event's text to a function.
+struct EventSink(fn(&str));
 
-impl<'a> MakeWriter<'a> for KeepRecent {
+impl<'a> MakeWriter<'a> for EventSink {
     type Writer = EventWriter;
     fn make_writer(&'a self) -> EventWriter {
-        EventWriter(Vec::new())
+        EventWriter {
+            bytes: Vec::new(),
+            deliver: self.0,
+        }
     }
+}
+
+fn keep_recent(text: &str) {
+    RECENT.push(text);
+}
+
+/// Standard error, with anything shaped like a secret blotted out as the
+/// diagnostics are: a terminal's scrollback or a captured log is a file too.
+fn to_stderr(text: &str) {
+    let _ = std::io::stderr().write_all(blot_secrets(text).as_bytes());
 }
 
 /// Logs at the level `AAM_LOG` says (`info` by default).
@@ -74,11 +91,11 @@ pub fn init() {
     // A second init (tests) is harmless: keep the first subscriber.
     let _ = tracing_subscriber::registry()
         .with(filter)
-        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
+        .with(tracing_subscriber::fmt::layer().with_writer(EventSink(to_stderr)))
         .with(
             tracing_subscriber::fmt::layer()
                 .with_ansi(false)
-                .with_writer(KeepRecent),
+                .with_writer(EventSink(keep_recent)),
         )
         .try_init();
 }

@@ -27,6 +27,23 @@ const SANDBOX_SEED_VAR: &str = "AAM_SANDBOX_SEED";
 /// app gets through a failure.
 const SANDBOX_FAULTS_VAR: &str = "AAM_SANDBOX_FAULTS";
 
+/// The variable `name`, where the build reads the sandbox's developer
+/// settings: a debug build, or one with the `sandbox-env` feature (the
+/// benchmarks'). The app as it ships ignores them, so whoever sets a user's
+/// environment cannot make its sandbox fail or hold other data.
+fn sandbox_setting(name: &str) -> Option<String> {
+    if cfg!(any(debug_assertions, feature = "sandbox-env")) {
+        return std::env::var(name).ok();
+    }
+    if std::env::var_os(name).is_some() {
+        tracing::warn!(
+            name,
+            "ignored: this build reads no sandbox setting from the environment"
+        );
+    }
+    None
+}
+
 /// Ends a connection that is no longer open: a service account's token is
 /// revoked (in the background: nothing waits for it).
 fn end(session: Option<Arc<Session>>) {
@@ -66,17 +83,17 @@ impl AppState {
     pub async fn sandbox(&self) -> Result<&Sandbox, CommandError> {
         self.sandbox
             .get_or_try_init(|| async {
-                let seed = match std::env::var(SANDBOX_SEED_VAR) {
-                    Ok(text) => text.parse::<Seed>().map_err(|error| {
+                let seed = match sandbox_setting(SANDBOX_SEED_VAR) {
+                    Some(text) => text.parse::<Seed>().map_err(|error| {
                         CommandError::invalid(format!("{SANDBOX_SEED_VAR}: {error}"))
                     })?,
-                    Err(_) => Seed::Demo,
+                    None => Seed::Demo,
                 };
-                let faults = match std::env::var(SANDBOX_FAULTS_VAR) {
-                    Ok(text) => text.parse::<FaultSpec>().map_err(|error| {
+                let faults = match sandbox_setting(SANDBOX_FAULTS_VAR) {
+                    Some(text) => text.parse::<FaultSpec>().map_err(|error| {
                         CommandError::invalid(format!("{SANDBOX_FAULTS_VAR}: {error}"))
                     })?,
-                    Err(_) => FaultSpec::default(),
+                    None => FaultSpec::default(),
                 };
                 let config = SandboxConfig {
                     seed,
@@ -193,6 +210,16 @@ impl AppState {
                 profile_id: profile_id.to_owned(),
                 reason: reason.to_owned(),
             }));
+        }
+    }
+
+    /// Closes the open connection as the app quits, waiting for its token's
+    /// revocation (where `close_if` leaves that to the background).
+    pub async fn close_on_exit(&self) {
+        let session = self.session.write().await.take();
+        if let Some(session) = session {
+            session.client.close().await;
+            tracing::info!(profile = %session.profile.id, "connection closed: the app quits");
         }
     }
 

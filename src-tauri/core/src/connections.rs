@@ -116,7 +116,17 @@ pub async fn save_input(store: &ProfileStore, input: ProfileInput) -> Result<Pro
         .private_key
         .map(|secret| SecretString::from(secret.expose_secret().trim()))
         .filter(|secret| !secret.expose_secret().is_empty());
-    if input.id.is_none() && private_key.is_none() {
+    // Only a connection saved before has a key to keep: an id the file does
+    // not know is a new connection, and needs its key as one typed in does.
+    let earlier = match &input.id {
+        Some(id) => store
+            .load()?
+            .profiles
+            .into_iter()
+            .find(|profile| &profile.id == id),
+        None => None,
+    };
+    if earlier.is_none() && private_key.is_none() {
         return Err(CoreError::invalid(match kind {
             ConnectionKind::ApiKey => {
                 "Enter the private key: it is kept in the OS keychain, never in a file."
@@ -137,17 +147,23 @@ pub async fn save_input(store: &ProfileStore, input: ProfileInput) -> Result<Pro
             .map(|id| id.trim().to_owned())
             .filter(|id| !id.is_empty()),
     };
-    if private_key.is_none() {
-        refuse_new_host_without_key(store, &profile)?;
+    if private_key.is_none()
+        && let Some(earlier) = &earlier
+        && moves_to_another_host(earlier, &profile)
+    {
+        return Err(CoreError::invalid(format!(
+            "The connection now points at {} instead of {}: enter the private key again, so the stored one is never sent to another host.",
+            profile.base_url, earlier.base_url
+        )));
     }
     let saved = save(store, profile, private_key.as_ref()).await?;
     tracing::info!(profile = %saved.id, "connection saved");
     Ok(saved)
 }
 
-/// A stored private key goes only to the host it was typed in for: an edit
-/// that points the connection elsewhere must give the key again.
-fn refuse_new_host_without_key(store: &ProfileStore, edited: &Profile) -> Result<(), CoreError> {
+/// A stored private key goes only to the host it was typed in for: whether
+/// `edited` points the connection `earlier` at another scheme, host or port.
+fn moves_to_another_host(earlier: &Profile, edited: &Profile) -> bool {
     let host = |url: &str| {
         reqwest::Url::parse(url).ok().map(|url| {
             (
@@ -157,20 +173,7 @@ fn refuse_new_host_without_key(store: &ProfileStore, edited: &Profile) -> Result
             )
         })
     };
-    let earlier = store
-        .load()?
-        .profiles
-        .into_iter()
-        .find(|profile| profile.id == edited.id);
-    match earlier {
-        Some(earlier) if host(&earlier.base_url) != host(&edited.base_url) => {
-            Err(CoreError::invalid(format!(
-                "The connection now points at {} instead of {}: enter the private key again, so the stored one is never sent to another host.",
-                edited.base_url, earlier.base_url
-            )))
-        }
-        _ => Ok(()),
-    }
+    host(&earlier.base_url) != host(&edited.base_url)
 }
 
 /// Removes a profile and its keychain entry. The file goes first: a
@@ -226,10 +229,24 @@ pub async fn import_atlas_cli(
             public_key,
             default_org_id: cli.org_id,
         };
+        if secret.is_none()
+            && let Some(earlier) = store
+                .load()?
+                .profiles
+                .into_iter()
+                .find(|earlier| earlier.id == profile.id)
+            && moves_to_another_host(&earlier, &profile)
+        {
+            // Imported again after the CLI's profile moved to another host:
+            // the secret stored for the old one is not sent to the new one.
+            keychain::delete_secret(&profile.id).await?;
+            tracing::warn!(profile = %profile.id, "imported for another host: its stored secret was removed");
+        }
         let profile = save(store, profile, secret.as_ref()).await?;
+        let private_key_stored = secret.is_some() || keychain::has_secret(&profile.id).await?;
         imported.push(ImportedProfile {
             profile,
-            private_key_stored: secret.is_some(),
+            private_key_stored,
         });
     }
     Ok(imported)

@@ -71,14 +71,17 @@ pub fn report(facts: &Facts) -> String {
     blot_secrets(&text)
 }
 
-/// Private API keys (UUIDs), service-account client secrets, OAuth access
-/// tokens (JWTs) and whatever follows `Bearer`.
+/// Private API keys (UUIDs, even glued to other letters), service-account
+/// client secrets, OAuth access tokens (JWTs), whatever follows `Bearer` or
+/// `Basic`, and the value of anything named a token, secret, password or
+/// private key (an opaque token has no shape of its own).
 static SECRET_SHAPES: LazyLock<Option<Regex>> = LazyLock::new(|| {
     Regex::new(concat!(
-        r"(?i)\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b",
+        r"(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
         r"|mdb_sa_sk_[0-9a-z_]+",
         r"|\beyJ[0-9a-z_-]+\.[0-9a-z_-]+\.[0-9a-z_-]*",
-        r"|\bBearer\s+\S+",
+        r"|\b(?:Bearer|Basic)\s+\S+",
+        r#"|\b(?:access_token|refresh_token|token|client_secret|secret|password|private_?key)["']?\s*[:=]\s*["']?[^\s"'&,;}]+"#,
     ))
     .ok()
 });
@@ -173,14 +176,29 @@ mod tests {
         let log = secrets
             .iter()
             .map(|secret| format!("INFO something said {secret} by mistake"))
-            .chain(["DEBUG authorization: Bearer abc.def".to_owned()])
+            .chain([
+                "DEBUG authorization: Bearer abc.def".to_owned(),
+                "DEBUG authorization: Basic bWRiX3NhX2lkOnNlY3JldA==".to_owned(),
+                "DEBUG body: token=opaque0123456789&token_type_hint=access_token".to_owned(),
+                r#"DEBUG answer: {"access_token":"opaqueABCDEF","expires_in":3600}"#.to_owned(),
+                "WARN keyf5d7a2c1-3b4e-4f60-9a8b-0c1d2e3f4a5bx glued".to_owned(),
+            ])
             .collect();
         let text = report(&facts(log));
         for secret in secrets {
             assert!(!text.contains(secret), "{secret} in {text}");
         }
-        assert!(!text.contains("abc.def"));
-        assert_eq!(text.matches(BLOTTED).count(), 5, "{text}");
+        for opaque in [
+            "abc.def",
+            "bWRiX3NhX2lkOnNlY3JldA==",
+            "opaque0123456789",
+            "opaqueABCDEF",
+        ] {
+            assert!(!text.contains(opaque), "{opaque} in {text}");
+        }
+        assert!(text.contains("token_type_hint=access_token"), "{text}");
+        assert!(text.contains("expires_in"), "{text}");
+        assert_eq!(text.matches(BLOTTED).count(), 9, "{text}");
         // What is not a secret stays: ids, public keys, addresses, times.
         let plain =
             "key 6a0a1e7e0f2912c554080adc (jqqzfxhr) from 203.0.113.7 at 2026-12-02T03:04:05Z";

@@ -229,33 +229,62 @@ pub async fn create_project_key(
     Ok(created)
 }
 
-/// Refuses a change to the key in use's own place in a project when the
-/// key is not an Organization Owner: its project roles are then all it has
-/// there, and it could not give them back.
+/// Refuses a change to the connection's own place in a project (`is_own`:
+/// the change is about the key or service account it signs in with) unless
+/// it is an Organization Owner: its project roles are then all it has
+/// there, and it could not give them back. `who` names the credential.
 async fn guard_own_project_roles(
     client: &AtlasClient,
-    caller: &Caller,
-    org_id: &str,
-    key_id: &str,
+    is_own: bool,
+    who: &str,
     what: &str,
 ) -> Result<(), CoreError> {
-    if key_id != caller.key_id {
+    if !is_own {
         return Ok(());
     }
-    let key = client.get_org_key(org_id, key_id).await?;
-    if key.org_roles(org_id).any(|role| role == ORG_OWNER) {
+    // Atlas answers the caller's own roles, whichever kind it is.
+    let status = client.system_status().await?;
+    if status
+        .api_key
+        .roles
+        .iter()
+        .any(|role| role.role_name == ORG_OWNER)
+    {
         return Ok(());
     }
     Err(CoreError::Lockout(format!(
-        "This is the key this connection uses ({}): {what} could take away its access to this project, and it could not give it back. Make the change from another connection.",
-        caller.public_key
+        "This is the {who} this connection uses: {what} could take away its access to this project, and it could not give it back. Make the change from another connection."
     )))
+}
+
+/// [`guard_own_project_roles`] for a change to `key_id`'s project roles.
+async fn guard_key_in_project(
+    client: &AtlasClient,
+    caller: &Caller,
+    key_id: &str,
+    what: &str,
+) -> Result<(), CoreError> {
+    let who = format!("key ({})", caller.public_key);
+    guard_own_project_roles(client, key_id == caller.key_id, &who, what).await
+}
+
+/// [`guard_own_project_roles`] for a change to service account
+/// `client_id`'s project roles.
+async fn guard_account_in_project(
+    client: &AtlasClient,
+    client_id: &str,
+    what: &str,
+) -> Result<(), CoreError> {
+    let is_own = client.service_account() == Some(client_id);
+    let who = format!("service account ({client_id})");
+    guard_own_project_roles(client, is_own, &who, what).await
 }
 
 /// Gives an organization key roles in a project ("Invite to Project");
 /// answers the key as it is after, with every role it has.
 pub async fn invite_key_to_project(
     client: &AtlasClient,
+    caller: &Caller,
     org_id: &str,
     project_id: &str,
     key_id: &str,
@@ -267,6 +296,7 @@ pub async fn invite_key_to_project(
         (key_id, "an API key"),
     ])?;
     let roles = rules::roles(roles, RoleScope::Project)?;
+    guard_key_in_project(client, caller, key_id, "setting its project roles").await?;
     client
         .invite_key_to_project(project_id, key_id, &roles)
         .await?;
@@ -289,7 +319,7 @@ pub async fn update_project_roles(
         (key_id, "an API key"),
     ])?;
     let roles = rules::roles(roles, RoleScope::Project)?;
-    guard_own_project_roles(client, caller, org_id, key_id, "changing its project roles").await?;
+    guard_key_in_project(client, caller, key_id, "changing its project roles").await?;
     client
         .update_project_key_roles(project_id, key_id, &roles)
         .await?;
@@ -309,14 +339,7 @@ pub async fn remove_key_from_project(
         (project_id, "a project"),
         (key_id, "an API key"),
     ])?;
-    guard_own_project_roles(
-        client,
-        caller,
-        org_id,
-        key_id,
-        "removing it from the project",
-    )
-    .await?;
+    guard_key_in_project(client, caller, key_id, "removing it from the project").await?;
     client.remove_key_from_project(project_id, key_id).await?;
     tracing::info!(project = %project_id, key = %key_id, "key removed from project");
     Ok(client.get_org_key(org_id, key_id).await?)
@@ -342,6 +365,7 @@ pub struct ProjectOutcome {
 /// already has them are skipped, so running it again finishes the job.
 pub async fn invite_to_projects(
     client: &AtlasClient,
+    caller: &Caller,
     org_id: &str,
     key_id: &str,
     project_ids: &[String],
@@ -349,6 +373,7 @@ pub async fn invite_to_projects(
     on_progress: &(dyn Fn(Progress) + Send + Sync),
 ) -> Result<BulkInviteReport, CoreError> {
     ids(&[(org_id, "an organization"), (key_id, "an API key")])?;
+    guard_key_in_project(client, caller, key_id, "setting its project roles").await?;
     let results = bulk_invite(
         client,
         org_id,
@@ -383,6 +408,7 @@ pub async fn invite_service_account_to_projects(
 ) -> Result<ServiceAccountBulkInviteReport, CoreError> {
     ids(&[(org_id, "an organization")])?;
     rules::client_id(client_id)?;
+    guard_account_in_project(client, client_id, "setting its project roles").await?;
     let results = bulk_invite(
         client,
         org_id,
@@ -804,6 +830,7 @@ pub async fn set_service_account_project_roles(
     ids(&[(project_id, "a project")])?;
     rules::client_id(client_id)?;
     let roles = rules::roles(roles, RoleScope::Project)?;
+    guard_account_in_project(client, client_id, "setting its project roles").await?;
     let account = client
         .invite_service_account_to_project(project_id, client_id, &roles)
         .await?;
@@ -812,7 +839,8 @@ pub async fn set_service_account_project_roles(
 }
 
 /// Takes a service account out of a project; it stays in the organization.
-/// The connection's own account cannot take itself out.
+/// The connection's own account takes itself out only as an Organization
+/// Owner, which keeps its access to every project.
 pub async fn remove_service_account_from_project(
     client: &AtlasClient,
     project_id: &str,
@@ -820,6 +848,7 @@ pub async fn remove_service_account_from_project(
 ) -> Result<(), CoreError> {
     ids(&[(project_id, "a project")])?;
     rules::client_id(client_id)?;
+    guard_account_in_project(client, client_id, "removing it from the project").await?;
     client
         .remove_service_account_from_project(project_id, client_id)
         .await?;

@@ -298,6 +298,47 @@ async fn atlas_cli_import_keeps_the_private_key_out_of_our_file() {
     keychain::delete_secret(&id).await.unwrap();
 }
 
+#[tokio::test]
+async fn an_atlas_cli_profile_imported_again_for_another_host_leaves_its_secret_behind() {
+    require_session();
+    use atlas_access_core::connections::import_atlas_cli;
+    use atlas_access_core::profiles::ProfileStore;
+    let dir = tempfile::tempdir().unwrap();
+    let store = ProfileStore::at(dir.path().join("profiles.json"));
+    let name = account("clihost");
+    let secret = "5d9e0c2a-6b1f-4c3d-8e7a-9f0b1c2d3e4f";
+    let first =
+        format!("[{name}]\n  public_api_key = \"mcpvrzod\"\n  private_api_key = \"{secret}\"\n");
+    let imported = import_atlas_cli(&store, &first).await.unwrap();
+    let id = imported[0].profile.id.clone();
+    assert!(imported[0].private_key_stored);
+
+    // The same profile, imported again: same host, no secret in the file
+    // or the CLI's keychain. The stored one stays, and is said to.
+    let again = format!("[{name}]\n  public_api_key = \"mcpvrzod\"\n");
+    let imported = import_atlas_cli(&store, &again).await.unwrap();
+    assert!(imported[0].private_key_stored);
+    assert_eq!(
+        keychain::read_secret(&id).await.unwrap().expose_secret(),
+        secret
+    );
+
+    // Now pointed at another host: the stored secret is not kept for it.
+    let moved = format!(
+        "[{name}]\n  public_api_key = \"mcpvrzod\"\n  ops_manager_url = \"https://opsmanager.example.com/\"\n"
+    );
+    let imported = import_atlas_cli(&store, &moved).await.unwrap();
+    assert_eq!(
+        imported[0].profile.base_url,
+        "https://opsmanager.example.com"
+    );
+    assert!(!imported[0].private_key_stored, "{imported:?}");
+    assert!(matches!(
+        keychain::read_secret(&id).await,
+        Err(KeychainError::Missing { .. })
+    ));
+}
+
 /// Writes an item the way the Atlas CLI's keyring library (go-keyring) does:
 /// only `service` and `username` attributes.
 #[cfg(target_os = "linux")]

@@ -258,3 +258,76 @@ async fn an_ipv6_address_atlas_sees_is_guarded_too() {
         .expect("removing the entry that lets it in is blocking");
     assert!(blocking.contains(APPARENT_V6), "{blocking}");
 }
+
+#[tokio::test]
+async fn the_key_in_use_cannot_invite_itself_out_of_its_project_roles() {
+    use atlas_access_core::edits;
+    let (sandbox, admin, org, _) = setup().await;
+    let project = sandbox.admin().project_ids[0].clone();
+    let owner_of_project = vec!["GROUP_OWNER".to_owned()];
+    let read_only = vec!["GROUP_READ_ONLY".to_owned()];
+    // A project owner that is only a member of the organization.
+    let created = admin
+        .create_org_key(&org, "project owner", &["ORG_MEMBER".to_owned()])
+        .await
+        .unwrap();
+    let key_id = created.key.id.clone();
+    admin
+        .invite_key_to_project(&project, &key_id, &owner_of_project)
+        .await
+        .unwrap();
+    let connection = AtlasClient::new(
+        &sandbox.admin().base_url,
+        &created.key.public_key,
+        &created.private_key,
+    )
+    .unwrap();
+    let caller = Caller {
+        key_id: key_id.clone(),
+        public_key: created.key.public_key.clone(),
+    };
+    let roles_in_project = async || {
+        admin
+            .get_org_key(&org, &key_id)
+            .await
+            .unwrap()
+            .roles
+            .into_iter()
+            .filter(|role| role.group_id.as_deref() == Some(project.as_str()))
+            .map(|role| role.role_name)
+            .collect::<Vec<_>>()
+    };
+
+    let invite =
+        edits::invite_key_to_project(&connection, &caller, &org, &project, &key_id, &read_only)
+            .await
+            .unwrap_err();
+    assert!(
+        matches!(invite, atlas_access_core::error::CoreError::Lockout(_)),
+        "{invite:?}"
+    );
+    assert!(
+        invite.to_string().contains(&created.key.public_key),
+        "{invite}"
+    );
+    let bulk = edits::invite_to_projects(
+        &connection,
+        &caller,
+        &org,
+        &key_id,
+        std::slice::from_ref(&project),
+        &read_only,
+        &|_| {},
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(bulk, atlas_access_core::error::CoreError::Lockout(_)),
+        "{bulk:?}"
+    );
+    assert_eq!(
+        roles_in_project().await,
+        owner_of_project,
+        "nothing changed"
+    );
+}

@@ -38,6 +38,9 @@ enum ListAnswer {
     Listed { skew_secs: i64 },
     /// One item, and a `totalCount` of a billion.
     Endless,
+    /// One key a page and no `totalCount`: a `next` link up to page `pages`,
+    /// or on every page when `pages` is `None`.
+    Uncounted { pages: Option<usize> },
     /// A 500 every time.
     Failing,
     /// A redirect to another path of this server, which counts the visits.
@@ -51,6 +54,8 @@ struct Script {
     deletes: AtomicUsize,
     /// Requests that followed a redirect.
     followed: AtomicUsize,
+    /// Pages of a list answered.
+    listed: AtomicUsize,
 }
 
 fn unix_now() -> i64 {
@@ -122,6 +127,30 @@ async fn answer(mut stream: TcpStream, script: Arc<Script>) {
             let body = r#"{"results":[],"totalCount":1000000000}"#;
             respond(&mut stream, "200 OK", unix_now(), body).await;
         }
+        ListAnswer::Uncounted { pages } => {
+            let page: usize = head
+                .split(['?', '&', ' '])
+                .find_map(|part| part.strip_prefix("pageNum="))
+                .and_then(|number| number.parse().ok())
+                .unwrap_or(1);
+            script.listed.fetch_add(1, Ordering::SeqCst);
+            let links = if pages.is_none_or(|last| page < last) {
+                serde_json::json!([{ "href": "https://elsewhere.example.com/next", "rel": "next" }])
+            } else {
+                serde_json::json!([])
+            };
+            let body = serde_json::json!({
+                "links": links,
+                "results": [{
+                    "id": format!("{page:024x}"),
+                    "desc": format!("key {page}"),
+                    "publicKey": "qwertyui",
+                    "privateKey": "********-****-****-c4e09a5bd3f1",
+                    "roles": [{ "orgId": ORG_ID, "roleName": "ORG_MEMBER" }],
+                }],
+            });
+            respond(&mut stream, "200 OK", unix_now(), &body.to_string()).await;
+        }
         ListAnswer::Failing => {
             let body =
                 r#"{"error":500,"errorCode":"UNEXPECTED_ERROR","detail":"Unexpected error."}"#;
@@ -190,6 +219,7 @@ async fn client_for(create: CreateAnswer, list: ListAnswer) -> (AtlasClient, Arc
         posts: AtomicUsize::new(0),
         deletes: AtomicUsize::new(0),
         followed: AtomicUsize::new(0),
+        listed: AtomicUsize::new(0),
     });
     let base_url = serve(script.clone()).await;
     let options = ClientOptions {
@@ -289,6 +319,29 @@ async fn a_list_that_claims_a_billion_items_is_refused_not_followed() {
         refused.advice().contains("more than the 1000000"),
         "{}",
         refused.advice()
+    );
+}
+
+#[tokio::test]
+async fn a_list_without_a_count_is_read_page_by_page_while_there_is_a_next() {
+    let (client, script) =
+        client_for(CreateAnswer::None, ListAnswer::Uncounted { pages: Some(3) }).await;
+    let keys = client.list_org_keys(ORG_ID).await.unwrap();
+    let descriptions: Vec<&str> = keys.iter().map(|key| key.desc.as_str()).collect();
+    assert_eq!(descriptions, ["key 1", "key 2", "key 3"]);
+    assert_eq!(script.listed.load(Ordering::SeqCst), 3);
+
+    // A next link on every page is followed only as far as the limit.
+    let (client, script) =
+        client_for(CreateAnswer::None, ListAnswer::Uncounted { pages: None }).await;
+    let refused = client.list_org_keys(ORG_ID).await.unwrap_err();
+    assert!(
+        matches!(refused, AtlasError::TooManyItems { .. }),
+        "{refused:?}"
+    );
+    assert_eq!(
+        script.listed.load(Ordering::SeqCst),
+        atlas_access_core::atlas::MAX_PAGES
     );
 }
 

@@ -204,6 +204,13 @@ async fn an_oauth_client_asks_for_one_token_and_no_challenges() {
     // Everything a key can do, an owner account can: list the keys.
     assert!(!client.list_org_keys(&org).await.unwrap().is_empty());
     client.close().await;
+
+    // Closed, it asks for no new token: a request made after (or still
+    // waiting) sends nothing, so no token outlives the revocation.
+    let before = sandbox.exchanges();
+    let after_close = client.org_settings(&org).await.unwrap_err();
+    assert!(matches!(after_close, AtlasError::Closed), "{after_close:?}");
+    assert_eq!(sandbox.exchanges(), before, "nothing sent after close");
 }
 
 #[tokio::test]
@@ -497,4 +504,96 @@ async fn an_account_is_created_with_its_list_and_projects_one_result_per_step() 
             .len(),
         1
     );
+}
+
+/// The roles `client_id` has in `project`, as the organization sees them.
+async fn project_roles(
+    admin: &AtlasClient,
+    org: &str,
+    client_id: &str,
+    project: &str,
+) -> Vec<String> {
+    admin
+        .list_service_account_projects(org, client_id)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|place| place.group_id == project)
+        .map(|place| place.roles)
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_service_account_connection_keeps_its_own_project_roles_unless_it_owns_the_organization()
+{
+    let sandbox = sandbox(Config::default()).await;
+    let admin = admin_client(&sandbox);
+    let org = sandbox.admin().org_id.clone();
+    let project = sandbox.admin().project_ids[0].clone();
+    let owner_of_project = ["GROUP_OWNER".to_owned()];
+    let read_only = ["GROUP_READ_ONLY".to_owned()];
+
+    // A project owner that is only a member of the organization.
+    let member = admin
+        .create_org_service_account(&org, &new_account("project owner", &["ORG_MEMBER"]))
+        .await
+        .unwrap();
+    let client_id = member.account.client_id.clone();
+    admin
+        .invite_service_account_to_project(&project, &client_id, &owner_of_project)
+        .await
+        .unwrap();
+    let connection = oauth_client(&sandbox, &client_id, &member.secret);
+    use atlas_access_core::edits;
+    let refusals = [
+        edits::set_service_account_project_roles(&connection, &project, &client_id, &read_only)
+            .await
+            .map(|_| ()),
+        edits::remove_service_account_from_project(&connection, &project, &client_id).await,
+        edits::invite_service_account_to_projects(
+            &connection,
+            &org,
+            &client_id,
+            std::slice::from_ref(&project),
+            &read_only,
+            &|_| {},
+        )
+        .await
+        .map(|_| ()),
+    ];
+    for refusal in refusals {
+        let error = refusal.unwrap_err();
+        assert!(
+            matches!(error, atlas_access_core::error::CoreError::Lockout(_)),
+            "{error:?}"
+        );
+        assert!(error.to_string().contains(&client_id), "{error}");
+    }
+    assert_eq!(
+        project_roles(&admin, &org, &client_id, &project).await,
+        owner_of_project,
+        "nothing changed"
+    );
+
+    // An Organization Owner keeps its access everywhere: it may.
+    let owner = admin
+        .create_org_service_account(&org, &new_account("org owner", &["ORG_OWNER"]))
+        .await
+        .unwrap();
+    let owner_id = owner.account.client_id.clone();
+    admin
+        .invite_service_account_to_project(&project, &owner_id, &owner_of_project)
+        .await
+        .unwrap();
+    let connection = oauth_client(&sandbox, &owner_id, &owner.secret);
+    edits::set_service_account_project_roles(&connection, &project, &owner_id, &read_only)
+        .await
+        .unwrap();
+    assert_eq!(
+        project_roles(&admin, &org, &owner_id, &project).await,
+        read_only
+    );
+    edits::remove_service_account_from_project(&connection, &project, &owner_id)
+        .await
+        .unwrap();
 }

@@ -3,6 +3,7 @@ import type { AtlasId } from "./AtlasId";
 
 /**
  * A key just made (a rotation's), whose private key is still held for its
- * one-time dialog, and the organization the screens show.
+ * one-time dialog, and the organization the screens show; the connection
+ * it is for and the key it replaces, which must be the open ones.
  */
-export type SwitchKey = { keyId: AtlasId, publicKey: string, orgId: AtlasId, };
+export type SwitchKey = { profileId: string, oldKeyId: AtlasId, keyId: AtlasId, publicKey: string, orgId: AtlasId, };

@@ -181,9 +181,17 @@ export function RotateKey({
   const create = () =>
     creation.run(async () => {
       const view = await api.rotateOrgKey(orgId, old.id);
-      if (switchable) {
+      if (switchable && session) {
         try {
-          adoptSession(await api.switchConnectionKey(view.key.id, view.key.publicKey, orgId));
+          adoptSession(
+            await api.switchConnectionKey(
+              session.profile.id,
+              old.id,
+              view.key.id,
+              view.key.publicKey,
+              orgId,
+            ),
+          );
           setSwitched("done");
         } catch (error) {
           setSwitched(api.asCommandError(error));
@@ -396,14 +404,22 @@ export function RotateKey({
           accessList={createdAccount.accessList}
           invitations={createdAccount.invitations}
           projectName={projectName}
-          onClosed={() => setShowing(false)}
+          onClosed={() => {
+            // The rest of the wizard needs the account, never its secret again.
+            setCreatedAccount((view) => view && { ...view, secret: "" });
+            setShowing(false);
+          }}
         />
       )}
       {created && showing && (
         <OneTimeKeyDialog
           created={created}
           projectName={projectName}
-          onClosed={() => setShowing(false)}
+          onClosed={() => {
+            // The rest of the wizard needs the key, never its private key again.
+            setCreated((view) => view && { ...view, privateKey: "" });
+            setShowing(false);
+          }}
         />
       )}
     </div>

@@ -144,7 +144,10 @@ pub async fn test_connection(
 ) -> Result<ConnectionReport, CommandError> {
     let profile = ctx.state.profile(&args.id).await?;
     let client = ctx.state.client_for(&profile).await?;
-    let (caller, orgs) = probe(&client).await?;
+    let probed = probe(&client).await;
+    // A test opens nothing: a service account's token is revoked at once.
+    client.close().await;
+    let (caller, orgs) = probed?;
     Ok(ConnectionReport {
         public_key: caller.public_key,
         orgs,
@@ -196,7 +199,14 @@ fn set_window_title(ctx: &Ctx<'_>, session: &Session, org_id: Option<&str>) -> S
 pub async fn connect(ctx: &Ctx<'_>, args: ProfileRef) -> Result<SessionView, CommandError> {
     let profile = ctx.state.profile(&args.id).await?;
     let client = ctx.state.client_for(&profile).await?;
-    let (caller, orgs) = probe(&client).await?;
+    let (caller, orgs) = match probe(&client).await {
+        Ok(probed) => probed,
+        Err(error) => {
+            // Not opened: a token it may have got is revoked.
+            client.close().await;
+            return Err(error);
+        }
+    };
     let org_id = profile
         .default_org_id
         .clone()
@@ -228,10 +238,13 @@ fn session_view(ctx: &Ctx<'_>, session: &Session, org_id: Option<String>) -> Ses
 }
 
 /// A key just made (a rotation's), whose private key is still held for its
-/// one-time dialog, and the organization the screens show.
+/// one-time dialog, and the organization the screens show; the connection
+/// it is for and the key it replaces, which must be the open ones.
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct SwitchKey {
+    pub profile_id: String,
+    pub old_key_id: AtlasId,
     pub key_id: AtlasId,
     pub public_key: String,
     pub org_id: AtlasId,
@@ -249,6 +262,13 @@ pub async fn switch_connection_key(
     if session.profile.id == SANDBOX_PROFILE_ID {
         return Err(CommandError::invalid(
             "The built-in sandbox connection always uses its own admin key: it cannot be switched.",
+        ));
+    }
+    // The keychain entry replaced is the open connection's: only for the
+    // connection and the key the rotation was started from.
+    if session.profile.id != args.profile_id || session.caller.key_id != *args.old_key_id {
+        return Err(CommandError::invalid(
+            "The open connection is no longer the one this rotation was started from: it was not switched. Switch it by editing the connection.",
         ));
     }
     if session.profile.kind != ConnectionKind::ApiKey {

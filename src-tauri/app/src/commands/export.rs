@@ -7,15 +7,13 @@ use atlas_access_core::activity::ActivityFilter;
 use atlas_access_core::export::{self, Export, ExportFormat};
 use atlas_access_core::review::{ReviewInput, review_now};
 use atlas_access_core::rules::AtlasId;
+use atlas_access_core::usecases::INVENTORY_CONCURRENCY;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use super::progress_sender;
 use crate::CommandError;
 use crate::ipc::Ctx;
-
-/// Access lists read at once while exporting, as for the inventory.
-const CONCURRENCY: usize = 8;
 
 /// The organization's credentials as a file.
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -63,7 +61,7 @@ async fn choose(ctx: &Ctx<'_>, name: &str, format: ExportFormat) -> Option<PathB
 }
 
 fn write(path: PathBuf, export: Export) -> Result<ExportReport, CommandError> {
-    std::fs::write(&path, &export.bytes).map_err(|error| {
+    write_private(&path, &export.bytes).map_err(|error| {
         CommandError::internal(format!(
             "The export could not be written to {}: {error}",
             path.display()
@@ -72,8 +70,24 @@ fn write(path: PathBuf, export: Export) -> Result<ExportReport, CommandError> {
     tracing::info!(path = %path.display(), rows = export.rows, "exported");
     Ok(ExportReport {
         path: Some(path.display().to_string()),
-        rows: export.rows as u32,
+        rows: u32::try_from(export.rows).unwrap_or(u32::MAX),
     })
+}
+
+/// Writes `bytes` to a file only its user may read (0600 on Unix), a file
+/// it replaces included: an inventory maps who can reach the organization
+/// from where. On Windows the file takes its folder's ACL.
+fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    #[cfg(unix)]
+    file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+    file.write_all(bytes)?;
+    file.sync_all()
 }
 
 fn cancelled() -> ExportReport {
@@ -101,7 +115,7 @@ pub async fn export_inventory(
         &args.org_id,
         &organization,
         args.format,
-        CONCURRENCY,
+        INVENTORY_CONCURRENCY,
         &progress_sender(ctx, "export"),
     )
     .await?;

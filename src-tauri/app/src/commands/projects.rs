@@ -73,6 +73,7 @@ pub async fn invite_key_to_project(
     let session = ctx.state.session().await?;
     Ok(edits::invite_key_to_project(
         &session.client,
+        &session.caller,
         &args.org_id,
         &args.project_id,
         &args.key_id,
@@ -149,6 +150,7 @@ pub async fn invite_to_projects(
     let progress = progress_sender(ctx, "invite");
     Ok(edits::invite_to_projects(
         &session.client,
+        &session.caller,
         &args.org_id,
         &args.key_id,
         &args

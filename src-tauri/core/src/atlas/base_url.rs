@@ -29,6 +29,18 @@ pub fn check(text: &str) -> Result<BaseUrl, String> {
             "\"{trimmed}\" has no host: enter the base URL, such as https://cloud.mongodb.com."
         ));
     }
+    // Credentials in the URL would be sent beside the key's; a query or a
+    // fragment would be carried into, or silently dropped from, every path.
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(format!(
+            "The base URL \"{trimmed}\" has a user name or password in it: remove it (the key signs every request)."
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(format!(
+            "The base URL \"{trimmed}\" has a ? or # part: enter the address alone, such as https://cloud.mongodb.com."
+        ));
+    }
     match url.scheme() {
         "https" => Ok(BaseUrl {
             text: trimmed.to_owned(),
@@ -95,5 +107,24 @@ mod tests {
             assert!(check(bad).is_err(), "{bad}");
         }
         assert!(check("http://10.0.0.5").unwrap_err().contains("https://"));
+    }
+
+    #[test]
+    fn user_names_queries_and_fragments_are_refused_with_what_to_remove() {
+        for (bad, says) in [
+            (
+                "https://user:pass@cloud.mongodb.com",
+                "user name or password",
+            ),
+            ("https://user@cloud.mongodb.com", "user name or password"),
+            ("http://admin@127.0.0.1:8080", "user name or password"),
+            ("https://cloud.mongodb.com/?envelope=true", "? or #"),
+            ("https://cloud.mongodb.com?x", "? or #"),
+            ("https://cloud.mongodb.com/#top", "? or #"),
+            ("http://localhost:8080/#", "? or #"),
+        ] {
+            let error = check(bad).unwrap_err();
+            assert!(error.contains(says), "{bad}: {error}");
+        }
     }
 }

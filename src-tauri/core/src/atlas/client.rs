@@ -530,9 +530,28 @@ impl AtlasClient {
                 .await
         };
         let first: Page<T> = get(page_path(1)).await?;
-        let total = first
-            .total_count
-            .map_or(first.results.len(), |total| total as usize);
+        let Some(total) = first.total_count else {
+            // No count (includeCount is only a request): follow the pages
+            // one at a time while Atlas says there is a next one. Its `href`
+            // is not followed; the next page number of this path is asked.
+            let mut has_next = first.has_next();
+            let mut items = first.results;
+            let mut page = 1;
+            while has_next {
+                page += 1;
+                if page > MAX_PAGES {
+                    return Err(AtlasError::TooManyItems {
+                        what: path.to_owned(),
+                        total: items.len() as u64,
+                    });
+                }
+                let next: Page<T> = get(page_path(page)).await?;
+                has_next = next.has_next() && !next.results.is_empty();
+                items.extend(next.results);
+            }
+            return Ok(items);
+        };
+        let total = usize::try_from(total).unwrap_or(usize::MAX);
         let pages = total.div_ceil(MAX_PAGE).max(1);
         if pages > MAX_PAGES {
             return Err(AtlasError::TooManyItems {

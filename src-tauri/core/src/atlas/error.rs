@@ -49,6 +49,10 @@ pub enum AtlasError {
     },
     #[error("{0}")]
     InvalidInput(String),
+    /// The connection was closed: its client sends nothing more, and asks
+    /// for no new token.
+    #[error("the connection was closed")]
+    Closed,
     /// The private key could not be read from the keychain.
     #[error("the private key could not be read: {0}")]
     Credentials(std::sync::Arc<crate::keychain::KeychainError>),
@@ -107,6 +111,10 @@ impl AtlasError {
                 "A secret of the service account {client_id} was created, but the answer with its value was lost, and a secret cannot be shown again. Delete that secret and generate a new one."
             ),
             Self::InvalidInput(message) => message.clone(),
+            Self::Closed => {
+                "The connection was closed while this was under way: open it again and retry."
+                    .to_owned()
+            }
             Self::Credentials(error) => error.advice(),
         }
     }

@@ -23,6 +23,13 @@ pub struct Page<T> {
     pub total_count: Option<u64>,
 }
 
+impl<T> Page<T> {
+    /// Whether Atlas links a next page.
+    pub fn has_next(&self) -> bool {
+        self.links.iter().any(|link| link.rel == "next")
+    }
+}
+
 /// A role of a key, in an organization (`orgId`) or a project (`groupId`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

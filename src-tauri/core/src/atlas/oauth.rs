@@ -17,12 +17,26 @@ use super::error::AtlasError;
 
 /// How long before its expiry a token is replaced, at most.
 const RENEW_BEFORE: Duration = Duration::from_secs(60);
+/// The longest a token is kept, whatever its `expires_in` says (Atlas's last
+/// an hour): a huge value must neither overflow the clock nor keep a token
+/// for ever.
+const LONGEST_TOKEN: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// When to ask for a new token, for one that lasts `expires_in` seconds from
+/// `now`: a minute before an hour's token ends, in proportion for a shorter one.
+fn renewal_time(now: Instant, expires_in: u64) -> Instant {
+    let lifetime = Duration::from_secs(expires_in).min(LONGEST_TOKEN);
+    now + lifetime - RENEW_BEFORE.min(lifetime / 60)
+}
 
 pub(super) struct OAuthSession {
     client_id: String,
     secret: SecretString,
     /// One at a time: requests side by side wait for the one token request.
     token: tokio::sync::Mutex<Option<Token>>,
+    /// Set, under the token's lock, when the connection closes: no token is
+    /// asked for after, so none outlives the revocation.
+    closed: std::sync::atomic::AtomicBool,
 }
 
 struct Token {
@@ -59,6 +73,7 @@ impl OAuthSession {
             client_id: client_id.to_owned(),
             secret: secret.clone(),
             token: tokio::sync::Mutex::new(None),
+            closed: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -81,6 +96,9 @@ impl OAuthSession {
     /// expire or there is none.
     pub(super) async fn token(&self, client: &AtlasClient) -> Result<SecretString, AtlasError> {
         let mut held = self.token.lock().await;
+        if self.closed.load(std::sync::atomic::Ordering::SeqCst) {
+            return Err(AtlasError::Closed);
+        }
         if let Some(token) = held.as_ref()
             && Instant::now() < token.renew_at
         {
@@ -125,11 +143,8 @@ impl OAuthSession {
                         what: "POST /api/oauth/token".to_owned(),
                         reason: error.to_string(),
                     })?;
-                let lifetime = Duration::from_secs(answer.expires_in);
-                // A minute before an hour's token ends; in proportion for a
-                // shorter one.
-                let renew_at = Instant::now() + lifetime - RENEW_BEFORE.min(lifetime / 60);
-                tracing::debug!(client_id = %self.client_id, ?lifetime, "service account token");
+                let renew_at = renewal_time(Instant::now(), answer.expires_in);
+                tracing::debug!(client_id = %self.client_id, expires_in = answer.expires_in, "service account token");
                 return Ok(Token {
                     value: answer.access_token,
                     renew_at,
@@ -172,7 +187,14 @@ impl OAuthSession {
     /// Revokes the token held, if any (the connection closes). A failure is
     /// only logged: the token expires within the hour anyway.
     pub(super) async fn revoke(&self, client: &AtlasClient) {
-        let Some(token) = self.token.lock().await.take() else {
+        // A token request under way holds the lock: it ends first, and the
+        // token it got is the one revoked.
+        let token = {
+            let mut held = self.token.lock().await;
+            self.closed.store(true, std::sync::atomic::Ordering::SeqCst);
+            held.take()
+        };
+        let Some(token) = token else {
             return;
         };
         let url = format!("{}/api/oauth/revoke", client.base_url);
@@ -195,5 +217,24 @@ impl OAuthSession {
             Ok(response) => tracing::warn!(status = %response.status(), "token not revoked"),
             Err(error) => tracing::warn!(%error, "token not revoked"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_token_is_renewed_before_it_ends_and_a_huge_lifetime_is_cut_to_a_day() {
+        let now = Instant::now();
+        let hour = Duration::from_secs(3600);
+        assert_eq!(renewal_time(now, 3600), now + hour - RENEW_BEFORE);
+        assert_eq!(renewal_time(now, 600), now + Duration::from_secs(590));
+        assert_eq!(renewal_time(now, 0), now);
+        assert_eq!(
+            renewal_time(now, u64::MAX),
+            now + LONGEST_TOKEN - RENEW_BEFORE,
+            "no overflow, no token kept for ever"
+        );
     }
 }
