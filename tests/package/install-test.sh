@@ -71,6 +71,13 @@ for path in "${expected[@]}"; do
   [ -e "$path" ] || fail "$path is listed but not installed"
 done
 
+# Nothing it installs runs as another user or can be changed by anyone:
+# no setuid or setgid file, nothing writable by others (links aside).
+risky=$(xargs -d '\n' -a "$workdir/files" sh -c \
+  'find "$@" -maxdepth 0 ! -type l \( -perm -4000 -o -perm -2000 -o -perm -0002 \) -print' _) ||
+  fail "the modes of the installed files could not be read"
+[ -z "$risky" ] || fail "setuid, setgid or world-writable: $risky"
+
 desktop-file-validate "$desktop_file" || fail "desktop-file-validate refused $desktop_file"
 appstreamcli validate --no-net "$metainfo" || fail "appstreamcli refused $metainfo"
 launchable=$(sed -n 's:.*<launchable type="desktop-id">\(.*\)</launchable>.*:\1:p' "$metainfo")

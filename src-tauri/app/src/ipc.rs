@@ -112,6 +112,11 @@ impl Host for TauriHost {
         }
     }
 
+    /// Marked as a secret for clipboard managers: `x-kde-passwordManagerHint`
+    /// on X11 and Wayland, the concealed type on macOS, and on Windows
+    /// `ExcludeClipboardContentFromMonitorProcessing`, which keeps it out of
+    /// the clipboard history and the cloud clipboard too (arboard, through
+    /// the plugin).
     fn write_secret_to_clipboard(&self, text: &str) -> Result<(), String> {
         use tauri_plugin_clipboard_manager::ClipboardExt;
         self.0

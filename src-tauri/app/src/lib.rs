@@ -45,7 +45,9 @@ pub fn run() {
     let window_state_file = profiles.path().with_file_name("window-state.json");
     let app = tauri::Builder::default()
         // First: a second start hands over to the open app before it builds
-        // anything (a window, a sandbox) of its own.
+        // anything (a window, a sandbox) of its own. The plugin does this on
+        // every desktop: D-Bus on Linux, a named mutex and a window message
+        // on Windows, a socket on macOS.
         .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
             tracing::info!("started again: showing the open window");
             show_main_window(app);

@@ -927,8 +927,28 @@ pub(super) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
         .map(Duration::from_secs)
 }
 
+/// Text from the server as it may be logged and shown: control characters
+/// (a line break that would forge a log line, a terminal's escape
+/// sequence) written out as escapes.
+pub(super) fn printable(text: String) -> String {
+    if !text.chars().any(char::is_control) {
+        return text;
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 fn api_error(status: StatusCode, bytes: &[u8]) -> AtlasError {
-    let body: ErrorBody = serde_json::from_slice(bytes).unwrap_or_default();
+    let mut body: ErrorBody = serde_json::from_slice(bytes).unwrap_or_default();
+    body.detail = printable(body.detail);
+    body.error_code = printable(body.error_code);
     match (status, body.error_code.as_str()) {
         (_, "IP_ADDRESS_NOT_ON_ACCESS_LIST") => AtlasError::IpNotOnAccessList {
             detail: body.detail,
@@ -979,5 +999,28 @@ pub(super) fn transport_error(url: &str, error: &reqwest::Error) -> AtlasError {
             url: url.to_owned(),
             reason,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_from_the_server_cannot_forge_a_log_line_or_a_terminal_escape() {
+        let body = br#"{"detail":"denied\n2026-12-05T00:00:00Z  INFO atlas: all good \u001b[2J","errorCode":"X\rY"}"#;
+        let AtlasError::Api { detail, code, .. } = api_error(StatusCode::BAD_REQUEST, body) else {
+            panic!("an Atlas error");
+        };
+        assert!(
+            !detail.contains('\n') && !detail.contains('\u{1b}'),
+            "{detail}"
+        );
+        assert!(
+            detail.contains("\\n2026") && detail.contains("\\u{1b}[2J"),
+            "{detail}"
+        );
+        assert_eq!(code, "X\\rY");
+        assert_eq!(printable("plain é text".to_owned()), "plain é text");
     }
 }

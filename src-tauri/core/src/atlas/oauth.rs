@@ -159,7 +159,9 @@ impl OAuthSession {
                 tokio::time::sleep(wait).await;
                 continue;
             }
-            let body: OAuthError = serde_json::from_slice(&bytes).unwrap_or_default();
+            let mut body: OAuthError = serde_json::from_slice(&bytes).unwrap_or_default();
+            body.error = super::client::printable(body.error);
+            body.error_description = super::client::printable(body.error_description);
             return Err(match (status, body.error.as_str()) {
                 (StatusCode::UNAUTHORIZED | StatusCode::BAD_REQUEST, "invalid_client") => {
                     AtlasError::ServiceAccountRefused {
