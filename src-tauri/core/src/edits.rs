@@ -54,16 +54,29 @@ pub async fn update_org_key(
     let roles = rules::roles(roles, RoleScope::Organization)?;
     if key_id == caller.key_id && !roles.iter().any(|role| role == ORG_OWNER) {
         let current = client.get_org_key(org_id, key_id).await?;
-        if current.org_roles(org_id).any(|role| role == ORG_OWNER) {
-            return Err(CoreError::Lockout(format!(
-                "This is the key this connection uses ({}): without Organization Owner it could no longer manage API keys, and could not give the role back. Change its roles from another connection.",
-                caller.public_key
-            )));
-        }
+        guard_roles_of_key_in_use(&current, org_id, &roles, caller)?;
     }
     Ok(client
         .update_org_key(org_id, key_id, Some(&desc), Some(&roles))
         .await?)
+}
+
+/// Refuses organization roles `roles` for the key in use, `current` as it
+/// is now, when they take Organization Owner from it.
+pub(crate) fn guard_roles_of_key_in_use(
+    current: &ApiKey,
+    org_id: &str,
+    roles: &[String],
+    caller: &Caller,
+) -> Result<(), CoreError> {
+    let keeps_owner = roles.iter().any(|role| role == ORG_OWNER);
+    if !keeps_owner && current.org_roles(org_id).any(|role| role == ORG_OWNER) {
+        return Err(CoreError::Lockout(format!(
+            "This is the key this connection uses ({}): without Organization Owner it could no longer manage API keys, and could not give the role back. Change its roles from another connection.",
+            caller.public_key
+        )));
+    }
+    Ok(())
 }
 
 /// Deletes a key (it leaves every project too); never the key in use.
@@ -258,7 +271,7 @@ async fn guard_own_project_roles(
 }
 
 /// [`guard_own_project_roles`] for a change to `key_id`'s project roles.
-async fn guard_key_in_project(
+pub(crate) async fn guard_key_in_project(
     client: &AtlasClient,
     caller: &Caller,
     key_id: &str,

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::atlas::{AccessListEntry, AccessListRequest, ApiKey, AtlasClient};
-use crate::edits::{self, NewServiceAccountInput, ProjectOutcome};
+use crate::edits::{self, Caller, NewServiceAccountInput, ProjectOutcome};
 use crate::error::CoreError;
 use crate::rules;
 use crate::usecases::{
@@ -201,9 +201,13 @@ pub struct RotationKeys {
 
 /// Gives the new key what the old one has and it still lacks: organization
 /// roles, roles in each project, access-list entries. Reads both first, so
-/// a step already done is skipped.
+/// a step already done is skipped. When the new key is the one the
+/// connection now signs in with, its roles are guarded as any edit of the
+/// key in use is: it keeps Organization Owner, and a key that is not an
+/// owner keeps its project roles.
 pub async fn complete_rotation(
     client: &AtlasClient,
+    caller: &Caller,
     org_id: &str,
     keys: &RotationKeys,
 ) -> Result<RotationSetup, CoreError> {
@@ -223,6 +227,22 @@ pub async fn complete_rotation(
     )?;
 
     let wanted = org_roles(&old, org_id);
+    if keys.new_key_id == caller.key_id {
+        edits::guard_roles_of_key_in_use(&new, org_id, &wanted, caller)?;
+        let project_changes = project_roles(&old).into_iter().any(|project| {
+            let has: BTreeSet<&str> = new.project_roles(&project.project_id).collect();
+            has != project.roles.iter().map(String::as_str).collect()
+        });
+        if project_changes {
+            edits::guard_key_in_project(
+                client,
+                caller,
+                &keys.new_key_id,
+                "giving it the old key's project roles",
+            )
+            .await?;
+        }
+    }
     let roles = if wanted.iter().collect::<BTreeSet<_>>()
         == org_roles(&new, org_id).iter().collect::<BTreeSet<_>>()
     {

@@ -8,6 +8,7 @@ use std::collections::BTreeSet;
 use std::time::Duration;
 
 use atlas_access_core::atlas::{ApiKey, AtlasClient, ClientOptions};
+use atlas_access_core::edits::Caller;
 use atlas_access_core::rotation::{RotationKeys, complete_rotation, start_rotation};
 use atlas_access_core::usecases::StepOutcome;
 use atlas_sandbox::{Config, Sandbox};
@@ -25,6 +26,24 @@ fn client_for(base_url: &str, public_key: &str, private_key: &str) -> AtlasClien
         options,
     )
     .unwrap()
+}
+
+/// The key `client` signs in with, as the lockout guard knows it (asked
+/// again while a faulty sandbox fails the request, a bounded number of times).
+async fn caller(client: &AtlasClient) -> Caller {
+    let mut last_error = None;
+    for _ in 0..20 {
+        match client.system_status().await {
+            Ok(status) => {
+                return Caller {
+                    key_id: status.api_key.id,
+                    public_key: status.api_key.public_key,
+                };
+            }
+            Err(error) => last_error = Some(error),
+        }
+    }
+    panic!("no answer to who the key is: {last_error:?}");
 }
 
 fn admin_client(sandbox: &Sandbox) -> AtlasClient {
@@ -67,6 +86,7 @@ async fn a_rotated_key_has_what_the_old_one_had_and_a_cut_short_rotation_is_resu
     .await
     .unwrap();
     let admin = admin_client(&sandbox);
+    let admin_caller = caller(&admin).await;
     let org = sandbox.admin().org_id.clone();
     let keys = admin.list_org_keys(&org).await.unwrap();
     let old = keys
@@ -112,7 +132,9 @@ async fn a_rotated_key_has_what_the_old_one_had_and_a_cut_short_rotation_is_resu
         old_key_id: old.id.clone(),
         new_key_id: new.id.clone(),
     };
-    let resumed = complete_rotation(&admin, &org, &keys_pair).await.unwrap();
+    let resumed = complete_rotation(&admin, &admin_caller, &org, &keys_pair)
+        .await
+        .unwrap();
     assert!(resumed.complete);
     assert_eq!(resumed.roles, StepOutcome::Done);
     assert_eq!(resumed.access_list, StepOutcome::Done);
@@ -127,7 +149,9 @@ async fn a_rotated_key_has_what_the_old_one_had_and_a_cut_short_rotation_is_resu
         shape(&admin, &org, &old).await
     );
     // Once complete, resuming again does nothing.
-    let again = complete_rotation(&admin, &org, &keys_pair).await.unwrap();
+    let again = complete_rotation(&admin, &admin_caller, &org, &keys_pair)
+        .await
+        .unwrap();
     assert_eq!(again.roles, StepOutcome::Skipped);
     assert_eq!(again.access_list, StepOutcome::Skipped);
     assert!(
@@ -141,7 +165,11 @@ async fn a_rotated_key_has_what_the_old_one_had_and_a_cut_short_rotation_is_resu
         old_key_id: old.id.clone(),
         new_key_id: old.id.clone(),
     };
-    assert!(complete_rotation(&admin, &org, &same).await.is_err());
+    assert!(
+        complete_rotation(&admin, &admin_caller, &org, &same)
+            .await
+            .is_err()
+    );
     sandbox.stop().await;
 }
 
@@ -158,6 +186,7 @@ async fn a_rotation_is_resumed_to_the_end_while_requests_fail() {
     .await
     .unwrap();
     let admin = admin_client(&sandbox);
+    let admin_caller = caller(&admin).await;
     let org = sandbox.admin().org_id.clone();
     let mut old = None;
     for _ in 0..20 {
@@ -183,7 +212,7 @@ async fn a_rotation_is_resumed_to_the_end_while_requests_fail() {
     };
     let mut finished = None;
     for _ in 0..20 {
-        if let Ok(setup) = complete_rotation(&admin, &org, &keys).await
+        if let Ok(setup) = complete_rotation(&admin, &admin_caller, &org, &keys).await
             && setup.complete
         {
             finished = Some(setup);
@@ -274,4 +303,46 @@ async fn a_key_moved_to_a_service_account_keeps_its_roles_projects_and_list() {
         before
     );
     sandbox.stop().await;
+}
+
+#[tokio::test]
+async fn resuming_a_rotation_never_takes_organization_owner_from_the_key_in_use() {
+    let sandbox = Sandbox::start(Config::default()).await.unwrap();
+    let admin = admin_client(&sandbox);
+    let org = sandbox.admin().org_id.clone();
+    let base_url = sandbox.admin().base_url.clone();
+    // The old key has lost Organization Owner since; the new one, which the
+    // connection was switched to, has it.
+    let old = admin
+        .create_org_key(&org, "old", &["ORG_MEMBER".to_owned()])
+        .await
+        .unwrap();
+    let new = admin
+        .create_org_key(&org, "new", &["ORG_OWNER".to_owned()])
+        .await
+        .unwrap();
+    let connection = client_for(
+        &base_url,
+        &new.key.public_key,
+        new.private_key.expose_secret(),
+    );
+    let in_use = caller(&connection).await;
+    assert_eq!(in_use.key_id, new.key.id);
+    let keys = RotationKeys {
+        old_key_id: old.key.id.clone(),
+        new_key_id: new.key.id.clone(),
+    };
+    let refused = complete_rotation(&connection, &in_use, &org, &keys)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(refused, atlas_access_core::error::CoreError::Lockout(_)),
+        "{refused:?}"
+    );
+    let after = admin.get_org_key(&org, &new.key.id).await.unwrap();
+    assert_eq!(
+        after.org_roles(&org).collect::<Vec<_>>(),
+        ["ORG_OWNER"],
+        "the key in use kept Organization Owner"
+    );
 }

@@ -315,5 +315,5 @@ pub async fn complete_rotation(
         old_key_id: args.old_key_id.to_string(),
         new_key_id: args.new_key_id.to_string(),
     };
-    Ok(rotation::complete_rotation(&session.client, &args.org_id, &keys).await?)
+    Ok(rotation::complete_rotation(&session.client, &session.caller, &args.org_id, &keys).await?)
 }
