@@ -457,6 +457,28 @@ async fn require(app: &App) -> Result<()> {
     app.screenshot("lockout-warning").await?;
     app.click("access-remove-cancel").await?;
     app.find(&format!("access-entry-{CURRENT_IP}")).await?;
+
+    // Turning it off names what would then be usable from any address, and
+    // waits for a confirmation.
+    app.click("nav-org-settings").await?;
+    app.click("require-access-list").await?;
+    let opened = app.text("lift-opened").await?;
+    check(
+        opened.contains("Legacy migration script"),
+        format!("keys opened: {opened}"),
+    )?;
+    app.find("lift-accounts-opened").await?;
+    check(
+        app.attr("require-access-list", "aria-checked").await? == "true",
+        "nothing changes before the confirmation",
+    )?;
+    app.screenshot("lift-requirement-warning").await?;
+    app.click("lift-confirm").await?;
+    app.wait_gone("lift-dialog").await?;
+    wait_until("the requirement is off", || async {
+        Ok(app.attr("require-access-list", "aria-checked").await? == "false")
+    })
+    .await?;
     Ok(())
 }
 

@@ -102,8 +102,14 @@ export const deleteAccessEntry = (orgId: string, keyId: string, entry: string) =
 export const orgSettings = (orgId: string) => call("org_settings", { orgId });
 export const checkRequireAccessList = (orgId: string) =>
   call("check_require_access_list", { orgId });
-export const setRequireAccessList = (orgId: string, required: boolean) =>
-  call("set_require_access_list", { orgId, required });
+/** Which keys and service accounts turning the requirement off would let in from anywhere. */
+export const checkLiftAccessList = (orgId: string) => call("check_lift_access_list", { orgId });
+/** Turning it off, `acknowledged` names every credential the person saw would be opened. */
+export const setRequireAccessList = (
+  orgId: string,
+  required: boolean,
+  acknowledged: string[] = [],
+) => call("set_require_access_list", { orgId, required, acknowledged });
 
 // Project Access Manager
 export const listProjectKeys = (projectId: string) => call("list_project_keys", { projectId });

@@ -255,7 +255,7 @@ use atlas_access_core::edits::{
     AddEntriesReport, AddServiceAccountEntriesReport, BulkInviteReport,
     ServiceAccountBulkInviteReport,
 };
-use atlas_access_core::lockout::LockoutCheck;
+use atlas_access_core::lockout::{LiftCheck, LockoutCheck};
 use atlas_access_core::profiles::{Appearance, ImportedProfile};
 use atlas_access_core::review::{ReviewInput, ReviewReport, ReviewSettings};
 use atlas_access_core::roles::RoleInfo;

@@ -38,6 +38,7 @@ ipc_surface! {
 
     org_settings(OrgRef) -> OrgSettings = commands::organization::org_settings;
     check_require_access_list(OrgRef) -> LockoutCheck = commands::organization::check_require_access_list;
+    check_lift_access_list(OrgRef) -> LiftCheck = commands::organization::check_lift_access_list;
     set_require_access_list(SetRequirement) -> OrgSettings = commands::organization::set_require_access_list;
 
     list_project_keys(ProjectRef) -> Vec<ApiKey> = commands::projects::list_project_keys;

@@ -162,18 +162,44 @@ pub async fn delete_access_entry(
 }
 
 /// Turns "Require IP Access List for the Atlas Administration API" on or
-/// off; refuses to turn it on while it would lock out the key in use.
+/// off. Refuses to turn it on while it would lock out the key in use, and to
+/// turn it off unless `acknowledged` names every key and service account
+/// that would then be usable from any address (ids and client ids, as
+/// [`lockout::check_lift_access_list_requirement`] lists them): none is
+/// opened unseen.
 pub async fn set_access_list_requirement(
     client: &AtlasClient,
     caller: &Caller,
     org_id: &str,
     required: bool,
+    acknowledged: &[String],
 ) -> Result<OrgSettings, CoreError> {
     ids(&[(org_id, "an organization")])?;
     if required {
         let check = lockout::check_require_access_list(client, caller, org_id).await?;
         if let Some(blocking) = check.blocking {
             return Err(CoreError::Lockout(blocking));
+        }
+    } else {
+        let check = lockout::check_lift_access_list_requirement(client, org_id).await?;
+        let unseen: Vec<String> = check
+            .keys_opened
+            .iter()
+            .filter(|key| !acknowledged.contains(&key.id))
+            .map(|key| format!("{} ({})", key.desc, key.public_key))
+            .chain(
+                check
+                    .accounts_opened
+                    .iter()
+                    .filter(|account| !acknowledged.contains(&account.client_id))
+                    .map(|account| format!("{} ({})", account.name, account.client_id)),
+            )
+            .collect();
+        if !unseen.is_empty() {
+            return Err(CoreError::invalid(format!(
+                "Without the requirement, {} could be used from any address, having no access list. Check again and confirm that, or give them access lists first.",
+                unseen.join(", ")
+            )));
         }
     }
     let settings = client

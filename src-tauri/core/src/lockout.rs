@@ -110,14 +110,35 @@ pub async fn check_entry_removal(
     Ok(check)
 }
 
-/// What turning on "Require IP Access List for the Atlas Administration
-/// API" would do: the keys with no entries are locked out, and if the key in
-/// use is one of them, it is blocking.
-pub async fn check_require_access_list(
+/// What turning "Require IP Access List for the Atlas Administration API"
+/// off would open: every key and service account with no access list, which
+/// Atlas then lets in from any address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct LiftCheck {
+    pub keys_opened: Vec<ApiKey>,
+    pub accounts_opened: Vec<ServiceAccount>,
+}
+
+impl LiftCheck {
+    /// The ids the person must acknowledge: each key's id and each
+    /// account's client id.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.keys_opened.iter().map(|key| key.id.as_str()).chain(
+            self.accounts_opened
+                .iter()
+                .map(|account| account.client_id.as_str()),
+        )
+    }
+}
+
+/// The keys and service accounts without an access list; refused when any
+/// list could not be read, since a guess could lock someone out or open
+/// them unseen.
+async fn listless(
     client: &AtlasClient,
-    caller: &Caller,
     org_id: &str,
-) -> Result<LockoutCheck, CoreError> {
+) -> Result<(Vec<ApiKey>, Vec<ServiceAccount>), CoreError> {
     let inventory = load_inventory(client, org_id, INVENTORY_CONCURRENCY, &|_| {}).await?;
     if let Some(unread) = inventory
         .keys
@@ -146,6 +167,30 @@ pub async fn check_require_access_list(
         .filter(|account| account.access_list.is_empty())
         .map(|account| account.account)
         .collect();
+    Ok((keys_locked_out, accounts_locked_out))
+}
+
+/// What turning the requirement off would open (see [`LiftCheck`]).
+pub async fn check_lift_access_list_requirement(
+    client: &AtlasClient,
+    org_id: &str,
+) -> Result<LiftCheck, CoreError> {
+    let (keys_opened, accounts_opened) = listless(client, org_id).await?;
+    Ok(LiftCheck {
+        keys_opened,
+        accounts_opened,
+    })
+}
+
+/// What turning on "Require IP Access List for the Atlas Administration
+/// API" would do: the keys with no entries are locked out, and if the key in
+/// use is one of them, it is blocking.
+pub async fn check_require_access_list(
+    client: &AtlasClient,
+    caller: &Caller,
+    org_id: &str,
+) -> Result<LockoutCheck, CoreError> {
+    let (keys_locked_out, accounts_locked_out) = listless(client, org_id).await?;
     // A connection through a service account is locked out if the account
     // has no list of its own.
     if let Some(client_id) = client.service_account()

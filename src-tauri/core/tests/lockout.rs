@@ -331,3 +331,58 @@ async fn the_key_in_use_cannot_invite_itself_out_of_its_project_roles() {
         "nothing changed"
     );
 }
+
+#[tokio::test]
+async fn lifting_the_requirement_needs_every_credential_it_opens_acknowledged() {
+    use atlas_access_core::edits::set_access_list_requirement;
+    use atlas_access_core::lockout::check_lift_access_list_requirement;
+    let (_sandbox, client, org, caller) = setup().await;
+    set_access_list_requirement(&client, &caller, &org, true, &[])
+        .await
+        .unwrap();
+    let check = check_lift_access_list_requirement(&client, &org)
+        .await
+        .unwrap();
+    let names: Vec<&str> = check.keys_opened.iter().map(|k| k.desc.as_str()).collect();
+    assert_eq!(names, ["Legacy migration script (to retire)"]);
+    assert!(
+        !check.accounts_opened.is_empty(),
+        "the demo's listless accounts"
+    );
+    let every: Vec<String> = check.ids().map(str::to_owned).collect();
+    let required = async || {
+        client
+            .org_settings(&org)
+            .await
+            .unwrap()
+            .api_access_list_required
+    };
+
+    // Not acknowledged, or all but one: refused, naming what would open,
+    // and nothing changes.
+    for acknowledged in [&[][..], &every[1..]] {
+        let refused = set_access_list_requirement(&client, &caller, &org, false, acknowledged)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(refused, atlas_access_core::error::CoreError::Invalid(_)),
+            "{refused:?}"
+        );
+        assert!(refused.to_string().contains("any address"), "{refused}");
+        assert!(required().await, "still required");
+    }
+    let refused = set_access_list_requirement(&client, &caller, &org, false, &[])
+        .await
+        .unwrap_err();
+    assert!(
+        refused.to_string().contains("Legacy migration script"),
+        "{refused}"
+    );
+
+    // Every one acknowledged: it is turned off.
+    let settings = set_access_list_requirement(&client, &caller, &org, false, &every)
+        .await
+        .unwrap();
+    assert!(!settings.api_access_list_required);
+    assert!(!required().await);
+}

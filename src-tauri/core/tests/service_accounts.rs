@@ -324,10 +324,15 @@ async fn the_guard_keeps_a_service_account_connection_from_locking_itself_out() 
     };
 
     // With no list of its own, requiring one would lock it out.
-    let refused =
-        atlas_access_core::edits::set_access_list_requirement(&connection, &caller, &org, true)
-            .await
-            .unwrap_err();
+    let refused = atlas_access_core::edits::set_access_list_requirement(
+        &connection,
+        &caller,
+        &org,
+        true,
+        &[],
+    )
+    .await
+    .unwrap_err();
     assert!(
         refused
             .to_string()

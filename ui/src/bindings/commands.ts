@@ -32,6 +32,7 @@ import type { ImportedProfile } from "./ImportedProfile";
 import type { Inventory } from "./Inventory";
 import type { KeyAccessList } from "./KeyAccessList";
 import type { KeyRef } from "./KeyRef";
+import type { LiftCheck } from "./LiftCheck";
 import type { LockoutCheck } from "./LockoutCheck";
 import type { MoveKey } from "./MoveKey";
 import type { NewOrgKeyRequest } from "./NewOrgKeyRequest";
@@ -104,6 +105,7 @@ export interface Commands {
   complete_rotation: { args: RotationRef; result: RotationSetup };
   org_settings: { args: OrgRef; result: OrgSettings };
   check_require_access_list: { args: OrgRef; result: LockoutCheck };
+  check_lift_access_list: { args: OrgRef; result: LiftCheck };
   set_require_access_list: { args: SetRequirement; result: OrgSettings };
   list_project_keys: { args: ProjectRef; result: Array<ApiKey> };
   invite_key_to_project: { args: ProjectKeyRoles; result: ApiKey };

@@ -8,9 +8,12 @@ import Toggle from "@leafygreen-ui/toggle";
 import { useToast } from "@leafygreen-ui/toast";
 import { Body, H2, H3, Label } from "@leafygreen-ui/typography";
 import * as api from "../api";
+import type { ApiKey } from "../bindings/ApiKey";
 import type { CommandError } from "../bindings/CommandError";
+import type { LiftCheck } from "../bindings/LiftCheck";
 import type { LockoutCheck } from "../bindings/LockoutCheck";
 import type { OrgSettings } from "../bindings/OrgSettings";
+import type { ServiceAccount } from "../bindings/ServiceAccount";
 import { ErrorBanner } from "../components/ErrorBanner";
 import {
   DEFAULT_MAX_SECRET_HOURS,
@@ -44,18 +47,22 @@ function Settings({ orgId }: { orgId: string }) {
   const [checking, setChecking] = useState(false);
   const [check, setCheck] = useState<LockoutCheck | null>(null);
   const [busy, setBusy] = useState(false);
+  const [lifting, setLifting] = useState(false);
+  const [liftCheck, setLiftCheck] = useState<LiftCheck | null>(null);
 
   useEffect(() => {
     api.orgSettings(orgId).then(setSettings, (err) => setError(api.asCommandError(err)));
   }, [orgId]);
 
-  const change = async (required: boolean) => {
+  const change = async (required: boolean, acknowledged: string[] = []) => {
     setBusy(true);
     setError(null);
     try {
-      setSettings(await api.setRequireAccessList(orgId, required));
+      setSettings(await api.setRequireAccessList(orgId, required, acknowledged));
       setCheck(null);
       setChecking(false);
+      setLiftCheck(null);
+      setLifting(false);
       pushToast({
         variant: "success",
         title: required
@@ -81,6 +88,18 @@ function Settings({ orgId }: { orgId: string }) {
     }
   };
 
+  const askLift = async () => {
+    setLifting(true);
+    setLiftCheck(null);
+    setError(null);
+    try {
+      setLiftCheck(await api.checkLiftAccessList(orgId));
+    } catch (err) {
+      setError(api.asCommandError(err));
+      setLifting(false);
+    }
+  };
+
   const required = settings?.apiAccessListRequired ?? false;
   return (
     <div className={stack}>
@@ -92,7 +111,7 @@ function Settings({ orgId }: { orgId: string }) {
             aria-labelledby="require-access-list-label"
             checked={required}
             disabled={!settings || busy}
-            onChange={(on) => (on ? ask() : change(false))}
+            onChange={(on) => (on ? ask() : askLift())}
             data-testid="require-access-list"
           />
           <div>
@@ -121,36 +140,14 @@ function Settings({ orgId }: { orgId: string }) {
                   {check.blocking}
                 </Banner>
               )}
-              {check && check.keysLockedOut.length > 0 && (
-                <>
-                  <Body data-testid="require-locked-out-count">
-                    {check.keysLockedOut.length} key{check.keysLockedOut.length === 1 ? "" : "s"}{" "}
-                    with no access list would be locked out:
-                  </Body>
-                  <ul data-testid="require-locked-out">
-                    {check.keysLockedOut.map((key) => (
-                      <li key={key.id}>
-                        {key.desc} (<code>{key.publicKey}</code>)
-                      </li>
-                    ))}
-                  </ul>
-                </>
-              )}
-              {check && check.accountsLockedOut.length > 0 && (
-                <>
-                  <Body data-testid="require-accounts-locked-out-count">
-                    {check.accountsLockedOut.length} service account
-                    {check.accountsLockedOut.length === 1 ? "" : "s"} with no access list would be
-                    locked out:
-                  </Body>
-                  <ul data-testid="require-accounts-locked-out">
-                    {check.accountsLockedOut.map((account) => (
-                      <li key={account.clientId}>
-                        {account.name} (<code>{account.clientId}</code>)
-                      </li>
-                    ))}
-                  </ul>
-                </>
+              {check && (
+                <CredentialLists
+                  keys={check.keysLockedOut}
+                  accounts={check.accountsLockedOut}
+                  what="would be locked out"
+                  keysTestId="require-locked-out"
+                  accountsTestId="require-accounts-locked-out"
+                />
               )}
               {check &&
                 check.keysLockedOut.length === 0 &&
@@ -180,6 +177,61 @@ function Settings({ orgId }: { orgId: string }) {
             </div>
           </Modal>
         )}
+        {lifting && (
+          <Modal
+            open
+            setOpen={(open) => {
+              if (!open) setLifting(false);
+            }}
+            data-testid="lift-dialog"
+          >
+            <div className={stack}>
+              <H3>Stop requiring an IP access list?</H3>
+              {!liftCheck && <Body>Checking every key&apos;s access list…</Body>}
+              {liftCheck && (
+                <CredentialLists
+                  keys={liftCheck.keysOpened}
+                  accounts={liftCheck.accountsOpened}
+                  what="could then be used from any address"
+                  keysTestId="lift-opened"
+                  accountsTestId="lift-accounts-opened"
+                />
+              )}
+              {liftCheck &&
+                liftCheck.keysOpened.length === 0 &&
+                liftCheck.accountsOpened.length === 0 && (
+                  <Body data-testid="lift-safe">
+                    Every key and service account has an access list: none is opened to every
+                    address.
+                  </Body>
+                )}
+              <div
+                className={css`
+                  display: flex;
+                  gap: 8px;
+                `}
+              >
+                <Button onClick={() => setLifting(false)} data-testid="lift-cancel">
+                  Cancel
+                </Button>
+                <Button
+                  variant="danger"
+                  disabled={!liftCheck || busy}
+                  onClick={() => {
+                    if (!liftCheck) return;
+                    void change(false, [
+                      ...liftCheck.keysOpened.map((key) => key.id),
+                      ...liftCheck.accountsOpened.map((account) => account.clientId),
+                    ]);
+                  }}
+                  data-testid="lift-confirm"
+                >
+                  Stop Requiring
+                </Button>
+              </div>
+            </div>
+          </Modal>
+        )}
       </Card>
       {settings && (
         <SecretLifetimeSetting
@@ -189,6 +241,55 @@ function Settings({ orgId }: { orgId: string }) {
         />
       )}
     </div>
+  );
+}
+
+/** The keys and service accounts with no access list, and what a change would do to them. */
+function CredentialLists({
+  keys,
+  accounts,
+  what,
+  keysTestId,
+  accountsTestId,
+}: {
+  keys: ApiKey[];
+  accounts: ServiceAccount[];
+  what: string;
+  keysTestId: string;
+  accountsTestId: string;
+}) {
+  return (
+    <>
+      {keys.length > 0 && (
+        <>
+          <Body data-testid={`${keysTestId}-count`}>
+            {keys.length} key{keys.length === 1 ? "" : "s"} with no access list {what}:
+          </Body>
+          <ul data-testid={keysTestId}>
+            {keys.map((key) => (
+              <li key={key.id}>
+                {key.desc} (<code>{key.publicKey}</code>)
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+      {accounts.length > 0 && (
+        <>
+          <Body data-testid={`${accountsTestId}-count`}>
+            {accounts.length} service account{accounts.length === 1 ? "" : "s"} with no access list{" "}
+            {what}:
+          </Body>
+          <ul data-testid={accountsTestId}>
+            {accounts.map((account) => (
+              <li key={account.clientId}>
+                {account.name} (<code>{account.clientId}</code>)
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </>
   );
 }
 

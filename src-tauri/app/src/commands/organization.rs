@@ -3,7 +3,7 @@
 
 use atlas_access_core::atlas::OrgSettings;
 use atlas_access_core::edits;
-use atlas_access_core::lockout::{self, LockoutCheck};
+use atlas_access_core::lockout::{self, LiftCheck, LockoutCheck};
 use atlas_access_core::rules::AtlasId;
 use serde::Deserialize;
 use ts_rs::TS;
@@ -17,6 +17,9 @@ use crate::ipc::Ctx;
 pub struct SetRequirement {
     pub org_id: AtlasId,
     pub required: bool,
+    /// Turning it off: the ids and client ids of the credentials the person
+    /// saw would be opened (`check_lift_access_list`).
+    pub acknowledged: Vec<String>,
 }
 
 pub async fn org_settings(ctx: &Ctx<'_>, args: OrgRef) -> Result<OrgSettings, CommandError> {
@@ -33,6 +36,16 @@ pub async fn check_require_access_list(
     Ok(lockout::check_require_access_list(&session.client, &session.caller, &args.org_id).await?)
 }
 
+/// Which keys and service accounts turning the requirement off would let in
+/// from any address.
+pub async fn check_lift_access_list(
+    ctx: &Ctx<'_>,
+    args: OrgRef,
+) -> Result<LiftCheck, CommandError> {
+    let session = ctx.state.session().await?;
+    Ok(lockout::check_lift_access_list_requirement(&session.client, &args.org_id).await?)
+}
+
 pub async fn set_require_access_list(
     ctx: &Ctx<'_>,
     args: SetRequirement,
@@ -43,6 +56,7 @@ pub async fn set_require_access_list(
         &session.caller,
         &args.org_id,
         args.required,
+        &args.acknowledged,
     )
     .await?)
 }
