@@ -943,13 +943,18 @@ async fn service_account_connection(app: &App) -> Result<()> {
     app.find("sa-access-entry-203.0.113.5").await?;
     // The guard: not the entry that lets it in, not the secret it signs in with.
     app.click("sa-access-delete-127.0.0.1").await?;
-    app.click("sa-access-remove-confirm").await?;
     let refused = app
-        .wait_text("sa-access-remove-error", |text| !text.is_empty())
+        .wait_text("sa-access-remove-blocking", |text| !text.is_empty())
         .await?;
     check(
-        refused.contains("lets this connection's service account"),
+        refused.contains("lock out the service account in use"),
         format!("the own entry is guarded: {refused}"),
+    )?;
+    check(
+        app.attr("sa-access-remove-confirm", "aria-disabled")
+            .await?
+            == "true",
+        "Delete is refused",
     )?;
     app.click("sa-access-remove-cancel").await?;
     app.find("sa-access-entry-127.0.0.1").await?;

@@ -95,8 +95,13 @@ export const addAccessEntries = (orgId: string, keyId: string, text: string) =>
 export const currentIp = () => call("current_ip", none);
 export const checkEntryRemoval = (orgId: string, keyId: string, entry: string) =>
   call("check_entry_removal", { orgId, keyId, entry });
-export const deleteAccessEntry = (orgId: string, keyId: string, entry: string) =>
-  call("delete_access_entry", { orgId, keyId, entry });
+/** `acknowledged`: the person confirmed what the entry's check warned of. */
+export const deleteAccessEntry = (
+  orgId: string,
+  keyId: string,
+  entry: string,
+  acknowledged: boolean,
+) => call("delete_access_entry", { orgId, keyId, entry, acknowledged });
 
 // Organization Settings
 export const orgSettings = (orgId: string) => call("org_settings", { orgId });
@@ -168,8 +173,15 @@ export const deleteServiceAccountSecret = (orgId: string, clientId: string, secr
   call("delete_service_account_secret", { orgId, clientId, secretId });
 export const addServiceAccountEntries = (orgId: string, clientId: string, text: string) =>
   call("add_service_account_entries", { orgId, clientId, text });
-export const deleteServiceAccountEntry = (orgId: string, clientId: string, entry: string) =>
-  call("delete_service_account_entry", { orgId, clientId, entry });
+export const checkServiceAccountEntryRemoval = (orgId: string, clientId: string, entry: string) =>
+  call("check_service_account_entry_removal", { orgId, clientId, entry });
+/** `acknowledged`: the person confirmed what the entry's check warned of. */
+export const deleteServiceAccountEntry = (
+  orgId: string,
+  clientId: string,
+  entry: string,
+  acknowledged: boolean,
+) => call("delete_service_account_entry", { orgId, clientId, entry, acknowledged });
 export const listProjectServiceAccounts = (projectId: string) =>
   call("list_project_service_accounts", { projectId });
 /** Invites an organization account to a project, or changes its roles there. */

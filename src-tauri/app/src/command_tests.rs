@@ -203,10 +203,11 @@ async fn edits_answer_what_changed_in_at_most_three_requests() {
     let before = harness.exchanges().await;
     let after = keys::delete_access_entry(
         &ctx,
-        EntryRef {
+        keys::EntryRemoval {
             org_id: atlas_id(&org_id),
             key_id: atlas_id(&other.id),
             entry: "203.0.113.77".to_owned(),
+            acknowledged: false,
         },
     )
     .await
@@ -274,8 +275,15 @@ async fn the_key_in_use_is_guarded_in_core() {
         .await
         .unwrap();
     assert!(check.blocking.is_some(), "{check:?}");
+    // Refused, confirmed or not.
+    let removal = keys::EntryRemoval {
+        org_id: entry.org_id,
+        key_id: entry.key_id,
+        entry: entry.entry,
+        acknowledged: true,
+    };
     assert_eq!(
-        kind(keys::delete_access_entry(&ctx, entry).await),
+        kind(keys::delete_access_entry(&ctx, removal).await),
         ErrorKind::Lockout
     );
     // Bad input is refused before anything is sent.

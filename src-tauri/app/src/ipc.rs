@@ -231,7 +231,7 @@ use crate::commands::desktop::Diagnostics;
 use crate::commands::export::{ExportActivity, ExportInventory, ExportReport, ExportReview};
 use crate::commands::keys::RotationRef;
 use crate::commands::keys::{
-    AccessListsRequest, AddEntries, CheckEntries, CreatedKeyView, EntryRef, KeyRef,
+    AccessListsRequest, AddEntries, CheckEntries, CreatedKeyView, EntryRef, EntryRemoval, KeyRef,
     NewOrgKeyRequest, OrgKeyRef, UpdateOrgKey,
 };
 use crate::commands::organization::SetRequirement;
@@ -239,10 +239,10 @@ use crate::commands::projects::{
     BulkInvite, NewProjectKey, ProjectKeyRef, ProjectKeyRoles, ProjectRef,
 };
 use crate::commands::service_accounts::{
-    AccountEntryRef, AccountPartsRequest, AccountRef, AccountSecretRef, AddAccountEntries,
-    BulkAccountInvite, CreatedServiceAccountView, MoveKey, NewProjectServiceAccount,
-    NewServiceAccountRequest, ProjectAccountRef, ProjectAccountRoles, RotateSecret, RotationView,
-    SecretRef, SetMaxSecretLifetime, UpdateServiceAccount,
+    AccountEntryRef, AccountEntryRemoval, AccountPartsRequest, AccountRef, AccountSecretRef,
+    AddAccountEntries, BulkAccountInvite, CreatedServiceAccountView, MoveKey,
+    NewProjectServiceAccount, NewServiceAccountRequest, ProjectAccountRef, ProjectAccountRoles,
+    RotateSecret, RotationView, SecretRef, SetMaxSecretLifetime, UpdateServiceAccount,
 };
 use crate::commands::{self, AppInfo, OrgRef};
 use atlas_access_core::access_list::CheckedEntry;

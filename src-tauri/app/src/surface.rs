@@ -32,7 +32,7 @@ ipc_surface! {
     add_access_entries(AddEntries) -> AddEntriesReport = commands::keys::add_access_entries;
     current_ip(NoArgs) -> String = commands::keys::current_ip;
     check_entry_removal(EntryRef) -> LockoutCheck = commands::keys::check_entry_removal;
-    delete_access_entry(EntryRef) -> Vec<AccessListEntry> = commands::keys::delete_access_entry;
+    delete_access_entry(EntryRemoval) -> Vec<AccessListEntry> = commands::keys::delete_access_entry;
     rotate_org_key(OrgKeyRef) -> CreatedKeyView = commands::keys::rotate_org_key;
     complete_rotation(RotationRef) -> RotationSetup = commands::keys::complete_rotation;
 
@@ -60,7 +60,8 @@ ipc_surface! {
     rotate_service_account_secret(RotateSecret) -> RotationView = commands::service_accounts::rotate_service_account_secret;
     delete_service_account_secret(AccountSecretRef) -> ServiceAccount = commands::service_accounts::delete_service_account_secret;
     add_service_account_entries(AddAccountEntries) -> AddServiceAccountEntriesReport = commands::service_accounts::add_service_account_entries;
-    delete_service_account_entry(AccountEntryRef) -> Vec<ServiceAccountEntry> = commands::service_accounts::delete_service_account_entry;
+    check_service_account_entry_removal(AccountEntryRef) -> LockoutCheck = commands::service_accounts::check_service_account_entry_removal;
+    delete_service_account_entry(AccountEntryRemoval) -> Vec<ServiceAccountEntry> = commands::service_accounts::delete_service_account_entry;
     list_project_service_accounts(ProjectRef) -> Vec<ServiceAccount> = commands::service_accounts::list_project_service_accounts;
     set_service_account_project_roles(ProjectAccountRoles) -> ServiceAccount = commands::service_accounts::set_service_account_project_roles;
     remove_service_account_from_project(ProjectAccountRef) -> () = commands::service_accounts::remove_service_account_from_project;

@@ -149,16 +149,30 @@ pub async fn delete_access_entry(
     org_id: &str,
     key_id: &str,
     entry: &str,
+    acknowledged: bool,
 ) -> Result<Vec<AccessListEntry>, CoreError> {
     ids(&[(org_id, "an organization"), (key_id, "an API key")])?;
     let entry = &rules::canonical_entry(entry)?;
     let check = lockout::check_entry_removal(client, caller, org_id, key_id, entry).await?;
-    if let Some(blocking) = check.blocking {
-        return Err(CoreError::Lockout(blocking));
-    }
+    allow_removal(check, acknowledged)?;
     client.delete_access_entry(org_id, key_id, entry).await?;
     tracing::info!(key = %key_id, %entry, "access-list entry removed");
     Ok(client.list_access_list(org_id, key_id).await?)
+}
+
+/// Lets an entry's removal through as its check says: never when it is
+/// blocking, and past a warning (the last entry: the credential opened to
+/// any address, or locked out) only when the person `acknowledged` it.
+fn allow_removal(check: lockout::LockoutCheck, acknowledged: bool) -> Result<(), CoreError> {
+    if let Some(blocking) = check.blocking {
+        return Err(CoreError::Lockout(blocking));
+    }
+    match check.warning {
+        Some(warning) if !acknowledged => Err(CoreError::Invalid(format!(
+            "{warning} Confirm that to remove it."
+        ))),
+        _ => Ok(()),
+    }
 }
 
 /// Turns "Require IP Access List for the Atlas Administration API" on or
@@ -503,44 +517,20 @@ async fn bulk_invite(
 /// Removes an entry from a service account's access list; answers the list
 /// after. When the account is the connection's own, refuses to remove what
 /// lets this computer in, or the last entry where the organization requires
-/// a list.
+/// a list; the last entry of any account goes only once `acknowledged`.
 pub async fn delete_service_account_entry(
     client: &AtlasClient,
     org_id: &str,
     client_id: &str,
     entry: &str,
+    acknowledged: bool,
 ) -> Result<Vec<ServiceAccountEntry>, CoreError> {
     ids(&[(org_id, "an organization")])?;
     rules::client_id(client_id)?;
     let entry = rules::canonical_entry(entry)?;
-    if client.service_account() == Some(client_id) {
-        let removed = access_list::parse_entry(&entry)
-            .map_err(|error| CoreError::Invalid(error.message(&entry)))?;
-        let remaining: Vec<AccessListEntry> = client
-            .list_service_account_access_list(org_id, client_id)
-            .await?
-            .into_iter()
-            .map(|entry| AccessListEntry {
-                cidr_block: entry.cidr_block,
-                ip_address: entry.ip_address,
-                ..AccessListEntry::default()
-            })
-            .filter(|other| access_list::entry_net(other) != Some(removed))
-            .collect();
-        let locked_out = if remaining.is_empty() {
-            client.org_settings(org_id).await?.api_access_list_required
-        } else {
-            let addresses = client.current_addresses().await?;
-            !addresses
-                .iter()
-                .all(|address| access_list::allows(&remaining, *address))
-        };
-        if locked_out {
-            return Err(CoreError::Lockout(format!(
-                "{entry} lets this connection's service account ({client_id}) in: without it the app would lose access. Remove it from another connection."
-            )));
-        }
-    }
+    let check =
+        lockout::check_service_account_entry_removal(client, org_id, client_id, &entry).await?;
+    allow_removal(check, acknowledged)?;
     client
         .delete_service_account_entry(org_id, client_id, &entry)
         .await?;

@@ -8,7 +8,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 use crate::access_list::{allows, entry_net, parse_entry};
-use crate::atlas::{ApiKey, AtlasClient, ServiceAccount};
+use crate::atlas::{AccessListEntry, ApiKey, AtlasClient, ServiceAccount};
 use crate::edits::Caller;
 use crate::error::CoreError;
 use crate::usecases::{INVENTORY_CONCURRENCY, load_inventory, load_service_accounts};
@@ -45,13 +45,68 @@ pub fn addresses_text(addresses: &[IpAddr]) -> String {
 }
 
 /// Would removing `entry` (an address or block) from `key_id`'s access list
-/// lock out the key in use? Asks Atlas which address it sees only when the
-/// key in use is the one concerned.
+/// lock out the key in use, or leave a key with no list? Asks Atlas which
+/// address it sees only when the key in use is the one concerned.
 pub async fn check_entry_removal(
     client: &AtlasClient,
     caller: &Caller,
     org_id: &str,
     key_id: &str,
+    entry: &str,
+) -> Result<LockoutCheck, CoreError> {
+    let entries = client.list_access_list(org_id, key_id).await?;
+    let credential = Credential {
+        kind: "key",
+        name: caller.public_key.as_str(),
+        is_own: caller.key_id == key_id,
+    };
+    check_removal(client, org_id, &credential, &entries, entry).await
+}
+
+/// [`check_entry_removal`] for a service account's access list.
+pub async fn check_service_account_entry_removal(
+    client: &AtlasClient,
+    org_id: &str,
+    client_id: &str,
+    entry: &str,
+) -> Result<LockoutCheck, CoreError> {
+    let entries: Vec<AccessListEntry> = client
+        .list_service_account_access_list(org_id, client_id)
+        .await?
+        .into_iter()
+        .map(|entry| AccessListEntry {
+            cidr_block: entry.cidr_block,
+            ip_address: entry.ip_address,
+            ..AccessListEntry::default()
+        })
+        .collect();
+    let credential = Credential {
+        kind: "service account",
+        name: client_id,
+        is_own: client.service_account() == Some(client_id),
+    };
+    check_removal(client, org_id, &credential, &entries, entry).await
+}
+
+/// The key or service account whose list an entry leaves: what it is, how
+/// the connection's own is named, and whether it is the connection's own.
+struct Credential<'a> {
+    kind: &'static str,
+    name: &'a str,
+    is_own: bool,
+}
+
+/// What removing `entry` from `entries`, the list of `credential`, does. The
+/// last entry gone, a credential is refused everywhere where the
+/// organization requires a list (the connection's own: blocking), and
+/// otherwise usable from any address (a warning to confirm, own or not).
+/// Another entry gone, the connection's own is blocked if no entry left
+/// lets in the address Atlas sees.
+async fn check_removal(
+    client: &AtlasClient,
+    org_id: &str,
+    credential: &Credential<'_>,
+    entries: &[AccessListEntry],
     entry: &str,
 ) -> Result<LockoutCheck, CoreError> {
     let removed = parse_entry(entry).map_err(|error| CoreError::Invalid(error.message(entry)))?;
@@ -62,50 +117,46 @@ pub async fn check_entry_removal(
         keys_locked_out: Vec::new(),
         accounts_locked_out: Vec::new(),
     };
-    let entries = client.list_access_list(org_id, key_id).await?;
-    let remaining: Vec<_> = entries
-        .into_iter()
+    let remaining: Vec<&AccessListEntry> = entries
+        .iter()
         .filter(|e| entry_net(e) != Some(removed))
         .collect();
-    if caller.key_id != key_id {
-        if remaining.is_empty() {
-            // An empty list does not refuse every address: it lets every
-            // address in, unless the organization requires a list.
-            let org_requires = client.org_settings(org_id).await?.api_access_list_required;
-            check.warning = Some(if org_requires {
-                format!(
-                    "{entry} is this key's last entry. This organization requires an access list, so with none left the key is refused from every address: it is locked out."
-                )
-            } else {
-                format!(
-                    "{entry} is this key's last entry. With none left, the key is no longer limited to any address: it can be used from anywhere on the internet."
-                )
-            });
+    let Credential { kind, name, is_own } = *credential;
+    if remaining.is_empty() {
+        // An empty list does not refuse every address: it lets every
+        // address in, unless the organization requires a list.
+        let org_requires = client.org_settings(org_id).await?.api_access_list_required;
+        match (org_requires, is_own) {
+            (true, true) => {
+                check.blocking = Some(format!(
+                    "Removing {entry} would leave the {kind} in use ({name}) with no access list, which this organization does not allow: the app would lose access."
+                ));
+            }
+            (true, false) => {
+                check.warning = Some(format!(
+                    "{entry} is this {kind}'s last entry. This organization requires an access list, so with none left the {kind} is refused from every address: it is locked out."
+                ));
+            }
+            (false, _) => {
+                check.warning = Some(format!(
+                    "{entry} is this {kind}'s last entry. With none left, the {kind} is no longer limited to any address: it can be used from anywhere on the internet."
+                ));
+            }
         }
+        return Ok(check);
+    }
+    if !is_own {
         return Ok(check);
     }
     let addresses = client.current_addresses().await?;
     let ip = addresses_text(&addresses);
     check.current_ip = Some(ip.clone());
-    let org_requires = client.org_settings(org_id).await?.api_access_list_required;
     // With an IPv4 and an IPv6 address, requests may come from either.
-    let locked_out = if remaining.is_empty() {
-        org_requires
-    } else {
-        !addresses.iter().all(|address| allows(&remaining, *address))
-    };
-    if locked_out {
-        check.blocking = Some(if remaining.is_empty() {
-            format!(
-                "Removing {entry} would leave the key in use ({}) with no access list, which this organization does not allow: the app would lose access.",
-                caller.public_key
-            )
-        } else {
-            format!(
-                "Removing {entry} would lock out the key in use ({}): Atlas sees this computer as {ip}, and no other entry lets that in.",
-                caller.public_key
-            )
-        });
+    let remaining: Vec<AccessListEntry> = remaining.into_iter().cloned().collect();
+    if !addresses.iter().all(|address| allows(&remaining, *address)) {
+        check.blocking = Some(format!(
+            "Removing {entry} would lock out the {kind} in use ({name}): Atlas sees this computer as {ip}, and no other entry lets that in."
+        ));
     }
     Ok(check)
 }

@@ -386,3 +386,75 @@ async fn lifting_the_requirement_needs_every_credential_it_opens_acknowledged() 
     assert!(!settings.api_access_list_required);
     assert!(!required().await);
 }
+
+#[tokio::test]
+async fn the_key_in_uses_last_entry_goes_only_once_confirmed_that_it_opens_the_key() {
+    use atlas_access_core::edits::delete_access_entry;
+    let (sandbox, admin, org, _) = setup().await;
+    // An owner key whose one entry lets this computer in, connected as itself.
+    let created = admin
+        .create_org_key(&org, "one entry", &["ORG_OWNER".to_owned()])
+        .await
+        .unwrap();
+    admin
+        .add_access_entries(
+            &org,
+            &created.key.id,
+            &[AccessListRequest::CidrBlock("203.0.113.0/24".into())],
+        )
+        .await
+        .unwrap();
+    let connection = AtlasClient::new(
+        sandbox.base_url(),
+        &created.key.public_key,
+        &created.private_key,
+    )
+    .unwrap();
+    let caller = Caller {
+        key_id: created.key.id.clone(),
+        public_key: created.key.public_key.clone(),
+    };
+    // No requirement: with its last entry gone it would work from anywhere.
+    let check = check_entry_removal(&connection, &caller, &org, &caller.key_id, "203.0.113.0/24")
+        .await
+        .unwrap();
+    assert!(check.blocking.is_none(), "{check:?}");
+    let warning = check.warning.expect("a warning, not a promise of refusals");
+    assert!(warning.contains("anywhere on the internet"), "{warning}");
+    let refused = delete_access_entry(
+        &connection,
+        &caller,
+        &org,
+        &caller.key_id,
+        "203.0.113.0/24",
+        false,
+    )
+    .await
+    .unwrap_err();
+    assert!(refused.to_string().contains("Confirm"), "{refused}");
+    assert_eq!(
+        admin
+            .list_access_list(&org, &caller.key_id)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    // Confirmed, it is sent; Atlas itself keeps the entry its caller comes
+    // in by, as the sandbox does.
+    let refused = delete_access_entry(
+        &connection,
+        &caller,
+        &org,
+        &caller.key_id,
+        "203.0.113.0/24",
+        true,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        refused.atlas_error_code(),
+        Some("CANNOT_REMOVE_CALLER_FROM_ACCESS_LIST"),
+        "{refused:?}"
+    );
+}

@@ -351,18 +351,20 @@ async fn the_guard_keeps_a_service_account_connection_from_locking_itself_out() 
         )
         .await
         .unwrap();
-    // The entry that lets this computer in cannot go; another can.
+    // The entry that lets this computer in cannot go, confirmed or not;
+    // another can.
     let own = atlas_access_core::edits::delete_service_account_entry(
         &connection,
         &org,
         &client_id,
         "198.51.100.7",
+        true,
     )
     .await
     .unwrap_err();
     assert!(
         own.to_string()
-            .contains("lets this connection's service account"),
+            .contains("lock out the service account in use"),
         "{own}"
     );
     let left = atlas_access_core::edits::delete_service_account_entry(
@@ -370,6 +372,7 @@ async fn the_guard_keeps_a_service_account_connection_from_locking_itself_out() 
         &org,
         &client_id,
         "203.0.113.1",
+        false,
     )
     .await
     .unwrap();
@@ -601,4 +604,76 @@ async fn a_service_account_connection_keeps_its_own_project_roles_unless_it_owns
     edits::remove_service_account_from_project(&connection, &project, &owner_id)
         .await
         .unwrap();
+}
+
+#[tokio::test]
+async fn an_accounts_last_entry_goes_only_once_confirmed_that_it_opens_the_account() {
+    use atlas_access_core::edits::delete_service_account_entry;
+    use atlas_access_core::lockout::check_service_account_entry_removal;
+    let sandbox = sandbox(Config {
+        apparent_ip: Some("198.51.100.7".parse().unwrap()),
+        ..Config::default()
+    })
+    .await;
+    let admin = admin_client(&sandbox);
+    let org = sandbox.admin().org_id.clone();
+    for own in [false, true] {
+        let created = admin
+            .create_org_service_account(&org, &new_account("one entry", &["ORG_OWNER"]))
+            .await
+            .unwrap();
+        let client_id = created.account.client_id.clone();
+        admin
+            .add_service_account_entries(
+                &org,
+                &client_id,
+                &[AccessListRequest::CidrBlock("198.51.100.0/24".to_owned())],
+            )
+            .await
+            .unwrap();
+        // Another account's last entry from the admin key; the connection's
+        // own from itself.
+        let connection = if own {
+            oauth_client(&sandbox, &client_id, &created.secret)
+        } else {
+            admin_client(&sandbox)
+        };
+        let check =
+            check_service_account_entry_removal(&connection, &org, &client_id, "198.51.100.0/24")
+                .await
+                .unwrap();
+        assert!(check.blocking.is_none(), "{check:?}");
+        let warning = check.warning.expect("a warning");
+        assert!(warning.contains("anywhere on the internet"), "{warning}");
+        let refused =
+            delete_service_account_entry(&connection, &org, &client_id, "198.51.100.0/24", false)
+                .await
+                .unwrap_err();
+        assert!(refused.to_string().contains("Confirm"), "{refused}");
+        assert_eq!(
+            admin
+                .list_service_account_access_list(&org, &client_id)
+                .await
+                .unwrap()
+                .len(),
+            1,
+            "nothing removed"
+        );
+        // Confirmed, it is sent. Another account's goes; the connection's
+        // own is kept by Atlas itself, which never removes the entry its
+        // caller comes in by.
+        let confirmed =
+            delete_service_account_entry(&connection, &org, &client_id, "198.51.100.0/24", true)
+                .await;
+        if own {
+            let refused = confirmed.unwrap_err();
+            assert_eq!(
+                refused.atlas_error_code(),
+                Some("CANNOT_REMOVE_CALLER_FROM_ACCESS_LIST"),
+                "{refused:?}"
+            );
+        } else {
+            assert!(confirmed.unwrap().is_empty());
+        }
+    }
 }

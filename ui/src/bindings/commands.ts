@@ -2,6 +2,7 @@
 import type { AccessListEntry } from "./AccessListEntry";
 import type { AccessListsRequest } from "./AccessListsRequest";
 import type { AccountEntryRef } from "./AccountEntryRef";
+import type { AccountEntryRemoval } from "./AccountEntryRemoval";
 import type { AccountPartsRequest } from "./AccountPartsRequest";
 import type { AccountRef } from "./AccountRef";
 import type { AccountSecretRef } from "./AccountSecretRef";
@@ -24,6 +25,7 @@ import type { CreatedKeyView } from "./CreatedKeyView";
 import type { CreatedServiceAccountView } from "./CreatedServiceAccountView";
 import type { Diagnostics } from "./Diagnostics";
 import type { EntryRef } from "./EntryRef";
+import type { EntryRemoval } from "./EntryRemoval";
 import type { ExportActivity } from "./ExportActivity";
 import type { ExportInventory } from "./ExportInventory";
 import type { ExportReport } from "./ExportReport";
@@ -100,7 +102,7 @@ export interface Commands {
   add_access_entries: { args: AddEntries; result: AddEntriesReport };
   current_ip: { args: NoArgs; result: string };
   check_entry_removal: { args: EntryRef; result: LockoutCheck };
-  delete_access_entry: { args: EntryRef; result: Array<AccessListEntry> };
+  delete_access_entry: { args: EntryRemoval; result: Array<AccessListEntry> };
   rotate_org_key: { args: OrgKeyRef; result: CreatedKeyView };
   complete_rotation: { args: RotationRef; result: RotationSetup };
   org_settings: { args: OrgRef; result: OrgSettings };
@@ -125,7 +127,8 @@ export interface Commands {
   rotate_service_account_secret: { args: RotateSecret; result: RotationView };
   delete_service_account_secret: { args: AccountSecretRef; result: ServiceAccount };
   add_service_account_entries: { args: AddAccountEntries; result: AddServiceAccountEntriesReport };
-  delete_service_account_entry: { args: AccountEntryRef; result: Array<ServiceAccountEntry> };
+  check_service_account_entry_removal: { args: AccountEntryRef; result: LockoutCheck };
+  delete_service_account_entry: { args: AccountEntryRemoval; result: Array<ServiceAccountEntry> };
   list_project_service_accounts: { args: ProjectRef; result: Array<ServiceAccount> };
   set_service_account_project_roles: { args: ProjectAccountRoles; result: ServiceAccount };
   remove_service_account_from_project: { args: ProjectAccountRef; result: null };

@@ -1,18 +1,16 @@
 import { useEffect, useState } from "react";
 import Banner from "@leafygreen-ui/banner";
-import Button from "@leafygreen-ui/button";
-import Checkbox from "@leafygreen-ui/checkbox";
-import Modal from "@leafygreen-ui/modal";
-import { Body, H3, Subtitle } from "@leafygreen-ui/typography";
+import { Subtitle } from "@leafygreen-ui/typography";
 import * as api from "../api";
 import type { AccessListEntry } from "../bindings/AccessListEntry";
 import type { CommandError } from "../bindings/CommandError";
 import type { LockoutCheck } from "../bindings/LockoutCheck";
 import { AddEntriesForm, EntriesTable, NO_ENTRIES, useEntryAdder } from "./AccessListParts";
+import { EntryRemovalDialog } from "./EntryRemovalDialog";
 import { ErrorBanner } from "./ErrorBanner";
 import { useSession } from "../session";
 import { useAction } from "../useAction";
-import { denseStack as stack, buttons } from "../layout";
+import { denseStack as stack } from "../layout";
 
 /**
  * A key's access list: the entries with their use, adding one or a pasted
@@ -28,8 +26,6 @@ export function AccessListEditor({ orgId, keyId }: { orgId: string; keyId: strin
   const [removing, setRemoving] = useState<{ entry: string; check: LockoutCheck | null } | null>(
     null,
   );
-  // Removing a key's last entry needs this confirmation first.
-  const [understood, setUnderstood] = useState(false);
   const entries = cached ?? fetched;
   const known = cached !== undefined;
 
@@ -58,7 +54,6 @@ export function AccessListEditor({ orgId, keyId }: { orgId: string; keyId: strin
 
   const askRemove = async (entry: string) => {
     removal.clearError();
-    setUnderstood(false);
     setRemoving({ entry, check: null });
     try {
       const check = await api.checkEntryRemoval(orgId, keyId, entry);
@@ -69,11 +64,11 @@ export function AccessListEditor({ orgId, keyId }: { orgId: string; keyId: strin
     }
   };
 
-  const remove = () => {
+  const remove = (acknowledged: boolean) => {
     if (!removing) return;
     const entry = removing.entry;
     return removal.run(async () => {
-      patchAccessList(keyId, await api.deleteAccessEntry(orgId, keyId, entry));
+      patchAccessList(keyId, await api.deleteAccessEntry(orgId, keyId, entry, acknowledged));
       setRemoving(null);
     }, `${entry} removed from the access list`);
   };
@@ -98,64 +93,17 @@ export function AccessListEditor({ orgId, keyId }: { orgId: string; keyId: strin
       )}
       <AddEntriesForm adder={adder} testId="access" />
       {removing && (
-        <Modal
-          open
-          setOpen={(open) => {
-            if (!open) setRemoving(null);
-          }}
-          data-testid="access-remove-dialog"
-        >
-          <div className={stack}>
-            <H3>Delete {removing.entry}?</H3>
-            {!removing.check && !removal.error && (
-              <Body>Checking what this would do to access…</Body>
-            )}
-            {removing.check?.blocking && (
-              <Banner variant="danger" data-testid="access-remove-blocking">
-                {removing.check.blocking}
-              </Banner>
-            )}
-            {removing.check?.warning && !removing.check.blocking && (
-              <>
-                <Banner variant="warning" data-testid="access-remove-warning">
-                  {removing.check.warning}
-                </Banner>
-                <Checkbox
-                  label="I understand what removing the last entry does"
-                  checked={understood}
-                  onChange={(event) => setUnderstood(event.target.checked)}
-                  data-testid="access-remove-understood"
-                />
-              </>
-            )}
-            {removing.check && !removing.check.blocking && !removing.check.warning && (
-              <Body data-testid="access-remove-safe">
-                Requests from {removing.entry} will be refused with this key.
-                {removing.check.currentIp &&
-                  ` Atlas sees this computer as ${removing.check.currentIp}.`}
-              </Body>
-            )}
-            <ErrorBanner error={removal.error} testId="access-remove-error" />
-            <div className={buttons}>
-              <Button onClick={() => setRemoving(null)} data-testid="access-remove-cancel">
-                Cancel
-              </Button>
-              <Button
-                variant="danger"
-                disabled={
-                  removal.busy ||
-                  !removing.check ||
-                  Boolean(removing.check.blocking) ||
-                  (Boolean(removing.check.warning) && !understood)
-                }
-                onClick={remove}
-                data-testid="access-remove-confirm"
-              >
-                Delete
-              </Button>
-            </div>
-          </div>
-        </Modal>
+        <EntryRemovalDialog
+          key={removing.entry}
+          entry={removing.entry}
+          check={removing.check}
+          refusedText={`Requests from ${removing.entry} will be refused with this key.`}
+          error={removal.error}
+          busy={removal.busy}
+          onCancel={() => setRemoving(null)}
+          onConfirm={remove}
+          testId="access"
+        />
       )}
     </section>
   );

@@ -17,12 +17,15 @@ import {
 import TextInput from "@leafygreen-ui/text-input";
 import { Body, H2, H3, Subtitle } from "@leafygreen-ui/typography";
 import * as api from "../api";
+import type { CommandError } from "../bindings/CommandError";
+import type { LockoutCheck } from "../bindings/LockoutCheck";
 import type { Project } from "../bindings/Project";
 import type { RotationView } from "../bindings/RotationView";
 import type { ServiceAccountInventory } from "../bindings/ServiceAccountInventory";
 import type { ServiceAccountSecret } from "../bindings/ServiceAccountSecret";
 import { AddEntriesForm, EntriesTable, useEntryAdder, when } from "../components/AccessListParts";
 import { accountTextProblem } from "../components/CreateServiceAccountModal";
+import { EntryRemovalDialog } from "../components/EntryRemovalDialog";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { OneTimeSecretDialog } from "../components/OneTimeKeyDialog";
 import { RoleCheckboxes } from "../components/RoleCheckboxes";
@@ -428,7 +431,10 @@ export function ServiceAccountAccessList({
 }) {
   const clientId = item.account.clientId;
   const entries = item.accessList;
-  const [removing, setRemoving] = useState<string | null>(null);
+  const [removing, setRemoving] = useState<{ entry: string; check: LockoutCheck | null } | null>(
+    null,
+  );
+  const [checkError, setCheckError] = useState<CommandError | null>(null);
   const removal = useAction();
   const adder = useEntryAdder(entries, async (text) => {
     const report = await api.addServiceAccountEntries(orgId, clientId, text);
@@ -436,11 +442,26 @@ export function ServiceAccountAccessList({
     return report;
   });
 
-  const remove = () => {
+  const askRemove = async (entry: string) => {
+    removal.clearError();
+    setCheckError(null);
+    setRemoving({ entry, check: null });
+    try {
+      const check = await api.checkServiceAccountEntryRemoval(orgId, clientId, entry);
+      setRemoving({ entry, check });
+    } catch (err) {
+      setCheckError(api.asCommandError(err));
+    }
+  };
+
+  const remove = (acknowledged: boolean) => {
     if (!removing) return;
-    const entry = removing;
+    const entry = removing.entry;
     return removal.run(async () => {
-      state.patchAccessList(clientId, await api.deleteServiceAccountEntry(orgId, clientId, entry));
+      state.patchAccessList(
+        clientId,
+        await api.deleteServiceAccountEntry(orgId, clientId, entry, acknowledged),
+      );
       setRemoving(null);
     }, `${entry} removed from the access list`);
   };
@@ -464,46 +485,23 @@ export function ServiceAccountAccessList({
             count: entry.requestCount,
           }))}
           countLabel="Requests"
-          onDelete={(name) => {
-            removal.clearError();
-            setRemoving(name);
-          }}
+          onDelete={(name) => void askRemove(name)}
           testId="sa-access"
         />
       )}
       <AddEntriesForm adder={adder} testId="sa-access" />
       {removing && (
-        <Modal
-          open
-          setOpen={(open) => {
-            if (!open) setRemoving(null);
-          }}
-          data-testid="sa-access-remove-dialog"
-        >
-          <div className={stack}>
-            <H3>Delete {removing}?</H3>
-            <Body>
-              Tokens of this service account used from {removing} will be refused
-              {entries.length === 1 &&
-                "; it is the last entry, so the account is then open to any address unless the organization requires an access list"}
-              .
-            </Body>
-            <ErrorBanner error={removal.error} testId="sa-access-remove-error" />
-            <div className={buttons}>
-              <Button onClick={() => setRemoving(null)} data-testid="sa-access-remove-cancel">
-                Cancel
-              </Button>
-              <Button
-                variant="danger"
-                disabled={removal.busy}
-                onClick={remove}
-                data-testid="sa-access-remove-confirm"
-              >
-                Delete
-              </Button>
-            </div>
-          </div>
-        </Modal>
+        <EntryRemovalDialog
+          key={removing.entry}
+          entry={removing.entry}
+          check={removing.check}
+          refusedText={`Tokens of this service account used from ${removing.entry} will be refused.`}
+          error={checkError ?? removal.error}
+          busy={removal.busy}
+          onCancel={() => setRemoving(null)}
+          onConfirm={remove}
+          testId="sa-access"
+        />
       )}
     </section>
   );

@@ -268,11 +268,22 @@ pub async fn check_entry_removal(
     .await?)
 }
 
-/// Removes one entry unless that would lock out the key in use; answers the
-/// key's list after.
+/// An entry to remove, and whether the person confirmed what its check
+/// warned of (the key's last entry).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct EntryRemoval {
+    pub org_id: AtlasId,
+    pub key_id: AtlasId,
+    pub entry: String,
+    pub acknowledged: bool,
+}
+
+/// Removes one entry unless that would lock out the key in use, or leave a
+/// key with no list unconfirmed; answers the key's list after.
 pub async fn delete_access_entry(
     ctx: &Ctx<'_>,
-    args: EntryRef,
+    args: EntryRemoval,
 ) -> Result<Vec<AccessListEntry>, CommandError> {
     let session = ctx.state.session().await?;
     Ok(edits::delete_access_entry(
@@ -281,6 +292,7 @@ pub async fn delete_access_entry(
         &args.org_id,
         &args.key_id,
         &args.entry,
+        args.acknowledged,
     )
     .await?)
 }

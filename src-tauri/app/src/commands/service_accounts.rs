@@ -9,6 +9,7 @@ use atlas_access_core::edits::{
     self, AddServiceAccountEntriesReport, NewServiceAccountInput, ProjectOutcome,
     ServiceAccountBulkInviteReport,
 };
+use atlas_access_core::lockout::{self, LockoutCheck};
 use atlas_access_core::rotation;
 use atlas_access_core::rules::{AtlasId, ClientId};
 use atlas_access_core::usecases::{
@@ -389,9 +390,36 @@ pub async fn add_service_account_entries(
     .await?)
 }
 
-pub async fn delete_service_account_entry(
+/// What removing an entry from an account's list would do: blocking for
+/// the connection's own account, a warning for any account's last entry.
+pub async fn check_service_account_entry_removal(
     ctx: &Ctx<'_>,
     args: AccountEntryRef,
+) -> Result<LockoutCheck, CommandError> {
+    let session = ctx.state.session().await?;
+    Ok(lockout::check_service_account_entry_removal(
+        &session.client,
+        &args.org_id,
+        &args.client_id,
+        &args.entry,
+    )
+    .await?)
+}
+
+/// An entry to remove from an account's list, and whether the person
+/// confirmed what its check warned of.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountEntryRemoval {
+    pub org_id: AtlasId,
+    pub client_id: ClientId,
+    pub entry: String,
+    pub acknowledged: bool,
+}
+
+pub async fn delete_service_account_entry(
+    ctx: &Ctx<'_>,
+    args: AccountEntryRemoval,
 ) -> Result<Vec<ServiceAccountEntry>, CommandError> {
     let session = ctx.state.session().await?;
     Ok(edits::delete_service_account_entry(
@@ -399,6 +427,7 @@ pub async fn delete_service_account_entry(
         &args.org_id,
         &args.client_id,
         &args.entry,
+        args.acknowledged,
     )
     .await?)
 }
