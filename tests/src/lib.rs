@@ -532,7 +532,8 @@ impl App {
                 .wait()
                 .at_most(UI_TIMEOUT)
                 .for_element(Locator::XPath(&xpath))
-                .await?;
+                .await
+                .map_err(|error| named_timeout(error, &xpath))?;
             element.click().await?;
             Ok(())
         })
@@ -553,12 +554,12 @@ impl App {
     /// replaced while it answers: then it is looked for again.
     pub async fn find_css(&self, css: &str) -> Result<Element> {
         retry_stale(|| async {
-            Ok(self
-                .client
+            self.client
                 .wait()
                 .at_most(UI_TIMEOUT)
                 .for_element(Locator::Css(css))
-                .await?)
+                .await
+                .map_err(|error| named_timeout(error, css))
         })
         .await
     }
@@ -952,6 +953,17 @@ where
             Err(HarnessError::WebDriver(error)) if is_stale(&error) && tries < 3 => tries += 1,
             other => return other,
         }
+    }
+}
+
+/// A wait that ran out names what it waited for, so a failure says which
+/// step of a flow it was.
+fn named_timeout(error: fantoccini::error::CmdError, locator: &str) -> HarnessError {
+    match error {
+        fantoccini::error::CmdError::WaitTimeout => {
+            HarnessError::TimedOut(format!("{locator} to appear"))
+        }
+        other => HarnessError::WebDriver(other),
     }
 }
 

@@ -14,6 +14,10 @@ use e2e::{
 };
 use secrecy::{ExposeSecret, SecretString};
 
+/// The flows that copy, paste or watch the clipboard take turns: the tests
+/// run side by side on one X display, which has one clipboard.
+static CLIPBOARD_TURN: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// The address the built-in sandbox says this computer has.
 const CURRENT_IP: &str = "198.51.100.7";
 
@@ -132,6 +136,7 @@ async fn choose_project(app: &App, name: &str) -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn flow1_create_an_organization_key_copy_it_and_use_it() -> Result<()> {
+    let _clipboard = CLIPBOARD_TURN.lock().await;
     launch().await?.run("flow1-create-key", create_key).await
 }
 
@@ -245,6 +250,7 @@ async fn create_key(app: &App) -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn flow2_paste_an_access_list_with_an_invalid_line_and_use_the_current_ip() -> Result<()> {
+    let _clipboard = CLIPBOARD_TURN.lock().await;
     launch().await?.run("flow2-access-list", access_list).await
 }
 
@@ -725,6 +731,7 @@ async fn last_entry(app: &App) -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn flow10_a_copied_key_does_not_outlive_the_app() -> Result<()> {
+    let _clipboard = CLIPBOARD_TURN.lock().await;
     launch().await?.run("flow10-quit-clears", quit_clears).await
 }
 
@@ -1073,6 +1080,7 @@ async fn secret_ids(app: &App) -> Result<Vec<String>> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn flow13_create_a_service_account_use_it_and_rotate_its_secret() -> Result<()> {
+    let _clipboard = CLIPBOARD_TURN.lock().await;
     launch()
         .await?
         .run("flow13-service-account", create_and_rotate_service_account)

@@ -1,7 +1,7 @@
 // What a key's and a service account's access lists share: the entries
 // table, and adding entries (typed, pasted, the current IP) checked line by
 // line as they are typed.
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import Button from "@leafygreen-ui/button";
 import {
   Cell,
@@ -62,15 +62,28 @@ export function when(text: string | undefined): string {
 /** An empty list, the same array every render (an effect depends on it). */
 export const NO_ENTRIES: AccessListEntry[] = [];
 
+/** What `useCheckedEntries` answers. */
+export interface CheckedText {
+  /** The checked lines of the text they were checked for. */
+  checked: CheckedEntry[];
+  /** Whether `checked` is of the text as it is now (false while a check is under way). */
+  current: boolean;
+  /** Sets the lines of a text already checked (after an add, the refused ones). */
+  setChecked: (text: string, checked: CheckedEntry[]) => void;
+}
+
 /** The lines of `text` as Rust checks them against the list so far; none while it is empty. */
 export function useCheckedEntries(
   text: string,
   existing: { cidrBlock?: string; ipAddress?: string }[],
-): [CheckedEntry[], (checked: CheckedEntry[]) => void] {
-  const [checked, setChecked] = useState<CheckedEntry[]>([]);
+): CheckedText {
+  const [state, setState] = useState<{ text: string; checked: CheckedEntry[] }>({
+    text: "",
+    checked: [],
+  });
   useEffect(() => {
     if (!text.trim()) {
-      setChecked([]);
+      setState({ text, checked: [] });
       return;
     }
     let current = true;
@@ -79,13 +92,17 @@ export function useCheckedEntries(
       ipAddress: entry.ipAddress,
     }));
     api.checkAccessEntries(text, asEntries).then((result) => {
-      if (current) setChecked(result);
+      if (current) setState({ text, checked: result });
     });
     return () => {
       current = false;
     };
   }, [text, existing]);
-  return [checked, setChecked];
+  const setChecked = useCallback(
+    (checkedText: string, checked: CheckedEntry[]) => setState({ text: checkedText, checked }),
+    [],
+  );
+  return { checked: state.checked, current: state.text === text, setChecked };
 }
 
 /** One entry as a list's table shows it. */
@@ -161,6 +178,8 @@ export interface EntryAdder {
   text: string;
   setText: (text: string) => void;
   checked: CheckedEntry[];
+  /** Whether `checked` is of the text as it is now. */
+  checkedCurrent: boolean;
   adding: Action;
   add: () => Promise<boolean>;
   useCurrentIp: () => Promise<void>;
@@ -173,7 +192,7 @@ export function useEntryAdder(
   send: (text: string) => Promise<AddReport>,
 ): EntryAdder {
   const [text, setText] = useState("");
-  const [checked, setChecked] = useCheckedEntries(text, existing);
+  const { checked, current, setChecked } = useCheckedEntries(text, existing);
   const adding = useAction();
   const [ipError, setIpError] = useState<CommandError | null>(null);
   const add = () =>
@@ -181,8 +200,9 @@ export function useEntryAdder(
       const report = await send(text);
       const rejected = report.checked.filter((entry) => entry.error);
       // Keep only the lines that were refused, so they can be fixed.
-      setText(rejected.map((entry) => entry.input).join("\n"));
-      setChecked(rejected);
+      const left = rejected.map((entry) => entry.input).join("\n");
+      setText(left);
+      setChecked(left, rejected);
       const added = report.added === 1 ? "1 entry added" : `${report.added} entries added`;
       return rejected.length > 0
         ? `${added}; ${rejected.length} line${rejected.length === 1 ? " was" : "s were"} not added: see below.`
@@ -197,13 +217,17 @@ export function useEntryAdder(
       setIpError(api.asCommandError(err));
     }
   };
-  return { text, setText, checked, adding, add, useCurrentIp, ipError };
+  return { text, setText, checked, checkedCurrent: current, adding, add, useCurrentIp, ipError };
 }
 
 /** The text area, its checked lines, Add and Use Current IP Address. */
 export function AddEntriesForm({ adder, testId }: { adder: EntryAdder; testId: string }) {
   const hasErrors = adder.checked.some((entry) => entry.error);
-  const hasValid = adder.checked.some((entry) => !entry.error);
+  // While the text's check is under way, Add stays open: core checks every
+  // line again before sending and reports the refused ones.
+  const canAdd = adder.checkedCurrent
+    ? adder.checked.some((entry) => !entry.error)
+    : adder.text.trim() !== "";
   return (
     <>
       <TextArea
@@ -219,7 +243,7 @@ export function AddEntriesForm({ adder, testId }: { adder: EntryAdder; testId: s
       <div className={buttons}>
         <Button
           variant="primary"
-          disabled={adder.adding.busy || !hasValid}
+          disabled={adder.adding.busy || !canAdd}
           onClick={adder.add}
           data-testid={`${testId}-add`}
         >

@@ -4,6 +4,7 @@
 import { useState, type Dispatch, type SetStateAction } from "react";
 import TextArea from "@leafygreen-ui/text-area";
 import { Label } from "@leafygreen-ui/typography";
+import type { CheckedEntry } from "../bindings/CheckedEntry";
 import type { Project } from "../bindings/Project";
 import type { ProjectRoles } from "../bindings/ProjectRoles";
 import { NO_ENTRIES, useCheckedEntries } from "./AccessListParts";
@@ -14,7 +15,7 @@ import { RoleCheckboxes } from "./RoleCheckboxes";
 export interface Setup {
   accessText: string;
   setAccessText: (text: string) => void;
-  checked: ReturnType<typeof useCheckedEntries>[0];
+  checked: CheckedEntry[];
   projectIds: string[];
   setProjectIds: Dispatch<SetStateAction<string[]>>;
   projectRoles: string[];
@@ -27,7 +28,7 @@ export interface Setup {
 
 export function useSetup(): Setup {
   const [accessText, setAccessText] = useState("");
-  const [checked] = useCheckedEntries(accessText, NO_ENTRIES);
+  const { checked } = useCheckedEntries(accessText, NO_ENTRIES);
   const [projectIds, setProjectIds] = useState<string[]>([]);
   const [projectRoles, setProjectRoles] = useState<string[]>([]);
   const problems = [
