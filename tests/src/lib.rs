@@ -410,21 +410,33 @@ impl App {
         self.find_css(&format!("[data-testid='{test_id}']")).await
     }
 
-    /// Clicks the element with this `data-testid`. If something lies over it
-    /// (a toast), it is scrolled to the middle of the window first, as a
-    /// person would; if React replaced it meanwhile, it is found again.
+    /// Clicks the element with this `data-testid` once it stays where it is
+    /// (a person aims at a button that has stopped moving; a click at where
+    /// it was a moment ago lands on whatever took its place). If something
+    /// lies over it (a toast) or it is out of its scrolled box, it is
+    /// scrolled to the middle first, as a person would; if React replaced
+    /// it meanwhile, it is found again.
     pub async fn click(&self, test_id: &str) -> Result<()> {
         retry_stale(|| async {
             let element = self.find(test_id).await?;
+            let arg =
+                serde_json::to_value(&element).map_err(|e| HarnessError::Check(e.to_string()))?;
+            self.wait_still(arg.clone()).await?;
             match element.click().await {
                 Err(fantoccini::error::CmdError::Standard(error))
-                    if error.error == fantoccini::error::ErrorStatus::ElementClickIntercepted =>
+                    if matches!(
+                        error.error,
+                        fantoccini::error::ErrorStatus::ElementClickIntercepted
+                            | fantoccini::error::ErrorStatus::ElementNotInteractable
+                    ) =>
                 {
-                    let arg = serde_json::to_value(&element)
-                        .map_err(|e| HarnessError::Check(e.to_string()))?;
                     self.client
-                        .execute("arguments[0].scrollIntoView({block: 'center'});", vec![arg])
+                        .execute(
+                            "arguments[0].scrollIntoView({block: 'center'});",
+                            vec![arg.clone()],
+                        )
                         .await?;
+                    self.wait_still(arg).await?;
                     element.click().await?;
                     Ok(())
                 }
@@ -432,6 +444,28 @@ impl App {
             }
         })
         .await
+    }
+
+    /// Waits until the element's box has been the same for 100 ms (at most
+    /// 3 s: an element that never stops moving is clicked all the same).
+    async fn wait_still(&self, element: serde_json::Value) -> Result<()> {
+        const SCRIPT: &str = "
+            const [element, done] = [arguments[0], arguments[arguments.length - 1]];
+            let last = '';
+            let since = Date.now();
+            const started = since;
+            const look = () => {
+                const box = element.getBoundingClientRect();
+                const now = [box.x, box.y, box.width, box.height].join(',');
+                if (now !== last) { last = now; since = Date.now(); }
+                if (Date.now() - since >= 100 || Date.now() - started > 3000) done(true);
+                else setTimeout(look, 20);
+            };
+            look();";
+        tokio::time::timeout(UI_TIMEOUT, self.client.execute_async(SCRIPT, vec![element]))
+            .await
+            .map_err(|_| HarnessError::TimedOut("the element to stop moving".to_owned()))??;
+        Ok(())
     }
 
     /// Clicks through the DOM: for inputs styled out of sight (LeafyGreen

@@ -310,6 +310,9 @@ async fn access_list(app: &App) -> Result<()> {
         Ok(app.value("access-input").await? == CURRENT_IP)
     })
     .await?;
+    // Its line checked, as a person sees it before adding it.
+    app.find_css("[data-testid='access-check-line'][data-status='ok']")
+        .await?;
     app.click("access-add").await?;
     app.find(&format!("access-entry-{CURRENT_IP}")).await?;
     app.screenshot("key-details").await?;
@@ -1261,6 +1264,8 @@ async fn project_service_accounts(app: &App) -> Result<()> {
     close_one_time_dialog(app).await?;
     app.find("new-sa-access-dialog").await?;
     app.type_into("sa-access-input", CURRENT_IP).await?;
+    app.find_css("[data-testid='sa-access-check-line'][data-status='ok']")
+        .await?;
     app.click("sa-access-add").await?;
     app.find(&format!("sa-access-entry-{CURRENT_IP}")).await?;
     app.click("new-sa-access-done").await?;
@@ -1892,6 +1897,8 @@ async fn move_to_account(app: &App) -> Result<()> {
     let old = public_key_of(app, "Terraform CI (production)").await?;
     open_key(app, &old).await?;
     app.click("details-move").await?;
+    // The lifetime field shows once the organization's maximum is read.
+    app.find("rotate-lifetime-value").await?;
     app.click("rotate-create").await?;
     let secret = one_time_secret(app).await?;
     let client_id = app.text("one-time-client-id").await?;
@@ -1979,6 +1986,12 @@ async fn rotate_resumed(app: &App) -> Result<()> {
     app.click("rotate-create").await?;
     let private_key = one_time_secret(app).await?;
     let new = app.text("one-time-public-key").await?;
+    // The dialog says what the failed step leaves: a key open to any address.
+    let failed = app.text("one-time-setup-failed").await?;
+    check(
+        failed.contains("from any address"),
+        format!("the failed step in words: {failed}"),
+    )?;
     close_one_time_dialog(app).await?;
     // The access list failed, said so, and the old key cannot go yet.
     app.find_css("[data-testid='rotate-steps'][data-failed='true']")
@@ -1997,5 +2010,82 @@ async fn rotate_resumed(app: &App) -> Result<()> {
         app.attr("rotate-delete-old", "aria-disabled").await? != "true",
         "the old key can go now",
     )?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn flow23_a_new_key_whose_access_list_failed_is_retried() -> Result<()> {
+    // The built-in sandbox fails the first two access-list POSTs: the
+    // creation's and the first retry.
+    let app = App::launch_with_env(&[("AAM_SANDBOX_FAULTS", "500@POST:/accessList=2")]).await?;
+    app.find("keys-table").await?;
+    app.run("flow23-retry-access-list", retry_access_list).await
+}
+
+async fn retry_access_list(app: &App) -> Result<()> {
+    app.click("create-key").await?;
+    app.type_into("create-desc", "E2E list retried").await?;
+    app.toggle("create-roles-ORG_MEMBER").await?;
+    app.type_into("create-access", "203.0.113.77").await?;
+    app.click("create-submit").await?;
+    one_time_secret(app).await?;
+    let public_key = app.text("one-time-public-key").await?;
+    app.wait_text("one-time-access-list-outcome", |text| {
+        text.contains("failed")
+    })
+    .await?;
+    let failed = app.text("one-time-setup-failed").await?;
+    check(
+        failed.contains("from any address") && failed.contains("Retry"),
+        format!("the failed step in words: {failed}"),
+    )?;
+    app.screenshot("access-list-step-failed").await?;
+
+    // A retry that fails again says so, and the offer stays.
+    app.click("one-time-retry").await?;
+    app.find("one-time-error").await?;
+    app.find("one-time-setup-failed").await?;
+    // The next one adds the list.
+    app.click("one-time-retry").await?;
+    app.wait_text("one-time-access-list-outcome", |text| {
+        text.ends_with("done")
+    })
+    .await?;
+    app.wait_gone("one-time-setup-failed").await?;
+    close_one_time_dialog(app).await?;
+    open_key(app, &public_key).await?;
+    app.find("access-entry-203.0.113.77").await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn flow24_a_new_service_account_whose_access_list_failed_is_deleted() -> Result<()> {
+    let app = App::launch_with_env(&[("AAM_SANDBOX_FAULTS", "500@POST:/accessList=1")]).await?;
+    app.find("keys-table").await?;
+    app.run("flow24-delete-new-account", delete_new_account)
+        .await
+}
+
+async fn delete_new_account(app: &App) -> Result<()> {
+    open_service_accounts(app).await?;
+    app.click("create-service-account").await?;
+    app.type_into("create-sa-name", "E2E list failed").await?;
+    app.type_into("create-sa-description", "deleted at once")
+        .await?;
+    app.toggle("create-sa-roles-ORG_MEMBER").await?;
+    app.type_into("create-sa-access", "203.0.113.78").await?;
+    app.find("create-sa-lifetime-value").await?;
+    app.click("create-sa-submit").await?;
+    one_time_secret(app).await?;
+    let client_id = app.text("one-time-client-id").await?;
+    app.find(&format!("sa-row-{client_id}")).await?;
+    let failed = app.text("one-time-setup-failed").await?;
+    check(
+        failed.contains("from any address"),
+        format!("the failed step in words: {failed}"),
+    )?;
+    app.click("one-time-delete-new").await?;
+    app.wait_gone("one-time-dialog").await?;
+    app.wait_gone(&format!("sa-row-{client_id}")).await?;
     Ok(())
 }

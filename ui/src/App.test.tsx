@@ -6,7 +6,7 @@ import App from "./App";
 import type { AppInfo } from "./bindings/AppInfo";
 import type { CommandError } from "./bindings/CommandError";
 import type { CreatedKeyView } from "./bindings/CreatedKeyView";
-import { installBackend, inventory } from "./test/fakeBackend";
+import { installBackend, inventory, session } from "./test/fakeBackend";
 
 function renderApp() {
   return render(
@@ -220,5 +220,68 @@ describe("about", () => {
     await userEvent.setup().click(screen.getByTestId("nav-settings"));
     const banner = await screen.findByTestId("about-error");
     expect(within(banner).getByText("The app state is not ready.")).toBeInTheDocument();
+  });
+});
+
+describe("rotating the key the connection uses", () => {
+  const old = inventory.keys[0]!.key;
+  const made: CreatedKeyView = {
+    key: { ...old, id: "new", publicKey: "newnewnew", desc: `${old.desc} (rotated)` },
+    privateKey: "0d7f1c2e-5b1a-4c8e-9f00-aa11bb22cc33",
+    accessList: { status: "failed", message: "Atlas refused the request." },
+    invitations: [],
+  };
+
+  it("keeps the connection on the old key while a step has failed, and switches once resumed", async () => {
+    const calls = installBackend((cmd) => {
+      switch (cmd) {
+        case "connect":
+          return {
+            ...session,
+            profile: { ...session.profile, id: "work", name: "Work" },
+            keyInUseId: old.id,
+            keyInUsePublicKey: old.publicKey,
+          };
+        case "rotate_org_key":
+          return made;
+        case "complete_rotation":
+          return {
+            roles: { status: "skipped" },
+            accessList: { status: "done" },
+            invitations: [],
+            key: made.key,
+            complete: true,
+          };
+        case "switch_connection_key":
+          return { ...session, keyInUseId: "new", keyInUsePublicKey: "newnewnew" };
+        case "get_access_list":
+          return [];
+        default:
+          return undefined;
+      }
+    });
+    renderApp();
+    const user = userEvent.setup();
+    await user.click(await screen.findByTestId(`key-open-${old.publicKey}`));
+    await user.click(await screen.findByTestId("details-rotate"));
+    await user.click(await screen.findByTestId("rotate-create"));
+    expect(await screen.findByTestId("one-time-setup-failed")).toHaveTextContent(
+      "from any address",
+    );
+    expect(screen.getByTestId("rotate-switch-waiting")).toBeInTheDocument();
+    expect(calls).not.toContain("switch_connection_key");
+
+    // Retry in the dialog, while the private key is still held: complete, then switched.
+    await user.click(screen.getByTestId("one-time-retry"));
+    await waitFor(() => expect(calls).toContain("switch_connection_key"));
+    expect(calls.indexOf("complete_rotation")).toBeLessThan(calls.indexOf("switch_connection_key"));
+    await waitFor(() =>
+      expect(screen.queryByTestId("one-time-setup-failed")).not.toBeInTheDocument(),
+    );
+    expect(await screen.findByTestId("rotate-switched")).toBeInTheDocument();
+    expect(screen.queryByTestId("rotate-switch-waiting")).not.toBeInTheDocument();
+    await user.click(screen.getByText("I have copied the private key"));
+    await user.click(screen.getByTestId("one-time-close"));
+    await waitFor(() => expect(screen.queryByTestId("one-time-dialog")).not.toBeInTheDocument());
   });
 });

@@ -220,8 +220,10 @@ export const moveKeyToServiceAccount = (
   keyId: string,
   secretExpiresAfterHours: number,
 ) => call("move_key_to_service_account", { orgId, keyId, secretExpiresAfterHours });
-/** Switches the open connection to a key just made, whose private key is still held. */
-/** Switches the open connection `profileId`, signed in with `oldKeyId`, to the key just made. */
+/** Resumes a move: gives the account what the old key has and it lacks. */
+export const completeMove = (orgId: string, oldKeyId: string, clientId: string) =>
+  call("complete_move", { orgId, oldKeyId, clientId });
+/** Switches the open connection `profileId`, signed in with `oldKeyId`, to the key just made (its private key still held). */
 export const switchConnectionKey = (
   profileId: string,
   oldKeyId: string,

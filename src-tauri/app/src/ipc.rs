@@ -240,7 +240,7 @@ use crate::commands::projects::{
 };
 use crate::commands::service_accounts::{
     AccountEntryRef, AccountEntryRemoval, AccountPartsRequest, AccountRef, AccountSecretRef,
-    AddAccountEntries, BulkAccountInvite, CreatedServiceAccountView, MoveKey,
+    AddAccountEntries, BulkAccountInvite, CreatedServiceAccountView, MoveKey, MoveRef,
     NewProjectServiceAccount, NewServiceAccountRequest, ProjectAccountRef, ProjectAccountRoles,
     RotateSecret, RotationView, SecretRef, SetMaxSecretLifetime, UpdateServiceAccount,
 };
@@ -259,7 +259,7 @@ use atlas_access_core::lockout::{LiftCheck, LockoutCheck};
 use atlas_access_core::profiles::{Appearance, ImportedProfile};
 use atlas_access_core::review::{ReviewInput, ReviewReport, ReviewSettings};
 use atlas_access_core::roles::RoleInfo;
-use atlas_access_core::rotation::RotationSetup;
+use atlas_access_core::rotation::{MoveSetup, RotationSetup};
 use atlas_access_core::usecases::{
     Inventory, KeyAccessList, ServiceAccountInventory, ServiceAccountParts,
 };

@@ -53,6 +53,7 @@ ipc_surface! {
     get_service_account(AccountRef) -> ServiceAccountInventory = commands::service_accounts::get_service_account;
     create_service_account(NewServiceAccountRequest) -> CreatedServiceAccountView = commands::service_accounts::create_service_account;
     move_key_to_service_account(MoveKey) -> CreatedServiceAccountView = commands::service_accounts::move_key_to_service_account;
+    complete_move(MoveRef) -> MoveSetup = commands::service_accounts::complete_move;
     copy_client_secret(SecretRef) -> u32 = commands::service_accounts::copy_client_secret;
     forget_client_secret(SecretRef) -> () = commands::service_accounts::forget_client_secret;
     update_service_account(UpdateServiceAccount) -> ServiceAccount = commands::service_accounts::update_service_account;

@@ -323,7 +323,7 @@ pub(crate) async fn guard_key_in_project(
 
 /// [`guard_own_project_roles`] for a change to service account
 /// `client_id`'s project roles.
-async fn guard_account_in_project(
+pub(crate) async fn guard_account_in_project(
     client: &AtlasClient,
     client_id: &str,
     what: &str,

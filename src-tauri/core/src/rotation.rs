@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::atlas::{AccessListEntry, AccessListRequest, ApiKey, AtlasClient};
+use crate::atlas::{AccessListEntry, AccessListRequest, ApiKey, AtlasClient, ServiceAccountEntry};
 use crate::edits::{self, Caller, NewServiceAccountInput, ProjectOutcome};
 use crate::error::CoreError;
 use crate::rules;
@@ -179,6 +179,25 @@ fn account_name(key: &ApiKey) -> String {
     }
 }
 
+/// The old key's entries that are not among `present` (entries named as in
+/// a path), as requests to add.
+fn missing_entries<'a>(
+    old_entries: &[AccessListEntry],
+    present: impl Iterator<Item = &'a str>,
+) -> Vec<AccessListRequest> {
+    let present: BTreeSet<&str> = present.collect();
+    old_entries
+        .iter()
+        .filter(|entry| !present.contains(entry.path_name()))
+        .filter_map(as_request)
+        .collect()
+}
+
+/// True when no step failed.
+fn none_failed<'a>(mut outcomes: impl Iterator<Item = &'a StepOutcome>) -> bool {
+    outcomes.all(|outcome| !matches!(outcome, StepOutcome::Failed { .. }))
+}
+
 /// What resuming a rotation did, step by step, and the new key after.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -280,15 +299,10 @@ pub async fn complete_rotation(
         });
     }
 
-    let present: BTreeSet<String> = new_entries
-        .iter()
-        .map(|entry| entry.path_name().to_owned())
-        .collect();
-    let missing: Vec<AccessListRequest> = old_entries
-        .iter()
-        .filter(|entry| !present.contains(entry.path_name()))
-        .filter_map(as_request)
-        .collect();
+    let missing = missing_entries(
+        &old_entries,
+        new_entries.iter().map(AccessListEntry::path_name),
+    );
     let access_list = if missing.is_empty() {
         StepOutcome::Skipped
     } else {
@@ -299,17 +313,120 @@ pub async fn complete_rotation(
         )
     };
 
-    let complete = !matches!(roles, StepOutcome::Failed { .. })
-        && !matches!(access_list, StepOutcome::Failed { .. })
-        && invitations
-            .iter()
-            .all(|invitation| !matches!(invitation.outcome, StepOutcome::Failed { .. }));
+    let complete = none_failed(
+        [&roles, &access_list]
+            .into_iter()
+            .chain(invitations.iter().map(|invitation| &invitation.outcome)),
+    );
     let key = client.get_org_key(org_id, &keys.new_key_id).await?;
     Ok(RotationSetup {
         roles,
         access_list,
         invitations,
         key,
+        complete,
+    })
+}
+
+/// What resuming a move to a service account did, step by step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MoveSetup {
+    pub access_list: StepOutcome,
+    pub invitations: Vec<ProjectOutcome>,
+    /// True when the account now has the old key's access list and project roles.
+    pub complete: bool,
+}
+
+/// Which move: the old key and the account it was moved to.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MoveAccounts {
+    pub old_key_id: String,
+    pub client_id: String,
+}
+
+/// Gives the account a key was moved to what the key has and the account
+/// still lacks: roles in each project, access-list entries. Reads both
+/// first, so a step already done is skipped. The account's project roles
+/// are guarded as any change to them is: the connection's own account
+/// keeps its Project Owner roles.
+pub async fn complete_move(
+    client: &AtlasClient,
+    org_id: &str,
+    moved: &MoveAccounts,
+) -> Result<MoveSetup, CoreError> {
+    rules::object_id(org_id, "an organization")?;
+    rules::object_id(&moved.old_key_id, "the old API key")?;
+    rules::client_id(&moved.client_id)?;
+    let (old, old_entries, account_entries, account_projects) = futures::try_join!(
+        client.get_org_key(org_id, &moved.old_key_id),
+        client.list_access_list(org_id, &moved.old_key_id),
+        client.list_service_account_access_list(org_id, &moved.client_id),
+        client.list_service_account_projects(org_id, &moved.client_id)
+    )?;
+
+    let has_roles = |project_id: &str| -> BTreeSet<String> {
+        account_projects
+            .iter()
+            .filter(|joined| joined.group_id == project_id)
+            .flat_map(|joined| joined.roles.iter().cloned())
+            .collect()
+    };
+    let projects = project_roles(&old);
+    let changes = projects
+        .iter()
+        .any(|project| has_roles(&project.project_id) != project.roles.iter().cloned().collect());
+    if changes {
+        edits::guard_account_in_project(
+            client,
+            &moved.client_id,
+            "giving it the old key's project roles",
+        )
+        .await?;
+    }
+    let mut invitations = Vec::new();
+    for project in projects {
+        let outcome = if has_roles(&project.project_id) == project.roles.iter().cloned().collect() {
+            StepOutcome::Skipped
+        } else {
+            StepOutcome::from_result(
+                client
+                    .invite_service_account_to_project(
+                        &project.project_id,
+                        &moved.client_id,
+                        &project.roles,
+                    )
+                    .await,
+            )
+        };
+        invitations.push(ProjectOutcome {
+            project_id: project.project_id,
+            outcome,
+        });
+    }
+
+    let missing = missing_entries(
+        &old_entries,
+        account_entries.iter().map(ServiceAccountEntry::path_name),
+    );
+    let access_list = if missing.is_empty() {
+        StepOutcome::Skipped
+    } else {
+        StepOutcome::from_result(
+            client
+                .add_service_account_entries(org_id, &moved.client_id, &missing)
+                .await,
+        )
+    };
+    let complete = none_failed(
+        std::iter::once(&access_list)
+            .chain(invitations.iter().map(|invitation| &invitation.outcome)),
+    );
+    tracing::info!(key = %old.public_key, client_id = %moved.client_id, complete, "move resumed");
+    Ok(MoveSetup {
+        access_list,
+        invitations,
         complete,
     })
 }

@@ -76,6 +76,17 @@ async fn shape(
     (roles, projects, entries)
 }
 
+/// The sandbox's seeded key with this description.
+async fn seeded_key(admin: &AtlasClient, org: &str, desc: &str) -> ApiKey {
+    admin
+        .list_org_keys(org)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|key| key.desc == desc)
+        .expect("the seeded key")
+}
+
 #[tokio::test]
 async fn a_rotated_key_has_what_the_old_one_had_and_a_cut_short_rotation_is_resumed() {
     // Requests seem to come from an address the key's list lets in.
@@ -88,12 +99,7 @@ async fn a_rotated_key_has_what_the_old_one_had_and_a_cut_short_rotation_is_resu
     let admin = admin_client(&sandbox);
     let admin_caller = caller(&admin).await;
     let org = sandbox.admin().org_id.clone();
-    let keys = admin.list_org_keys(&org).await.unwrap();
-    let old = keys
-        .iter()
-        .find(|key| key.desc == "Terraform CI (production)")
-        .expect("the seeded key")
-        .clone();
+    let old = seeded_key(&admin, &org, "Terraform CI (production)").await;
 
     let started = start_rotation(&admin, &org, &old.id).await.unwrap();
     let new = started.key_after.clone();
@@ -237,12 +243,7 @@ async fn a_key_moved_to_a_service_account_keeps_its_roles_projects_and_list() {
     let sandbox = Sandbox::start(Config::default()).await.unwrap();
     let admin = admin_client(&sandbox);
     let org = sandbox.admin().org_id.clone();
-    let keys = admin.list_org_keys(&org).await.unwrap();
-    let old = keys
-        .iter()
-        .find(|key| key.desc == "Terraform CI (production)")
-        .expect("the seeded key")
-        .clone();
+    let old = seeded_key(&admin, &org, "Terraform CI (production)").await;
     let moved = move_to_service_account(&admin, &org, &old.id, 24 * 30)
         .await
         .unwrap();
@@ -345,4 +346,84 @@ async fn resuming_a_rotation_never_takes_organization_owner_from_the_key_in_use(
         ["ORG_OWNER"],
         "the key in use kept Organization Owner"
     );
+}
+
+#[tokio::test]
+async fn a_move_cut_short_by_a_failure_is_resumed_to_the_end() {
+    use atlas_access_core::rotation::{MoveAccounts, complete_move, move_to_service_account};
+    // The first access-list POST fails: the move's.
+    let sandbox = Sandbox::start(Config {
+        faults: "500@POST:/accessList=1".parse().unwrap(),
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let admin = admin_client(&sandbox);
+    let org = sandbox.admin().org_id.clone();
+    let old = seeded_key(&admin, &org, "Terraform CI (production)").await;
+    let moved = move_to_service_account(&admin, &org, &old.id, 24 * 30)
+        .await
+        .unwrap();
+    assert!(matches!(moved.access_list, StepOutcome::Failed { .. }));
+    let client_id = moved.created.account.client_id.clone();
+    assert!(
+        admin
+            .list_service_account_access_list(&org, &client_id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // Cut short further: a project the account lost.
+    let project = old.project_ids()[0].to_owned();
+    admin
+        .remove_service_account_from_project(&project, &client_id)
+        .await
+        .unwrap();
+
+    let pair = MoveAccounts {
+        old_key_id: old.id.clone(),
+        client_id: client_id.clone(),
+    };
+    let resumed = complete_move(&admin, &org, &pair).await.unwrap();
+    assert!(resumed.complete);
+    assert_eq!(resumed.access_list, StepOutcome::Done);
+    let invited: Vec<_> = resumed
+        .invitations
+        .iter()
+        .filter(|invitation| invitation.outcome == StepOutcome::Done)
+        .map(|invitation| invitation.project_id.clone())
+        .collect();
+    assert_eq!(invited, vec![project]);
+    let names = |entries: Vec<String>| entries.into_iter().collect::<BTreeSet<_>>();
+    assert_eq!(
+        names(
+            admin
+                .list_service_account_access_list(&org, &client_id)
+                .await
+                .unwrap()
+                .iter()
+                .map(|entry| entry.path_name().to_owned())
+                .collect()
+        ),
+        names(
+            admin
+                .list_access_list(&org, &old.id)
+                .await
+                .unwrap()
+                .iter()
+                .map(|entry| entry.path_name().to_owned())
+                .collect()
+        )
+    );
+    // Once complete, resuming again does nothing.
+    let again = complete_move(&admin, &org, &pair).await.unwrap();
+    assert!(again.complete);
+    assert_eq!(again.access_list, StepOutcome::Skipped);
+    assert!(
+        again
+            .invitations
+            .iter()
+            .all(|invitation| invitation.outcome == StepOutcome::Skipped)
+    );
+    sandbox.stop().await;
 }

@@ -37,6 +37,8 @@ import type { KeyRef } from "./KeyRef";
 import type { LiftCheck } from "./LiftCheck";
 import type { LockoutCheck } from "./LockoutCheck";
 import type { MoveKey } from "./MoveKey";
+import type { MoveRef } from "./MoveRef";
+import type { MoveSetup } from "./MoveSetup";
 import type { NewOrgKeyRequest } from "./NewOrgKeyRequest";
 import type { NewProjectKey } from "./NewProjectKey";
 import type { NewProjectServiceAccount } from "./NewProjectServiceAccount";
@@ -120,6 +122,7 @@ export interface Commands {
   get_service_account: { args: AccountRef; result: ServiceAccountInventory };
   create_service_account: { args: NewServiceAccountRequest; result: CreatedServiceAccountView };
   move_key_to_service_account: { args: MoveKey; result: CreatedServiceAccountView };
+  complete_move: { args: MoveRef; result: MoveSetup };
   copy_client_secret: { args: SecretRef; result: number };
   forget_client_secret: { args: SecretRef; result: null };
   update_service_account: { args: UpdateServiceAccount; result: ServiceAccount };

@@ -22,7 +22,8 @@ export function CreateKeyModal({
 }: {
   orgId: string;
   projects: Project[];
-  onCreated: (created: CreatedKeyView) => void;
+  /** The new key, and the access list it was asked to get (to retry if it failed). */
+  onCreated: (created: CreatedKeyView, accessText: string) => void;
   onCancel: () => void;
 }) {
   const [desc, setDesc] = useState("");
@@ -49,7 +50,7 @@ export function CreateKeyModal({
         accessList: setup.accessText,
         projects: setup.projects,
       });
-      onCreated(created);
+      onCreated(created, setup.accessText);
     } catch (err) {
       setError(api.asCommandError(err));
     } finally {

@@ -39,7 +39,8 @@ export function CreateServiceAccountModal({
 }: {
   orgId: string;
   projects: Project[];
-  onCreated: (created: CreatedServiceAccountView) => void;
+  /** The new account, and the access list it was asked to get (to retry if it failed). */
+  onCreated: (created: CreatedServiceAccountView, accessText: string) => void;
   onCancel: () => void;
 }) {
   const lifetime = useLifetimeChoice(orgId);
@@ -73,6 +74,7 @@ export function CreateServiceAccountModal({
           accessList: setup.accessText,
           projects: setup.projects,
         }),
+        setup.accessText,
       );
     } catch (err) {
       setError(api.asCommandError(err));

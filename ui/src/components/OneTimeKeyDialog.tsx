@@ -7,9 +7,11 @@ import Modal from "@leafygreen-ui/modal";
 import { colour } from "../theme";
 import { Body, H3 } from "@leafygreen-ui/typography";
 import * as api from "../api";
+import type { AccessListEntry } from "../bindings/AccessListEntry";
 import type { CommandError } from "../bindings/CommandError";
 import type { CreatedKeyView } from "../bindings/CreatedKeyView";
 import type { ProjectOutcome } from "../bindings/ProjectOutcome";
+import type { ServiceAccountEntry } from "../bindings/ServiceAccountEntry";
 import type { StepOutcome } from "../bindings/StepOutcome";
 import { ErrorBanner } from "./ErrorBanner";
 import { stack } from "../layout";
@@ -42,6 +44,63 @@ const keyText = css`
   }
 `;
 
+/**
+ * What the dialog offers when the new credential's access list could not be
+ * added: until it is, the credential has none.
+ */
+export interface SetupRepair {
+  /** "key" or "service account". */
+  what: string;
+  /** Adds the access list again; answers how that went. */
+  retry: () => Promise<StepOutcome>;
+  /** Deletes the new credential; the dialog then closes. */
+  remove: () => Promise<void>;
+}
+
+/** Retry and Delete for a new API key whose list `accessText` was not added. */
+export function keySetupRepair(
+  orgId: string,
+  keyId: string,
+  accessText: string,
+  patchAccessList: (keyId: string, entries: AccessListEntry[]) => void,
+  removeKey: (keyId: string) => void,
+): SetupRepair {
+  return {
+    what: "key",
+    retry: async () => {
+      const report = await api.addAccessEntries(orgId, keyId, accessText);
+      patchAccessList(keyId, report.entries);
+      return { status: "done" };
+    },
+    remove: async () => {
+      await api.deleteOrgKey(orgId, keyId);
+      removeKey(keyId);
+    },
+  };
+}
+
+/** Retry and Delete for a new service account whose list `accessText` was not added. */
+export function accountSetupRepair(
+  orgId: string,
+  clientId: string,
+  accessText: string,
+  patchAccessList: (clientId: string, entries: ServiceAccountEntry[]) => void,
+  removeAccount: (clientId: string) => void,
+): SetupRepair {
+  return {
+    what: "service account",
+    retry: async () => {
+      const report = await api.addServiceAccountEntries(orgId, clientId, accessText);
+      patchAccessList(clientId, report.entries);
+      return { status: "done" };
+    },
+    remove: async () => {
+      await api.deleteServiceAccount(orgId, clientId);
+      removeAccount(clientId);
+    },
+  };
+}
+
 function outcomeText(outcome: StepOutcome): string {
   switch (outcome.status) {
     case "done":
@@ -57,10 +116,12 @@ function outcomeText(outcome: StepOutcome): string {
 export function OneTimeKeyDialog({
   created,
   projectName,
+  repair,
   onClosed,
 }: {
   created: CreatedKeyView;
   projectName: (id: string) => string;
+  repair?: SetupRepair;
   onClosed: () => void;
 }) {
   return (
@@ -81,6 +142,7 @@ export function OneTimeKeyDialog({
       accessList={created.accessList}
       invitations={created.invitations}
       projectName={projectName}
+      repair={repair}
       onClosed={onClosed}
     />
   );
@@ -104,6 +166,7 @@ export function OneTimeSecretDialog({
   accessList,
   invitations = [],
   projectName = (id) => id,
+  repair,
   children,
   onClosed,
 }: {
@@ -120,6 +183,8 @@ export function OneTimeSecretDialog({
   accessList?: StepOutcome;
   invitations?: ProjectOutcome[];
   projectName?: (id: string) => string;
+  /** Retry and Delete, offered when the access-list step failed. */
+  repair?: SetupRepair;
   /** Anything else to say, under the secret. */
   children?: ReactNode;
   onClosed: () => void;
@@ -128,6 +193,8 @@ export function OneTimeSecretDialog({
   const [secondsLeft, setSecondsLeft] = useState<number | null>(null);
   const [cleared, setCleared] = useState(false);
   const [error, setError] = useState<CommandError | null>(null);
+  const [listOutcome, setListOutcome] = useState(accessList);
+  const [repairing, setRepairing] = useState(false);
 
   useEffect(() => {
     const unlisten = api.onClipboardCleared((id) => {
@@ -167,6 +234,28 @@ export function OneTimeSecretDialog({
     forget(heldId).catch(() => undefined);
     onClosed();
   };
+
+  const repairWith = async (step: () => Promise<void>) => {
+    setError(null);
+    setRepairing(true);
+    try {
+      await step();
+    } catch (err) {
+      setError(api.asCommandError(err));
+    } finally {
+      setRepairing(false);
+    }
+  };
+  const retry = () =>
+    repairWith(async () => {
+      if (repair) setListOutcome(await repair.retry());
+    });
+  const removeNew = () =>
+    repairWith(async () => {
+      if (!repair) return;
+      await repair.remove();
+      close();
+    });
 
   const lowerLabel = secretLabel.toLowerCase();
   return (
@@ -222,10 +311,34 @@ export function OneTimeSecretDialog({
         {cleared && <Body data-testid="one-time-cleared">The clipboard was cleared.</Body>}
         <ErrorBanner error={error} testId="one-time-error" />
         {children}
-        {accessList && accessList.status !== "skipped" && (
+        {listOutcome && listOutcome.status !== "skipped" && (
           <Body data-testid="one-time-access-list-outcome">
-            Access list: {outcomeText(accessList)}
+            Access list: {outcomeText(listOutcome)}
           </Body>
+        )}
+        {repair && listOutcome?.status === "failed" && (
+          <Banner variant="danger" data-testid="one-time-setup-failed">
+            <div className={stack}>
+              <Body>
+                The new {repair.what} has no access list yet. Until one is added, Atlas lets it in
+                from any address, unless the organization requires an access list for the API, when
+                it is refused everywhere. Retry, or delete the new {repair.what}.
+              </Body>
+              <div className={row}>
+                <Button disabled={repairing} onClick={retry} data-testid="one-time-retry">
+                  Retry Access List
+                </Button>
+                <Button
+                  variant="danger"
+                  disabled={repairing}
+                  onClick={removeNew}
+                  data-testid="one-time-delete-new"
+                >
+                  Delete the New {repair.what === "key" ? "Key" : "Service Account"}
+                </Button>
+              </div>
+            </div>
+          </Banner>
         )}
         {invitations.length > 0 && (
           <ul data-testid="one-time-invitations">

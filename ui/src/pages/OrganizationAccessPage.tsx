@@ -18,7 +18,7 @@ import { CreateKeyModal } from "../components/CreateKeyModal";
 import { EmptyState } from "../components/EmptyState";
 import { LightCell } from "../components/LightCell";
 import { ErrorBanner } from "../components/ErrorBanner";
-import { OneTimeKeyDialog } from "../components/OneTimeKeyDialog";
+import { OneTimeKeyDialog, keySetupRepair } from "../components/OneTimeKeyDialog";
 import { SessionGate } from "../components/SessionGate";
 import {
   SortHeader,
@@ -127,6 +127,7 @@ function ApiKeys({ orgId, inventory }: { orgId: string; inventory: Inventory }) 
     refresh,
     patchKey,
     patchAccessList,
+    removeKey,
     accessListsLoading,
     inventoryProgress,
     inventoryError,
@@ -149,7 +150,7 @@ function ApiKeys({ orgId, inventory }: { orgId: string; inventory: Inventory }) 
   }, []);
   const [creating, setCreating] = useState(false);
   const startCreating = useCallback(() => setCreating(true), []);
-  const [created, setCreated] = useState<CreatedKeyView | null>(null);
+  const [created, setCreated] = useState<{ view: CreatedKeyView; accessText: string } | null>(null);
   const { destination } = useNavigation();
   const [selectedId, setSelectedId] = useState<string | null>(destination?.keyId ?? null);
   // A key being rotated, or moved to a service account.
@@ -310,9 +311,9 @@ function ApiKeys({ orgId, inventory }: { orgId: string; inventory: Inventory }) 
           orgId={orgId}
           projects={inventory.projects}
           onCancel={() => setCreating(false)}
-          onCreated={(view) => {
+          onCreated={(view, accessText) => {
             setCreating(false);
-            setCreated(view);
+            setCreated({ view, accessText });
             patchKey(view.key);
             // Its list as Atlas stored it: one read, for this key alone.
             api.getAccessList(orgId, view.key.id).then(
@@ -324,8 +325,15 @@ function ApiKeys({ orgId, inventory }: { orgId: string; inventory: Inventory }) 
       )}
       {created && (
         <OneTimeKeyDialog
-          created={created}
+          created={created.view}
           projectName={projectName}
+          repair={keySetupRepair(
+            orgId,
+            created.view.key.id,
+            created.accessText,
+            patchAccessList,
+            removeKey,
+          )}
           onClosed={() => setCreated(null)}
         />
       )}

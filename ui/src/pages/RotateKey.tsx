@@ -14,7 +14,11 @@ import type { KeyInventory } from "../bindings/KeyInventory";
 import type { Project } from "../bindings/Project";
 import type { StepOutcome } from "../bindings/StepOutcome";
 import { ErrorBanner } from "../components/ErrorBanner";
-import { OneTimeKeyDialog, OneTimeSecretDialog } from "../components/OneTimeKeyDialog";
+import {
+  OneTimeKeyDialog,
+  OneTimeSecretDialog,
+  type SetupRepair,
+} from "../components/OneTimeKeyDialog";
 import { LifetimeField, useLifetimeChoice } from "../components/SecretLifetime";
 import { ClientIdLine } from "../components/ServiceAccountParts";
 import type { CreatedServiceAccountView } from "../bindings/CreatedServiceAccountView";
@@ -115,6 +119,8 @@ export function RotateKey({
   // built-in sandbox always signs in with its own admin key.
   const switchable = into === "key" && isKeyInUse && session?.profile.id !== SANDBOX_PROFILE_ID;
   const [switched, setSwitched] = useState<CommandError | "done" | null>(null);
+  // The switch waits while a step of the new key has failed.
+  const [switchWaiting, setSwitchWaiting] = useState(false);
   const newKey = created?.key;
   const newAccount = createdAccount?.account;
   // What the old key is replaced with, however it was made.
@@ -178,49 +184,88 @@ export function RotateKey({
       setSteps(stepsOf(view.accessList, view.invitations));
     });
 
+  // The connection moves to the new key only once the key has everything
+  // the old one has: never while a step has failed.
+  const switchTo = async (key: { id: string; publicKey: string }) => {
+    if (!session) return;
+    try {
+      adoptSession(
+        await api.switchConnectionKey(session.profile.id, old.id, key.id, key.publicKey, orgId),
+      );
+      setSwitched("done");
+      setSwitchWaiting(false);
+    } catch (error) {
+      setSwitched(api.asCommandError(error));
+    }
+  };
+
   const create = () =>
     creation.run(async () => {
       const view = await api.rotateOrgKey(orgId, old.id);
+      const made = stepsOf(view.accessList, view.invitations);
       if (switchable && session) {
-        try {
-          adoptSession(
-            await api.switchConnectionKey(
-              session.profile.id,
-              old.id,
-              view.key.id,
-              view.key.publicKey,
-              orgId,
-            ),
-          );
-          setSwitched("done");
-        } catch (error) {
-          setSwitched(api.asCommandError(error));
-        }
+        if (failed(made)) setSwitchWaiting(true);
+        else await switchTo(view.key);
       }
       setCreated(view);
       setShowing(true);
       patchKey(view.key);
-      setSteps(stepsOf(view.accessList, view.invitations));
+      setSteps(made);
     });
 
-  const resume = () =>
-    resumption.run(async () => {
-      if (!newKey) return;
+  /** Gives the new key, or the new account, what the old key has and it lacks. */
+  const resumeSteps = async (): Promise<{ accessList: StepOutcome; complete: boolean }> => {
+    if (newKey) {
       const setup = await api.completeRotation(orgId, old.id, newKey.id);
       patchKey(setup.key);
       setSteps([
         { name: "organization roles", outcome: setup.roles },
-        { name: "access list", outcome: setup.accessList },
-        ...setup.invitations.map((invitation) => ({
-          name: `project ${projectName(invitation.projectId)}`,
-          outcome: invitation.outcome,
-        })),
+        ...stepsOf(setup.accessList, setup.invitations).slice(1),
       ]);
+      if (setup.complete && switchWaiting) await switchTo(setup.key);
       await readUse(newKey.id);
+      return setup;
+    }
+    if (newAccount) {
+      const setup = await api.completeMove(orgId, old.id, newAccount.clientId);
+      void queryClient.invalidateQueries({ queryKey: serviceAccountListKey(orgId) });
+      setSteps(stepsOf(setup.accessList, setup.invitations));
+      await readUse(newAccount.clientId);
+      return setup;
+    }
+    return { accessList: { status: "skipped" }, complete: true };
+  };
+
+  const resume = () =>
+    resumption.run(async () => {
+      const setup = await resumeSteps();
       return setup.complete
-        ? "The new key has everything the old one has"
+        ? `The new ${into === "key" ? "key" : "service account"} has everything the old key has`
         : "Some steps failed again";
     });
+
+  // Retry and Delete in the one-time dialog, while its secret is still held.
+  const repair: SetupRepair = {
+    what: into === "key" ? "key" : "service account",
+    retry: async () => {
+      const setup = await resumeSteps();
+      return setup.accessList.status === "failed" ? setup.accessList : { status: "done" };
+    },
+    remove: async () => {
+      if (newKey) {
+        await api.deleteOrgKey(orgId, newKey.id);
+        removeKey(newKey.id);
+      } else if (newAccount) {
+        await api.deleteServiceAccount(orgId, newAccount.clientId);
+        void queryClient.invalidateQueries({ queryKey: serviceAccountListKey(orgId) });
+      }
+      setCreated(null);
+      setCreatedAccount(null);
+      setSteps([]);
+      setSwitchWaiting(false);
+      setNewUse(null);
+    },
+  };
 
   const remove = () =>
     deletion.run(
@@ -301,10 +346,14 @@ export function RotateKey({
             ))}
           </ul>
         )}
-        {into === "serviceAccount" && failed(steps) && (
-          <Body>Give the account what failed on its own page, then come back here.</Body>
+        {switchWaiting && (
+          <Banner variant="warning" data-testid="rotate-switch-waiting">
+            This connection still signs in with the old key: it switches to the new key only once
+            the new key has everything the old one has. Resume while its private key is shown; after
+            the dialog closes, switch under Connections with the new private key.
+          </Banner>
         )}
-        {into === "key" && failed(steps) && (
+        {failed(steps) && (
           <div>
             <Button disabled={resumption.busy} onClick={resume} data-testid="rotate-resume">
               Resume: copy what is missing
@@ -404,6 +453,7 @@ export function RotateKey({
           accessList={createdAccount.accessList}
           invitations={createdAccount.invitations}
           projectName={projectName}
+          repair={repair}
           onClosed={() => {
             // The rest of the wizard needs the account, never its secret again.
             setCreatedAccount((view) => view && { ...view, secret: "" });
@@ -415,6 +465,7 @@ export function RotateKey({
         <OneTimeKeyDialog
           created={created}
           projectName={projectName}
+          repair={repair}
           onClosed={() => {
             // The rest of the wizard needs the key, never its private key again.
             setCreated((view) => view && { ...view, privateKey: "" });

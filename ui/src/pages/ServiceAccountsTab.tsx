@@ -23,7 +23,7 @@ import {
   useSamePage,
   type Sort as SortState,
 } from "../components/TableParts";
-import { OneTimeSecretDialog } from "../components/OneTimeKeyDialog";
+import { OneTimeSecretDialog, accountSetupRepair } from "../components/OneTimeKeyDialog";
 import { ClientIdLine, toneStyle } from "../components/ServiceAccountParts";
 import { useRoleName } from "../session";
 import { ago, expiry, lastUsed, useNow, useServiceAccounts } from "../serviceAccounts";
@@ -55,7 +55,16 @@ type SortColumn = "name" | "clientId" | "lastUsed" | "accessList";
 /** Organization Access Manager → Service Accounts. */
 export function ServiceAccountsTab({ orgId, projects }: { orgId: string; projects: Project[] }) {
   const state = useServiceAccounts(orgId);
-  const { accounts, error, progress, refresh, patchItem, partsLoading } = state;
+  const {
+    accounts,
+    error,
+    progress,
+    refresh,
+    patchItem,
+    patchAccessList,
+    removeAccount,
+    partsLoading,
+  } = state;
   const now = useNow();
   const [filter, setFilter] = useState("");
   const [sort, setSort] = useState<{ column: SortColumn; ascending: boolean }>({
@@ -65,7 +74,10 @@ export function ServiceAccountsTab({ orgId, projects }: { orgId: string; project
   const [page, setPage] = useState(1);
   const [pageSize, setPageSize] = useState(PAGE_SIZES[0] ?? 25);
   const [creating, setCreating] = useState(false);
-  const [created, setCreated] = useState<CreatedServiceAccountView | null>(null);
+  const [created, setCreated] = useState<{
+    view: CreatedServiceAccountView;
+    accessText: string;
+  } | null>(null);
   const { destination } = useNavigation();
   const [selectedId, setSelectedId] = useState<string | null>(destination?.clientId ?? null);
 
@@ -200,9 +212,9 @@ export function ServiceAccountsTab({ orgId, projects }: { orgId: string; project
           orgId={orgId}
           projects={projects}
           onCancel={() => setCreating(false)}
-          onCreated={(view) => {
+          onCreated={(view, accessText) => {
             setCreating(false);
-            setCreated(view);
+            setCreated({ view, accessText });
             // Its list and projects as Atlas stored them: one account read again.
             patchItem({ account: view.account, accessList: [], projects: [] });
             api.getServiceAccount(orgId, view.account.clientId).then(patchItem, () => undefined);
@@ -214,16 +226,26 @@ export function ServiceAccountsTab({ orgId, projects }: { orgId: string; project
           title="Service Account Created"
           warning="This is the only time the client secret is shown. Copy it now and keep it somewhere safe: Atlas cannot show it again."
           identity={
-            <ClientIdLine name={created.account.name} clientId={created.account.clientId} />
+            <ClientIdLine
+              name={created.view.account.name}
+              clientId={created.view.account.clientId}
+            />
           }
           secretLabel="Client secret"
-          secret={created.secret}
-          heldId={created.secretId}
+          secret={created.view.secret}
+          heldId={created.view.secretId}
           copy={api.copyClientSecret}
           forget={api.forgetClientSecret}
-          accessList={created.accessList}
-          invitations={created.invitations}
+          accessList={created.view.accessList}
+          invitations={created.view.invitations}
           projectName={projectName}
+          repair={accountSetupRepair(
+            orgId,
+            created.view.account.clientId,
+            created.accessText,
+            patchAccessList,
+            removeAccount,
+          )}
           onClosed={() => setCreated(null)}
         />
       )}

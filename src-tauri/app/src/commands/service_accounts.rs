@@ -265,6 +265,28 @@ pub async fn move_key_to_service_account(
     Ok(created_account_view(ctx, outcome))
 }
 
+/// Which move: the organization, the old key and the account it went to.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct MoveRef {
+    pub org_id: AtlasId,
+    pub old_key_id: AtlasId,
+    pub client_id: ClientId,
+}
+
+/// Resumes a move: gives the account what the old key has and it lacks.
+pub async fn complete_move(
+    ctx: &Ctx<'_>,
+    args: MoveRef,
+) -> Result<rotation::MoveSetup, CommandError> {
+    let session = ctx.state.session().await?;
+    let moved = rotation::MoveAccounts {
+        old_key_id: args.old_key_id.to_string(),
+        client_id: args.client_id.to_string(),
+    };
+    Ok(rotation::complete_move(&session.client, &args.org_id, &moved).await?)
+}
+
 pub async fn create_project_service_account(
     ctx: &Ctx<'_>,
     args: NewProjectServiceAccount,

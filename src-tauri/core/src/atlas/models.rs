@@ -156,12 +156,24 @@ pub struct AccessListEntry {
 impl AccessListEntry {
     /// What names the entry in a path: the address for one, else the block.
     pub fn path_name(&self) -> &str {
-        match (&self.ip_address, &self.cidr_block) {
-            (Some(ip), Some(cidr)) if cidr.ends_with("/32") || cidr.ends_with("/128") => ip,
-            (_, Some(cidr)) => cidr,
-            (Some(ip), None) => ip,
-            (None, None) => "",
-        }
+        path_name(self.ip_address.as_deref(), self.cidr_block.as_deref())
+    }
+}
+
+impl ServiceAccountEntry {
+    /// What names the entry in a path, as for a key's entry.
+    pub fn path_name(&self) -> &str {
+        path_name(self.ip_address.as_deref(), self.cidr_block.as_deref())
+    }
+}
+
+/// An entry's name in a path: the address for a single address, else the block.
+fn path_name<'a>(ip_address: Option<&'a str>, cidr_block: Option<&'a str>) -> &'a str {
+    match (ip_address, cidr_block) {
+        (Some(ip), Some(cidr)) if cidr.ends_with("/32") || cidr.ends_with("/128") => ip,
+        (_, Some(cidr)) => cidr,
+        (Some(ip), None) => ip,
+        (None, None) => "",
     }
 }
 
