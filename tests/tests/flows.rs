@@ -949,6 +949,8 @@ async fn service_account_connection(app: &App) -> Result<()> {
     // One edit on each main screen through it. Organization: its own list.
     open_service_account(app, &client_id).await?;
     app.type_into("sa-access-input", "203.0.113.5").await?;
+    app.find_css("[data-testid='sa-access-check-line'][data-status='ok']")
+        .await?;
     app.click("sa-access-add").await?;
     app.find("sa-access-entry-203.0.113.5").await?;
     // The guard: not the entry that lets it in, not the secret it signs in with.
@@ -982,6 +984,23 @@ async fn service_account_connection(app: &App) -> Result<()> {
     )?;
     app.click("sa-secret-delete-cancel").await?;
     app.find(&format!("sa-secret-{}", secrets[0])).await?;
+    // A new secret for the account in use switches the connection to it;
+    // then the old one can go.
+    app.click("sa-generate-secret").await?;
+    app.find("sa-rotate-in-use").await?;
+    app.find("sa-rotate-lifetime-value").await?;
+    app.click("sa-rotate-confirm").await?;
+    let new_secret = one_time_secret(app).await?;
+    app.find("sa-rotate-switched").await?;
+    close_one_time_dialog(app).await?;
+    check(
+        keychain_entry(&id).await.trim() == new_secret,
+        "the keychain holds the new secret",
+    )?;
+    app.click(&format!("sa-secret-delete-{}", secrets[0]))
+        .await?;
+    app.click("sa-secret-delete-confirm").await?;
+    app.wait_gone(&format!("sa-secret-{}", secrets[0])).await?;
 
     // Projects: invite an account to Staging.
     let planner = client_id_of(app, "Capacity planner").await?;

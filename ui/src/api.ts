@@ -231,6 +231,13 @@ export const switchConnectionKey = (
   publicKey: string,
   orgId: string,
 ) => call("switch_connection_key", { profileId, oldKeyId, keyId, publicKey, orgId });
+/** Switches the open service-account connection `profileId` to its account's new secret `secretId` (still held). */
+export const switchConnectionSecret = (
+  profileId: string,
+  clientId: string,
+  secretId: string,
+  orgId: string,
+) => call("switch_connection_secret", { profileId, clientId, secretId, orgId });
 /** Resumes a rotation: gives the new key what the old one has and it lacks. */
 export const completeRotation = (orgId: string, oldKeyId: string, newKeyId: string) =>
   call("complete_rotation", { orgId, oldKeyId, newKeyId });

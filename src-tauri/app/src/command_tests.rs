@@ -871,6 +871,117 @@ async fn a_rotation_switches_the_open_connection_to_the_new_key_before_the_old_o
 }
 
 #[tokio::test]
+async fn a_new_secret_of_the_service_account_in_use_switches_its_connection() {
+    use crate::commands::service_accounts::{self, RotateSecret};
+    use atlas_access_core::rules::ClientId;
+    use secrecy::ExposeSecret;
+    require_keychain();
+    let harness = Harness::new();
+    let ctx = harness.ctx();
+    let org_id = harness.connect_sandbox().await;
+    let admin = harness.state.sandbox().await.unwrap().admin().clone();
+    let sandbox_session = harness.state.session().await.unwrap();
+    let created = sandbox_session
+        .client
+        .create_org_service_account(
+            &org_id,
+            &atlas_access_core::atlas::NewServiceAccount {
+                name: "switched robot".to_owned(),
+                description: "its secret is rotated".to_owned(),
+                roles: vec!["ORG_OWNER".to_owned()],
+                secret_expires_after_hours: 24 * 30,
+            },
+        )
+        .await
+        .unwrap();
+    let client_id = created.account.client_id.clone();
+    let old_secret = created.secret.expose_secret().to_owned();
+    let saved = connections::save_profile(
+        &ctx,
+        ProfileInput {
+            id: None,
+            name: "Robot".to_owned(),
+            base_url: admin.base_url.clone(),
+            kind: Some(ConnectionKind::ServiceAccount),
+            public_key: client_id.clone(),
+            default_org_id: None,
+            private_key: Some(created.secret.clone()),
+        },
+    )
+    .await
+    .unwrap();
+    let id = saved.profile.id.clone();
+    connections::connect(&ctx, ProfileRef { id: id.clone() })
+        .await
+        .unwrap();
+
+    let rotation = service_accounts::rotate_service_account_secret(
+        &ctx,
+        RotateSecret {
+            org_id: atlas_id(&org_id),
+            client_id: ClientId::try_from(client_id.clone()).unwrap(),
+            expires_after_hours: 24 * 30,
+        },
+    )
+    .await
+    .unwrap();
+    let switch = |profile_id: &str| connections::SwitchSecret {
+        profile_id: profile_id.to_owned(),
+        client_id: ClientId::try_from(client_id.clone()).unwrap(),
+        secret_id: atlas_id(&rotation.secret.id),
+        org_id: atlas_id(&org_id),
+    };
+    // Only the open connection's keychain entry is ever replaced.
+    assert_eq!(
+        kind(connections::switch_connection_secret(&ctx, switch("another-connection")).await),
+        ErrorKind::InvalidInput
+    );
+    let stored = atlas_access_core::keychain::read_secret(&id).await.unwrap();
+    assert_eq!(stored.expose_secret(), old_secret, "nothing was saved");
+
+    let switched = connections::switch_connection_secret(&ctx, switch(&id))
+        .await
+        .unwrap();
+    assert_eq!(switched.key_in_use_id, client_id);
+    assert_eq!(switched.org_id.as_deref(), Some(org_id.as_str()));
+    let new_secret = harness
+        .state
+        .one_time
+        .with(&rotation.secret.id, |secret| secret.expose_secret().to_owned())
+        .unwrap();
+    let stored = atlas_access_core::keychain::read_secret(&id).await.unwrap();
+    assert_eq!(stored.expose_secret(), new_secret);
+    assert!(
+        harness.sessions_closed().is_empty(),
+        "the connection goes on"
+    );
+    // It works through the new secret: the old one can go, through it.
+    let old_secret_id = rotation.others[0].id.clone();
+    let account = service_accounts::delete_service_account_secret(
+        &ctx,
+        service_accounts::AccountSecretRef {
+            org_id: atlas_id(&org_id),
+            client_id: ClientId::try_from(client_id.clone()).unwrap(),
+            secret_id: atlas_id(&old_secret_id),
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(account.secrets.len(), 1);
+    keys::load_key_list(
+        &ctx,
+        OrgRef {
+            org_id: atlas_id(&org_id),
+        },
+    )
+    .await
+    .unwrap();
+    connections::delete_profile(&ctx, ProfileRef { id })
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
 async fn the_appearance_is_kept_and_given_to_the_window() {
     use crate::commands::desktop;
     let harness = Harness::new();

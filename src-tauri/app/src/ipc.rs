@@ -225,7 +225,7 @@ macro_rules! ipc_surface {
 
 use crate::commands::activity::ActivityRequest;
 use crate::commands::connections::{
-    ConnectionReport, ProfileList, ProfileRef, ProfileView, SessionView, SwitchKey,
+    ConnectionReport, ProfileList, ProfileRef, ProfileView, SessionView, SwitchKey, SwitchSecret,
 };
 use crate::commands::desktop::Diagnostics;
 use crate::commands::export::{ExportActivity, ExportInventory, ExportReport, ExportReview};

@@ -19,6 +19,7 @@ ipc_surface! {
     connect(ProfileRef) -> SessionView = commands::connections::connect;
     select_org(OrgRef) -> String = commands::connections::select_org;
     switch_connection_key(SwitchKey) -> SessionView = commands::connections::switch_connection_key;
+    switch_connection_secret(SwitchSecret) -> SessionView = commands::connections::switch_connection_secret;
 
     load_key_list(OrgRef) -> Inventory = commands::keys::load_key_list;
     load_access_lists(AccessListsRequest) -> Vec<KeyAccessList> = commands::keys::load_access_lists;

@@ -74,6 +74,7 @@ import type { SessionView } from "./SessionView";
 import type { SetMaxSecretLifetime } from "./SetMaxSecretLifetime";
 import type { SetRequirement } from "./SetRequirement";
 import type { SwitchKey } from "./SwitchKey";
+import type { SwitchSecret } from "./SwitchSecret";
 import type { UpdateOrgKey } from "./UpdateOrgKey";
 import type { UpdateServiceAccount } from "./UpdateServiceAccount";
 
@@ -92,6 +93,7 @@ export interface Commands {
   connect: { args: ProfileRef; result: SessionView };
   select_org: { args: OrgRef; result: string };
   switch_connection_key: { args: SwitchKey; result: SessionView };
+  switch_connection_secret: { args: SwitchSecret; result: SessionView };
   load_key_list: { args: OrgRef; result: Inventory };
   load_access_lists: { args: AccessListsRequest; result: Array<KeyAccessList> };
   check_access_entries: { args: CheckEntries; result: Array<CheckedEntry> };

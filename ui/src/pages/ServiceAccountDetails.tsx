@@ -203,6 +203,11 @@ function Secrets({
   state: ServiceAccountsState;
 }) {
   const account = item.account;
+  const { session, adoptSession } = useSession();
+  // The connection signs in with this account: a new secret switches it.
+  const inUse =
+    session?.profile.kind === "serviceAccount" && session.keyInUseId === account.clientId;
+  const [switched, setSwitched] = useState<CommandError | "done" | null>(null);
   // Re-rendered every minute; read fresh, as a rotation has just moved expiries.
   useNow();
   const now = Date.now();
@@ -229,6 +234,22 @@ function Secrets({
       setRotating(false);
       setRotation(view);
       state.patchAccount({ ...account, secrets: [...view.others, view.secret] });
+      setSwitched(null);
+      if (inUse && session) {
+        try {
+          adoptSession(
+            await api.switchConnectionSecret(
+              session.profile.id,
+              account.clientId,
+              view.secret.id,
+              orgId,
+            ),
+          );
+          setSwitched("done");
+        } catch (error) {
+          setSwitched(api.asCommandError(error));
+        }
+      }
     });
 
   const remove = () => {
@@ -344,6 +365,12 @@ function Secrets({
                 delete the old one.
               </Banner>
             )}
+            {inUse && (
+              <Banner data-testid="sa-rotate-in-use">
+                This connection signs in with this account. The new secret is tried at once and, if
+                it works, this connection switches to it (kept in the keychain).
+              </Banner>
+            )}
             <LifetimeField choice={lifetime} testId="sa-rotate-lifetime" />
             <ErrorBanner error={generation.error} testId="sa-rotate-error" />
             <div className={buttons}>
@@ -372,6 +399,21 @@ function Secrets({
           forget={api.forgetClientSecret}
           onClosed={() => setRotation(null)}
         >
+          {switched === "done" && (
+            <Body data-testid="sa-rotate-switched">
+              This connection now signs in with the new secret; it is in the keychain.
+            </Body>
+          )}
+          {switched && switched !== "done" && (
+            <Banner variant="danger" data-testid="sa-rotate-switch-failed">
+              This connection still signs in with the old secret
+              {rotation.others[0]
+                ? `, which stops working ${when(rotation.others[0].expiresAt)}`
+                : ""}
+              . Edit the connection under Connections and give it the new secret before then. (
+              {switched.message})
+            </Banner>
+          )}
           {rotation.others.length > 0 && (
             <ul data-testid="rotation-others">
               {rotation.others.map((secret) => (

@@ -8,7 +8,7 @@ use atlas_access_core::connections::{self, ProfileInput};
 use atlas_access_core::edits::Caller;
 use atlas_access_core::keychain;
 use atlas_access_core::profiles::{ConnectionKind, ImportedProfile, Profile, SANDBOX_PROFILE_ID};
-use atlas_access_core::rules::AtlasId;
+use atlas_access_core::rules::{AtlasId, ClientId};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -307,6 +307,81 @@ pub async fn switch_connection_key(
         })
         .await;
     tracing::info!(profile = %session.profile.id, key = %session.caller.public_key, "connection switched to a new key");
+    let org_id =
+        Some(args.org_id.to_string()).filter(|id| session.orgs.iter().any(|org| &org.id == id));
+    Ok(session_view(ctx, &session, org_id))
+}
+
+/// A secret just generated for the service account the open connection
+/// signs in with, still held for its one-time dialog; the connection it is
+/// for, which must be the open one.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct SwitchSecret {
+    pub profile_id: String,
+    pub client_id: ClientId,
+    pub secret_id: AtlasId,
+    pub org_id: AtlasId,
+}
+
+/// Switches the open service-account connection to the account's new
+/// secret: the secret is tried first (a token, then the organizations),
+/// then it replaces the old one in the keychain and the connection goes on
+/// with it; the old secret's token is revoked. Nothing is saved if the new
+/// secret does not work.
+pub async fn switch_connection_secret(
+    ctx: &Ctx<'_>,
+    args: SwitchSecret,
+) -> Result<SessionView, CommandError> {
+    let session = ctx.state.session().await?;
+    if session.profile.id != args.profile_id
+        || session.profile.kind != ConnectionKind::ServiceAccount
+        || session.caller.key_id != *args.client_id
+    {
+        return Err(CommandError::invalid(
+            "The open connection does not sign in with this service account: it was not switched. Give the new secret to the connection that uses the account by editing it.",
+        ));
+    }
+    let secret = ctx
+        .state
+        .one_time
+        .with(&args.secret_id, |secret| secret.clone())?;
+    let client = AtlasClient::for_service_account(
+        &session.profile.base_url,
+        &args.client_id,
+        &secret,
+        ClientOptions::default(),
+    )?;
+    let (caller, orgs) = match probe(&client).await {
+        Ok(probed) => probed,
+        Err(error) => {
+            client.close().await;
+            return Err(error);
+        }
+    };
+    let profile = match connections::save(
+        &ctx.state.profiles,
+        session.profile.clone(),
+        Some(&secret),
+    )
+    .await
+    {
+        Ok(profile) => profile,
+        Err(error) => {
+            client.close().await;
+            return Err(error.into());
+        }
+    };
+    let session = ctx
+        .state
+        .open(Session {
+            profile,
+            client,
+            caller,
+            orgs,
+        })
+        .await;
+    tracing::info!(profile = %session.profile.id, client_id = %session.caller.key_id, "connection switched to a new secret");
     let org_id =
         Some(args.org_id.to_string()).filter(|id| session.orgs.iter().any(|org| &org.id == id));
     Ok(session_view(ctx, &session, org_id))
