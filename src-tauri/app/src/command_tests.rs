@@ -103,6 +103,29 @@ impl Harness {
         opened.org_id.unwrap()
     }
 
+    /// An Organization Owner service account the sandbox's admin key makes
+    /// in `org_id`; answers it with its first secret.
+    async fn owner_account(
+        &self,
+        org_id: &str,
+        name: &str,
+    ) -> atlas_access_core::atlas::CreatedServiceAccount {
+        let session = self.state.session().await.unwrap();
+        session
+            .client
+            .create_org_service_account(
+                org_id,
+                &atlas_access_core::atlas::NewServiceAccount {
+                    name: name.to_owned(),
+                    description: "connects the app".to_owned(),
+                    roles: vec!["ORG_OWNER".to_owned()],
+                    secret_expires_after_hours: 24 * 30,
+                },
+            )
+            .await
+            .unwrap()
+    }
+
     /// HTTP exchanges the built-in sandbox has answered so far.
     async fn exchanges(&self) -> u64 {
         self.state.sandbox().await.unwrap().exchanges()
@@ -523,20 +546,7 @@ async fn a_connection_through_a_service_account_works_like_one_through_a_key() {
     let org_id = harness.connect_sandbox().await;
     let admin = harness.state.sandbox().await.unwrap().admin().clone();
     // An Organization Owner service account, made with the sandbox's key.
-    let session = harness.state.session().await.unwrap();
-    let created = session
-        .client
-        .create_org_service_account(
-            &org_id,
-            &atlas_access_core::atlas::NewServiceAccount {
-                name: "app robot".to_owned(),
-                description: "connects the app".to_owned(),
-                roles: vec!["ORG_OWNER".to_owned()],
-                secret_expires_after_hours: 24,
-            },
-        )
-        .await
-        .unwrap();
+    let created = harness.owner_account(&org_id, "app robot").await;
     let client_id = created.account.client_id.clone();
 
     let refused = connections::save_profile(
@@ -880,20 +890,7 @@ async fn a_new_secret_of_the_service_account_in_use_switches_its_connection() {
     let ctx = harness.ctx();
     let org_id = harness.connect_sandbox().await;
     let admin = harness.state.sandbox().await.unwrap().admin().clone();
-    let sandbox_session = harness.state.session().await.unwrap();
-    let created = sandbox_session
-        .client
-        .create_org_service_account(
-            &org_id,
-            &atlas_access_core::atlas::NewServiceAccount {
-                name: "switched robot".to_owned(),
-                description: "its secret is rotated".to_owned(),
-                roles: vec!["ORG_OWNER".to_owned()],
-                secret_expires_after_hours: 24 * 30,
-            },
-        )
-        .await
-        .unwrap();
+    let created = harness.owner_account(&org_id, "switched robot").await;
     let client_id = created.account.client_id.clone();
     let old_secret = created.secret.expose_secret().to_owned();
     let saved = connections::save_profile(
@@ -947,7 +944,9 @@ async fn a_new_secret_of_the_service_account_in_use_switches_its_connection() {
     let new_secret = harness
         .state
         .one_time
-        .with(&rotation.secret.id, |secret| secret.expose_secret().to_owned())
+        .with(&rotation.secret.id, |secret| {
+            secret.expose_secret().to_owned()
+        })
         .unwrap();
     let stored = atlas_access_core::keychain::read_secret(&id).await.unwrap();
     assert_eq!(stored.expose_secret(), new_secret);

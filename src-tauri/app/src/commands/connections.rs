@@ -297,19 +297,26 @@ pub async fn switch_connection_key(
         ..session.profile.clone()
     };
     let profile = connections::save(&ctx.state.profiles, profile, Some(&private_key)).await?;
-    let session = ctx
-        .state
-        .open(Session {
+    tracing::info!(profile = %profile.id, key = %caller.public_key, "connection switched to a new key");
+    Ok(go_on_with(
+        ctx,
+        Session {
             profile,
             client,
             caller,
             orgs,
-        })
-        .await;
-    tracing::info!(profile = %session.profile.id, key = %session.caller.public_key, "connection switched to a new key");
-    let org_id =
-        Some(args.org_id.to_string()).filter(|id| session.orgs.iter().any(|org| &org.id == id));
-    Ok(session_view(ctx, &session, org_id))
+        },
+        &args.org_id,
+    )
+    .await)
+}
+
+/// The switched connection replaces the open one (whose token, if any, is
+/// revoked), on the organization the screens showed if it still sees it.
+async fn go_on_with(ctx: &Ctx<'_>, session: Session, org_id: &str) -> SessionView {
+    let session = ctx.state.open(session).await;
+    let org_id = Some(org_id.to_owned()).filter(|id| session.orgs.iter().any(|org| &org.id == id));
+    session_view(ctx, &session, org_id)
 }
 
 /// A secret just generated for the service account the open connection
@@ -372,19 +379,18 @@ pub async fn switch_connection_secret(
             return Err(error.into());
         }
     };
-    let session = ctx
-        .state
-        .open(Session {
+    tracing::info!(profile = %profile.id, client_id = %caller.key_id, "connection switched to a new secret");
+    Ok(go_on_with(
+        ctx,
+        Session {
             profile,
             client,
             caller,
             orgs,
-        })
-        .await;
-    tracing::info!(profile = %session.profile.id, client_id = %session.caller.key_id, "connection switched to a new secret");
-    let org_id =
-        Some(args.org_id.to_string()).filter(|id| session.orgs.iter().any(|org| &org.id == id));
-    Ok(session_view(ctx, &session, org_id))
+        },
+        &args.org_id,
+    )
+    .await)
 }
 
 /// Switches the organization the screens show; answers the new window title.
