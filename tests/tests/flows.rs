@@ -1639,19 +1639,28 @@ async fn xdotool(args: &[&str]) -> Result<String> {
     }
 }
 
-/// Types `path` into the system's save dialog, as a user would, and saves.
-async fn save_in_dialog(app: &App, path: &std::path::Path) -> Result<()> {
+/// The X window id of a system dialog whose title holds `title`, once it
+/// shows.
+async fn system_dialog(title: &str) -> Result<String> {
     let deadline = Instant::now() + e2e::UI_TIMEOUT;
-    let window = loop {
-        let found = xdotool(&["search", "--onlyvisible", "--name", "Save"])
+    loop {
+        let found = xdotool(&["search", "--onlyvisible", "--name", title])
             .await
             .unwrap_or_default();
         if let Some(id) = found.lines().next().filter(|id| !id.is_empty()) {
-            break id.to_owned();
+            return Ok(id.to_owned());
         }
-        check(Instant::now() < deadline, "the save dialog opens")?;
+        check(
+            Instant::now() < deadline,
+            format!("the dialog \"{title}\" opens"),
+        )?;
         tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    }
+}
+
+/// Types `path` into the system's save dialog, as a user would, and saves.
+async fn save_in_dialog(app: &App, path: &std::path::Path) -> Result<()> {
+    let window = system_dialog("Save").await?;
     // Let it draw its file name before it is replaced.
     tokio::time::sleep(Duration::from_millis(500)).await;
     app.screenshot("export").await?;
@@ -2106,5 +2115,38 @@ async fn delete_new_account(app: &App) -> Result<()> {
     app.click("one-time-delete-new").await?;
     app.wait_gone("one-time-dialog").await?;
     app.wait_gone(&format!("sa-row-{client_id}")).await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn flow25_a_connection_to_a_server_that_is_not_atlas_asks_first() -> Result<()> {
+    launch().await?.run("flow25-not-atlas", not_atlas).await
+}
+
+async fn not_atlas(app: &App) -> Result<()> {
+    const SECRET: &str = "6b1e0c3d-2f4a-4d5e-8a9b-0c1d2e3f4a5b";
+    app.remember_secret(SECRET);
+    // Saving tests the connection: Rust asks first, in a system dialog.
+    let id = app
+        .add_connection(
+            "Elsewhere",
+            "https://atlas-proxy.invalid:9",
+            "abcdefgh",
+            SECRET,
+        )
+        .await?;
+    let dialog = system_dialog("not Atlas").await?;
+    xdotool(&["windowfocus", "--sync", &dialog]).await?;
+    xdotool(&["key", "Escape"]).await?;
+    let message = app
+        .wait_text(&format!("connection-test-error-{id}-message"), |text| {
+            !text.is_empty()
+        })
+        .await?;
+    check(
+        message.contains("Nothing was sent to atlas-proxy.invalid:9"),
+        format!("declined in words: {message}"),
+    )?;
+    app.screenshot("not-atlas-declined").await?;
     Ok(())
 }

@@ -29,6 +29,9 @@ pub(crate) struct RecordingHost {
     pub save_path: Mutex<Option<std::path::PathBuf>>,
     /// The appearance last given to the window.
     pub appearance: Mutex<Option<Appearance>>,
+    /// What the user answers a confirmation; each question asked is kept.
+    pub confirms: Mutex<bool>,
+    pub questions: Mutex<Vec<String>>,
 }
 
 impl Host for RecordingHost {
@@ -63,6 +66,12 @@ impl Host for RecordingHost {
     }
     fn apply_appearance(&self, appearance: Appearance) {
         *self.appearance.lock().unwrap() = Some(appearance);
+    }
+    fn confirm(&self, _: &str, message: &str, _: &str) -> tokio::sync::oneshot::Receiver<bool> {
+        self.questions.lock().unwrap().push(message.to_owned());
+        let (answered, answer) = tokio::sync::oneshot::channel();
+        let _ = answered.send(*self.confirms.lock().unwrap());
+        answer
     }
 }
 
@@ -975,6 +984,81 @@ async fn a_new_secret_of_the_service_account_in_use_switches_its_connection() {
     )
     .await
     .unwrap();
+    connections::delete_profile(&ctx, ProfileRef { id })
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_secret_goes_to_a_host_that_is_not_atlas_only_once_the_user_allows_it() {
+    require_keychain();
+    let harness = Harness::new();
+    let ctx = harness.ctx();
+    // A port nothing listens on, under a name that is not Atlas's.
+    let saved = connections::save_profile(
+        &ctx,
+        ProfileInput {
+            id: None,
+            name: "Elsewhere".to_owned(),
+            base_url: "https://atlas-proxy.invalid:9".to_owned(),
+            kind: None,
+            public_key: "abcdefgh".to_owned(),
+            default_org_id: None,
+            private_key: Some(SecretString::from(
+                "0d7f1c2e-5b1a-4c8e-9f00-aa11bb22cc33".to_owned(),
+            )),
+        },
+    )
+    .await
+    .unwrap();
+    let id = saved.profile.id.clone();
+    let asked = || harness.host.questions.lock().unwrap().len();
+
+    // Declined: refused in words, for Test Connection and Connect alike.
+    for attempt in [
+        connections::test_connection(&ctx, ProfileRef { id: id.clone() })
+            .await
+            .map(|_| ()),
+        connections::connect(&ctx, ProfileRef { id: id.clone() })
+            .await
+            .map(|_| ()),
+    ] {
+        let refused = attempt.expect_err("not allowed");
+        assert_eq!(refused.kind, ErrorKind::InvalidInput);
+        assert!(
+            refused
+                .message
+                .contains("Nothing was sent to atlas-proxy.invalid:9"),
+            "{}",
+            refused.message
+        );
+    }
+    assert_eq!(asked(), 2, "asked each time until allowed");
+    assert!(
+        harness.host.questions.lock().unwrap()[0].contains("not MongoDB Atlas"),
+        "the question says why"
+    );
+
+    // Allowed: the request goes out (and fails here: no such server), and
+    // the answer is kept.
+    *harness.host.confirms.lock().unwrap() = true;
+    let failed = connections::test_connection(&ctx, ProfileRef { id: id.clone() })
+        .await
+        .expect_err("no server there");
+    assert!(
+        !failed.message.contains("Nothing was sent"),
+        "{}",
+        failed.message
+    );
+    assert_eq!(asked(), 3);
+    *harness.host.confirms.lock().unwrap() = false;
+    let _ = connections::test_connection(&ctx, ProfileRef { id: id.clone() }).await;
+    assert_eq!(asked(), 3, "not asked again");
+
+    // Atlas's own hosts and this computer are never asked about.
+    let org_id = harness.connect_sandbox().await;
+    assert!(!org_id.is_empty());
+    assert_eq!(asked(), 3);
     connections::delete_profile(&ctx, ProfileRef { id })
         .await
         .unwrap();

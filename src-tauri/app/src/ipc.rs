@@ -38,6 +38,14 @@ pub trait Host: Send + Sync + 'static {
     ) -> tokio::sync::oneshot::Receiver<Option<std::path::PathBuf>>;
     /// Makes the window light or dark.
     fn apply_appearance(&self, appearance: Appearance);
+    /// Asks the user a yes-or-no question in a system dialog (not the page,
+    /// which cannot answer it for them); answers true for `yes`.
+    fn confirm(
+        &self,
+        title: &str,
+        message: &str,
+        yes: &str,
+    ) -> tokio::sync::oneshot::Receiver<bool>;
 }
 
 /// The events Rust sends the page. Their names are exported to TypeScript
@@ -168,6 +176,36 @@ impl Host for TauriHost {
         dialog.save_file(move |path| {
             let path = path.and_then(|path| path.into_path().ok());
             let _ = chosen.send(path);
+        });
+        answer
+    }
+
+    fn confirm(
+        &self,
+        title: &str,
+        message: &str,
+        yes: &str,
+    ) -> tokio::sync::oneshot::Receiver<bool> {
+        use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
+        let (answered, answer) = tokio::sync::oneshot::channel();
+        let mut dialog = self
+            .0
+            .dialog()
+            .message(message)
+            .title(title)
+            .kind(MessageDialogKind::Warning)
+            .buttons(MessageDialogButtons::OkCancelCustom(
+                yes.to_owned(),
+                "Cancel".to_owned(),
+            ));
+        {
+            use tauri::Manager;
+            if let Some(window) = self.0.get_webview_window("main") {
+                dialog = dialog.parent(&window);
+            }
+        }
+        dialog.show(move |yes| {
+            let _ = answered.send(yes);
         });
         answer
     }

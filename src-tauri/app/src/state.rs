@@ -4,7 +4,9 @@
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 
-use atlas_access_core::atlas::{AtlasClient, ClientOptions, KeychainCredentials, Organization};
+use atlas_access_core::atlas::{
+    AtlasClient, ClientOptions, KeychainCredentials, Organization, base_url,
+};
 use atlas_access_core::edits::Caller;
 use atlas_access_core::keychain;
 use atlas_access_core::profiles::{ConnectionKind, Profile, ProfileStore, SANDBOX_PROFILE_ID};
@@ -153,8 +155,15 @@ impl AppState {
     }
 
     /// A client for the profile: the sandbox's key from memory, any other
-    /// profile's private key from the keychain.
-    pub async fn client_for(&self, profile: &Profile) -> Result<AtlasClient, CommandError> {
+    /// profile's private key from the keychain. Before a profile's secret
+    /// first goes to a host other than Atlas's own and this computer, the
+    /// user is asked, in a system dialog, and the answer kept.
+    pub async fn client_for(
+        &self,
+        profile: &Profile,
+        host: &dyn Host,
+    ) -> Result<AtlasClient, CommandError> {
+        self.approve_host(profile, host).await?;
         if profile.id == SANDBOX_PROFILE_ID {
             let admin = self.sandbox().await?.admin();
             let private_key = SecretString::from(admin.private_key.clone());
@@ -190,6 +199,40 @@ impl AppState {
                 )?)
             }
         }
+    }
+
+    async fn approve_host(&self, profile: &Profile, host: &dyn Host) -> Result<(), CommandError> {
+        let Some(name) = base_url::needs_approval(&profile.base_url) else {
+            return Ok(());
+        };
+        if profile.id == SANDBOX_PROFILE_ID || self.profiles.is_host_approved(&name)? {
+            return Ok(());
+        }
+        let what = match profile.kind {
+            ConnectionKind::ApiKey => "API key",
+            ConnectionKind::ServiceAccount => "service account",
+        };
+        let question = format!(
+            "The connection \"{}\" points at {name}, which is not MongoDB Atlas (cloud.mongodb.com or cloud.mongodbgov.com). Its {what} will sign in there, and whoever runs {name} can use it against Atlas.\n\nSend it to {name} only if you run or trust that server.",
+            profile.name
+        );
+        let allowed = host
+            .confirm(
+                "Connect to a server that is not Atlas?",
+                &question,
+                "Connect",
+            )
+            .await
+            .unwrap_or(false);
+        if !allowed {
+            tracing::info!(profile = %profile.id, host = %name, "a host that is not Atlas was not allowed");
+            return Err(CommandError::invalid(format!(
+                "Nothing was sent to {name}: connecting there was not allowed. Point the connection at https://cloud.mongodb.com, or connect again and allow {name}."
+            )));
+        }
+        self.profiles.approve_host(&name)?;
+        tracing::info!(profile = %profile.id, host = %name, "a host that is not Atlas was allowed");
+        Ok(())
     }
 
     pub async fn open(&self, session: Session) -> Arc<Session> {

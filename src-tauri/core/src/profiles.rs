@@ -8,7 +8,7 @@
 //! processes by a lock file. A file that cannot be read is moved aside as
 //! `.bak` and reported, never silently replaced.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -68,6 +68,10 @@ struct ProfileFile {
     review_settings: BTreeMap<String, ReviewSettings>,
     #[serde(default, skip_serializing_if = "is_default")]
     appearance: Appearance,
+    /// Hosts other than Atlas's own and this computer that the user allowed
+    /// a connection's secret to be sent to (`host` or `host:port`).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    approved_hosts: BTreeSet<String>,
 }
 
 fn is_default(appearance: &Appearance) -> bool {
@@ -260,6 +264,23 @@ impl ProfileStore {
         }
         file.review_settings.insert(id.to_owned(), settings);
         self.save_locked(&file)
+    }
+
+    /// Whether the user allowed secrets to be sent to this host.
+    pub fn is_host_approved(&self, host: &str) -> Result<bool, ProfileError> {
+        let _lock = self.lock()?;
+        let (file, _) = self.file_locked()?;
+        Ok(file.approved_hosts.contains(host))
+    }
+
+    /// Remembers that the user allowed secrets to be sent to this host.
+    pub fn approve_host(&self, host: &str) -> Result<(), ProfileError> {
+        let _lock = self.lock()?;
+        let (mut file, _) = self.file_locked()?;
+        if file.approved_hosts.insert(host.to_owned()) {
+            self.save_locked(&file)?;
+        }
+        Ok(())
     }
 
     /// Light, dark or as the desktop says (until chosen).

@@ -143,7 +143,7 @@ pub async fn test_connection(
     args: ProfileRef,
 ) -> Result<ConnectionReport, CommandError> {
     let profile = ctx.state.profile(&args.id).await?;
-    let client = ctx.state.client_for(&profile).await?;
+    let client = ctx.state.client_for(&profile, ctx.host.as_ref()).await?;
     let probed = probe(&client).await;
     // A test opens nothing: a service account's token is revoked at once.
     client.close().await;
@@ -198,7 +198,7 @@ fn set_window_title(ctx: &Ctx<'_>, session: &Session, org_id: Option<&str>) -> S
 /// Opens the connection: the client, the key in use, and its organizations.
 pub async fn connect(ctx: &Ctx<'_>, args: ProfileRef) -> Result<SessionView, CommandError> {
     let profile = ctx.state.profile(&args.id).await?;
-    let client = ctx.state.client_for(&profile).await?;
+    let client = ctx.state.client_for(&profile, ctx.host.as_ref()).await?;
     let (caller, orgs) = match probe(&client).await {
         Ok(probed) => probed,
         Err(error) => {

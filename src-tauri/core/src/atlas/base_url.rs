@@ -59,6 +59,24 @@ pub fn check(text: &str) -> Result<BaseUrl, String> {
     }
 }
 
+/// Atlas's own hosts: commercial and Atlas for Government.
+const ATLAS_HOSTS: [&str; 2] = ["cloud.mongodb.com", "cloud.mongodbgov.com"];
+
+/// The host (with its port, if the URL names one) that must be approved
+/// before a secret is sent there: `None` for Atlas's own hosts and this
+/// computer, and for a text that is not a URL (refused elsewhere).
+pub fn needs_approval(text: &str) -> Option<String> {
+    let url = Url::parse(text.trim()).ok()?;
+    let host = url.host_str()?.to_ascii_lowercase();
+    if is_loopback(&url) || ATLAS_HOSTS.contains(&host.as_str()) {
+        return None;
+    }
+    Some(match url.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host,
+    })
+}
+
 fn is_loopback(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
@@ -71,6 +89,32 @@ fn is_loopback(url: &Url) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_atlas_and_this_computer_need_no_approval() {
+        for own in [
+            "https://cloud.mongodb.com",
+            "https://CLOUD.mongodb.com/",
+            "https://cloud.mongodbgov.com",
+            "http://127.0.0.1:8080",
+            "http://[::1]:9",
+            "http://localhost:1234",
+        ] {
+            assert_eq!(needs_approval(own), None, "{own}");
+        }
+        assert_eq!(
+            needs_approval("https://atlas.example.com"),
+            Some("atlas.example.com".to_owned())
+        );
+        assert_eq!(
+            needs_approval("https://cloud.mongodb.com.example.net:8443"),
+            Some("cloud.mongodb.com.example.net:8443".to_owned())
+        );
+        assert_eq!(
+            needs_approval("https://cloud.mongodb.com:8443"),
+            Some("cloud.mongodb.com:8443".to_owned())
+        );
+    }
 
     #[test]
     fn https_anywhere_and_http_only_to_this_computer() {
