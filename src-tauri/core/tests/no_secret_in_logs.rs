@@ -8,43 +8,14 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failure should panic
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
+mod common;
+
 use std::time::Duration;
 
 use atlas_access_core::atlas::{AtlasClient, ClientOptions, NewServiceAccount};
 use atlas_sandbox::{AdminKind, Config, Sandbox};
+use common::CapturedLog;
 use secrecy::{ExposeSecret, SecretString};
-use tracing_subscriber::fmt::MakeWriter;
-
-/// Every log line of the process, in memory.
-#[derive(Clone, Default)]
-struct CapturedLog(Arc<Mutex<Vec<u8>>>);
-
-impl Write for CapturedLog {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for CapturedLog {
-    type Writer = Self;
-
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
-
-impl CapturedLog {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
 
 /// A run of at least 40 letters and digits: what the sandbox's tokens (48)
 /// look like, and longer than any id, hash or UUID the log may name.
@@ -72,13 +43,7 @@ fn options() -> ClientOptions {
 
 #[tokio::test]
 async fn no_secret_or_token_reaches_a_log_line() {
-    let log = CapturedLog::default();
-    tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_writer(log.clone())
-        .with_ansi(false)
-        .try_init()
-        .expect("the only subscriber of this test binary");
+    let log = CapturedLog::install(tracing::Level::TRACE);
 
     let sandbox = Sandbox::start(Config {
         admin: AdminKind::ServiceAccount,

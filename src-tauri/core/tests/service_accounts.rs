@@ -214,6 +214,39 @@ async fn an_oauth_client_asks_for_one_token_and_no_challenges() {
 }
 
 #[tokio::test]
+async fn a_refusal_for_want_of_a_role_keeps_the_token() {
+    let sandbox = sandbox(Config::default()).await;
+    let admin = admin_client(&sandbox);
+    let org = sandbox.admin().org_id.clone();
+    let created = admin
+        .create_org_service_account(&org, &new_account("member robot", &["ORG_MEMBER"]))
+        .await
+        .unwrap();
+    let client = oauth_client(&sandbox, &created.account.client_id, &created.secret);
+    client.org_settings(&org).await.unwrap();
+    // Atlas refuses a member the requirement: 401 USER_UNAUTHORIZED. The
+    // token is fine, so none is asked for again: twelve refusals would
+    // otherwise pass the 10 token requests a minute Atlas allows.
+    let before = sandbox.exchanges();
+    for _ in 0..12 {
+        let refused = client
+            .set_api_access_list_required(&org, true)
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&refused, AtlasError::Api { code, .. } if code == "USER_UNAUTHORIZED"),
+            "{refused:?}"
+        );
+    }
+    assert_eq!(
+        sandbox.exchanges() - before,
+        12,
+        "one request each, no token"
+    );
+    client.org_settings(&org).await.unwrap();
+}
+
+#[tokio::test]
 async fn a_token_is_renewed_before_it_expires() {
     let sandbox = sandbox(Config {
         token_lifetime: Duration::from_secs(2),

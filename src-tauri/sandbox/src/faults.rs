@@ -125,38 +125,54 @@ impl std::str::FromStr for FaultSpec {
 }
 
 pub struct FaultInjector {
-    spec: FaultSpec,
+    rules: Vec<(f64, Fault)>,
     rng: Mutex<StdRng>,
-    /// How many more requests each aimed fault hits.
-    left: Mutex<Vec<u32>>,
+    /// The aimed faults, each with how many more requests it hits.
+    aimed: Mutex<Vec<Aimed>>,
 }
 
 impl FaultInjector {
     pub fn new(spec: FaultSpec, seed: u64) -> Self {
-        let left = spec.aimed.iter().map(|aimed| aimed.count).collect();
         Self {
-            spec,
+            rules: spec.rules,
             rng: Mutex::new(StdRng::seed_from_u64(seed)),
-            left: Mutex::new(left),
+            aimed: Mutex::new(spec.aimed),
         }
+    }
+
+    /// Adds aimed faults while the sandbox runs (a test aiming at the next
+    /// request of a kind); random ones are set at start only.
+    pub fn aim(&self, spec: FaultSpec) -> Result<(), FaultSpecError> {
+        if !spec.rules.is_empty() {
+            return Err(FaultSpecError {
+                entry: String::new(),
+                why: "only aimed faults (STATUS@METHOD:/PATH-END=COUNT) can be added while the sandbox runs",
+            });
+        }
+        if let Ok(mut aimed) = self.aimed.lock() {
+            aimed.extend(spec.aimed);
+        }
+        Ok(())
     }
 
     /// The fault for the next request (this method and path), if any.
     pub fn draw(&self, method: &str, path: &str) -> Option<Fault> {
-        if let Ok(mut left) = self.left.lock() {
-            for (aimed, left) in self.spec.aimed.iter().zip(left.iter_mut()) {
-                if *left > 0 && aimed.method == method && path.ends_with(&aimed.path_end) {
-                    *left -= 1;
-                    return Some(Fault::Status(aimed.status));
-                }
+        if let Ok(mut aimed) = self.aimed.lock() {
+            aimed.retain(|aimed| aimed.count > 0);
+            if let Some(hit) = aimed
+                .iter_mut()
+                .find(|aimed| aimed.method == method && path.ends_with(&aimed.path_end))
+            {
+                hit.count -= 1;
+                return Some(Fault::Status(hit.status));
             }
         }
-        if self.spec.rules.is_empty() {
+        if self.rules.is_empty() {
             return None;
         }
         let roll: f64 = self.rng.lock().map(|mut rng| rng.random()).unwrap_or(1.0);
         let mut edge = 0.0;
-        for (rate, fault) in &self.spec.rules {
+        for (rate, fault) in &self.rules {
             edge += rate;
             if roll < edge {
                 return Some(*fault);
@@ -223,5 +239,13 @@ mod tests {
         assert_eq!(injector.draw("POST", "/api/atlas/v2/orgs/o/apiKeys"), None);
         assert_eq!(injector.draw("POST", list), Some(Fault::Status(500)));
         assert_eq!(injector.draw("POST", list), None);
+        // Aimed again while running: the next two.
+        injector
+            .aim("503@POST:/accessList=2".parse().unwrap())
+            .unwrap();
+        assert_eq!(injector.draw("POST", list), Some(Fault::Status(503)));
+        assert_eq!(injector.draw("POST", list), Some(Fault::Status(503)));
+        assert_eq!(injector.draw("POST", list), None);
+        assert!(injector.aim("500=0.5".parse().unwrap()).is_err());
     }
 }

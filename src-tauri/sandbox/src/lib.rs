@@ -293,12 +293,19 @@ impl Sandbox {
         self.shared.exchanges.load(Ordering::Relaxed)
     }
 
-    /// Stops accepting, drops open connections and waits for the server.
     /// Requests refused with 429 `RATE_LIMITED` so far.
     pub fn rate_limited(&self) -> u64 {
         self.shared.rate.refused()
     }
 
+    /// Aims more faults while it runs: `STATUS@METHOD:/PATH-END=COUNT`
+    /// entries, as `--faults` takes them (`500@POST:/accessList=1`: the
+    /// next access-list POST fails).
+    pub fn aim_faults(&self, spec: &str) -> Result<(), FaultSpecError> {
+        self.shared.faults.aim(spec.parse()?)
+    }
+
+    /// Stops accepting, drops open connections and waits for the server.
     pub async fn stop(mut self) {
         let _ = self.shutdown.send(true);
         if let Some(server) = self.server.take() {

@@ -304,18 +304,29 @@ impl AtlasClient {
                         .map_err(diqwest::error::Error::Reqwest)
                 }
             };
-            if let (Auth::OAuth(session), Ok(response)) = (&self.auth, &answer)
-                && response.status() == StatusCode::UNAUTHORIZED
-                && !token_renewed
-            {
-                // Refused before it was carried out, so safe to send again.
-                token_renewed = true;
-                session.forget_token().await;
-                continue;
-            }
             if let Ok(response) = &answer {
                 self.note_server_clock(response.headers());
             }
+            let answer = match (answer, &self.auth) {
+                (Ok(response), Auth::OAuth(session))
+                    if response.status() == StatusCode::UNAUTHORIZED =>
+                {
+                    let bytes = response.bytes().await.unwrap_or_default();
+                    let error = api_error(StatusCode::UNAUTHORIZED, &bytes);
+                    // The token itself refused (revoked with its secret,
+                    // expired): replaced once, and the request, refused
+                    // before it was carried out, sent again. A refusal for
+                    // want of a role keeps the token: a new one would be
+                    // refused the same, and token requests are rationed.
+                    if matches!(error, AtlasError::BadCredentials) && !token_renewed {
+                        token_renewed = true;
+                        session.forget_token().await;
+                        continue;
+                    }
+                    return Err(error);
+                }
+                (answer, _) => answer,
+            };
             let (error, retry_in) = match answer {
                 Ok(response) if response.status().is_success() => {
                     let bytes = response
