@@ -13,6 +13,7 @@ pub mod export;
 pub mod keychain;
 pub mod lockout;
 pub mod profiles;
+pub mod reads;
 pub mod review;
 pub mod roles;
 pub mod rotation;

@@ -5,6 +5,7 @@ use atlas_access_core::access_list::{self, CheckedEntry};
 use atlas_access_core::atlas::{AccessListEntry, ApiKey};
 use atlas_access_core::edits::{self, AddEntriesReport, NewOrgKeyInput, ProjectOutcome};
 use atlas_access_core::lockout::{self, LockoutCheck};
+use atlas_access_core::reads;
 use atlas_access_core::rotation::{self, RotationKeys, RotationSetup};
 use atlas_access_core::rules::AtlasId;
 use atlas_access_core::usecases::{
@@ -231,10 +232,7 @@ pub async fn get_access_list(
     args: OrgKeyRef,
 ) -> Result<Vec<AccessListEntry>, CommandError> {
     let session = ctx.state.session().await?;
-    Ok(session
-        .client
-        .list_access_list(&args.org_id, &args.key_id)
-        .await?)
+    Ok(reads::access_list(&session.client, &args.org_id, &args.key_id).await?)
 }
 
 /// Adds the valid lines; the invalid ones are reported, not sent.
@@ -249,8 +247,7 @@ pub async fn add_access_entries(
 /// The address Atlas sees this computer as.
 pub async fn current_ip(ctx: &Ctx<'_>, _: NoArgs) -> Result<String, CommandError> {
     let session = ctx.state.session().await?;
-    let addresses = session.client.current_addresses().await?;
-    Ok(lockout::addresses_text(&addresses))
+    Ok(reads::current_ip(&session.client).await?)
 }
 
 pub async fn check_entry_removal(

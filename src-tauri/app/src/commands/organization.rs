@@ -4,6 +4,7 @@
 use atlas_access_core::atlas::OrgSettings;
 use atlas_access_core::edits;
 use atlas_access_core::lockout::{self, LiftCheck, LockoutCheck};
+use atlas_access_core::reads;
 use atlas_access_core::rules::AtlasId;
 use serde::Deserialize;
 use ts_rs::TS;
@@ -24,7 +25,7 @@ pub struct SetRequirement {
 
 pub async fn org_settings(ctx: &Ctx<'_>, args: OrgRef) -> Result<OrgSettings, CommandError> {
     let session = ctx.state.session().await?;
-    Ok(session.client.org_settings(&args.org_id).await?)
+    Ok(reads::org_settings(&session.client, &args.org_id).await?)
 }
 
 /// Which keys turning the requirement on would lock out.

@@ -3,6 +3,7 @@
 
 use atlas_access_core::atlas::ApiKey;
 use atlas_access_core::edits::{self, BulkInviteReport};
+use atlas_access_core::reads;
 use atlas_access_core::rules::AtlasId;
 use atlas_access_core::usecases::StepOutcome;
 use serde::Deserialize;
@@ -62,7 +63,7 @@ pub async fn list_project_keys(
     args: ProjectRef,
 ) -> Result<Vec<ApiKey>, CommandError> {
     let session = ctx.state.session().await?;
-    Ok(session.client.list_project_keys(&args.project_id).await?)
+    Ok(reads::project_keys(&session.client, &args.project_id).await?)
 }
 
 /// Gives an organization key roles in a project (Atlas's "Invite to Project").

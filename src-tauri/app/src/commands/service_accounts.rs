@@ -10,6 +10,7 @@ use atlas_access_core::edits::{
     ServiceAccountBulkInviteReport,
 };
 use atlas_access_core::lockout::{self, LockoutCheck};
+use atlas_access_core::reads;
 use atlas_access_core::rotation;
 use atlas_access_core::rules::{AtlasId, ClientId};
 use atlas_access_core::usecases::{
@@ -172,10 +173,7 @@ pub async fn load_service_account_list(
     args: OrgRef,
 ) -> Result<Vec<ServiceAccount>, CommandError> {
     let session = ctx.state.session().await?;
-    Ok(session
-        .client
-        .list_org_service_accounts(&args.org_id)
-        .await?)
+    Ok(reads::service_accounts(&session.client, &args.org_id).await?)
 }
 
 /// The access lists and projects of these accounts, read a few at a time in
@@ -459,10 +457,7 @@ pub async fn list_project_service_accounts(
     args: ProjectRef,
 ) -> Result<Vec<ServiceAccount>, CommandError> {
     let session = ctx.state.session().await?;
-    Ok(session
-        .client
-        .list_project_service_accounts(&args.project_id)
-        .await?)
+    Ok(reads::project_service_accounts(&session.client, &args.project_id).await?)
 }
 
 /// Invites an organization service account to a project, or changes its
