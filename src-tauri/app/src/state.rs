@@ -7,7 +7,7 @@ use std::sync::Arc;
 use atlas_access_core::atlas::{
     AtlasClient, ClientOptions, KeychainCredentials, Organization, base_url,
 };
-use atlas_access_core::edits::Caller;
+use atlas_access_core::gate::Caller;
 use atlas_access_core::keychain;
 use atlas_access_core::profiles::{ConnectionKind, Profile, ProfileStore, SANDBOX_PROFILE_ID};
 use atlas_sandbox::{Config as SandboxConfig, FaultSpec, Sandbox, Seed};

@@ -13,7 +13,6 @@ use crate::atlas::{
     OrgSettings, ServiceAccount, ServiceAccountEntry, ServiceAccountProject,
 };
 use crate::error::CoreError;
-use crate::lockout;
 use crate::roles::RoleScope;
 use crate::rules;
 use crate::usecases::{
@@ -21,12 +20,7 @@ use crate::usecases::{
     NewServiceAccountPlan, Progress, ProjectRoles, StepOutcome,
 };
 
-/// The key a connection authenticates with: what the lockout guard protects.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Caller {
-    pub key_id: String,
-    pub public_key: String,
-}
+use crate::gate::{self, Acknowledgement, Caller, Credential, Effect};
 
 /// Checks every id an edit is about before anything is sent.
 fn ids(ids: &[(&str, &str)]) -> Result<(), CoreError> {
@@ -35,9 +29,6 @@ fn ids(ids: &[(&str, &str)]) -> Result<(), CoreError> {
     }
     Ok(())
 }
-
-/// The role without which a key cannot manage the organization's access.
-const ORG_OWNER: &str = "ORG_OWNER";
 
 /// Changes a key's description and organization roles. Refuses to take
 /// Organization Owner from the key in use: it could not give it back.
@@ -52,31 +43,20 @@ pub async fn update_org_key(
     ids(&[(org_id, "an organization"), (key_id, "an API key")])?;
     let desc = rules::description(desc)?;
     let roles = rules::roles(roles, RoleScope::Organization)?;
-    if key_id == caller.key_id && !roles.iter().any(|role| role == ORG_OWNER) {
-        let current = client.get_org_key(org_id, key_id).await?;
-        guard_roles_of_key_in_use(&current, org_id, &roles, caller)?;
-    }
+    gate::pass(
+        client,
+        caller,
+        org_id,
+        Effect::OrgRoles {
+            credential: Credential::Key(key_id),
+            roles: &roles,
+        },
+        Acknowledgement::Nothing,
+    )
+    .await?;
     Ok(client
         .update_org_key(org_id, key_id, Some(&desc), Some(&roles))
         .await?)
-}
-
-/// Refuses organization roles `roles` for the key in use, `current` as it
-/// is now, when they take Organization Owner from it.
-pub(crate) fn guard_roles_of_key_in_use(
-    current: &ApiKey,
-    org_id: &str,
-    roles: &[String],
-    caller: &Caller,
-) -> Result<(), CoreError> {
-    let keeps_owner = roles.iter().any(|role| role == ORG_OWNER);
-    if !keeps_owner && current.org_roles(org_id).any(|role| role == ORG_OWNER) {
-        return Err(CoreError::Lockout(format!(
-            "This is the key this connection uses ({}): without Organization Owner it could no longer manage API keys, and could not give the role back. Change its roles from another connection.",
-            caller.public_key
-        )));
-    }
-    Ok(())
 }
 
 /// Deletes a key (it leaves every project too); never the key in use.
@@ -87,11 +67,16 @@ pub async fn delete_org_key(
     key_id: &str,
 ) -> Result<(), CoreError> {
     ids(&[(org_id, "an organization"), (key_id, "an API key")])?;
-    if key_id == caller.key_id {
-        return Err(CoreError::Lockout(
-            "This is the key this connection uses: deleting it would lock the app out. Use another connection to delete it.".to_owned(),
-        ));
-    }
+    gate::pass(
+        client,
+        caller,
+        org_id,
+        Effect::Deleted {
+            credential: Credential::Key(key_id),
+        },
+        Acknowledgement::Nothing,
+    )
+    .await?;
     client.delete_org_key(org_id, key_id).await?;
     tracing::info!(key = %key_id, "organization key deleted");
     Ok(())
@@ -153,26 +138,20 @@ pub async fn delete_access_entry(
 ) -> Result<Vec<AccessListEntry>, CoreError> {
     ids(&[(org_id, "an organization"), (key_id, "an API key")])?;
     let entry = &rules::canonical_entry(entry)?;
-    let check = lockout::check_entry_removal(client, caller, org_id, key_id, entry).await?;
-    allow_removal(check, acknowledged)?;
+    gate::pass(
+        client,
+        caller,
+        org_id,
+        Effect::EntryRemoved {
+            credential: Credential::Key(key_id),
+            entry,
+        },
+        Acknowledgement::warning_if(acknowledged),
+    )
+    .await?;
     client.delete_access_entry(org_id, key_id, entry).await?;
     tracing::info!(key = %key_id, %entry, "access-list entry removed");
     Ok(client.list_access_list(org_id, key_id).await?)
-}
-
-/// Lets an entry's removal through as its check says: never when it is
-/// blocking, and past a warning (the last entry: the credential opened to
-/// any address, or locked out) only when the person `acknowledged` it.
-fn allow_removal(check: lockout::LockoutCheck, acknowledged: bool) -> Result<(), CoreError> {
-    if let Some(blocking) = check.blocking {
-        return Err(CoreError::Lockout(blocking));
-    }
-    match check.warning {
-        Some(warning) if !acknowledged => Err(CoreError::Invalid(format!(
-            "{warning} Confirm that to remove it."
-        ))),
-        _ => Ok(()),
-    }
 }
 
 /// Turns "Require IP Access List for the Atlas Administration API" on or
@@ -189,33 +168,14 @@ pub async fn set_access_list_requirement(
     acknowledged: &[String],
 ) -> Result<OrgSettings, CoreError> {
     ids(&[(org_id, "an organization")])?;
-    if required {
-        let check = lockout::check_require_access_list(client, caller, org_id).await?;
-        if let Some(blocking) = check.blocking {
-            return Err(CoreError::Lockout(blocking));
-        }
-    } else {
-        let check = lockout::check_lift_access_list_requirement(client, org_id).await?;
-        let unseen: Vec<String> = check
-            .keys_opened
-            .iter()
-            .filter(|key| !acknowledged.contains(&key.id))
-            .map(|key| format!("{} ({})", key.desc, key.public_key))
-            .chain(
-                check
-                    .accounts_opened
-                    .iter()
-                    .filter(|account| !acknowledged.contains(&account.client_id))
-                    .map(|account| format!("{} ({})", account.name, account.client_id)),
-            )
-            .collect();
-        if !unseen.is_empty() {
-            return Err(CoreError::invalid(format!(
-                "Without the requirement, {} could be used from any address, having no access list. Check again and confirm that, or give them access lists first.",
-                unseen.join(", ")
-            )));
-        }
-    }
+    gate::pass(
+        client,
+        caller,
+        org_id,
+        Effect::Requirement { on: required },
+        Acknowledgement::Credentials(acknowledged),
+    )
+    .await?;
     let settings = client
         .set_api_access_list_required(org_id, required)
         .await?;
@@ -282,55 +242,35 @@ pub async fn create_project_key(
     Ok(created)
 }
 
-/// Refuses a change to the connection's own place in a project (`is_own`:
-/// the change is about the key or service account it signs in with) unless
-/// it is an Organization Owner: its project roles are then all it has
-/// there, and it could not give them back. `who` names the credential.
-async fn guard_own_project_roles(
-    client: &AtlasClient,
-    is_own: bool,
-    who: &str,
-    what: &str,
-) -> Result<(), CoreError> {
-    if !is_own {
-        return Ok(());
-    }
-    // Atlas answers the caller's own roles, whichever kind it is.
-    let status = client.system_status().await?;
-    if status
-        .api_key
-        .roles
-        .iter()
-        .any(|role| role.role_name == ORG_OWNER)
-    {
-        return Ok(());
-    }
-    Err(CoreError::Lockout(format!(
-        "This is the {who} this connection uses: {what} could take away its access to this project, and it could not give it back. Make the change from another connection."
-    )))
-}
-
-/// [`guard_own_project_roles`] for a change to `key_id`'s project roles.
+/// Lets a change to `key_id`'s roles in a project, or its leaving one,
+/// through the gate (`what` says which).
 pub(crate) async fn guard_key_in_project(
     client: &AtlasClient,
     caller: &Caller,
     key_id: &str,
     what: &str,
 ) -> Result<(), CoreError> {
-    let who = format!("key ({})", caller.public_key);
-    guard_own_project_roles(client, key_id == caller.key_id, &who, what).await
+    let effect = Effect::ProjectRoles {
+        credential: Credential::Key(key_id),
+        what,
+    };
+    // Judged from the caller's own roles: no organization is read.
+    gate::pass(client, caller, "", effect, Acknowledgement::Nothing).await
 }
 
-/// [`guard_own_project_roles`] for a change to service account
-/// `client_id`'s project roles.
+/// As [`guard_key_in_project`], for service account `client_id`.
 pub(crate) async fn guard_account_in_project(
     client: &AtlasClient,
+    caller: &Caller,
     client_id: &str,
     what: &str,
 ) -> Result<(), CoreError> {
-    let is_own = client.service_account() == Some(client_id);
-    let who = format!("service account ({client_id})");
-    guard_own_project_roles(client, is_own, &who, what).await
+    let effect = Effect::ProjectRoles {
+        credential: Credential::Account(client_id),
+        what,
+    };
+    // Judged from the caller's own roles: no organization is read.
+    gate::pass(client, caller, "", effect, Acknowledgement::Nothing).await
 }
 
 /// Gives an organization key roles in a project ("Invite to Project");
@@ -453,6 +393,7 @@ pub struct ServiceAccountBulkInviteReport {
 /// roles, as [`invite_to_projects`] does a key.
 pub async fn invite_service_account_to_projects(
     client: &AtlasClient,
+    caller: &Caller,
     org_id: &str,
     client_id: &str,
     project_ids: &[String],
@@ -461,7 +402,7 @@ pub async fn invite_service_account_to_projects(
 ) -> Result<ServiceAccountBulkInviteReport, CoreError> {
     ids(&[(org_id, "an organization")])?;
     rules::client_id(client_id)?;
-    guard_account_in_project(client, client_id, "setting its project roles").await?;
+    guard_account_in_project(client, caller, client_id, "setting its project roles").await?;
     let results = bulk_invite(
         client,
         org_id,
@@ -520,6 +461,7 @@ async fn bulk_invite(
 /// a list; the last entry of any account goes only once `acknowledged`.
 pub async fn delete_service_account_entry(
     client: &AtlasClient,
+    caller: &Caller,
     org_id: &str,
     client_id: &str,
     entry: &str,
@@ -528,9 +470,17 @@ pub async fn delete_service_account_entry(
     ids(&[(org_id, "an organization")])?;
     rules::client_id(client_id)?;
     let entry = rules::canonical_entry(entry)?;
-    let check =
-        lockout::check_service_account_entry_removal(client, org_id, client_id, &entry).await?;
-    allow_removal(check, acknowledged)?;
+    gate::pass(
+        client,
+        caller,
+        org_id,
+        Effect::EntryRemoved {
+            credential: Credential::Account(client_id),
+            entry: &entry,
+        },
+        Acknowledgement::warning_if(acknowledged),
+    )
+    .await?;
     client
         .delete_service_account_entry(org_id, client_id, &entry)
         .await?;
@@ -548,34 +498,24 @@ pub async fn delete_service_account_entry(
 /// secret this connection signs in with.
 pub async fn delete_service_account_secret(
     client: &AtlasClient,
+    caller: &Caller,
     org_id: &str,
     client_id: &str,
     secret_id: &str,
 ) -> Result<ServiceAccount, CoreError> {
     ids(&[(org_id, "an organization"), (secret_id, "a secret")])?;
     rules::client_id(client_id)?;
-    if client.service_account() == Some(client_id) {
-        let account = client.get_org_service_account(org_id, client_id).await?;
-        let tail = client.service_account_secret_tail().unwrap_or_default();
-        let in_use = account.secrets.iter().find(|secret| {
-            secret
-                .masked_secret_value
-                .as_deref()
-                .is_some_and(|masked| !tail.is_empty() && masked.ends_with(&tail))
-        });
-        // Without a masked value to tell them apart, the only secret is the
-        // one in use.
-        let only = match account.secrets.as_slice() {
-            [only] => Some(only),
-            _ => None,
-        };
-        let in_use = in_use.or(only);
-        if in_use.is_some_and(|secret| secret.id == secret_id) {
-            return Err(CoreError::Lockout(format!(
-                "This is the secret this connection signs in with ({client_id}): deleting it would end the connection at once. Generate a new secret, save it in this connection, then delete this one."
-            )));
-        }
-    }
+    gate::pass(
+        client,
+        caller,
+        org_id,
+        Effect::SecretDeleted {
+            client_id,
+            secret_id,
+        },
+        Acknowledgement::Nothing,
+    )
+    .await?;
     client
         .delete_service_account_secret(org_id, client_id, secret_id)
         .await?;
@@ -731,6 +671,7 @@ pub async fn create_project_service_account(
 /// The connection's own account cannot take Organization Owner from itself.
 pub async fn update_service_account(
     client: &AtlasClient,
+    caller: &Caller,
     org_id: &str,
     client_id: &str,
     name: &str,
@@ -742,15 +683,17 @@ pub async fn update_service_account(
     let name = rules::service_account_text(name, "name", 64)?;
     let description = rules::service_account_text(description, "description", 250)?;
     let roles = rules::roles(roles, RoleScope::Organization)?;
-    if client.service_account() == Some(client_id) && !roles.iter().any(|r| r == "ORG_OWNER") {
-        let current = client.get_org_service_account(org_id, client_id).await?;
-        if current.roles.iter().any(|r| r == "ORG_OWNER") {
-            return Err(CoreError::Lockout(format!(
-                "This connection signs in as {} ({client_id}): taking Organization Owner from it would leave the app unable to manage this organization. Change it from another connection.",
-                current.name
-            )));
-        }
-    }
+    gate::pass(
+        client,
+        caller,
+        org_id,
+        Effect::OrgRoles {
+            credential: Credential::Account(client_id),
+            roles: &roles,
+        },
+        Acknowledgement::Nothing,
+    )
+    .await?;
     let account = client
         .update_org_service_account(
             org_id,
@@ -768,16 +711,22 @@ pub async fn update_service_account(
 /// in as.
 pub async fn delete_service_account(
     client: &AtlasClient,
+    caller: &Caller,
     org_id: &str,
     client_id: &str,
 ) -> Result<(), CoreError> {
     ids(&[(org_id, "an organization")])?;
     rules::client_id(client_id)?;
-    if client.service_account() == Some(client_id) {
-        return Err(CoreError::Lockout(format!(
-            "This connection signs in as {client_id}: deleting it would end the connection at once. Delete it from another connection."
-        )));
-    }
+    gate::pass(
+        client,
+        caller,
+        org_id,
+        Effect::Deleted {
+            credential: Credential::Account(client_id),
+        },
+        Acknowledgement::Nothing,
+    )
+    .await?;
     client.delete_org_service_account(org_id, client_id).await?;
     tracing::info!(client_id, "service account deleted");
     Ok(())
@@ -852,6 +801,7 @@ fn as_key_entries(entries: &[ServiceAccountEntry]) -> Vec<AccessListEntry> {
 /// sees it.
 pub async fn set_service_account_project_roles(
     client: &AtlasClient,
+    caller: &Caller,
     project_id: &str,
     client_id: &str,
     roles: &[String],
@@ -859,7 +809,7 @@ pub async fn set_service_account_project_roles(
     ids(&[(project_id, "a project")])?;
     rules::client_id(client_id)?;
     let roles = rules::roles(roles, RoleScope::Project)?;
-    guard_account_in_project(client, client_id, "setting its project roles").await?;
+    guard_account_in_project(client, caller, client_id, "setting its project roles").await?;
     let account = client
         .invite_service_account_to_project(project_id, client_id, &roles)
         .await?;
@@ -872,12 +822,13 @@ pub async fn set_service_account_project_roles(
 /// Owner, which keeps its access to every project.
 pub async fn remove_service_account_from_project(
     client: &AtlasClient,
+    caller: &Caller,
     project_id: &str,
     client_id: &str,
 ) -> Result<(), CoreError> {
     ids(&[(project_id, "a project")])?;
     rules::client_id(client_id)?;
-    guard_account_in_project(client, client_id, "removing it from the project").await?;
+    guard_account_in_project(client, caller, client_id, "removing it from the project").await?;
     client
         .remove_service_account_from_project(project_id, client_id)
         .await?;

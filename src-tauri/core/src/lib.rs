@@ -10,6 +10,7 @@ pub mod diagnostics;
 pub mod edits;
 pub mod error;
 pub mod export;
+pub mod gate;
 pub mod keychain;
 pub mod lockout;
 pub mod profiles;

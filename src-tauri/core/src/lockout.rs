@@ -9,8 +9,8 @@ use ts_rs::TS;
 
 use crate::access_list::{allows, entry_net, parse_entry};
 use crate::atlas::{AccessListEntry, ApiKey, AtlasClient, ServiceAccount};
-use crate::edits::Caller;
 use crate::error::CoreError;
+use crate::gate::Caller;
 use crate::usecases::{INVENTORY_CONCURRENCY, load_inventory, load_service_accounts};
 
 /// What a change would do to access.

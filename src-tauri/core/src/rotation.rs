@@ -11,8 +11,9 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::atlas::{AccessListEntry, AccessListRequest, ApiKey, AtlasClient, ServiceAccountEntry};
-use crate::edits::{self, Caller, NewServiceAccountInput, ProjectOutcome};
+use crate::edits::{self, NewServiceAccountInput, ProjectOutcome};
 use crate::error::CoreError;
+use crate::gate::{self, Acknowledgement, Caller, Credential, Effect};
 use crate::rules;
 use crate::usecases::{
     self, NewOrgKey, NewOrgKeyOutcome, NewServiceAccountOutcome, ProjectRoles, StepOutcome,
@@ -245,22 +246,32 @@ pub async fn complete_rotation(
         client.list_access_list(org_id, &keys.new_key_id)
     )?;
 
+    // The new key may be the one the connection now signs in with: its
+    // roles pass the gate as any edit of them does.
     let wanted = org_roles(&old, org_id);
-    if keys.new_key_id == caller.key_id {
-        edits::guard_roles_of_key_in_use(&new, org_id, &wanted, caller)?;
-        let project_changes = project_roles(&old).into_iter().any(|project| {
-            let has: BTreeSet<&str> = new.project_roles(&project.project_id).collect();
-            has != project.roles.iter().map(String::as_str).collect()
-        });
-        if project_changes {
-            edits::guard_key_in_project(
-                client,
-                caller,
-                &keys.new_key_id,
-                "giving it the old key's project roles",
-            )
-            .await?;
-        }
+    gate::pass(
+        client,
+        caller,
+        org_id,
+        Effect::OrgRoles {
+            credential: Credential::Key(&keys.new_key_id),
+            roles: &wanted,
+        },
+        Acknowledgement::Nothing,
+    )
+    .await?;
+    let project_changes = project_roles(&old).into_iter().any(|project| {
+        let has: BTreeSet<&str> = new.project_roles(&project.project_id).collect();
+        has != project.roles.iter().map(String::as_str).collect()
+    });
+    if project_changes {
+        edits::guard_key_in_project(
+            client,
+            caller,
+            &keys.new_key_id,
+            "giving it the old key's project roles",
+        )
+        .await?;
     }
     let roles = if wanted.iter().collect::<BTreeSet<_>>()
         == org_roles(&new, org_id).iter().collect::<BTreeSet<_>>()
@@ -353,6 +364,7 @@ pub struct MoveAccounts {
 /// keeps its Project Owner roles.
 pub async fn complete_move(
     client: &AtlasClient,
+    caller: &Caller,
     org_id: &str,
     moved: &MoveAccounts,
 ) -> Result<MoveSetup, CoreError> {
@@ -380,6 +392,7 @@ pub async fn complete_move(
     if changes {
         edits::guard_account_in_project(
             client,
+            caller,
             &moved.client_id,
             "giving it the old key's project roles",
         )

@@ -37,7 +37,8 @@ use std::collections::BTreeSet;
 use std::sync::Mutex;
 
 use atlas_access_core::atlas::{AccessListRequest, AtlasClient, NewServiceAccount};
-use atlas_access_core::edits::{self, Caller};
+use atlas_access_core::edits;
+use atlas_access_core::gate::Caller;
 use atlas_access_core::lockout;
 use atlas_access_core::rotation::{self, RotationKeys};
 use atlas_access_core::usecases::StepOutcome;
@@ -461,6 +462,7 @@ impl World {
                         .collect();
                     edits::delete_service_account_entry(
                         client,
+                        caller,
                         org,
                         &account,
                         &pick(names),
@@ -487,6 +489,7 @@ impl World {
                 } else if let Some(account) = account(target) {
                     edits::update_service_account(
                         client,
+                        caller,
                         org,
                         &account,
                         "model account",
@@ -519,6 +522,7 @@ impl World {
                 } else if let Some(account) = account(target) {
                     edits::set_service_account_project_roles(
                         client,
+                        caller,
                         project,
                         &account,
                         &roles(owner, true),
@@ -549,6 +553,7 @@ impl World {
                 } else if let Some(account) = account(target) {
                     edits::invite_service_account_to_projects(
                         client,
+                        caller,
                         org,
                         &account,
                         std::slice::from_ref(project),
@@ -577,6 +582,7 @@ impl World {
                 } else if let Some(account) = account(target) {
                     edits::invite_service_account_to_projects(
                         client,
+                        caller,
                         org,
                         &account,
                         &self.projects,
@@ -596,7 +602,8 @@ impl World {
                         .await
                         .map(drop)
                 } else if let Some(account) = account(target) {
-                    edits::remove_service_account_from_project(client, project, &account).await
+                    edits::remove_service_account_from_project(client, caller, project, &account)
+                        .await
                 } else {
                     Ok(())
                 }
@@ -636,11 +643,11 @@ impl World {
                         .map(|account| account.secrets)
                         .unwrap_or_default();
                     match secrets.get(secret % secrets.len().max(1)) {
-                        Some(chosen) => {
-                            edits::delete_service_account_secret(client, org, &account, &chosen.id)
-                                .await
-                                .map(drop)
-                        }
+                        Some(chosen) => edits::delete_service_account_secret(
+                            client, caller, org, &account, &chosen.id,
+                        )
+                        .await
+                        .map(drop),
                         None => Ok(()),
                     }
                 }
@@ -691,7 +698,7 @@ impl World {
                 if let Some(key) = key(target) {
                     edits::delete_org_key(client, caller, org, &key).await
                 } else if let Some(account) = account(target) {
-                    edits::delete_service_account(client, org, &account).await
+                    edits::delete_service_account(client, caller, org, &account).await
                 } else {
                     Ok(())
                 }

@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failure should panic
 
 use atlas_access_core::atlas::{AccessListRequest, AtlasClient};
-use atlas_access_core::edits::Caller;
+use atlas_access_core::gate::Caller;
 use atlas_access_core::lockout::{check_entry_removal, check_require_access_list};
 use atlas_sandbox::{Config, Sandbox};
 use secrecy::SecretString;

@@ -4,14 +4,16 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failure should panic
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::time::Duration;
 
 use atlas_access_core::atlas::{ApiKey, AtlasClient, ClientOptions};
-use atlas_access_core::edits::Caller;
 use atlas_access_core::rotation::{RotationKeys, complete_rotation, start_rotation};
 use atlas_access_core::usecases::StepOutcome;
 use atlas_sandbox::{Config, Sandbox};
+use common::caller_of;
 use secrecy::{ExposeSecret, SecretString};
 
 fn client_for(base_url: &str, public_key: &str, private_key: &str) -> AtlasClient {
@@ -26,24 +28,6 @@ fn client_for(base_url: &str, public_key: &str, private_key: &str) -> AtlasClien
         options,
     )
     .unwrap()
-}
-
-/// The key `client` signs in with, as the lockout guard knows it (asked
-/// again while a faulty sandbox fails the request, a bounded number of times).
-async fn caller(client: &AtlasClient) -> Caller {
-    let mut last_error = None;
-    for _ in 0..20 {
-        match client.system_status().await {
-            Ok(status) => {
-                return Caller {
-                    key_id: status.api_key.id,
-                    public_key: status.api_key.public_key,
-                };
-            }
-            Err(error) => last_error = Some(error),
-        }
-    }
-    panic!("no answer to who the key is: {last_error:?}");
 }
 
 fn admin_client(sandbox: &Sandbox) -> AtlasClient {
@@ -97,7 +81,7 @@ async fn a_rotated_key_has_what_the_old_one_had_and_a_cut_short_rotation_is_resu
     .await
     .unwrap();
     let admin = admin_client(&sandbox);
-    let admin_caller = caller(&admin).await;
+    let admin_caller = caller_of(&admin).await;
     let org = sandbox.admin().org_id.clone();
     let old = seeded_key(&admin, &org, "Terraform CI (production)").await;
 
@@ -192,7 +176,7 @@ async fn a_rotation_is_resumed_to_the_end_while_requests_fail() {
     .await
     .unwrap();
     let admin = admin_client(&sandbox);
-    let admin_caller = caller(&admin).await;
+    let admin_caller = caller_of(&admin).await;
     let org = sandbox.admin().org_id.clone();
     let mut old = None;
     for _ in 0..20 {
@@ -327,7 +311,7 @@ async fn resuming_a_rotation_never_takes_organization_owner_from_the_key_in_use(
         &new.key.public_key,
         new.private_key.expose_secret(),
     );
-    let in_use = caller(&connection).await;
+    let in_use = caller_of(&connection).await;
     assert_eq!(in_use.key_id, new.key.id);
     let keys = RotationKeys {
         old_key_id: old.key.id.clone(),
@@ -359,6 +343,7 @@ async fn a_move_cut_short_by_a_failure_is_resumed_to_the_end() {
     .await
     .unwrap();
     let admin = admin_client(&sandbox);
+    let admin_caller = caller_of(&admin).await;
     let org = sandbox.admin().org_id.clone();
     let old = seeded_key(&admin, &org, "Terraform CI (production)").await;
     let moved = move_to_service_account(&admin, &org, &old.id, 24 * 30)
@@ -384,7 +369,9 @@ async fn a_move_cut_short_by_a_failure_is_resumed_to_the_end() {
         old_key_id: old.id.clone(),
         client_id: client_id.clone(),
     };
-    let resumed = complete_move(&admin, &org, &pair).await.unwrap();
+    let resumed = complete_move(&admin, &admin_caller, &org, &pair)
+        .await
+        .unwrap();
     assert!(resumed.complete);
     assert_eq!(resumed.access_list, StepOutcome::Done);
     let invited: Vec<_> = resumed
@@ -416,7 +403,9 @@ async fn a_move_cut_short_by_a_failure_is_resumed_to_the_end() {
         )
     );
     // Once complete, resuming again does nothing.
-    let again = complete_move(&admin, &org, &pair).await.unwrap();
+    let again = complete_move(&admin, &admin_caller, &org, &pair)
+        .await
+        .unwrap();
     assert!(again.complete);
     assert_eq!(again.access_list, StepOutcome::Skipped);
     assert!(

@@ -4,12 +4,15 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failure should panic
 
+mod common;
+
 use std::time::Duration;
 
 use atlas_access_core::atlas::{
     AccessListRequest, AtlasClient, AtlasError, ClientOptions, NewServiceAccount,
 };
 use atlas_sandbox::{Config, Sandbox};
+use common::caller_of;
 use secrecy::{ExposeSecret, SecretString};
 
 async fn sandbox(config: Config) -> Sandbox {
@@ -351,7 +354,7 @@ async fn the_guard_keeps_a_service_account_connection_from_locking_itself_out() 
         .unwrap();
     let client_id = created.account.client_id.clone();
     let connection = oauth_client(&sandbox, &client_id, &created.secret);
-    let caller = atlas_access_core::edits::Caller {
+    let caller = atlas_access_core::gate::Caller {
         key_id: client_id.clone(),
         public_key: client_id.clone(),
     };
@@ -388,6 +391,7 @@ async fn the_guard_keeps_a_service_account_connection_from_locking_itself_out() 
     // another can.
     let own = atlas_access_core::edits::delete_service_account_entry(
         &connection,
+        &caller_of(&connection).await,
         &org,
         &client_id,
         "198.51.100.7",
@@ -402,6 +406,7 @@ async fn the_guard_keeps_a_service_account_connection_from_locking_itself_out() 
     );
     let left = atlas_access_core::edits::delete_service_account_entry(
         &connection,
+        &caller_of(&connection).await,
         &org,
         &client_id,
         "203.0.113.1",
@@ -415,6 +420,7 @@ async fn the_guard_keeps_a_service_account_connection_from_locking_itself_out() 
     let in_use = created.account.secrets[0].id.clone();
     let refused = atlas_access_core::edits::delete_service_account_secret(
         &connection,
+        &caller_of(&connection).await,
         &org,
         &client_id,
         &in_use,
@@ -428,6 +434,7 @@ async fn the_guard_keeps_a_service_account_connection_from_locking_itself_out() 
         .unwrap();
     let after = atlas_access_core::edits::delete_service_account_secret(
         &connection,
+        &caller_of(&connection).await,
         &org,
         &client_id,
         &second.secret.id,
@@ -483,6 +490,7 @@ async fn a_rotation_adds_a_secret_and_says_when_the_old_one_ends() {
     // The old secret goes once the systems use the new one.
     let after = atlas_access_core::edits::delete_service_account_secret(
         &admin,
+        &caller_of(&admin).await,
         &org,
         &client_id,
         &rotation.others[0].id,
@@ -587,12 +595,25 @@ async fn a_service_account_connection_keeps_its_own_project_roles_unless_it_owns
     let connection = oauth_client(&sandbox, &client_id, &member.secret);
     use atlas_access_core::edits;
     let refusals = [
-        edits::set_service_account_project_roles(&connection, &project, &client_id, &read_only)
-            .await
-            .map(|_| ()),
-        edits::remove_service_account_from_project(&connection, &project, &client_id).await,
+        edits::set_service_account_project_roles(
+            &connection,
+            &caller_of(&connection).await,
+            &project,
+            &client_id,
+            &read_only,
+        )
+        .await
+        .map(|_| ()),
+        edits::remove_service_account_from_project(
+            &connection,
+            &caller_of(&connection).await,
+            &project,
+            &client_id,
+        )
+        .await,
         edits::invite_service_account_to_projects(
             &connection,
+            &caller_of(&connection).await,
             &org,
             &client_id,
             std::slice::from_ref(&project),
@@ -627,16 +648,27 @@ async fn a_service_account_connection_keeps_its_own_project_roles_unless_it_owns
         .await
         .unwrap();
     let connection = oauth_client(&sandbox, &owner_id, &owner.secret);
-    edits::set_service_account_project_roles(&connection, &project, &owner_id, &read_only)
-        .await
-        .unwrap();
+    edits::set_service_account_project_roles(
+        &connection,
+        &caller_of(&connection).await,
+        &project,
+        &owner_id,
+        &read_only,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         project_roles(&admin, &org, &owner_id, &project).await,
         read_only
     );
-    edits::remove_service_account_from_project(&connection, &project, &owner_id)
-        .await
-        .unwrap();
+    edits::remove_service_account_from_project(
+        &connection,
+        &caller_of(&connection).await,
+        &project,
+        &owner_id,
+    )
+    .await
+    .unwrap();
 }
 
 #[tokio::test]
@@ -678,10 +710,16 @@ async fn an_accounts_last_entry_goes_only_once_confirmed_that_it_opens_the_accou
         assert!(check.blocking.is_none(), "{check:?}");
         let warning = check.warning.expect("a warning");
         assert!(warning.contains("anywhere on the internet"), "{warning}");
-        let refused =
-            delete_service_account_entry(&connection, &org, &client_id, "198.51.100.0/24", false)
-                .await
-                .unwrap_err();
+        let refused = delete_service_account_entry(
+            &connection,
+            &caller_of(&connection).await,
+            &org,
+            &client_id,
+            "198.51.100.0/24",
+            false,
+        )
+        .await
+        .unwrap_err();
         assert!(refused.to_string().contains("Confirm"), "{refused}");
         assert_eq!(
             admin
@@ -695,9 +733,15 @@ async fn an_accounts_last_entry_goes_only_once_confirmed_that_it_opens_the_accou
         // Confirmed, it is sent. Another account's goes; the connection's
         // own is kept by Atlas itself, which never removes the entry its
         // caller comes in by.
-        let confirmed =
-            delete_service_account_entry(&connection, &org, &client_id, "198.51.100.0/24", true)
-                .await;
+        let confirmed = delete_service_account_entry(
+            &connection,
+            &caller_of(&connection).await,
+            &org,
+            &client_id,
+            "198.51.100.0/24",
+            true,
+        )
+        .await;
         if own {
             let refused = confirmed.unwrap_err();
             assert_eq!(

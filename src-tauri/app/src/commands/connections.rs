@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use atlas_access_core::atlas::{AtlasClient, ClientOptions, Organization};
 use atlas_access_core::connections::{self, ProfileInput};
-use atlas_access_core::edits::Caller;
+use atlas_access_core::gate::Caller;
 use atlas_access_core::keychain;
 use atlas_access_core::profiles::{ConnectionKind, ImportedProfile, Profile, SANDBOX_PROFILE_ID};
 use atlas_access_core::rules::{AtlasId, ClientId};

@@ -282,7 +282,7 @@ pub async fn complete_move(
         old_key_id: args.old_key_id.to_string(),
         client_id: args.client_id.to_string(),
     };
-    Ok(rotation::complete_move(&session.client, &args.org_id, &moved).await?)
+    Ok(rotation::complete_move(&session.client, &session.caller, &args.org_id, &moved).await?)
 }
 
 pub async fn create_project_service_account(
@@ -344,6 +344,7 @@ pub async fn update_service_account(
     let session = ctx.state.session().await?;
     Ok(edits::update_service_account(
         &session.client,
+        &session.caller,
         &args.org_id,
         &args.client_id,
         &args.name,
@@ -355,7 +356,13 @@ pub async fn update_service_account(
 
 pub async fn delete_service_account(ctx: &Ctx<'_>, args: AccountRef) -> Result<(), CommandError> {
     let session = ctx.state.session().await?;
-    Ok(edits::delete_service_account(&session.client, &args.org_id, &args.client_id).await?)
+    Ok(edits::delete_service_account(
+        &session.client,
+        &session.caller,
+        &args.org_id,
+        &args.client_id,
+    )
+    .await?)
 }
 
 /// Adds a second secret (shown once) and reports the others' new expiry.
@@ -389,6 +396,7 @@ pub async fn delete_service_account_secret(
     let session = ctx.state.session().await?;
     Ok(edits::delete_service_account_secret(
         &session.client,
+        &session.caller,
         &args.org_id,
         &args.client_id,
         &args.secret_id,
@@ -444,6 +452,7 @@ pub async fn delete_service_account_entry(
     let session = ctx.state.session().await?;
     Ok(edits::delete_service_account_entry(
         &session.client,
+        &session.caller,
         &args.org_id,
         &args.client_id,
         &args.entry,
@@ -469,6 +478,7 @@ pub async fn set_service_account_project_roles(
     let session = ctx.state.session().await?;
     Ok(edits::set_service_account_project_roles(
         &session.client,
+        &session.caller,
         &args.project_id,
         &args.client_id,
         &args.roles,
@@ -483,6 +493,7 @@ pub async fn remove_service_account_from_project(
     let session = ctx.state.session().await?;
     Ok(edits::remove_service_account_from_project(
         &session.client,
+        &session.caller,
         &args.project_id,
         &args.client_id,
     )
@@ -499,6 +510,7 @@ pub async fn invite_service_account_to_projects(
     let progress = progress_sender(ctx, "invite");
     Ok(edits::invite_service_account_to_projects(
         &session.client,
+        &session.caller,
         &args.org_id,
         &args.client_id,
         &args

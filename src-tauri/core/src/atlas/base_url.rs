@@ -110,10 +110,8 @@ mod tests {
             needs_approval("https://cloud.mongodb.com.example.net:8443"),
             Some("cloud.mongodb.com.example.net:8443".to_owned())
         );
-        assert_eq!(
-            needs_approval("https://cloud.mongodb.com:8443"),
-            Some("cloud.mongodb.com:8443".to_owned())
-        );
+        // Atlas's own name, whatever the port: the secret goes to Atlas.
+        assert_eq!(needs_approval("https://cloud.mongodb.com:8443"), None);
     }
 
     #[test]

@@ -5,7 +5,34 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
+use atlas_access_core::atlas::AtlasClient;
+use atlas_access_core::gate::Caller;
 use tracing_subscriber::fmt::MakeWriter;
+
+/// What `client` signs in with, as the gate knows it: a service account by
+/// its client id, a key by what Atlas says of it (asked again while a
+/// faulty sandbox fails the request, a bounded number of times).
+pub async fn caller_of(client: &AtlasClient) -> Caller {
+    if let Some(client_id) = client.service_account() {
+        return Caller {
+            key_id: client_id.to_owned(),
+            public_key: client_id.to_owned(),
+        };
+    }
+    let mut last_error = None;
+    for _ in 0..20 {
+        match client.system_status().await {
+            Ok(status) => {
+                return Caller {
+                    key_id: status.api_key.id,
+                    public_key: status.api_key.public_key,
+                };
+            }
+            Err(error) => last_error = Some(error),
+        }
+    }
+    panic!("no answer to who the key is: {last_error:?}");
+}
 
 /// Every log line of the process, in memory.
 #[derive(Clone, Default)]
