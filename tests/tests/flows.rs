@@ -1322,7 +1322,7 @@ async fn keychain_entry(profile_id: &str) -> String {
         .args([
             "lookup",
             "service",
-            atlas_access_core::keychain::SERVICE,
+            atlas_access_core::credentials::keychain::SERVICE,
             "username",
             profile_id,
         ])

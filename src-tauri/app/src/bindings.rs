@@ -10,8 +10,8 @@ use ts_rs::{Config, ExportError, TS, TypeVisitor};
 
 use crate::ipc::{self, CLIPBOARD_CLEARED_EVENT, PROGRESS_EVENT, SESSION_CLOSED_EVENT};
 use crate::{CommandError, ipc::ProgressEvent, ipc::SessionClosed};
-use atlas_access_core::activity::ACCESS_EVENT_TYPES;
-use atlas_access_core::profiles::SANDBOX_PROFILE_ID;
+use atlas_access_core::audit::activity::ACCESS_EVENT_TYPES;
+use atlas_access_core::credentials::profiles::SANDBOX_PROFILE_ID;
 
 /// Builds `commands.ts`, the typed client's table, exporting every type a
 /// command names (and all they depend on) as it goes.

@@ -6,8 +6,8 @@
 
 use std::sync::{Arc, Mutex};
 
-use atlas_access_core::connections::ProfileInput;
-use atlas_access_core::profiles::{Appearance, ProfileStore, SANDBOX_PROFILE_ID};
+use atlas_access_core::credentials::connections::ProfileInput;
+use atlas_access_core::credentials::profiles::{Appearance, ProfileStore, SANDBOX_PROFILE_ID};
 use secrecy::SecretString;
 
 use crate::commands::connections::{self, ProfileRef};
@@ -17,8 +17,8 @@ use crate::commands::{OrgRef, organization};
 use crate::ipc::{AppEvent, Ctx, Host, NoArgs};
 use crate::state::AppState;
 use crate::{CommandError, ErrorKind};
-use atlas_access_core::profiles::ConnectionKind;
-use atlas_access_core::rules::AtlasId;
+use atlas_access_core::access::rules::AtlasId;
+use atlas_access_core::credentials::profiles::ConnectionKind;
 
 /// The desktop, played in memory: events are recorded, the clipboard is a string.
 #[derive(Default)]
@@ -495,7 +495,9 @@ async fn saving_or_deleting_the_open_connection_closes_the_session_and_says_why(
         ErrorKind::NotConnected
     );
     assert!(
-        atlas_access_core::keychain::read_secret(&id).await.is_err(),
+        atlas_access_core::credentials::keychain::read_secret(&id)
+            .await
+            .is_err(),
         "the private key stayed in the keychain"
     );
 
@@ -634,7 +636,7 @@ async fn a_connection_through_a_service_account_works_like_one_through_a_key() {
 #[tokio::test]
 async fn an_export_writes_where_the_dialog_says_one_row_per_credential_and_no_secret() {
     use crate::commands::export::{self, ExportInventory};
-    use atlas_access_core::export::ExportFormat;
+    use atlas_access_core::audit::export::ExportFormat;
     let harness = Harness::new();
     let ctx = harness.ctx();
     let org_id = harness.connect_sandbox().await;
@@ -720,7 +722,7 @@ async fn an_export_writes_where_the_dialog_says_one_row_per_credential_and_no_se
         &ctx,
         export::ExportActivity {
             org_id: atlas_id(&org_id),
-            filter: atlas_access_core::activity::ActivityFilter::default(),
+            filter: atlas_access_core::audit::activity::ActivityFilter::default(),
             pages: 1,
             format: ExportFormat::Csv,
         },
@@ -735,14 +737,15 @@ async fn an_export_writes_where_the_dialog_says_one_row_per_credential_and_no_se
     // The review's findings, each credential named.
     let review_path = dir.path().join("review.json");
     *harness.host.save_path.lock().unwrap() = Some(review_path.clone());
-    let input: atlas_access_core::review::ReviewInput = serde_json::from_value(serde_json::json!({
-        "accessListRequired": false,
-        "keys": [{"id": "0123456789abcdef01234567", "publicKey": "openopen", "desc": "Open key",
-                  "orgRoles": ["ORG_MEMBER"], "projectCount": 1,
-                  "entries": [{"entry": "0.0.0.0/0"}]}],
-        "accounts": []
-    }))
-    .unwrap();
+    let input: atlas_access_core::audit::review::ReviewInput =
+        serde_json::from_value(serde_json::json!({
+            "accessListRequired": false,
+            "keys": [{"id": "0123456789abcdef01234567", "publicKey": "openopen", "desc": "Open key",
+                      "orgRoles": ["ORG_MEMBER"], "projectCount": 1,
+                      "entries": [{"entry": "0.0.0.0/0"}]}],
+            "accounts": []
+        }))
+        .unwrap();
     let review = export::export_review(
         &ctx,
         export::ExportReview {
@@ -763,7 +766,7 @@ async fn an_export_writes_where_the_dialog_says_one_row_per_credential_and_no_se
 #[tokio::test]
 async fn a_rotation_switches_the_open_connection_to_the_new_key_before_the_old_one_goes() {
     use crate::commands::keys::NewOrgKeyRequest;
-    use atlas_access_core::edits::NewOrgKeyInput;
+    use atlas_access_core::access::edits::NewOrgKeyInput;
     use secrecy::ExposeSecret;
     require_keychain();
     let harness = Harness::new();
@@ -857,7 +860,9 @@ async fn a_rotation_switches_the_open_connection_to_the_new_key_before_the_old_o
             ErrorKind::InvalidInput,
             "{profile_id} from {old_key_id}"
         );
-        let stored = atlas_access_core::keychain::read_secret(&id).await.unwrap();
+        let stored = atlas_access_core::credentials::keychain::read_secret(&id)
+            .await
+            .unwrap();
         assert_eq!(
             stored.expose_secret(),
             old_private_kept,
@@ -875,7 +880,9 @@ async fn a_rotation_switches_the_open_connection_to_the_new_key_before_the_old_o
         .one_time
         .with(&new.key.id, |secret| secret.expose_secret().to_owned())
         .unwrap();
-    let stored = atlas_access_core::keychain::read_secret(&id).await.unwrap();
+    let stored = atlas_access_core::credentials::keychain::read_secret(&id)
+        .await
+        .unwrap();
     assert_eq!(stored.expose_secret(), new_private);
     assert!(
         harness.sessions_closed().is_empty(),
@@ -892,7 +899,7 @@ async fn a_rotation_switches_the_open_connection_to_the_new_key_before_the_old_o
 #[tokio::test]
 async fn a_new_secret_of_the_service_account_in_use_switches_its_connection() {
     use crate::commands::service_accounts::{self, RotateSecret};
-    use atlas_access_core::rules::ClientId;
+    use atlas_access_core::access::rules::ClientId;
     use secrecy::ExposeSecret;
     require_keychain();
     let harness = Harness::new();
@@ -942,7 +949,9 @@ async fn a_new_secret_of_the_service_account_in_use_switches_its_connection() {
         kind(connections::switch_connection_secret(&ctx, switch("another-connection")).await),
         ErrorKind::InvalidInput
     );
-    let stored = atlas_access_core::keychain::read_secret(&id).await.unwrap();
+    let stored = atlas_access_core::credentials::keychain::read_secret(&id)
+        .await
+        .unwrap();
     assert_eq!(stored.expose_secret(), old_secret, "nothing was saved");
 
     let switched = connections::switch_connection_secret(&ctx, switch(&id))
@@ -957,7 +966,9 @@ async fn a_new_secret_of_the_service_account_in_use_switches_its_connection() {
             secret.expose_secret().to_owned()
         })
         .unwrap();
-    let stored = atlas_access_core::keychain::read_secret(&id).await.unwrap();
+    let stored = atlas_access_core::credentials::keychain::read_secret(&id)
+        .await
+        .unwrap();
     assert_eq!(stored.expose_secret(), new_secret);
     assert!(
         harness.sessions_closed().is_empty(),
@@ -1092,7 +1103,7 @@ async fn the_appearance_is_kept_and_given_to_the_window() {
 async fn diagnostics_tell_the_version_the_connection_and_the_log_and_no_secret() {
     use crate::commands::desktop;
     use crate::commands::keys::NewOrgKeyRequest;
-    use atlas_access_core::edits::NewOrgKeyInput;
+    use atlas_access_core::access::edits::NewOrgKeyInput;
     use secrecy::ExposeSecret;
     crate::log::init();
     let harness = Harness::new();

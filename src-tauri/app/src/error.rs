@@ -2,8 +2,8 @@
 
 use atlas_access_core::CoreError;
 use atlas_access_core::atlas::AtlasError;
-use atlas_access_core::keychain::KeychainError;
-use atlas_access_core::profiles::ProfileError;
+use atlas_access_core::credentials::keychain::KeychainError;
+use atlas_access_core::credentials::profiles::ProfileError;
 use serde::Serialize;
 use ts_rs::TS;
 

@@ -283,23 +283,23 @@ use crate::commands::service_accounts::{
     RotateSecret, RotationView, SecretRef, SetMaxSecretLifetime, UpdateServiceAccount,
 };
 use crate::commands::{self, AppInfo, OrgRef};
-use atlas_access_core::access_list::CheckedEntry;
-use atlas_access_core::activity::ActivityPage;
-use atlas_access_core::atlas::{
-    AccessListEntry, ApiKey, OrgSettings, ServiceAccount, ServiceAccountEntry,
-};
-use atlas_access_core::connections::ProfileInput;
-use atlas_access_core::edits::{
+use atlas_access_core::access::access_list::CheckedEntry;
+use atlas_access_core::access::edits::{
     AddEntriesReport, AddServiceAccountEntriesReport, BulkInviteReport,
     ServiceAccountBulkInviteReport,
 };
-use atlas_access_core::lockout::{LiftCheck, LockoutCheck};
-use atlas_access_core::profiles::{Appearance, ImportedProfile};
-use atlas_access_core::review::{ReviewInput, ReviewReport, ReviewSettings};
-use atlas_access_core::roles::RoleInfo;
-use atlas_access_core::rotation::{MoveSetup, RotationSetup};
-use atlas_access_core::usecases::{
+use atlas_access_core::access::lockout::{LiftCheck, LockoutCheck};
+use atlas_access_core::access::roles::RoleInfo;
+use atlas_access_core::access::rotation::{MoveSetup, RotationSetup};
+use atlas_access_core::access::usecases::{
     Inventory, KeyAccessList, ServiceAccountInventory, ServiceAccountParts,
 };
+use atlas_access_core::atlas::{
+    AccessListEntry, ApiKey, OrgSettings, ServiceAccount, ServiceAccountEntry,
+};
+use atlas_access_core::audit::activity::ActivityPage;
+use atlas_access_core::audit::review::{ReviewInput, ReviewReport, ReviewSettings};
+use atlas_access_core::credentials::connections::ProfileInput;
+use atlas_access_core::credentials::profiles::{Appearance, ImportedProfile};
 
 include!("surface.rs");

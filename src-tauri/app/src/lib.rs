@@ -11,7 +11,7 @@ mod one_time;
 mod state;
 mod webview;
 
-use atlas_access_core::profiles::ProfileStore;
+use atlas_access_core::credentials::profiles::ProfileStore;
 
 pub use commands::AppInfo;
 pub use error::{CommandError, ErrorKind};

@@ -4,12 +4,14 @@
 use std::net::{IpAddr, Ipv4Addr};
 use std::sync::Arc;
 
+use atlas_access_core::access::gate::Caller;
 use atlas_access_core::atlas::{
     AtlasClient, ClientOptions, KeychainCredentials, Organization, base_url,
 };
-use atlas_access_core::gate::Caller;
-use atlas_access_core::keychain;
-use atlas_access_core::profiles::{ConnectionKind, Profile, ProfileStore, SANDBOX_PROFILE_ID};
+use atlas_access_core::credentials::keychain;
+use atlas_access_core::credentials::profiles::{
+    ConnectionKind, Profile, ProfileStore, SANDBOX_PROFILE_ID,
+};
 use atlas_sandbox::{Config as SandboxConfig, FaultSpec, Sandbox, Seed};
 use secrecy::SecretString;
 use tokio::sync::{OnceCell, RwLock};

@@ -1,7 +1,7 @@
 //! Settings of the window's web view that Tauri's configuration does not
 //! reach.
 
-use atlas_access_core::profiles::Appearance;
+use atlas_access_core::credentials::profiles::Appearance;
 use tauri::{App, Manager};
 
 /// What JavaScriptCore reads from the environment when the web process,

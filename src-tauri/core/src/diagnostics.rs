@@ -8,7 +8,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::profiles::ConnectionKind;
+use crate::credentials::profiles::ConnectionKind;
 
 /// How many of the log's last lines a report carries.
 pub const LOG_LINES: usize = 200;

@@ -2,8 +2,8 @@
 //! can act on, sorted by what the person can do about it.
 
 use crate::atlas::AtlasError;
-use crate::keychain::KeychainError;
-use crate::profiles::ProfileError;
+use crate::credentials::keychain::KeychainError;
+use crate::credentials::profiles::ProfileError;
 
 #[derive(Debug, thiserror::Error)]
 pub enum CoreError {

@@ -1,24 +1,15 @@
-//! The parts of Atlas Access Manager that do not depend on Tauri: the Atlas
-//! Administration API client, access-list validation, the credential store and
-//! the use cases that span several calls.
+//! The parts of Atlas Access Manager that do not depend on Tauri, by
+//! concept: the Atlas Administration API client (`atlas`), where
+//! connections and their secrets are kept (`credentials`), who may reach
+//! the organization and the edits that change it, all through one gate
+//! (`access`), and what the organization's access looks like over time
+//! (`audit`).
 
-pub mod access_list;
-pub mod activity;
+pub mod access;
 pub mod atlas;
-pub mod connections;
+pub mod audit;
+pub mod credentials;
 pub mod diagnostics;
-pub mod edits;
 pub mod error;
-pub mod export;
-pub mod gate;
-pub mod keychain;
-pub mod lockout;
-pub mod profiles;
-pub mod reads;
-pub mod review;
-pub mod roles;
-pub mod rotation;
-pub mod rules;
-pub mod usecases;
 
 pub use error::CoreError;

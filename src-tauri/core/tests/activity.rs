@@ -6,8 +6,8 @@
 
 use std::time::Duration;
 
-use atlas_access_core::activity::{ActivityFilter, Party, activity_page};
 use atlas_access_core::atlas::{AccessListRequest, AtlasClient, ClientOptions};
+use atlas_access_core::audit::activity::{ActivityFilter, Party, activity_page};
 use atlas_sandbox::{Config, Sandbox, Seed};
 use secrecy::SecretString;
 

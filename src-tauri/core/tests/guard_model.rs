@@ -36,12 +36,12 @@ mod common;
 use std::collections::BTreeSet;
 use std::sync::Mutex;
 
+use atlas_access_core::access::edits;
+use atlas_access_core::access::gate::Caller;
+use atlas_access_core::access::lockout;
+use atlas_access_core::access::rotation::{self, RotationKeys};
+use atlas_access_core::access::usecases::StepOutcome;
 use atlas_access_core::atlas::{AccessListRequest, AtlasClient, NewServiceAccount};
-use atlas_access_core::edits;
-use atlas_access_core::gate::Caller;
-use atlas_access_core::lockout;
-use atlas_access_core::rotation::{self, RotationKeys};
-use atlas_access_core::usecases::StepOutcome;
 use atlas_sandbox::{Config, Sandbox};
 use common::CapturedLog;
 use proptest::prelude::*;

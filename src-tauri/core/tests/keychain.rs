@@ -7,7 +7,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failure should panic
 
 use atlas_access_core::atlas::{AtlasClient, ClientOptions, KeychainCredentials};
-use atlas_access_core::keychain::{self, KeychainError, SERVICE};
+use atlas_access_core::credentials::keychain::{self, KeychainError, SERVICE};
 use secrecy::{ExposeSecret, SecretString};
 
 fn account(name: &str) -> String {
@@ -273,8 +273,8 @@ fn a_locked_keychain_is_a_typed_error() {
 #[tokio::test]
 async fn atlas_cli_import_keeps_the_private_key_out_of_our_file() {
     require_session();
-    use atlas_access_core::connections::import_atlas_cli;
-    use atlas_access_core::profiles::ProfileStore;
+    use atlas_access_core::credentials::connections::import_atlas_cli;
+    use atlas_access_core::credentials::profiles::ProfileStore;
     let dir = tempfile::tempdir().unwrap();
     let store = ProfileStore::at(dir.path().join("profiles.json"));
     let name = account("cli");
@@ -301,8 +301,8 @@ async fn atlas_cli_import_keeps_the_private_key_out_of_our_file() {
 #[tokio::test]
 async fn an_atlas_cli_profile_imported_again_for_another_host_leaves_its_secret_behind() {
     require_session();
-    use atlas_access_core::connections::import_atlas_cli;
-    use atlas_access_core::profiles::ProfileStore;
+    use atlas_access_core::credentials::connections::import_atlas_cli;
+    use atlas_access_core::credentials::profiles::ProfileStore;
     let dir = tempfile::tempdir().unwrap();
     let store = ProfileStore::at(dir.path().join("profiles.json"));
     let name = account("clihost");
@@ -398,8 +398,8 @@ fn store_as_the_atlas_cli(profile: &str, property: &str, value: &str) {
 #[tokio::test]
 async fn atlas_cli_import_reads_what_the_cli_keeps_in_its_keychain_entries() {
     require_session();
-    use atlas_access_core::connections::import_atlas_cli;
-    use atlas_access_core::profiles::{ConnectionKind, ProfileStore};
+    use atlas_access_core::credentials::connections::import_atlas_cli;
+    use atlas_access_core::credentials::profiles::{ConnectionKind, ProfileStore};
     let dir = tempfile::tempdir().unwrap();
     let store = ProfileStore::at(dir.path().join("profiles.json"));
     // A service account with its id and secret in the CLI's keychain; a

@@ -3,9 +3,9 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failure should panic
 
+use atlas_access_core::access::gate::Caller;
+use atlas_access_core::access::lockout::{check_entry_removal, check_require_access_list};
 use atlas_access_core::atlas::{AccessListRequest, AtlasClient};
-use atlas_access_core::gate::Caller;
-use atlas_access_core::lockout::{check_entry_removal, check_require_access_list};
 use atlas_sandbox::{Config, Sandbox};
 use secrecy::SecretString;
 
@@ -261,7 +261,7 @@ async fn an_ipv6_address_atlas_sees_is_guarded_too() {
 
 #[tokio::test]
 async fn the_key_in_use_cannot_invite_itself_out_of_its_project_roles() {
-    use atlas_access_core::edits;
+    use atlas_access_core::access::edits;
     let (sandbox, admin, org, _) = setup().await;
     let project = sandbox.admin().project_ids[0].clone();
     let owner_of_project = vec!["GROUP_OWNER".to_owned()];
@@ -334,8 +334,8 @@ async fn the_key_in_use_cannot_invite_itself_out_of_its_project_roles() {
 
 #[tokio::test]
 async fn lifting_the_requirement_needs_every_credential_it_opens_acknowledged() {
-    use atlas_access_core::edits::set_access_list_requirement;
-    use atlas_access_core::lockout::check_lift_access_list_requirement;
+    use atlas_access_core::access::edits::set_access_list_requirement;
+    use atlas_access_core::access::lockout::check_lift_access_list_requirement;
     let (_sandbox, client, org, caller) = setup().await;
     set_access_list_requirement(&client, &caller, &org, true, &[])
         .await
@@ -389,7 +389,7 @@ async fn lifting_the_requirement_needs_every_credential_it_opens_acknowledged() 
 
 #[tokio::test]
 async fn the_key_in_uses_last_entry_goes_only_once_confirmed_that_it_opens_the_key() {
-    use atlas_access_core::edits::delete_access_entry;
+    use atlas_access_core::access::edits::delete_access_entry;
     let (sandbox, admin, org, _) = setup().await;
     // An owner key whose one entry lets this computer in, connected as itself.
     let created = admin

@@ -9,9 +9,9 @@ mod common;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
+use atlas_access_core::access::rotation::{RotationKeys, complete_rotation, start_rotation};
+use atlas_access_core::access::usecases::StepOutcome;
 use atlas_access_core::atlas::{ApiKey, AtlasClient, ClientOptions};
-use atlas_access_core::rotation::{RotationKeys, complete_rotation, start_rotation};
-use atlas_access_core::usecases::StepOutcome;
 use atlas_sandbox::{Config, Sandbox};
 use common::caller_of;
 use secrecy::{ExposeSecret, SecretString};
@@ -223,7 +223,7 @@ async fn a_rotation_is_resumed_to_the_end_while_requests_fail() {
 
 #[tokio::test]
 async fn a_key_moved_to_a_service_account_keeps_its_roles_projects_and_list() {
-    use atlas_access_core::rotation::move_to_service_account;
+    use atlas_access_core::access::rotation::move_to_service_account;
     let sandbox = Sandbox::start(Config::default()).await.unwrap();
     let admin = admin_client(&sandbox);
     let org = sandbox.admin().org_id.clone();
@@ -334,7 +334,9 @@ async fn resuming_a_rotation_never_takes_organization_owner_from_the_key_in_use(
 
 #[tokio::test]
 async fn a_move_cut_short_by_a_failure_is_resumed_to_the_end() {
-    use atlas_access_core::rotation::{MoveAccounts, complete_move, move_to_service_account};
+    use atlas_access_core::access::rotation::{
+        MoveAccounts, complete_move, move_to_service_account,
+    };
     // The first access-list POST fails: the move's.
     let sandbox = Sandbox::start(Config {
         faults: "500@POST:/accessList=1".parse().unwrap(),

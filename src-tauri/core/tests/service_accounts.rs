@@ -317,11 +317,12 @@ async fn the_inventory_reads_every_account_with_its_list_and_projects() {
     let org = sandbox.admin().org_id.clone();
     let progress = std::sync::Mutex::new(Vec::new());
     let before = sandbox.exchanges();
-    let inventory = atlas_access_core::usecases::load_service_accounts(&admin, &org, 8, &|p| {
-        progress.lock().unwrap().push((p.done, p.total));
-    })
-    .await
-    .unwrap();
+    let inventory =
+        atlas_access_core::access::usecases::load_service_accounts(&admin, &org, 8, &|p| {
+            progress.lock().unwrap().push((p.done, p.total));
+        })
+        .await
+        .unwrap();
     // The demo's five accounts of Acme Corp: one list, then two reads each.
     assert_eq!(inventory.len(), 5);
     assert!(
@@ -354,13 +355,13 @@ async fn the_guard_keeps_a_service_account_connection_from_locking_itself_out() 
         .unwrap();
     let client_id = created.account.client_id.clone();
     let connection = oauth_client(&sandbox, &client_id, &created.secret);
-    let caller = atlas_access_core::gate::Caller {
+    let caller = atlas_access_core::access::gate::Caller {
         key_id: client_id.clone(),
         public_key: client_id.clone(),
     };
 
     // With no list of its own, requiring one would lock it out.
-    let refused = atlas_access_core::edits::set_access_list_requirement(
+    let refused = atlas_access_core::access::edits::set_access_list_requirement(
         &connection,
         &caller,
         &org,
@@ -389,7 +390,7 @@ async fn the_guard_keeps_a_service_account_connection_from_locking_itself_out() 
         .unwrap();
     // The entry that lets this computer in cannot go, confirmed or not;
     // another can.
-    let own = atlas_access_core::edits::delete_service_account_entry(
+    let own = atlas_access_core::access::edits::delete_service_account_entry(
         &connection,
         &caller_of(&connection).await,
         &org,
@@ -404,7 +405,7 @@ async fn the_guard_keeps_a_service_account_connection_from_locking_itself_out() 
             .contains("lock out the service account in use"),
         "{own}"
     );
-    let left = atlas_access_core::edits::delete_service_account_entry(
+    let left = atlas_access_core::access::edits::delete_service_account_entry(
         &connection,
         &caller_of(&connection).await,
         &org,
@@ -418,7 +419,7 @@ async fn the_guard_keeps_a_service_account_connection_from_locking_itself_out() 
 
     // The secret it signs in with cannot go; a second one can.
     let in_use = created.account.secrets[0].id.clone();
-    let refused = atlas_access_core::edits::delete_service_account_secret(
+    let refused = atlas_access_core::access::edits::delete_service_account_secret(
         &connection,
         &caller_of(&connection).await,
         &org,
@@ -432,7 +433,7 @@ async fn the_guard_keeps_a_service_account_connection_from_locking_itself_out() 
         .create_service_account_secret(&org, &client_id, 24)
         .await
         .unwrap();
-    let after = atlas_access_core::edits::delete_service_account_secret(
+    let after = atlas_access_core::access::edits::delete_service_account_secret(
         &connection,
         &caller_of(&connection).await,
         &org,
@@ -457,16 +458,18 @@ async fn a_rotation_adds_a_secret_and_says_when_the_old_one_ends() {
     let created = admin.create_org_service_account(&org, &plan).await.unwrap();
     let client_id = created.account.client_id.clone();
 
-    let too_long =
-        atlas_access_core::edits::rotate_service_account_secret(&admin, &org, &client_id, 9000)
-            .await
-            .unwrap_err();
+    let too_long = atlas_access_core::access::edits::rotate_service_account_secret(
+        &admin, &org, &client_id, 9000,
+    )
+    .await
+    .unwrap_err();
     assert!(too_long.to_string().contains("8760 hours"), "{too_long}");
 
-    let rotation =
-        atlas_access_core::edits::rotate_service_account_secret(&admin, &org, &client_id, 720)
-            .await
-            .unwrap();
+    let rotation = atlas_access_core::access::edits::rotate_service_account_secret(
+        &admin, &org, &client_id, 720,
+    )
+    .await
+    .unwrap();
     assert!(
         rotation
             .new_secret
@@ -482,13 +485,14 @@ async fn a_rotation_adds_a_secret_and_says_when_the_old_one_ends() {
         "the old secret now ends within a week: {left}"
     );
 
-    let third =
-        atlas_access_core::edits::rotate_service_account_secret(&admin, &org, &client_id, 24)
-            .await
-            .unwrap_err();
+    let third = atlas_access_core::access::edits::rotate_service_account_secret(
+        &admin, &org, &client_id, 24,
+    )
+    .await
+    .unwrap_err();
     assert!(third.to_string().contains("two secrets"), "{third}");
     // The old secret goes once the systems use the new one.
-    let after = atlas_access_core::edits::delete_service_account_secret(
+    let after = atlas_access_core::access::edits::delete_service_account_secret(
         &admin,
         &caller_of(&admin).await,
         &org,
@@ -507,26 +511,26 @@ async fn an_account_is_created_with_its_list_and_projects_one_result_per_step() 
     let admin = admin_client(&sandbox);
     let org = sandbox.admin().org_id.clone();
     let project = sandbox.admin().project_ids[0].clone();
-    let plan = atlas_access_core::usecases::NewServiceAccountPlan {
+    let plan = atlas_access_core::access::usecases::NewServiceAccountPlan {
         name: "set up".to_owned(),
         description: "with everything".to_owned(),
         roles: vec!["ORG_MEMBER".to_owned()],
         secret_expires_after_hours: 48,
         access_list: vec![AccessListRequest::CidrBlock("203.0.113.0/24".to_owned())],
         projects: vec![
-            atlas_access_core::usecases::ProjectRoles {
+            atlas_access_core::access::usecases::ProjectRoles {
                 project_id: project.clone(),
                 roles: vec!["GROUP_READ_ONLY".to_owned()],
             },
             // A project that does not exist: that step fails, the account stays.
-            atlas_access_core::usecases::ProjectRoles {
+            atlas_access_core::access::usecases::ProjectRoles {
                 project_id: "6a790b00ffffffffffffffff".to_owned(),
                 roles: vec!["GROUP_READ_ONLY".to_owned()],
             },
         ],
     };
     let outcome =
-        atlas_access_core::usecases::create_service_account_with_setup(&admin, &org, &plan)
+        atlas_access_core::access::usecases::create_service_account_with_setup(&admin, &org, &plan)
             .await
             .unwrap();
     assert!(
@@ -593,7 +597,7 @@ async fn a_service_account_connection_keeps_its_own_project_roles_unless_it_owns
         .await
         .unwrap();
     let connection = oauth_client(&sandbox, &client_id, &member.secret);
-    use atlas_access_core::edits;
+    use atlas_access_core::access::edits;
     let refusals = [
         edits::set_service_account_project_roles(
             &connection,
@@ -673,8 +677,8 @@ async fn a_service_account_connection_keeps_its_own_project_roles_unless_it_owns
 
 #[tokio::test]
 async fn an_accounts_last_entry_goes_only_once_confirmed_that_it_opens_the_account() {
-    use atlas_access_core::edits::delete_service_account_entry;
-    use atlas_access_core::lockout::check_service_account_entry_removal;
+    use atlas_access_core::access::edits::delete_service_account_entry;
+    use atlas_access_core::access::lockout::check_service_account_entry_removal;
     let sandbox = sandbox(Config {
         apparent_ip: Some("198.51.100.7".parse().unwrap()),
         ..Config::default()

@@ -5,11 +5,11 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
-use atlas_access_core::atlas::{AccessListRequest, AtlasClient, ClientOptions, NewServiceAccount};
-use atlas_access_core::usecases::{
+use atlas_access_core::access::usecases::{
     Invitee, NewOrgKey, Progress, ProjectRoles, StepOutcome, create_org_key_with_setup,
     invite_to_projects, load_inventory, load_key_list,
 };
+use atlas_access_core::atlas::{AccessListRequest, AtlasClient, ClientOptions, NewServiceAccount};
 use atlas_sandbox::{Config, Sandbox, Seed};
 use secrecy::{ExposeSecret, SecretString};
 

@@ -13,8 +13,8 @@ use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
+use atlas_access_core::access::usecases::{self, INVENTORY_CONCURRENCY, INVITE_CONCURRENCY};
 use atlas_access_core::atlas::AtlasClient;
-use atlas_access_core::usecases::{self, INVENTORY_CONCURRENCY, INVITE_CONCURRENCY};
 use atlas_sandbox::{AdminCredentials, Config, Sandbox, Seed};
 use e2e::App;
 use secrecy::{ExposeSecret, SecretString};

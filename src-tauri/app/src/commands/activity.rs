@@ -1,7 +1,7 @@
 //! Activity: the organization's access-related events, a page at a time.
 
-use atlas_access_core::activity::{ActivityFilter, ActivityPage, activity_page};
-use atlas_access_core::rules::AtlasId;
+use atlas_access_core::access::rules::AtlasId;
+use atlas_access_core::audit::activity::{ActivityFilter, ActivityPage, activity_page};
 use serde::Deserialize;
 use ts_rs::TS;
 

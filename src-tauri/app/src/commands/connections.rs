@@ -3,12 +3,14 @@
 
 use std::path::PathBuf;
 
+use atlas_access_core::access::gate::Caller;
+use atlas_access_core::access::rules::{AtlasId, ClientId};
 use atlas_access_core::atlas::{AtlasClient, ClientOptions, Organization};
-use atlas_access_core::connections::{self, ProfileInput};
-use atlas_access_core::gate::Caller;
-use atlas_access_core::keychain;
-use atlas_access_core::profiles::{ConnectionKind, ImportedProfile, Profile, SANDBOX_PROFILE_ID};
-use atlas_access_core::rules::{AtlasId, ClientId};
+use atlas_access_core::credentials::connections::{self, ProfileInput};
+use atlas_access_core::credentials::keychain;
+use atlas_access_core::credentials::profiles::{
+    ConnectionKind, ImportedProfile, Profile, SANDBOX_PROFILE_ID,
+};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 

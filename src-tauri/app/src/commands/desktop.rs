@@ -1,8 +1,8 @@
 //! The app's place on the desktop: light or dark, and the diagnostics a user
 //! hands in with a problem.
 
+use atlas_access_core::credentials::profiles::{Appearance, SANDBOX_PROFILE_ID};
 use atlas_access_core::diagnostics::{self, ConnectionFacts, Facts};
-use atlas_access_core::profiles::{Appearance, SANDBOX_PROFILE_ID};
 use serde::Serialize;
 use ts_rs::TS;
 

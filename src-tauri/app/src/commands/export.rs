@@ -3,11 +3,11 @@
 
 use std::path::PathBuf;
 
-use atlas_access_core::activity::ActivityFilter;
-use atlas_access_core::export::{self, Export, ExportFormat};
-use atlas_access_core::review::{ReviewInput, review_now};
-use atlas_access_core::rules::AtlasId;
-use atlas_access_core::usecases::INVENTORY_CONCURRENCY;
+use atlas_access_core::access::rules::AtlasId;
+use atlas_access_core::access::usecases::INVENTORY_CONCURRENCY;
+use atlas_access_core::audit::activity::ActivityFilter;
+use atlas_access_core::audit::export::{self, Export, ExportFormat};
+use atlas_access_core::audit::review::{ReviewInput, review_now};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 

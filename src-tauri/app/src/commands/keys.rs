@@ -1,16 +1,16 @@
 //! Organization Access Manager: the keys of an organization, creating one
 //! (its private key shown once), editing, deleting, and its access list.
 
-use atlas_access_core::access_list::{self, CheckedEntry};
-use atlas_access_core::atlas::{AccessListEntry, ApiKey};
-use atlas_access_core::edits::{self, AddEntriesReport, NewOrgKeyInput, ProjectOutcome};
-use atlas_access_core::lockout::{self, LockoutCheck};
-use atlas_access_core::reads;
-use atlas_access_core::rotation::{self, RotationKeys, RotationSetup};
-use atlas_access_core::rules::AtlasId;
-use atlas_access_core::usecases::{
+use atlas_access_core::access::access_list::{self, CheckedEntry};
+use atlas_access_core::access::edits::{self, AddEntriesReport, NewOrgKeyInput, ProjectOutcome};
+use atlas_access_core::access::lockout::{self, LockoutCheck};
+use atlas_access_core::access::reads;
+use atlas_access_core::access::rotation::{self, RotationKeys, RotationSetup};
+use atlas_access_core::access::rules::AtlasId;
+use atlas_access_core::access::usecases::{
     self, INVENTORY_CONCURRENCY, Inventory, KeyAccessList, NewOrgKeyOutcome, StepOutcome,
 };
+use atlas_access_core::atlas::{AccessListEntry, ApiKey};
 use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

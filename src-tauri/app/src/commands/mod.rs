@@ -11,10 +11,10 @@ pub mod projects;
 pub mod review;
 pub mod service_accounts;
 
-use atlas_access_core::keychain::{self, KeychainStatus};
-use atlas_access_core::roles::{ROLES, RoleInfo};
-use atlas_access_core::rules::AtlasId;
-use atlas_access_core::usecases::Progress;
+use atlas_access_core::access::roles::{ROLES, RoleInfo};
+use atlas_access_core::access::rules::AtlasId;
+use atlas_access_core::access::usecases::Progress;
+use atlas_access_core::credentials::keychain::{self, KeychainStatus};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::{Deserialize, Serialize};

@@ -1,11 +1,11 @@
 //! Organization Settings: "Require IP Access List for the Atlas
 //! Administration API", guarded against locking out the key in use.
 
+use atlas_access_core::access::edits;
+use atlas_access_core::access::lockout::{self, LiftCheck, LockoutCheck};
+use atlas_access_core::access::reads;
+use atlas_access_core::access::rules::AtlasId;
 use atlas_access_core::atlas::OrgSettings;
-use atlas_access_core::edits;
-use atlas_access_core::lockout::{self, LiftCheck, LockoutCheck};
-use atlas_access_core::reads;
-use atlas_access_core::rules::AtlasId;
 use serde::Deserialize;
 use ts_rs::TS;
 

@@ -1,11 +1,11 @@
 //! Project Access Manager: a project's keys and their roles, inviting
 //! organization keys (one project or many), project keys.
 
+use atlas_access_core::access::edits::{self, BulkInviteReport};
+use atlas_access_core::access::reads;
+use atlas_access_core::access::rules::AtlasId;
+use atlas_access_core::access::usecases::StepOutcome;
 use atlas_access_core::atlas::ApiKey;
-use atlas_access_core::edits::{self, BulkInviteReport};
-use atlas_access_core::reads;
-use atlas_access_core::rules::AtlasId;
-use atlas_access_core::usecases::StepOutcome;
 use serde::Deserialize;
 use ts_rs::TS;
 

@@ -1,7 +1,7 @@
 //! Access review: findings from what the page has already read, with the
 //! thresholds kept with the open connection.
 
-use atlas_access_core::review::{ReviewInput, ReviewReport, ReviewSettings, review_now};
+use atlas_access_core::audit::review::{ReviewInput, ReviewReport, ReviewSettings, review_now};
 
 use crate::CommandError;
 use crate::ipc::{Ctx, NoArgs};

@@ -2,20 +2,20 @@
 //! creating one (its client secret shown once), editing, secrets and their
 //! rotation, access lists and project roles.
 
-use atlas_access_core::atlas::{
-    NewServiceAccount, OrgSettings, ServiceAccount, ServiceAccountEntry, ServiceAccountSecret,
-};
-use atlas_access_core::edits::{
+use atlas_access_core::access::edits::{
     self, AddServiceAccountEntriesReport, NewServiceAccountInput, ProjectOutcome,
     ServiceAccountBulkInviteReport,
 };
-use atlas_access_core::lockout::{self, LockoutCheck};
-use atlas_access_core::reads;
-use atlas_access_core::rotation;
-use atlas_access_core::rules::{AtlasId, ClientId};
-use atlas_access_core::usecases::{
+use atlas_access_core::access::lockout::{self, LockoutCheck};
+use atlas_access_core::access::reads;
+use atlas_access_core::access::rotation;
+use atlas_access_core::access::rules::{AtlasId, ClientId};
+use atlas_access_core::access::usecases::{
     self, INVENTORY_CONCURRENCY, NewServiceAccountOutcome, ServiceAccountInventory,
     ServiceAccountParts, StepOutcome,
+};
+use atlas_access_core::atlas::{
+    NewServiceAccount, OrgSettings, ServiceAccount, ServiceAccountEntry, ServiceAccountSecret,
 };
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

@@ -1,7 +1,7 @@
 //! `cargo +nightly fuzz run access_list`: the access-list parser on any input.
 #![no_main]
 
-use atlas_access_core::access_list::{check, parse_entry, request_for, requests};
+use atlas_access_core::access::access_list::{check, parse_entry, request_for, requests};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

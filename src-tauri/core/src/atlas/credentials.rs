@@ -6,7 +6,7 @@ use std::sync::Arc;
 use secrecy::SecretString;
 
 use super::{AtlasClient, AtlasError, ClientOptions};
-use crate::keychain::{self, KeychainError};
+use crate::credentials::keychain::{self, KeychainError};
 
 /// A source of one API key pair.
 pub trait CredentialsProvider: Send + Sync {

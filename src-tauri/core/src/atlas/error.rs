@@ -37,7 +37,7 @@ pub enum AtlasError {
     /// A key was created but its answer, and so its private key, was lost.
     #[error("the API key {public_key} was created, but its private key was lost")]
     CreatedButPrivateKeyLost { key_id: String, public_key: String },
-    /// A list longer than the client reads ([`super::client::MAX_PAGES`] pages).
+    /// A list longer than the client reads ([`super::paging::MAX_PAGES`] pages).
     #[error("{what} has {total} items, more than this app reads")]
     TooManyItems { what: String, total: u64 },
     /// A service account or a secret was created, but the answer with the
@@ -55,7 +55,7 @@ pub enum AtlasError {
     Closed,
     /// The private key could not be read from the keychain.
     #[error("the private key could not be read: {0}")]
-    Credentials(std::sync::Arc<crate::keychain::KeychainError>),
+    Credentials(std::sync::Arc<crate::credentials::keychain::KeychainError>),
 }
 
 impl AtlasError {
@@ -105,7 +105,7 @@ impl AtlasError {
             ),
             Self::TooManyItems { total, .. } => format!(
                 "Atlas reports {total} items in this list, more than the {} this app reads. Nothing was changed.",
-                super::client::MAX_PAGES * super::client::MAX_PAGE
+                super::paging::MAX_PAGES * super::paging::MAX_PAGE
             ),
             Self::ServiceAccountSecretLost { client_id, .. } => format!(
                 "A secret of the service account {client_id} was created, but the answer with its value was lost, and a secret cannot be shown again. Delete that secret and generate a new one."

@@ -4,9 +4,10 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::client::{AtlasClient, MAX_PAGE, segment};
+use super::client::{AtlasClient, segment};
 use super::error::AtlasError;
 use super::models::Page;
+use super::paging::MAX_PAGE;
 
 /// An event as Atlas answers it (`EventViewForOrg`). Every field but the
 /// id, time and type is optional: which ones come depends on the type and

@@ -7,11 +7,14 @@ pub mod error;
 mod events;
 pub mod models;
 mod oauth;
+mod paging;
 mod service_accounts;
+mod transport;
 
-pub use client::{AtlasClient, ClientOptions, DEFAULT_BASE_URL, MAX_PAGE, MAX_PAGES, MEDIA_TYPE};
+pub use client::{AtlasClient, ClientOptions, DEFAULT_BASE_URL, MEDIA_TYPE};
 pub use credentials::{CredentialsProvider, KeychainCredentials};
 pub use error::AtlasError;
 pub use events::{AtlasEvent, EventQuery};
 pub use models::*;
+pub use paging::{MAX_PAGE, MAX_PAGES};
 pub use service_accounts::SERVICE_ACCOUNT_MEDIA_TYPE;

@@ -12,8 +12,9 @@ use serde::Deserialize;
 use tokio::time::Instant;
 use zeroize::Zeroizing;
 
-use super::client::{AtlasClient, retry_after, transport_error};
+use super::client::AtlasClient;
 use super::error::AtlasError;
+use super::transport::{retry_after, transport_error};
 
 /// How long before its expiry a token is replaced, at most.
 const RENEW_BEFORE: Duration = Duration::from_secs(60);
@@ -160,8 +161,8 @@ impl OAuthSession {
                 continue;
             }
             let mut body: OAuthError = serde_json::from_slice(&bytes).unwrap_or_default();
-            body.error = super::client::printable(body.error);
-            body.error_description = super::client::printable(body.error_description);
+            body.error = super::transport::printable(body.error);
+            body.error_description = super::transport::printable(body.error_description);
             return Err(match (status, body.error.as_str()) {
                 (StatusCode::UNAUTHORIZED | StatusCode::BAD_REQUEST, "invalid_client") => {
                     AtlasError::ServiceAccountRefused {

@@ -7,13 +7,14 @@ use std::time::Instant;
 use reqwest::Method;
 use serde_json::{Value, json};
 
-use super::client::{AtlasClient, Repeat, segment};
+use super::client::{AtlasClient, segment};
 use super::error::AtlasError;
 use super::models::{
     AccessListRequest, CreatedSecret, CreatedServiceAccount, CreatedServiceAccountWire,
     NewServiceAccount, Page, SecretWire, ServiceAccount, ServiceAccountEntry,
     ServiceAccountProject,
 };
+use super::transport::Repeat;
 
 /// The version the service-account endpoints speak.
 pub const SERVICE_ACCOUNT_MEDIA_TYPE: &str = "application/vnd.atlas.2024-08-05+json";

@@ -5,8 +5,8 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
+use atlas_access_core::access::gate::Caller;
 use atlas_access_core::atlas::AtlasClient;
-use atlas_access_core::gate::Caller;
 use tracing_subscriber::fmt::MakeWriter;
 
 /// What `client` signs in with, as the gate knows it: a service account by

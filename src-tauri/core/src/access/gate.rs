@@ -9,9 +9,9 @@
 //! `lockout` holds the checks the pages also show before a change; the
 //! gate decides with them.
 
+use crate::access::lockout::{self, LockoutCheck};
 use crate::atlas::{ApiKey, AtlasClient};
 use crate::error::CoreError;
-use crate::lockout::{self, LockoutCheck};
 
 /// The role without which a credential cannot manage the organization's access.
 const ORG_OWNER: &str = "ORG_OWNER";

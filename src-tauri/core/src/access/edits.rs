@@ -7,20 +7,20 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::access_list::{self, CheckedEntry};
+use crate::access::access_list::{self, CheckedEntry};
+use crate::access::roles::RoleScope;
+use crate::access::rules;
+use crate::access::usecases::{
+    self, INVITE_CONCURRENCY, Invitee, NewOrgKey, NewOrgKeyOutcome, NewServiceAccountOutcome,
+    NewServiceAccountPlan, Progress, ProjectRoles, StepOutcome,
+};
 use crate::atlas::{
     AccessListEntry, ApiKey, AtlasClient, CreatedApiKey, CreatedServiceAccount, NewServiceAccount,
     OrgSettings, ServiceAccount, ServiceAccountEntry, ServiceAccountProject,
 };
 use crate::error::CoreError;
-use crate::roles::RoleScope;
-use crate::rules;
-use crate::usecases::{
-    self, INVITE_CONCURRENCY, Invitee, NewOrgKey, NewOrgKeyOutcome, NewServiceAccountOutcome,
-    NewServiceAccountPlan, Progress, ProjectRoles, StepOutcome,
-};
 
-use crate::gate::{self, Acknowledgement, Caller, Credential, Effect};
+use crate::access::gate::{self, Acknowledgement, Caller, Credential, Effect};
 
 /// Checks every id an edit is about before anything is sent.
 fn ids(ids: &[(&str, &str)]) -> Result<(), CoreError> {
@@ -158,7 +158,7 @@ pub async fn delete_access_entry(
 /// off. Refuses to turn it on while it would lock out the key in use, and to
 /// turn it off unless `acknowledged` names every key and service account
 /// that would then be usable from any address (ids and client ids, as
-/// [`lockout::check_lift_access_list_requirement`] lists them): none is
+/// [`super::lockout::check_lift_access_list_requirement`] lists them): none is
 /// opened unseen.
 pub async fn set_access_list_requirement(
     client: &AtlasClient,

@@ -1,6 +1,6 @@
 //! Connection profiles: name, base URL, public key and default organization
 //! in a JSON file in the OS config directory; the private key only in the
-//! keychain (see [`crate::keychain`]), under the profile's id. The same file
+//! keychain (see [`crate::credentials::keychain`]), under the profile's id. The same file
 //! keeps the app's own settings: each connection's review thresholds and the
 //! appearance.
 //!
@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::review::ReviewSettings;
+use crate::audit::review::ReviewSettings;
 
 /// The id of the built-in sandbox profile, which is always there.
 pub const SANDBOX_PROFILE_ID: &str = "sandbox";
@@ -539,7 +539,7 @@ pub struct CliProfile {
 /// Reads the profiles of an Atlas CLI config file that have an API key or
 /// a service account (`auth_type`); user-account profiles are left out:
 /// their login is the CLI's own. What the file does not hold may be in the
-/// CLI's keyring entries ([`crate::keychain::atlas_cli`]).
+/// CLI's keyring entries ([`crate::credentials::keychain::atlas_cli`]).
 pub fn parse_atlas_cli_config(text: &str) -> Result<Vec<CliProfile>, ProfileError> {
     // The parser's own message quotes the offending line, which may be a
     // `private_api_key` line: say only where it is.

@@ -5,13 +5,13 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::activity::{ActivityEvent, ActivityFilter, Party, activity_page};
-use crate::atlas::{AtlasClient, Project};
-use crate::error::CoreError;
-use crate::review::{Concerned, ReviewInput, ReviewReport};
-use crate::usecases::{
+use crate::access::usecases::{
     Inventory, Progress, ServiceAccountInventory, load_inventory, load_service_accounts,
 };
+use crate::atlas::{AtlasClient, Project};
+use crate::audit::activity::{ActivityEvent, ActivityFilter, Party, activity_page};
+use crate::audit::review::{Concerned, ReviewInput, ReviewReport};
+use crate::error::CoreError;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, TS)]
 #[serde(rename_all = "camelCase")]

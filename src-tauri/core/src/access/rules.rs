@@ -1,10 +1,10 @@
 //! What Atlas accepts, checked before anything is sent: descriptions, roles
 //! and access-list text. Each refusal says what to fix.
 
-use crate::access_list::{self, CheckedEntry};
+use crate::access::access_list::{self, CheckedEntry};
+use crate::access::roles::RoleScope;
 use crate::atlas::AccessListRequest;
 use crate::error::CoreError;
-use crate::roles::RoleScope;
 
 /// A description as Atlas accepts it: 1 to 250 characters, trimmed.
 pub fn description(desc: &str) -> Result<String, CoreError> {

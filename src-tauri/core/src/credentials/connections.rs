@@ -6,11 +6,11 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use ts_rs::TS;
 
-use crate::error::CoreError;
-use crate::keychain::{self, KeychainError};
-use crate::profiles::{
+use crate::credentials::keychain::{self, KeychainError};
+use crate::credentials::profiles::{
     self, ConnectionKind, ImportedProfile, Profile, ProfileStore, SANDBOX_PROFILE_ID,
 };
+use crate::error::CoreError;
 
 /// What the Add/Edit Connection form sends. The private key is write-only:
 /// left empty when editing, the stored one is kept.
@@ -109,7 +109,7 @@ pub async fn save_input(store: &ProfileStore, input: ProfileInput) -> Result<Pro
             }
         }
         ConnectionKind::ServiceAccount => {
-            crate::rules::client_id(&public_key)?;
+            crate::access::rules::client_id(&public_key)?;
         }
     }
     let private_key = input

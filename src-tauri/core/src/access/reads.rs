@@ -2,9 +2,9 @@
 //! as the edits are, so every command goes through core and each id is
 //! checked before it reaches a path.
 
+use crate::access::{lockout, rules};
 use crate::atlas::{AccessListEntry, ApiKey, AtlasClient, OrgSettings, ServiceAccount};
 use crate::error::CoreError;
-use crate::{lockout, rules};
 
 pub async fn org_settings(client: &AtlasClient, org_id: &str) -> Result<OrgSettings, CoreError> {
     rules::object_id(org_id, "an organization")?;

@@ -7,11 +7,11 @@ use std::net::IpAddr;
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::access_list::{allows, entry_net, parse_entry};
+use crate::access::access_list::{allows, entry_net, parse_entry};
+use crate::access::gate::Caller;
+use crate::access::usecases::{INVENTORY_CONCURRENCY, load_inventory, load_service_accounts};
 use crate::atlas::{AccessListEntry, ApiKey, AtlasClient, ServiceAccount};
 use crate::error::CoreError;
-use crate::gate::Caller;
-use crate::usecases::{INVENTORY_CONCURRENCY, load_inventory, load_service_accounts};
 
 /// What a change would do to access.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

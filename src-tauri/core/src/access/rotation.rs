@@ -10,14 +10,14 @@ use std::collections::BTreeSet;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::atlas::{AccessListEntry, AccessListRequest, ApiKey, AtlasClient, ServiceAccountEntry};
-use crate::edits::{self, NewServiceAccountInput, ProjectOutcome};
-use crate::error::CoreError;
-use crate::gate::{self, Acknowledgement, Caller, Credential, Effect};
-use crate::rules;
-use crate::usecases::{
+use crate::access::edits::{self, NewServiceAccountInput, ProjectOutcome};
+use crate::access::gate::{self, Acknowledgement, Caller, Credential, Effect};
+use crate::access::rules;
+use crate::access::usecases::{
     self, NewOrgKey, NewOrgKeyOutcome, NewServiceAccountOutcome, ProjectRoles, StepOutcome,
 };
+use crate::atlas::{AccessListEntry, AccessListRequest, ApiKey, AtlasClient, ServiceAccountEntry};
+use crate::error::CoreError;
 
 /// The longest description Atlas takes.
 const MAX_DESCRIPTION: usize = 250;
