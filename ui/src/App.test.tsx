@@ -232,8 +232,9 @@ describe("rotating the key the connection uses", () => {
     invitations: [],
   };
 
-  it("keeps the connection on the old key while a step has failed, and switches once resumed", async () => {
-    const calls = installBackend((cmd) => {
+  it("asks Rust to switch the connection, waits while a step has failed, and shows it switched once resumed", async () => {
+    const asked: Record<string, unknown>[] = [];
+    const calls = installBackend((cmd, args) => {
       switch (cmd) {
         case "connect":
           return {
@@ -243,17 +244,24 @@ describe("rotating the key the connection uses", () => {
             keyInUsePublicKey: old.publicKey,
           };
         case "rotate_org_key":
-          return made;
+          asked.push(args);
+          // Rust does not switch while the new key's access list failed.
+          return { created: made, switch: { status: "waiting" } };
         case "complete_rotation":
+          asked.push(args);
           return {
-            roles: { status: "skipped" },
-            accessList: { status: "done" },
-            invitations: [],
-            key: made.key,
-            complete: true,
+            setup: {
+              roles: { status: "skipped" },
+              accessList: { status: "done" },
+              invitations: [],
+              key: made.key,
+              complete: true,
+            },
+            switch: {
+              status: "switched",
+              session: { ...session, keyInUseId: "new", keyInUsePublicKey: "newnewnew" },
+            },
           };
-        case "switch_connection_key":
-          return { ...session, keyInUseId: "new", keyInUsePublicKey: "newnewnew" };
         case "get_access_list":
           return [];
         default:
@@ -268,13 +276,15 @@ describe("rotating the key the connection uses", () => {
     expect(await screen.findByTestId("one-time-setup-failed")).toHaveTextContent(
       "from any address",
     );
+    expect(asked[0]).toMatchObject({ keyId: old.id, switchProfileId: "work" });
     expect(screen.getByTestId("rotate-switch-waiting")).toBeInTheDocument();
-    expect(calls).not.toContain("switch_connection_key");
+    expect(screen.queryByTestId("rotate-switched")).not.toBeInTheDocument();
 
-    // Retry in the dialog, while the private key is still held: complete, then switched.
+    // Retry in the dialog, while the private key is still held: Rust
+    // completes the key, then switches the connection.
     await user.click(screen.getByTestId("one-time-retry"));
-    await waitFor(() => expect(calls).toContain("switch_connection_key"));
-    expect(calls.indexOf("complete_rotation")).toBeLessThan(calls.indexOf("switch_connection_key"));
+    await waitFor(() => expect(calls).toContain("complete_rotation"));
+    expect(asked[1]).toMatchObject({ newKeyId: "new", switchProfileId: "work" });
     await waitFor(() =>
       expect(screen.queryByTestId("one-time-setup-failed")).not.toBeInTheDocument(),
     );

@@ -211,9 +211,12 @@ export const reviewAccess = (input: ReviewInput) => call("review_access", input)
 export const reviewSettings = () => call("review_settings", none);
 export const setReviewSettings = (settings: ReviewSettings) =>
   call("set_review_settings", settings);
-/** Rotation, step 1: a new key with everything the old one has; its private key held for the one-time dialog. */
-export const rotateOrgKey = (orgId: string, keyId: string) =>
-  call("rotate_org_key", { orgId, keyId });
+/**
+ * Rotation, step 1: a new key with everything the old one has; its private key held for the
+ * one-time dialog. The connection `switchProfileId` moves to it once every step is done.
+ */
+export const rotateOrgKey = (orgId: string, keyId: string, switchProfileId?: string) =>
+  call("rotate_org_key", { orgId, keyId, switchProfileId });
 /** Moves an API key to a new service account with its roles, projects and access list. */
 export const moveKeyToServiceAccount = (
   orgId: string,
@@ -223,14 +226,6 @@ export const moveKeyToServiceAccount = (
 /** Resumes a move: gives the account what the old key has and it lacks. */
 export const completeMove = (orgId: string, oldKeyId: string, clientId: string) =>
   call("complete_move", { orgId, oldKeyId, clientId });
-/** Switches the open connection `profileId`, signed in with `oldKeyId`, to the key just made (its private key still held). */
-export const switchConnectionKey = (
-  profileId: string,
-  oldKeyId: string,
-  keyId: string,
-  publicKey: string,
-  orgId: string,
-) => call("switch_connection_key", { profileId, oldKeyId, keyId, publicKey, orgId });
 /** Switches the open service-account connection `profileId` to its account's new secret `secretId` (still held). */
 export const switchConnectionSecret = (
   profileId: string,
@@ -238,9 +233,13 @@ export const switchConnectionSecret = (
   secretId: string,
   orgId: string,
 ) => call("switch_connection_secret", { profileId, clientId, secretId, orgId });
-/** Resumes a rotation: gives the new key what the old one has and it lacks. */
-export const completeRotation = (orgId: string, oldKeyId: string, newKeyId: string) =>
-  call("complete_rotation", { orgId, oldKeyId, newKeyId });
+/** Resumes a rotation: gives the new key what the old one has and it lacks; then switches `switchProfileId`. */
+export const completeRotation = (
+  orgId: string,
+  oldKeyId: string,
+  newKeyId: string,
+  switchProfileId?: string,
+) => call("complete_rotation", { orgId, oldKeyId, newKeyId, switchProfileId });
 /** The organization's credentials, read from Atlas now, to a file the user picks. */
 export const exportInventory = (orgId: string, format: ExportFormat) =>
   call("export_inventory", { orgId, format });

@@ -795,7 +795,8 @@ async fn a_rotation_switches_the_open_connection_to_the_new_key_before_the_old_o
             input: NewOrgKeyInput {
                 desc: "Connection key".to_owned(),
                 roles: vec!["ORG_OWNER".to_owned()],
-                access_list: String::new(),
+                // The address the built-in sandbox sees this computer at.
+                access_list: "198.51.100.7".to_owned(),
                 projects: Vec::new(),
             },
         },
@@ -831,11 +832,35 @@ async fn a_rotation_switches_the_open_connection_to_the_new_key_before_the_old_o
         key_id: atlas_id(&old.key.id),
     };
 
-    let new = keys::rotate_org_key(&ctx, old_ref()).await.unwrap();
+    // A step of the new key fails (Atlas refuses its access list): the
+    // connection is not switched, and waits.
+    harness
+        .state
+        .sandbox()
+        .await
+        .unwrap()
+        .aim_faults("500@POST:/accessList=1")
+        .unwrap();
+    let rotated = keys::rotate_org_key(
+        &ctx,
+        keys::RotateOrgKey {
+            org_id: atlas_id(&org_id),
+            key_id: atlas_id(&old.key.id),
+            switch_profile_id: Some(id.clone()),
+        },
+    )
+    .await
+    .unwrap();
+    assert!(matches!(rotated.switch, keys::ConnectionSwitch::Waiting));
+    let new = rotated.created;
     assert_eq!(
         new.key.desc.split(" (rotated ").next(),
         Some("Connection key")
     );
+    let stored = atlas_access_core::credentials::keychain::read_secret(&id)
+        .await
+        .unwrap();
+    assert_eq!(stored.expose_secret(), old_private_kept, "not switched");
     // The key in use cannot go yet.
     assert_eq!(
         kind(keys::delete_org_key(&ctx, old_ref()).await),
@@ -869,9 +894,22 @@ async fn a_rotation_switches_the_open_connection_to_the_new_key_before_the_old_o
             "nothing was saved"
         );
     }
-    let switched = connections::switch_connection_key(&ctx, switch(&id, &old.key.id))
-        .await
-        .unwrap();
+    // Resumed: the new key gets its list, then the connection switches.
+    let resumed = keys::complete_rotation(
+        &ctx,
+        keys::RotationRef {
+            org_id: atlas_id(&org_id),
+            old_key_id: atlas_id(&old.key.id),
+            new_key_id: atlas_id(&new.key.id),
+            switch_profile_id: Some(id.clone()),
+        },
+    )
+    .await
+    .unwrap();
+    assert!(resumed.setup.complete);
+    let keys::ConnectionSwitch::Switched { session: switched } = resumed.switch else {
+        panic!("switched once complete");
+    };
     assert_eq!(switched.key_in_use_id, new.key.id);
     assert_eq!(switched.profile.public_key, new.key.public_key);
     assert_eq!(switched.org_id.as_deref(), Some(org_id.as_str()));

@@ -263,15 +263,15 @@ macro_rules! ipc_surface {
 
 use crate::commands::activity::ActivityRequest;
 use crate::commands::connections::{
-    ConnectionReport, ProfileList, ProfileRef, ProfileView, SessionView, SwitchKey, SwitchSecret,
+    ConnectionReport, ProfileList, ProfileRef, ProfileView, SessionView, SwitchSecret,
 };
 use crate::commands::desktop::Diagnostics;
 use crate::commands::export::{ExportActivity, ExportInventory, ExportReport, ExportReview};
-use crate::commands::keys::RotationRef;
 use crate::commands::keys::{
     AccessListsRequest, AddEntries, CheckEntries, CreatedKeyView, EntryRef, EntryRemoval, KeyRef,
     NewOrgKeyRequest, OrgKeyRef, UpdateOrgKey,
 };
+use crate::commands::keys::{ResumedRotationView, RotateOrgKey, RotatedKeyView, RotationRef};
 use crate::commands::organization::SetRequirement;
 use crate::commands::projects::{
     BulkInvite, NewProjectKey, ProjectKeyRef, ProjectKeyRoles, ProjectRef,
@@ -290,7 +290,7 @@ use atlas_access_core::access::edits::{
 };
 use atlas_access_core::access::lockout::{LiftCheck, LockoutCheck};
 use atlas_access_core::access::roles::RoleInfo;
-use atlas_access_core::access::rotation::{MoveSetup, RotationSetup};
+use atlas_access_core::access::rotation::MoveSetup;
 use atlas_access_core::access::usecases::{
     Inventory, KeyAccessList, ServiceAccountInventory, ServiceAccountParts,
 };

@@ -18,7 +18,6 @@ ipc_surface! {
     import_atlas_cli(NoArgs) -> Vec<ImportedProfile> = commands::connections::import_atlas_cli;
     connect(ProfileRef) -> SessionView = commands::connections::connect;
     select_org(OrgRef) -> String = commands::connections::select_org;
-    switch_connection_key(SwitchKey) -> SessionView = commands::connections::switch_connection_key;
     switch_connection_secret(SwitchSecret) -> SessionView = commands::connections::switch_connection_secret;
 
     load_key_list(OrgRef) -> Inventory = commands::keys::load_key_list;
@@ -34,8 +33,8 @@ ipc_surface! {
     current_ip(NoArgs) -> String = commands::keys::current_ip;
     check_entry_removal(EntryRef) -> LockoutCheck = commands::keys::check_entry_removal;
     delete_access_entry(EntryRemoval) -> Vec<AccessListEntry> = commands::keys::delete_access_entry;
-    rotate_org_key(OrgKeyRef) -> CreatedKeyView = commands::keys::rotate_org_key;
-    complete_rotation(RotationRef) -> RotationSetup = commands::keys::complete_rotation;
+    rotate_org_key(RotateOrgKey) -> RotatedKeyView = commands::keys::rotate_org_key;
+    complete_rotation(RotationRef) -> ResumedRotationView = commands::keys::complete_rotation;
 
     org_settings(OrgRef) -> OrgSettings = commands::organization::org_settings;
     check_require_access_list(OrgRef) -> LockoutCheck = commands::organization::check_require_access_list;

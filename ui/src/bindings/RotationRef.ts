@@ -4,4 +4,8 @@ import type { AtlasId } from "./AtlasId";
 /**
  * Which rotation: the organization, the old key and the new one.
  */
-export type RotationRef = { orgId: AtlasId, oldKeyId: AtlasId, newKeyId: AtlasId, };
+export type RotationRef = { orgId: AtlasId, oldKeyId: AtlasId, newKeyId: AtlasId, 
+/**
+ * The saved connection to switch to the new key once it has everything.
+ */
+switchProfileId?: string, };

@@ -8,6 +8,7 @@ import { Body, H2, Subtitle } from "@leafygreen-ui/typography";
 import * as api from "../api";
 import type { AccessListEntry } from "../bindings/AccessListEntry";
 import type { CommandError } from "../bindings/CommandError";
+import type { ConnectionSwitch } from "../bindings/ConnectionSwitch";
 import { SANDBOX_PROFILE_ID } from "../bindings/constants";
 import type { CreatedKeyView } from "../bindings/CreatedKeyView";
 import type { KeyInventory } from "../bindings/KeyInventory";
@@ -184,45 +185,56 @@ export function RotateKey({
       setSteps(stepsOf(view.accessList, view.invitations));
     });
 
-  // The connection moves to the new key only once the key has everything
-  // the old one has: never while a step has failed.
-  const switchTo = async (key: { id: string; publicKey: string }) => {
-    if (!session) return;
-    try {
-      adoptSession(
-        await api.switchConnectionKey(session.profile.id, old.id, key.id, key.publicKey, orgId),
-      );
-      setSwitched("done");
-      setSwitchWaiting(false);
-    } catch (error) {
-      setSwitched(api.asCommandError(error));
+  // Rust moves the connection to the new key only once the key has
+  // everything the old one has: never while a step has failed.
+  const followSwitch = (switch_: ConnectionSwitch) => {
+    switch (switch_.status) {
+      case "switched":
+        adoptSession(switch_.session);
+        setSwitched("done");
+        setSwitchWaiting(false);
+        break;
+      case "waiting":
+        setSwitchWaiting(true);
+        break;
+      case "failed":
+        setSwitched(switch_.error);
+        break;
+      case "notAsked":
+        break;
     }
   };
+  const switchProfileId = switchable ? session?.profile.id : undefined;
 
   const create = () =>
     creation.run(async () => {
-      const view = await api.rotateOrgKey(orgId, old.id);
-      const made = stepsOf(view.accessList, view.invitations);
-      if (switchable && session) {
-        if (failed(made)) setSwitchWaiting(true);
-        else await switchTo(view.key);
-      }
+      const { created: view, switch: switch_ } = await api.rotateOrgKey(
+        orgId,
+        old.id,
+        switchProfileId,
+      );
+      followSwitch(switch_);
       setCreated(view);
       setShowing(true);
       patchKey(view.key);
-      setSteps(made);
+      setSteps(stepsOf(view.accessList, view.invitations));
     });
 
   /** Gives the new key, or the new account, what the old key has and it lacks. */
   const resumeSteps = async (): Promise<{ accessList: StepOutcome; complete: boolean }> => {
     if (newKey) {
-      const setup = await api.completeRotation(orgId, old.id, newKey.id);
+      const { setup, switch: switch_ } = await api.completeRotation(
+        orgId,
+        old.id,
+        newKey.id,
+        switchWaiting ? switchProfileId : undefined,
+      );
       patchKey(setup.key);
       setSteps([
         { name: "organization roles", outcome: setup.roles },
         ...stepsOf(setup.accessList, setup.invitations).slice(1),
       ]);
-      if (setup.complete && switchWaiting) await switchTo(setup.key);
+      followSwitch(switch_);
       await readUse(newKey.id);
       return setup;
     }

@@ -15,6 +15,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+use super::connections::{self, SessionView, SwitchKey};
 use super::{OrgRef, progress_sender};
 use crate::CommandError;
 use crate::ipc::{AppEvent, Ctx, NoArgs};
@@ -301,28 +302,130 @@ pub struct RotationRef {
     pub org_id: AtlasId,
     pub old_key_id: AtlasId,
     pub new_key_id: AtlasId,
+    /// The saved connection to switch to the new key once it has everything.
+    #[ts(optional)]
+    pub switch_profile_id: Option<String>,
 }
 
-/// Rotation, step 1: a new key with everything the old one has; its private
-/// key held for the one-time dialog.
+/// A key to rotate, and the saved connection that signs in with it, to be
+/// switched to the new key (none: no switch).
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RotateOrgKey {
+    pub org_id: AtlasId,
+    pub key_id: AtlasId,
+    #[ts(optional)]
+    pub switch_profile_id: Option<String>,
+}
+
+/// Whether the open connection moved to the rotation's new key.
+#[derive(Serialize, TS)]
+#[serde(tag = "status", rename_all = "camelCase")]
+pub enum ConnectionSwitch {
+    /// None was asked for.
+    NotAsked,
+    /// A step of the new key failed: the connection stays on the old key
+    /// until a resumption gives the new key everything.
+    Waiting,
+    Switched {
+        session: SessionView,
+    },
+    Failed {
+        error: CommandError,
+    },
+}
+
+/// Rotation, step 1: the new key (its private key held for the one-time
+/// dialog), and the switch of the connection asked for.
+#[derive(Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct RotatedKeyView {
+    pub created: CreatedKeyView,
+    pub switch: ConnectionSwitch,
+}
+
+/// Rotation, step 1: a new key with everything the old one has. The
+/// connection named is switched to it only when every step succeeded;
+/// otherwise it waits for [`complete_rotation`].
 pub async fn rotate_org_key(
     ctx: &Ctx<'_>,
-    args: OrgKeyRef,
-) -> Result<CreatedKeyView, CommandError> {
+    args: RotateOrgKey,
+) -> Result<RotatedKeyView, CommandError> {
     let session = ctx.state.session().await?;
     let outcome = rotation::start_rotation(&session.client, &args.org_id, &args.key_id).await?;
-    Ok(created_view(ctx, outcome))
+    let complete =
+        outcome.access_list.is_done() && outcome.invitations.iter().all(|(_, step)| step.is_done());
+    let new_key = outcome.created.key.clone();
+    let created = created_view(ctx, outcome);
+    let switch = switch_if_complete(
+        ctx,
+        args.switch_profile_id,
+        complete,
+        SwitchKey {
+            profile_id: String::new(),
+            old_key_id: args.key_id.clone(),
+            key_id: AtlasId::try_from(new_key.id).map_err(CommandError::internal)?,
+            public_key: new_key.public_key,
+            org_id: args.org_id.clone(),
+        },
+    )
+    .await;
+    Ok(RotatedKeyView { created, switch })
 }
 
-/// Resumes a rotation: gives the new key what the old one has and it lacks.
+/// Switches the connection `profile_id` (if asked) to the new key once its
+/// steps are `complete`; never while one has failed.
+async fn switch_if_complete(
+    ctx: &Ctx<'_>,
+    profile_id: Option<String>,
+    complete: bool,
+    key: SwitchKey,
+) -> ConnectionSwitch {
+    let Some(profile_id) = profile_id else {
+        return ConnectionSwitch::NotAsked;
+    };
+    if !complete {
+        return ConnectionSwitch::Waiting;
+    }
+    match connections::switch_connection_key(ctx, SwitchKey { profile_id, ..key }).await {
+        Ok(session) => ConnectionSwitch::Switched { session },
+        Err(error) => ConnectionSwitch::Failed { error },
+    }
+}
+
+/// What resuming did, and the switch of the connection asked for.
+#[derive(Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ResumedRotationView {
+    pub setup: RotationSetup,
+    pub switch: ConnectionSwitch,
+}
+
+/// Resumes a rotation: gives the new key what the old one has and it
+/// lacks; then, once it has everything, switches the connection named.
 pub async fn complete_rotation(
     ctx: &Ctx<'_>,
     args: RotationRef,
-) -> Result<RotationSetup, CommandError> {
+) -> Result<ResumedRotationView, CommandError> {
     let session = ctx.state.session().await?;
     let keys = RotationKeys {
         old_key_id: args.old_key_id.to_string(),
         new_key_id: args.new_key_id.to_string(),
     };
-    Ok(rotation::complete_rotation(&session.client, &session.caller, &args.org_id, &keys).await?)
+    let setup =
+        rotation::complete_rotation(&session.client, &session.caller, &args.org_id, &keys).await?;
+    let switch = switch_if_complete(
+        ctx,
+        args.switch_profile_id,
+        setup.complete,
+        SwitchKey {
+            profile_id: String::new(),
+            old_key_id: args.old_key_id.clone(),
+            key_id: args.new_key_id.clone(),
+            public_key: setup.key.public_key.clone(),
+            org_id: args.org_id.clone(),
+        },
+    )
+    .await;
+    Ok(ResumedRotationView { setup, switch })
 }
