@@ -13,17 +13,17 @@ use sha2::{Digest, Sha256};
 use crate::CommandError;
 use crate::ipc::Host;
 
-/// How long a copied private key may stay on the clipboard.
+/// How long a copied secret (a private key, a client secret) may stay on the clipboard.
 pub const CLIPBOARD_CLEAR_AFTER: Duration = Duration::from_secs(60);
 /// Shortens [`CLIPBOARD_CLEAR_AFTER`] (seconds), so the end-to-end test
 /// need not wait a whole minute to see the clipboard cleared.
 const CLEAR_AFTER_VAR: &str = "AAM_CLIPBOARD_CLEAR_SECS";
 
-/// How long a new key's private key is held if its dialog never closes.
+/// How long a new secret (a key's private key, an account's client secret) is held if its dialog never closes.
 pub const ONE_TIME_KEY_LIFETIME: Duration = Duration::from_secs(15 * 60);
 
 pub struct OneTimeKeys {
-    /// Each private key with when it was kept.
+    /// Each secret with when it was kept.
     by_key_id: Mutex<HashMap<String, (SecretString, Instant)>>,
     lifetime: Duration,
     /// Fingerprints of the keys copied and not yet cleared from the clipboard.
@@ -47,7 +47,7 @@ impl OneTimeKeys {
         }
     }
 
-    /// Holds a new key's private key until [`Self::forget`], or until its
+    /// Holds a new secret (by its key id or secret id) until [`Self::forget`], or until its
     /// lifetime is over, whichever comes first.
     pub fn keep(self: &Arc<Self>, key_id: &str, private_key: SecretString) {
         if let Ok(mut keys) = self.by_key_id.lock() {
@@ -60,7 +60,7 @@ impl OneTimeKeys {
         });
     }
 
-    /// Drops the private key; `SecretString` zeroes it.
+    /// Drops the secret; `SecretString` zeroes it.
     pub fn forget(&self, key_id: &str) -> bool {
         self.by_key_id
             .lock()
@@ -68,21 +68,18 @@ impl OneTimeKeys {
             .unwrap_or(false)
     }
 
-    /// Drops every private key held longer than the lifetime.
+    /// Drops every secret held longer than the lifetime.
     pub fn forget_expired(&self) {
         if let Ok(mut keys) = self.by_key_id.lock() {
             let before = keys.len();
             keys.retain(|_, (_, kept)| kept.elapsed() < self.lifetime);
             if keys.len() < before {
-                tracing::info!(
-                    dropped = before - keys.len(),
-                    "one-time private keys expired"
-                );
+                tracing::info!(dropped = before - keys.len(), "one-time secrets expired");
             }
         }
     }
 
-    /// Puts the private key on the clipboard, marked as a secret; answers
+    /// Puts the secret on the clipboard, marked as a secret; answers
     /// its fingerprint, for [`Self::clear_clipboard_of`].
     pub fn copy_to_clipboard(
         &self,
@@ -115,7 +112,7 @@ impl OneTimeKeys {
             .is_some_and(|text| fingerprint_text(&text) == copied);
         if still_there {
             match host.clear_clipboard() {
-                Ok(()) => tracing::info!("clipboard cleared of a private key"),
+                Ok(()) => tracing::info!("clipboard cleared of a copied secret"),
                 Err(error) => tracing::warn!(%error, "clipboard could not be cleared"),
             }
         }
@@ -133,7 +130,7 @@ impl OneTimeKeys {
         }
     }
 
-    /// Runs `use_it` on the private key, if it is still held.
+    /// Runs `use_it` on the secret, if it is still held.
     pub fn with<T>(
         &self,
         key_id: &str,
@@ -146,7 +143,7 @@ impl OneTimeKeys {
             .map_err(|_| CommandError::internal("The one-time key store is unusable."))?;
         let (secret, _) = keys.get(key_id).ok_or_else(|| {
             CommandError::invalid(format!(
-                "This private key is no longer held: it is kept only until its dialog closes, and {} minutes at most.",
+                "This secret is no longer held: a new private key or client secret is kept only until its dialog closes, and {} minutes at most.",
                 self.lifetime.as_secs() / 60
             ))
         })?;

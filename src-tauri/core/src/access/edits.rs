@@ -1,8 +1,9 @@
 //! The edits a person makes on one screen, each checked before it is sent,
-//! guarded where it could lock the connection out, and answered with what
-//! changed, so the page patches that part and reloads nothing else. Each costs
-//! at most three Atlas requests (the guard's reads aside, when the key in use
-//! itself is concerned).
+//! passed through the gate where it could change who reaches the
+//! organization, and answered with what changed, so the page patches that
+//! part and reloads nothing else. A single edit costs one to three Atlas
+//! requests besides the gate's reads; the ones made of steps (a creation
+//! with its list and projects, invitations to many projects) one per step.
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

@@ -73,30 +73,3 @@ pub const ROLES: &[RoleInfo] = &[
     project("GROUP_BACKUP_MANAGER", "Project Backup Manager"),
     project("GROUP_OBSERVABILITY_VIEWER", "Project Observability Viewer"),
 ];
-
-/// What the Atlas UI calls this role; an unknown role keeps its own name.
-pub fn display_name(role: &str) -> &str {
-    ROLES
-        .iter()
-        .find(|info| info.name == role)
-        .map_or(role, |info| info.display_name)
-}
-
-/// The roles an organization (or a project) can grant.
-pub fn roles_for(scope: RoleScope) -> impl Iterator<Item = &'static RoleInfo> {
-    ROLES.iter().filter(move |info| info.scope == scope)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn known_roles_have_display_names_and_unknown_ones_keep_theirs() {
-        assert_eq!(display_name("ORG_OWNER"), "Organization Owner");
-        assert_eq!(display_name("GROUP_READ_ONLY"), "Project Read Only");
-        assert_eq!(display_name("ORG_FUTURE_ROLE"), "ORG_FUTURE_ROLE");
-        assert_eq!(roles_for(RoleScope::Organization).count(), 7);
-        assert_eq!(roles_for(RoleScope::Project).count(), 11);
-    }
-}

@@ -288,7 +288,7 @@ pub async fn activity_page(
     Ok(ActivityPage {
         events,
         next_page,
-        read: read as u32,
+        read: u32::try_from(read).unwrap_or(u32::MAX),
     })
 }
 
