@@ -101,19 +101,27 @@ impl OneTimeKeys {
         Ok(copied)
     }
 
-    /// Clears the clipboard if it still holds the key with this fingerprint;
-    /// anything copied since is left alone.
-    pub fn clear_clipboard_of(&self, copied: Fingerprint, host: &dyn Host) {
+    /// Clears the clipboard if it still holds the secret with this
+    /// fingerprint; anything copied since is left alone. Answers whether it
+    /// cleared it.
+    pub fn clear_clipboard_of(&self, copied: Fingerprint, host: &dyn Host) -> bool {
         if let Ok(mut pending) = self.on_clipboard.lock() {
             pending.retain(|other| *other != copied);
         }
         let still_there = host
             .read_clipboard()
             .is_some_and(|text| fingerprint_text(&text) == copied);
-        if still_there {
-            match host.clear_clipboard() {
-                Ok(()) => tracing::info!("clipboard cleared of a copied secret"),
-                Err(error) => tracing::warn!(%error, "clipboard could not be cleared"),
+        if !still_there {
+            return false;
+        }
+        match host.clear_clipboard() {
+            Ok(()) => {
+                tracing::info!("clipboard cleared of a copied secret");
+                true
+            }
+            Err(error) => {
+                tracing::warn!(%error, "clipboard could not be cleared");
+                false
             }
         }
     }
@@ -254,9 +262,26 @@ mod tests {
             SecretString::from("c8150efd-c7a0-4afd-8c4f-01bdd56c8977"),
         );
         let copied = keys.copy_to_clipboard("k1", &host).unwrap();
-        keys.clear_clipboard_of(copied, &host);
+        assert!(keys.clear_clipboard_of(copied, &host), "cleared");
         assert_eq!(*host.clipboard.lock().unwrap(), None);
         assert!(keys.on_clipboard.lock().unwrap().is_empty());
+    }
+
+    #[test]
+    fn the_timed_clear_says_it_cleared_only_when_it_did() {
+        let host = crate::command_tests::RecordingHost::default();
+        let keys = Arc::new(OneTimeKeys::default());
+        keys.keep(
+            "k1",
+            SecretString::from("c8150efd-c7a0-4afd-8c4f-01bdd56c8977"),
+        );
+        let copied = keys.copy_to_clipboard("k1", &host).unwrap();
+        *host.clipboard.lock().unwrap() = Some("copied since".to_owned());
+        assert!(!keys.clear_clipboard_of(copied, &host), "left alone");
+        assert_eq!(
+            host.clipboard.lock().unwrap().as_deref(),
+            Some("copied since")
+        );
     }
 
     #[test]

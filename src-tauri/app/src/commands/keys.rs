@@ -198,8 +198,10 @@ pub fn copy_held_secret(ctx: &Ctx<'_>, id: AtlasId) -> Result<u32, CommandError>
     let one_time = ctx.state.one_time.clone();
     tauri::async_runtime::spawn(async move {
         tokio::time::sleep(delay).await;
-        one_time.clear_clipboard_of(fingerprint, &*host);
-        host.emit(AppEvent::ClipboardCleared(id.into()));
+        // Said only when done: a text copied since is left where it is.
+        if one_time.clear_clipboard_of(fingerprint, &*host) {
+            host.emit(AppEvent::ClipboardCleared(id.into()));
+        }
     });
     Ok(u32::try_from(delay.as_secs()).unwrap_or(u32::MAX))
 }
