@@ -201,16 +201,18 @@ impl OAuthSession {
             return;
         };
         let url = format!("{}/api/oauth/revoke", client.base_url);
-        let body = Zeroizing::new(form(&[
+        // The form holding the token is moved into the request, not copied:
+        // the one copy left is reqwest's (see the README on its buffers).
+        let body = form(&[
             ("token", token.value.expose_secret()),
             ("token_type_hint", "access_token"),
-        ]));
+        ]);
         let answer = client
             .http
             .post(&url)
             .basic_auth(&self.client_id, Some(self.secret.expose_secret()))
             .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(body.as_str().to_owned())
+            .body(body)
             .send()
             .await;
         match answer {
