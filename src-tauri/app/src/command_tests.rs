@@ -342,20 +342,86 @@ async fn the_key_in_use_is_guarded_in_core() {
     .unwrap();
 }
 
+/// The commands that need no open connection: the app itself, the
+/// connections, and a new secret's one-time store. Every other command
+/// must say that none is open.
+const SESSION_FREE: &[&str] = &[
+    "app_info",
+    "roles",
+    "appearance",
+    "set_appearance",
+    "copy_diagnostics",
+    "list_profiles",
+    "save_profile",
+    "delete_profile",
+    "test_connection",
+    "import_atlas_cli",
+    "connect",
+    "check_access_entries",
+    "copy_private_key",
+    "forget_private_key",
+    "copy_client_secret",
+    "forget_client_secret",
+];
+
 #[tokio::test]
 async fn with_no_session_every_command_says_so() {
     let harness = Harness::new();
     let ctx = harness.ctx();
-    let org = OrgRef {
-        org_id: atlas_id("6a790a000000000000000001"),
-    };
+    // Arguments every command reads its own from (unknown fields are
+    // ignored), all well formed, so only the missing session can refuse.
+    let id = "6a790a000000000000000001";
+    let client_id = "mdb_sa_id_6a790a000000000000000001";
+    let mut args = serde_json::json!({
+        "orgId": id, "keyId": id, "projectId": id, "oldKeyId": id, "newKeyId": id,
+        "secretId": id, "keyIds": [id], "projectIds": [id],
+        "clientId": client_id, "clientIds": [client_id],
+        "profileId": "p", "id": "p", "entry": "203.0.113.1", "text": "203.0.113.1",
+        "existing": [], "desc": "d", "name": "n", "description": "d",
+        "roles": ["ORG_MEMBER"], "acknowledged": false, "required": true,
+    });
+    let more = serde_json::json!({
+        "expiresAfterHours": 24, "secretExpiresAfterHours": 24, "hours": 24,
+        "format": "csv", "pages": 1, "filter": {"eventTypes": []}, "page": 1,
+        "accessListRequired": false, "keys": [], "accounts": [],
+        "unusedDays": 90, "expiryWarningDays": 14,
+    });
+    let input = serde_json::json!({
+        "desc": "d", "name": "n", "description": "d", "roles": ["ORG_MEMBER"],
+        "secretExpiresAfterHours": 24, "accessList": "", "projects": [],
+        "accessListRequired": false, "keys": [], "accounts": [],
+    });
+    if let (Some(all), Some(more)) = (args.as_object_mut(), more.as_object()) {
+        all.extend(more.clone());
+        all.insert("input".to_owned(), input.clone());
+        all.insert("account".to_owned(), input);
+    }
+    let mut refused = Vec::new();
+    for name in crate::ipc::COMMAND_NAMES {
+        if SESSION_FREE.contains(name) {
+            continue;
+        }
+        let mut args = args.clone();
+        // The one field two commands read differently.
+        if *name == "set_require_access_list" {
+            args["acknowledged"] = serde_json::json!([]);
+        }
+        let answer = crate::ipc::dispatch(&ctx, name, args)
+            .await
+            .unwrap_or_else(|error| panic!("{error}"));
+        match answer {
+            Err(error) if error.kind == ErrorKind::NotConnected => refused.push(*name),
+            other => panic!("{name} without a session answered {other:?}"),
+        }
+    }
     assert_eq!(
-        kind(keys::load_key_list(&ctx, org.clone()).await),
-        ErrorKind::NotConnected
+        refused.len() + SESSION_FREE.len(),
+        crate::ipc::COMMAND_NAMES.len(),
+        "every command is either refused or known to need no session"
     );
-    assert_eq!(
-        kind(organization::org_settings(&ctx, org).await),
-        ErrorKind::NotConnected
+    assert!(
+        harness.host.events.lock().unwrap().is_empty(),
+        "nothing happened"
     );
 }
 

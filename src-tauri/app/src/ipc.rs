@@ -250,6 +250,25 @@ macro_rules! ipc_surface {
         #[cfg(test)]
         pub const COMMAND_NAMES: &[&str] = &[$(stringify!($name)),*];
 
+        /// Runs command `name` with `args` as the page would send them (a
+        /// test reaches every command by name); `Err` when there is no such
+        /// command or the arguments do not read as its argument type.
+        #[cfg(test)]
+        pub async fn dispatch(
+            ctx: &Ctx<'_>,
+            name: &str,
+            args: serde_json::Value,
+        ) -> Result<Result<(), CommandError>, String> {
+            match name {
+                $(stringify!($name) => {
+                    let args: $args = serde_json::from_value(args)
+                        .map_err(|error| format!("{name}: {error}"))?;
+                    Ok($handler(ctx, args).await.map(drop))
+                })*
+                _ => Err(format!("no command {name}")),
+            }
+        }
+
         /// The typed TypeScript client's table: for each command, its argument
         /// and result types; and every type it names, exported into `cfg`.
         #[cfg(test)]
