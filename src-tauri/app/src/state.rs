@@ -12,6 +12,7 @@ use atlas_access_core::credentials::keychain;
 use atlas_access_core::credentials::profiles::{
     ConnectionKind, Profile, ProfileStore, SANDBOX_PROFILE_ID,
 };
+use atlas_access_core::credentials::switch::Switched;
 use atlas_sandbox::{Config as SandboxConfig, FaultSpec, Sandbox, Seed};
 use secrecy::SecretString;
 use tokio::sync::{OnceCell, RwLock};
@@ -63,6 +64,18 @@ pub struct Session {
     /// The key this connection uses, which the lockout guard protects.
     pub caller: Caller,
     pub orgs: Vec<Organization>,
+}
+
+/// A connection moved onto its new credential is the open one.
+impl From<Switched> for Session {
+    fn from(switched: Switched) -> Self {
+        Self {
+            profile: switched.profile,
+            client: switched.client,
+            caller: switched.caller,
+            orgs: switched.orgs,
+        }
+    }
 }
 
 pub struct AppState {

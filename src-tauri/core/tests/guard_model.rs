@@ -11,13 +11,16 @@
 //!   exactly that credential (a last entry removed, the requirement lifted);
 //!   a credential a rotation or a move makes from one with a list ends
 //!   without a list only when the use case said its list step failed;
+//! - I4: the connection's saved profile and its keychain secret still
+//!   sign in, as the credential the connection uses;
 //! - I5: no private key, client secret or token is in the log.
 //!
 //! Steps: entries added and removed (own, other keys', other accounts'),
 //! organization and project roles, invitations one and many, removal from
 //! a project, the requirement on and off, secrets generated and deleted,
-//! rotations started and completed, moves to a service account, deletions,
-//! and faults aimed at the next access-list or create request through the
+//! rotations started and completed, the connection switched to a rotated
+//! key or a new secret (the right one or another's), moves to a service
+//! account, deletions, and faults aimed at the next access-list or create request through the
 //! sandbox's fault hook. An observer (the sandbox's admin key, which no
 //! step touches) reads the state.
 //!
@@ -25,16 +28,16 @@
 //! through an API key or a service account, an Organization Owner or a
 //! member that owns one project; `AAM_MODEL_CASES` and `AAM_MODEL_SEED` run
 //! more or others. A failure prints its seed and the shrunk sequence.
-//!
-//! Not covered here: the keychain (I4), which lives in the app
-//! (`command_tests.rs` switches a connection's keychain entry and checks it).
+//! The keychain is the system's (`make test` runs the suites with a Secret
+//! Service).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failure should panic
 
 mod common;
 
 use std::collections::BTreeSet;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 use atlas_access_core::access::edits;
 use atlas_access_core::access::gate::Caller;
@@ -42,6 +45,9 @@ use atlas_access_core::access::lockout;
 use atlas_access_core::access::rotation::{self, RotationKeys};
 use atlas_access_core::access::usecases::StepOutcome;
 use atlas_access_core::atlas::{AccessListRequest, AtlasClient, NewServiceAccount};
+use atlas_access_core::credentials::profiles::{ConnectionKind, Profile, ProfileStore};
+use atlas_access_core::credentials::switch::{self, NewKey, OpenConnection};
+use atlas_access_core::credentials::{connections, keychain};
 use atlas_sandbox::{Config, Sandbox};
 use common::CapturedLog;
 use proptest::prelude::*;
@@ -121,22 +127,34 @@ enum Step {
         on: bool,
         acknowledged: bool,
     },
+    /// `switch`: then the connection moves onto the secret, as the page
+    /// offers for the account the connection signs in with.
     NewSecret {
         target: Target,
+        switch: bool,
     },
     /// `secret`: one of the account's secrets now, by index (wrapping).
     DeleteSecret {
         target: Target,
         secret: usize,
     },
+    /// `switch`: the connection is named for the switch, as the rotation
+    /// page does for the key the connection signs in with.
     Rotate {
         target: Target,
+        switch: bool,
     },
     /// Completes the last rotation started, if any.
-    CompleteRotation,
+    CompleteRotation {
+        switch: bool,
+    },
     Move {
         target: Target,
     },
+    /// Switches the connection to the last rotation's new key (an API-key
+    /// connection) or to the last secret generated (a service-account
+    /// one), whoever's it was.
+    Switch,
     Fault {
         fault: usize,
     },
@@ -149,6 +167,16 @@ fn target() -> impl Strategy<Value = Target> {
     prop_oneof![
         2 => Just(Target::Own),
         2 => (0..OTHER_KEYS).prop_map(Target::Key),
+        1 => (0..OTHER_ACCOUNTS).prop_map(Target::Account),
+    ]
+}
+
+/// For the steps that can lead to a switch, which only the connection's
+/// own credential can take.
+fn own_mostly() -> impl Strategy<Value = Target> {
+    prop_oneof![
+        3 => Just(Target::Own),
+        1 => (0..OTHER_KEYS).prop_map(Target::Key),
         1 => (0..OTHER_ACCOUNTS).prop_map(Target::Account),
     ]
 }
@@ -173,11 +201,14 @@ fn step() -> impl Strategy<Value = Step> {
             .prop_map(|(target, project)| Step::RemoveFromProject { target, project }),
         2 => (any::<bool>(), any::<bool>())
             .prop_map(|(on, acknowledged)| Step::Require { on, acknowledged }),
-        1 => target().prop_map(|target| Step::NewSecret { target }),
+        3 => (own_mostly(), any::<bool>())
+            .prop_map(|(target, switch)| Step::NewSecret { target, switch }),
         1 => (target(), 0..2usize).prop_map(|(target, secret)| Step::DeleteSecret { target, secret }),
-        1 => target().prop_map(|target| Step::Rotate { target }),
-        1 => Just(Step::CompleteRotation),
+        3 => (own_mostly(), any::<bool>())
+            .prop_map(|(target, switch)| Step::Rotate { target, switch }),
+        1 => any::<bool>().prop_map(|switch| Step::CompleteRotation { switch }),
         1 => target().prop_map(|target| Step::Move { target }),
+        1 => Just(Step::Switch),
         1 => (0..FAULTS.len()).prop_map(|fault| Step::Fault { fault }),
         1 => target().prop_map(|target| Step::Delete { target }),
     ]
@@ -204,13 +235,32 @@ struct Report {
     said_open: BTreeSet<String>,
 }
 
+/// The connection as it is now: a switch replaces it.
+#[derive(Clone)]
+struct Open {
+    client: Arc<AtlasClient>,
+    caller: Caller,
+    profile: Profile,
+}
+
+/// A credential just made, with its secret, for a switch.
+struct Fresh {
+    /// For a rotation's new key, the key it replaces.
+    old_key_id: Option<String>,
+    id: String,
+    public_key: String,
+    secret: SecretString,
+}
+
 /// One run's world: the observer, the connection and the other credentials.
 struct World {
     sandbox: Sandbox,
     observer: AtlasClient,
-    connection: AtlasClient,
+    open: Mutex<Open>,
+    /// The connection's saved profile (its secret in the keychain).
+    profiles: ProfileStore,
+    _profiles_dir: tempfile::TempDir,
     kind: Connection,
-    caller: Caller,
     org: String,
     projects: Vec<String>,
     keys: Vec<String>,
@@ -219,6 +269,8 @@ struct World {
     secrets: Mutex<Vec<String>>,
     /// The last rotation started: old key, new key.
     rotation: Mutex<Option<RotationKeys>>,
+    /// The last key a rotation made, or the last secret generated.
+    fresh: Mutex<Option<Fresh>>,
 }
 
 fn request(entry: &str) -> AccessListRequest {
@@ -245,6 +297,9 @@ impl World {
     async fn new(kind: Connection, owner: bool) -> World {
         let sandbox = Sandbox::start(Config {
             apparent_ip: Some(APPARENT.parse().unwrap()),
+            // I4 signs in afresh after every step: more tokens than the
+            // ten a minute Atlas gives a client.
+            token_requests_per_minute: u32::MAX,
             ..Config::default()
         })
         .await
@@ -261,7 +316,7 @@ impl World {
         assert_eq!(projects.len(), PROJECTS, "the demo has projects");
         let role = roles(owner, false);
         let mut secrets = vec![admin.private_key.clone()];
-        let (connection, caller) = match kind {
+        let (connection, caller, secret) = match kind {
             Connection::ApiKey => {
                 let created = observer
                     .create_org_key(&org, "model connection", &role)
@@ -287,7 +342,7 @@ impl World {
                     key_id: own,
                     public_key: created.key.public_key.clone(),
                 };
-                (connection, caller)
+                (connection, caller, created.private_key)
             }
             Connection::ServiceAccount => {
                 let created = observer
@@ -315,7 +370,7 @@ impl World {
                     key_id: own.clone(),
                     public_key: own,
                 };
-                (connection, caller)
+                (connection, caller, created.secret)
             }
         };
         // Others: with no list, one entry, two entries.
@@ -359,25 +414,58 @@ impl World {
             secrets.push(other.secret.expose_secret().to_owned());
             accounts.push(other.account.client_id);
         }
+        let profiles_dir = tempfile::tempdir().unwrap();
+        let profiles = ProfileStore::at(profiles_dir.path().join("profiles.json"));
+        let profile = connections::save(
+            &profiles,
+            Profile {
+                id: profile_id(),
+                name: "model connection".to_owned(),
+                base_url: admin.base_url.clone(),
+                kind: match kind {
+                    Connection::ApiKey => ConnectionKind::ApiKey,
+                    Connection::ServiceAccount => ConnectionKind::ServiceAccount,
+                },
+                public_key: caller.public_key.clone(),
+                default_org_id: Some(org.clone()),
+            },
+            Some(&secret),
+        )
+        .await
+        .unwrap();
         World {
             sandbox,
             observer,
-            connection,
+            open: Mutex::new(Open {
+                client: Arc::new(connection),
+                caller,
+                profile,
+            }),
+            profiles,
+            _profiles_dir: profiles_dir,
             kind,
-            caller,
             org,
             projects,
             keys,
             accounts,
             secrets: Mutex::new(secrets),
             rotation: Mutex::new(None),
+            fresh: Mutex::new(None),
         }
+    }
+
+    fn open(&self) -> Open {
+        self.open.lock().unwrap().clone()
+    }
+
+    fn caller(&self) -> Caller {
+        self.open().caller
     }
 
     /// The key a target names, if it names one.
     fn key_of(&self, target: Target) -> Option<String> {
         match (target, self.kind) {
-            (Target::Own, Connection::ApiKey) => Some(self.caller.key_id.clone()),
+            (Target::Own, Connection::ApiKey) => Some(self.caller().key_id),
             (Target::Key(n), _) => Some(self.keys[n].clone()),
             _ => None,
         }
@@ -386,10 +474,130 @@ impl World {
     /// The service account a target names, if it names one.
     fn account_of(&self, target: Target) -> Option<String> {
         match (target, self.kind) {
-            (Target::Own, Connection::ServiceAccount) => Some(self.caller.key_id.clone()),
+            (Target::Own, Connection::ServiceAccount) => Some(self.caller().key_id),
             (Target::Account(n), _) => Some(self.accounts[n].clone()),
             _ => None,
         }
+    }
+
+    /// The standalone switch: onto the credential made last, whoever's.
+    async fn switch(&self, open: &Open) -> Result<(), atlas_access_core::CoreError> {
+        let fresh = self.fresh.lock().unwrap().as_ref().map(|fresh| {
+            (
+                fresh.old_key_id.clone(),
+                fresh.id.clone(),
+                fresh.public_key.clone(),
+                fresh.secret.clone(),
+            )
+        });
+        match (self.kind, fresh) {
+            (Connection::ApiKey, Some((Some(old), id, public_key, secret))) => {
+                self.to_new_key(open, &old, &id, &public_key, &secret).await
+            }
+            (Connection::ServiceAccount, Some((None, id, _, secret))) => {
+                self.to_new_secret(open, &id, &secret).await
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The open connection moved onto a rotation's new key, as the app
+    /// moves it.
+    async fn to_new_key(
+        &self,
+        open: &Open,
+        old_key_id: &str,
+        key_id: &str,
+        public_key: &str,
+        private_key: &SecretString,
+    ) -> Result<(), atlas_access_core::CoreError> {
+        let switched = switch::to_new_key(
+            &self.profiles,
+            OpenConnection {
+                profile: &open.profile,
+                caller: &open.caller,
+            },
+            NewKey {
+                profile_id: &open.profile.id,
+                old_key_id,
+                key_id,
+                public_key,
+            },
+            private_key,
+        )
+        .await?;
+        self.go_on_with(open, switched).await;
+        Ok(())
+    }
+
+    /// The open connection moved onto a new secret, as the app moves it.
+    async fn to_new_secret(
+        &self,
+        open: &Open,
+        client_id: &str,
+        secret: &SecretString,
+    ) -> Result<(), atlas_access_core::CoreError> {
+        let switched = switch::to_new_secret(
+            &self.profiles,
+            OpenConnection {
+                profile: &open.profile,
+                caller: &open.caller,
+            },
+            &open.profile.id,
+            client_id,
+            secret,
+        )
+        .await?;
+        self.go_on_with(open, switched).await;
+        Ok(())
+    }
+
+    async fn go_on_with(&self, open: &Open, switched: switch::Switched) {
+        open.client.close().await;
+        SWITCHES.fetch_add(1, Ordering::Relaxed);
+        *self.open.lock().unwrap() = Open {
+            client: Arc::new(switched.client),
+            caller: switched.caller,
+            profile: switched.profile,
+        };
+    }
+
+    /// I4: the saved profile and the keychain's secret sign in, as the
+    /// credential the connection uses.
+    async fn signs_in_as_saved(&self) -> Result<(), String> {
+        let open = self.open();
+        let saved = self
+            .profiles
+            .load()
+            .map_err(|error| format!("the profiles cannot be read: {error}"))?
+            .profiles
+            .into_iter()
+            .find(|profile| profile.id == open.profile.id)
+            .ok_or("the connection's profile is gone")?;
+        let secret = keychain::read_secret(&saved.id)
+            .await
+            .map_err(|error| format!("the keychain has no secret for the connection: {error}"))?;
+        let client = match saved.kind {
+            ConnectionKind::ApiKey => AtlasClient::new(&saved.base_url, &saved.public_key, &secret),
+            ConnectionKind::ServiceAccount => AtlasClient::for_service_account(
+                &saved.base_url,
+                &saved.public_key,
+                &secret,
+                Default::default(),
+            ),
+        }
+        .map_err(|error| error.to_string())?;
+        let probed = switch::probe(&client).await;
+        client.close().await;
+        let (caller, _) =
+            probed.map_err(|error| format!("the saved connection does not sign in: {error}"))?;
+        if caller != open.caller {
+            return Err(format!(
+                "the saved connection signs in as {}, the open one as {}",
+                caller.public_key, open.caller.public_key
+            ));
+        }
+        Ok(())
     }
 
     fn remember(&self, secret: &str) {
@@ -398,7 +606,8 @@ impl World {
 
     /// Runs one step through core as the connection.
     async fn run(&self, step: &Step) -> Report {
-        let (client, caller, org) = (&self.connection, &self.caller, self.org.as_str());
+        let open = self.open();
+        let (client, caller, org) = (&open.client, &open.caller, self.org.as_str());
         let mut report = Report::default();
         let key = |target| self.key_of(target);
         let account = |target| self.account_of(target);
@@ -624,13 +833,27 @@ impl World {
                     .await
                     .map(drop)
             }
-            Step::NewSecret { target } => match account(target) {
+            Step::NewSecret { target, switch } => match account(target) {
                 Some(account) => {
-                    edits::rotate_service_account_secret(client, org, &account, 24 * 30)
-                        .await
-                        .map(|rotation| {
-                            self.remember(rotation.new_secret.value.expose_secret());
-                        })
+                    match edits::rotate_service_account_secret(client, org, &account, 24 * 30).await
+                    {
+                        Ok(rotation) => {
+                            let secret = rotation.new_secret.value;
+                            self.remember(secret.expose_secret());
+                            *self.fresh.lock().unwrap() = Some(Fresh {
+                                old_key_id: None,
+                                id: account.clone(),
+                                public_key: account.clone(),
+                                secret: secret.clone(),
+                            });
+                            if switch {
+                                self.to_new_secret(&open, &account, &secret).await
+                            } else {
+                                Ok(())
+                            }
+                        }
+                        Err(error) => Err(error),
+                    }
                 }
                 None => Ok(()),
             },
@@ -653,27 +876,69 @@ impl World {
                 }
                 None => Ok(()),
             },
-            Step::Rotate { target } => match key(target) {
-                Some(old) => rotation::start_rotation(client, org, &old)
-                    .await
-                    .map(|started| {
+            Step::Rotate { target, switch } => match key(target) {
+                Some(old) => match rotation::start_rotation(client, org, &old).await {
+                    Ok(started) => {
                         self.remember(started.created.private_key.expose_secret());
                         if !matches!(started.access_list, StepOutcome::Done) {
                             report.said_open.insert(started.created.key.id.clone());
                         }
+                        *self.fresh.lock().unwrap() = Some(Fresh {
+                            old_key_id: Some(old.clone()),
+                            id: started.created.key.id.clone(),
+                            public_key: started.created.key.public_key.clone(),
+                            secret: started.created.private_key.clone(),
+                        });
                         *self.rotation.lock().unwrap() = Some(RotationKeys {
-                            old_key_id: old,
+                            old_key_id: old.clone(),
                             new_key_id: started.created.key.id.clone(),
                         });
-                    }),
+                        // As the rotation command does: the named
+                        // connection moves only onto a complete new key.
+                        if switch && started.is_complete() {
+                            let new = &started.created;
+                            self.to_new_key(
+                                &open,
+                                &old,
+                                &new.key.id,
+                                &new.key.public_key,
+                                &new.private_key,
+                            )
+                            .await
+                        } else {
+                            Ok(())
+                        }
+                    }
+                    Err(error) => Err(error),
+                },
                 None => Ok(()),
             },
-            Step::CompleteRotation => {
+            Step::CompleteRotation { switch } => {
                 let keys = self.rotation.lock().unwrap().clone();
+                let secret = self.fresh.lock().unwrap().as_ref().and_then(|fresh| {
+                    keys.as_ref()
+                        .filter(|keys| fresh.id == keys.new_key_id)
+                        .map(|_| fresh.secret.clone())
+                });
                 match keys {
-                    Some(keys) => rotation::complete_rotation(client, caller, org, &keys)
-                        .await
-                        .map(drop),
+                    Some(keys) => {
+                        match rotation::complete_rotation(client, caller, org, &keys).await {
+                            Ok(setup) => match secret {
+                                Some(secret) if switch && setup.complete => {
+                                    self.to_new_key(
+                                        &open,
+                                        &keys.old_key_id,
+                                        &keys.new_key_id,
+                                        &setup.key.public_key,
+                                        &secret,
+                                    )
+                                    .await
+                                }
+                                _ => Ok(()),
+                            },
+                            Err(error) => Err(error),
+                        }
+                    }
                     None => Ok(()),
                 }
             }
@@ -690,6 +955,7 @@ impl World {
                     }),
                 None => Ok(()),
             },
+            Step::Switch => self.switch(&open).await,
             Step::Fault { fault } => {
                 self.sandbox.aim_faults(FAULTS[fault]).unwrap();
                 Ok(())
@@ -758,11 +1024,12 @@ impl World {
 
     /// The connection's organization roles and the projects it owns.
     async fn own_roles(&self) -> (bool, BTreeSet<String>) {
+        let caller = self.caller();
         match self.kind {
             Connection::ApiKey => {
                 let key = self
                     .observer
-                    .get_org_key(&self.org, &self.caller.key_id)
+                    .get_org_key(&self.org, &caller.key_id)
                     .await
                     .unwrap();
                 let owner = key.org_roles(&self.org).any(|role| role == "ORG_OWNER");
@@ -777,13 +1044,13 @@ impl World {
             Connection::ServiceAccount => {
                 let account = self
                     .observer
-                    .get_org_service_account(&self.org, &self.caller.key_id)
+                    .get_org_service_account(&self.org, &caller.key_id)
                     .await
                     .unwrap();
                 let owner = account.roles.iter().any(|role| role == "ORG_OWNER");
                 let owned = self
                     .observer
-                    .list_service_account_projects(&self.org, &self.caller.key_id)
+                    .list_service_account_projects(&self.org, &caller.key_id)
                     .await
                     .unwrap()
                     .into_iter()
@@ -815,6 +1082,10 @@ async fn check_sequence(
     let world = World::new(kind, owner).await;
     let (was_owner, owned) = world.own_roles().await;
     let result = walk(&world, was_owner, &owned, steps).await;
+    let profile_id = world.open().profile.id;
+    connections::delete(&world.profiles, &profile_id)
+        .await
+        .unwrap();
     // I5, whatever happened: the log holds no secret this run saw.
     let text = log.take();
     let secrets = world.secrets.lock().unwrap().clone();
@@ -839,10 +1110,16 @@ async fn walk(
         let at = format!("after step {n} ({step:?})");
         // I1
         world
-            .connection
+            .open()
+            .client
             .org_settings(&world.org)
             .await
             .map_err(|error| format!("I1 {at}: the connection lost its access: {error}"))?;
+        // I4
+        world
+            .signs_in_as_saved()
+            .await
+            .map_err(|error| format!("I4 {at}: {error}"))?;
         // I2
         let (is_owner, owns) = world.own_roles().await;
         if was_owner && !is_owner {
@@ -873,6 +1150,17 @@ async fn walk(
         }
     }
     Ok(())
+}
+
+/// Connections switched to a new credential, over the whole run: a switch
+/// that never succeeds would test nothing.
+static SWITCHES: AtomicU64 = AtomicU64::new(0);
+
+/// A keychain account no other run or test uses.
+fn profile_id() -> String {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    format!("model-{}-{n}", std::process::id())
 }
 
 fn env_number(name: &str, default: u64) -> u64 {
@@ -908,5 +1196,12 @@ fn the_guard_keeps_its_promises_over_random_sequences_of_edits() {
     if let Err(failure) = result {
         panic!("AAM_MODEL_SEED={seed}: {failure}");
     }
-    println!("guard model: {cases} sequences of up to 30 steps, seed {seed}: every invariant held");
+    let switches = SWITCHES.load(Ordering::Relaxed);
+    assert!(
+        switches > 0,
+        "no sequence switched its connection: the switch went untested"
+    );
+    println!(
+        "guard model: {cases} sequences of up to 30 steps, seed {seed}, {switches} connections switched: every invariant held"
+    );
 }

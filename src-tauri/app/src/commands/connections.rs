@@ -3,14 +3,12 @@
 
 use std::path::PathBuf;
 
-use atlas_access_core::access::gate::Caller;
 use atlas_access_core::access::rules::{AtlasId, ClientId};
-use atlas_access_core::atlas::{AtlasClient, ClientOptions, Organization};
+use atlas_access_core::atlas::Organization;
 use atlas_access_core::credentials::connections::{self, ProfileInput};
 use atlas_access_core::credentials::keychain;
-use atlas_access_core::credentials::profiles::{
-    ConnectionKind, ImportedProfile, Profile, SANDBOX_PROFILE_ID,
-};
+use atlas_access_core::credentials::profiles::{ImportedProfile, Profile, SANDBOX_PROFILE_ID};
+use atlas_access_core::credentials::switch::{self, NewKey, OpenConnection, Switched};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -115,38 +113,13 @@ pub async fn delete_profile(ctx: &Ctx<'_>, args: ProfileRef) -> Result<(), Comma
     Ok(())
 }
 
-/// Who the key is and which organizations it sees: the two calls that tell
-/// a working connection from a broken one.
-async fn probe(client: &AtlasClient) -> Result<(Caller, Vec<Organization>), CommandError> {
-    let status = client.system_status().await?;
-    let orgs = client
-        .list_orgs()
-        .await?
-        .into_iter()
-        .filter(|org| !org.is_deleted)
-        .collect();
-    // A service account is known by its client id whatever the status
-    // says of it.
-    let caller = match client.service_account() {
-        Some(client_id) => Caller {
-            key_id: client_id.to_owned(),
-            public_key: client_id.to_owned(),
-        },
-        None => Caller {
-            key_id: status.api_key.id,
-            public_key: status.api_key.public_key,
-        },
-    };
-    Ok((caller, orgs))
-}
-
 pub async fn test_connection(
     ctx: &Ctx<'_>,
     args: ProfileRef,
 ) -> Result<ConnectionReport, CommandError> {
     let profile = ctx.state.profile(&args.id).await?;
     let client = ctx.state.client_for(&profile, ctx.host.as_ref()).await?;
-    let probed = probe(&client).await;
+    let probed = switch::probe(&client).await;
     // A test opens nothing: a service account's token is revoked at once.
     client.close().await;
     let (caller, orgs) = probed?;
@@ -201,12 +174,12 @@ fn set_window_title(ctx: &Ctx<'_>, session: &Session, org_id: Option<&str>) -> S
 pub async fn connect(ctx: &Ctx<'_>, args: ProfileRef) -> Result<SessionView, CommandError> {
     let profile = ctx.state.profile(&args.id).await?;
     let client = ctx.state.client_for(&profile, ctx.host.as_ref()).await?;
-    let (caller, orgs) = match probe(&client).await {
+    let (caller, orgs) = match switch::probe(&client).await {
         Ok(probed) => probed,
         Err(error) => {
             // Not opened: a token it may have got is revoked.
             client.close().await;
-            return Err(error);
+            return Err(error.into());
         }
     };
     let org_id = profile
@@ -261,62 +234,36 @@ pub async fn switch_connection_key(
     args: SwitchKey,
 ) -> Result<SessionView, CommandError> {
     let session = ctx.state.session().await?;
-    if session.profile.id == SANDBOX_PROFILE_ID {
-        return Err(CommandError::invalid(
-            "The built-in sandbox connection always uses its own admin key: it cannot be switched.",
-        ));
-    }
-    // The keychain entry replaced is the open connection's: only for the
-    // connection and the key the rotation was started from.
-    if session.profile.id != args.profile_id || session.caller.key_id != *args.old_key_id {
-        return Err(CommandError::invalid(
-            "The open connection is no longer the one this rotation was started from: it was not switched. Switch it by editing the connection.",
-        ));
-    }
-    if session.profile.kind != ConnectionKind::ApiKey {
-        return Err(CommandError::invalid(
-            "This connection signs in with a service account, not an API key.",
-        ));
-    }
     let private_key = ctx
         .state
         .one_time
         .with(&args.key_id, |secret| secret.clone())?;
-    let client = AtlasClient::with_options(
-        &session.profile.base_url,
-        args.public_key.trim(),
-        &private_key,
-        ClientOptions::default(),
-    )?;
-    let (caller, orgs) = probe(&client).await?;
-    if caller.key_id != *args.key_id {
-        return Err(CommandError::invalid(
-            "Atlas answered for another key than the new one: the connection was not switched.",
-        ));
-    }
-    let profile = Profile {
-        public_key: caller.public_key.clone(),
-        ..session.profile.clone()
-    };
-    let profile = connections::save(&ctx.state.profiles, profile, Some(&private_key)).await?;
-    tracing::info!(profile = %profile.id, key = %caller.public_key, "connection switched to a new key");
-    Ok(go_on_with(
-        ctx,
-        Session {
-            profile,
-            client,
-            caller,
-            orgs,
+    let switched = switch::to_new_key(
+        &ctx.state.profiles,
+        open_connection(&session),
+        NewKey {
+            profile_id: &args.profile_id,
+            old_key_id: &args.old_key_id,
+            key_id: &args.key_id,
+            public_key: &args.public_key,
         },
-        &args.org_id,
+        &private_key,
     )
-    .await)
+    .await?;
+    Ok(go_on_with(ctx, switched, &args.org_id).await)
+}
+
+fn open_connection(session: &Session) -> OpenConnection<'_> {
+    OpenConnection {
+        profile: &session.profile,
+        caller: &session.caller,
+    }
 }
 
 /// The switched connection replaces the open one (whose token, if any, is
 /// revoked), on the organization the screens showed if it still sees it.
-async fn go_on_with(ctx: &Ctx<'_>, session: Session, org_id: &str) -> SessionView {
-    let session = ctx.state.open(session).await;
+async fn go_on_with(ctx: &Ctx<'_>, switched: Switched, org_id: &str) -> SessionView {
+    let session = ctx.state.open(switched.into()).await;
     let org_id = Some(org_id.to_owned()).filter(|id| session.orgs.iter().any(|org| &org.id == id));
     session_view(ctx, &session, org_id)
 }
@@ -343,56 +290,19 @@ pub async fn switch_connection_secret(
     args: SwitchSecret,
 ) -> Result<SessionView, CommandError> {
     let session = ctx.state.session().await?;
-    if session.profile.id != args.profile_id
-        || session.profile.kind != ConnectionKind::ServiceAccount
-        || session.caller.key_id != *args.client_id
-    {
-        return Err(CommandError::invalid(
-            "The open connection does not sign in with this service account: it was not switched. Give the new secret to the connection that uses the account by editing it.",
-        ));
-    }
     let secret = ctx
         .state
         .one_time
         .with(&args.secret_id, |secret| secret.clone())?;
-    let client = AtlasClient::for_service_account(
-        &session.profile.base_url,
+    let switched = switch::to_new_secret(
+        &ctx.state.profiles,
+        open_connection(&session),
+        &args.profile_id,
         &args.client_id,
         &secret,
-        ClientOptions::default(),
-    )?;
-    let (caller, orgs) = match probe(&client).await {
-        Ok(probed) => probed,
-        Err(error) => {
-            client.close().await;
-            return Err(error);
-        }
-    };
-    let profile = match connections::save(
-        &ctx.state.profiles,
-        session.profile.clone(),
-        Some(&secret),
     )
-    .await
-    {
-        Ok(profile) => profile,
-        Err(error) => {
-            client.close().await;
-            return Err(error.into());
-        }
-    };
-    tracing::info!(profile = %profile.id, client_id = %caller.key_id, "connection switched to a new secret");
-    Ok(go_on_with(
-        ctx,
-        Session {
-            profile,
-            client,
-            caller,
-            orgs,
-        },
-        &args.org_id,
-    )
-    .await)
+    .await?;
+    Ok(go_on_with(ctx, switched, &args.org_id).await)
 }
 
 /// Switches the organization the screens show; answers the new window title.

@@ -355,8 +355,7 @@ pub async fn rotate_org_key(
 ) -> Result<RotatedKeyView, CommandError> {
     let session = ctx.state.session().await?;
     let outcome = rotation::start_rotation(&session.client, &args.org_id, &args.key_id).await?;
-    let complete =
-        outcome.access_list.is_done() && outcome.invitations.iter().all(|(_, step)| step.is_done());
+    let complete = outcome.is_complete();
     let new_key = outcome.created.key.clone();
     let created = created_view(ctx, outcome);
     let switch = switch_if_complete(

@@ -90,6 +90,14 @@ pub struct NewOrgKeyOutcome {
     pub invitations: Vec<(String, StepOutcome)>,
 }
 
+impl NewOrgKeyOutcome {
+    /// Every step after the key succeeded (or had nothing to do): only then
+    /// may a connection move onto the key.
+    pub fn is_complete(&self) -> bool {
+        self.access_list.is_done() && self.invitations.iter().all(|(_, step)| step.is_done())
+    }
+}
+
 /// Creates an organization key, then its access list, then its project
 /// invitations. Fails only if the key itself could not be created.
 pub async fn create_org_key_with_setup(
