@@ -7,6 +7,7 @@ import type { AppInfo } from "./bindings/AppInfo";
 import type { CommandError } from "./bindings/CommandError";
 import type { CreatedKeyView } from "./bindings/CreatedKeyView";
 import { installBackend, inventory, session } from "./test/fakeBackend";
+import { reactStateHolds } from "./test/reactState";
 
 function renderApp() {
   return render(
@@ -163,7 +164,7 @@ describe("Create API Key", () => {
       invitations: [],
     };
     const calls = installBackend((cmd) => (cmd === "create_org_key" ? created : undefined));
-    renderApp();
+    const { container } = renderApp();
     const user = userEvent.setup();
     await user.click(await screen.findByTestId("create-key"));
     await user.type(screen.getByTestId("create-desc"), "Deploy bot");
@@ -180,6 +181,7 @@ describe("Create API Key", () => {
     await user.click(screen.getByTestId("one-time-close"));
     await waitFor(() => expect(screen.queryByTestId("one-time-dialog")).not.toBeInTheDocument());
     expect(document.body.innerHTML).not.toContain("c8150efd-c7a0-4afd-8c4f-01bdd56c8977");
+    expect(reactStateHolds(container, created.privateKey)).toBe(false);
     expect(calls).toContain("forget_private_key");
   });
 });
@@ -268,7 +270,7 @@ describe("rotating the key the connection uses", () => {
           return undefined;
       }
     });
-    renderApp();
+    const rendered = renderApp();
     const user = userEvent.setup();
     await user.click(await screen.findByTestId(`key-open-${old.publicKey}`));
     await user.click(await screen.findByTestId("details-rotate"));
@@ -291,7 +293,12 @@ describe("rotating the key the connection uses", () => {
     expect(await screen.findByTestId("rotate-switched")).toBeInTheDocument();
     expect(screen.queryByTestId("rotate-switch-waiting")).not.toBeInTheDocument();
     await user.click(screen.getByText("I have copied the private key"));
+    const { container } = rendered;
+    expect(reactStateHolds(container, made.privateKey)).toBe(true);
     await user.click(screen.getByTestId("one-time-close"));
     await waitFor(() => expect(screen.queryByTestId("one-time-dialog")).not.toBeInTheDocument());
+    // The wizard goes on with the new key, but nothing on the page keeps
+    // its private key once its dialog has closed.
+    expect(reactStateHolds(container, made.privateKey)).toBe(false);
   });
 });
