@@ -15,12 +15,13 @@
 //!   sign in, as the credential the connection uses;
 //! - I5: no private key, client secret or token is in the log.
 //!
-//! Steps: entries added and removed (own, other keys', other accounts'),
-//! organization and project roles, invitations one and many, removal from
-//! a project, the requirement on and off, secrets generated and deleted,
-//! rotations started and completed, the connection switched to a rotated
-//! key or a new secret (the right one or another's), moves to a service
-//! account, deletions, and faults aimed at the next access-list or create request through the
+//! Steps: entries added and removed (own, other keys', other accounts',
+//! the key the last rotation replaces), organization and project roles,
+//! invitations one and many, removal from a project, the requirement on
+//! and off, secrets generated and deleted, rotations started and
+//! completed, the connection switched to a rotated key or a new secret
+//! (the right one or another's), moves to a service account, deletions,
+//! and faults aimed at the next access-list or create request through the
 //! sandbox's fault hook. An observer (the sandbox's admin key, which no
 //! step touches) reads the state.
 //!
@@ -79,13 +80,15 @@ enum Connection {
     ServiceAccount,
 }
 
-/// Whose credential a step acts on: the connection's own, another key, or
-/// another service account.
+/// Whose credential a step acts on: the connection's own, another key,
+/// another service account, or the key the last rotation replaces (after
+/// a switch, no longer the connection's).
 #[derive(Debug, Clone, Copy)]
 enum Target {
     Own,
     Key(usize),
     Account(usize),
+    Replaced,
 }
 
 #[derive(Debug, Clone)]
@@ -163,22 +166,36 @@ enum Step {
     },
 }
 
-fn target() -> impl Strategy<Value = Target> {
+/// A target, with the weights of the connection's own credential, another
+/// key, another account, and the key the last rotation replaces.
+fn weighted_target(
+    own: u32,
+    key: u32,
+    account: u32,
+    replaced: u32,
+) -> impl Strategy<Value = Target> {
     prop_oneof![
-        2 => Just(Target::Own),
-        2 => (0..OTHER_KEYS).prop_map(Target::Key),
-        1 => (0..OTHER_ACCOUNTS).prop_map(Target::Account),
+        own => Just(Target::Own),
+        key => (0..OTHER_KEYS).prop_map(Target::Key),
+        account => (0..OTHER_ACCOUNTS).prop_map(Target::Account),
+        replaced => Just(Target::Replaced),
     ]
+}
+
+fn target() -> impl Strategy<Value = Target> {
+    weighted_target(2, 2, 1, 1)
 }
 
 /// For the steps that can lead to a switch, which only the connection's
 /// own credential can take.
 fn own_mostly() -> impl Strategy<Value = Target> {
-    prop_oneof![
-        3 => Just(Target::Own),
-        1 => (0..OTHER_KEYS).prop_map(Target::Key),
-        1 => (0..OTHER_ACCOUNTS).prop_map(Target::Account),
-    ]
+    weighted_target(3, 1, 1, 0)
+}
+
+/// For the roles: the key a rotation replaces is the one whose roles a
+/// resumed rotation copies onto the connection's new key.
+fn replaced_often() -> impl Strategy<Value = Target> {
+    weighted_target(2, 2, 1, 3)
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -191,7 +208,8 @@ fn step() -> impl Strategy<Value = Step> {
         3 => (target(), entry, any::<bool>()).prop_map(|(target, entry, acknowledged)| {
             Step::DeleteEntry { target, entry, acknowledged }
         }),
-        1 => (target(), any::<bool>()).prop_map(|(target, owner)| Step::OrgRoles { target, owner }),
+        2 => (replaced_often(), any::<bool>())
+            .prop_map(|(target, owner)| Step::OrgRoles { target, owner }),
         1 => (target(), project.clone(), any::<bool>())
             .prop_map(|(target, project, owner)| Step::ProjectRoles { target, project, owner }),
         1 => (target(), project.clone(), any::<bool>())
@@ -206,7 +224,7 @@ fn step() -> impl Strategy<Value = Step> {
         1 => (target(), 0..2usize).prop_map(|(target, secret)| Step::DeleteSecret { target, secret }),
         3 => (own_mostly(), any::<bool>())
             .prop_map(|(target, switch)| Step::Rotate { target, switch }),
-        1 => any::<bool>().prop_map(|switch| Step::CompleteRotation { switch }),
+        2 => any::<bool>().prop_map(|switch| Step::CompleteRotation { switch }),
         1 => target().prop_map(|target| Step::Move { target }),
         1 => Just(Step::Switch),
         1 => (0..FAULTS.len()).prop_map(|fault| Step::Fault { fault }),
@@ -467,6 +485,12 @@ impl World {
         match (target, self.kind) {
             (Target::Own, Connection::ApiKey) => Some(self.caller().key_id),
             (Target::Key(n), _) => Some(self.keys[n].clone()),
+            (Target::Replaced, _) => self
+                .rotation
+                .lock()
+                .unwrap()
+                .as_ref()
+                .map(|keys| keys.old_key_id.clone()),
             _ => None,
         }
     }
