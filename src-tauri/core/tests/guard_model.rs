@@ -261,7 +261,18 @@ struct Open {
     profile: Profile,
 }
 
+impl Open {
+    /// The open connection as core's switch takes it.
+    fn connection(&self) -> OpenConnection<'_> {
+        OpenConnection {
+            profile: &self.profile,
+            caller: &self.caller,
+        }
+    }
+}
+
 /// A credential just made, with its secret, for a switch.
+#[derive(Clone)]
 struct Fresh {
     /// For a rotation's new key, the key it replaces.
     old_key_id: Option<String>,
@@ -506,20 +517,17 @@ impl World {
 
     /// The standalone switch: onto the credential made last, whoever's.
     async fn switch(&self, open: &Open) -> Result<(), atlas_access_core::CoreError> {
-        let fresh = self.fresh.lock().unwrap().as_ref().map(|fresh| {
-            (
-                fresh.old_key_id.clone(),
-                fresh.id.clone(),
-                fresh.public_key.clone(),
-                fresh.secret.clone(),
-            )
-        });
+        let fresh = self.fresh.lock().unwrap().clone();
         match (self.kind, fresh) {
-            (Connection::ApiKey, Some((Some(old), id, public_key, secret))) => {
-                self.to_new_key(open, &old, &id, &public_key, &secret).await
-            }
-            (Connection::ServiceAccount, Some((None, id, _, secret))) => {
-                self.to_new_secret(open, &id, &secret).await
+            (Connection::ApiKey, Some(fresh)) => match &fresh.old_key_id {
+                Some(old) => {
+                    self.to_new_key(open, old, &fresh.id, &fresh.public_key, &fresh.secret)
+                        .await
+                }
+                None => Ok(()),
+            },
+            (Connection::ServiceAccount, Some(fresh)) if fresh.old_key_id.is_none() => {
+                self.to_new_secret(open, &fresh.id, &fresh.secret).await
             }
             _ => Ok(()),
         }
@@ -537,10 +545,7 @@ impl World {
     ) -> Result<(), atlas_access_core::CoreError> {
         let switched = switch::to_new_key(
             &self.profiles,
-            OpenConnection {
-                profile: &open.profile,
-                caller: &open.caller,
-            },
+            open.connection(),
             NewKey {
                 profile_id: &open.profile.id,
                 old_key_id,
@@ -563,10 +568,7 @@ impl World {
     ) -> Result<(), atlas_access_core::CoreError> {
         let switched = switch::to_new_secret(
             &self.profiles,
-            OpenConnection {
-                profile: &open.profile,
-                caller: &open.caller,
-            },
+            open.connection(),
             &open.profile.id,
             client_id,
             secret,

@@ -139,12 +139,12 @@ pub async fn to_new_secret(
         secret,
         ClientOptions::default(),
     )?;
-    let saved = match probe(&client).await {
-        Ok((caller, orgs)) => connections::save(store, open.profile.clone(), Some(secret))
-            .await
-            .map(|profile| (profile, caller, orgs)),
-        Err(error) => Err(error),
-    };
+    let saved = async {
+        let (caller, orgs) = probe(&client).await?;
+        let profile = connections::save(store, open.profile.clone(), Some(secret)).await?;
+        Ok::<_, CoreError>((profile, caller, orgs))
+    }
+    .await;
     match saved {
         Ok((profile, caller, orgs)) => {
             tracing::info!(profile = %profile.id, client_id = %caller.key_id, "connection switched to a new secret");
