@@ -15,17 +15,20 @@ use secrecy::{ExposeSecret, SecretString};
 
 fn client(sandbox: &Sandbox) -> AtlasClient {
     let admin = sandbox.admin();
+    key_client(
+        &admin.base_url,
+        &admin.public_key,
+        &SecretString::from(admin.private_key.clone()),
+    )
+}
+
+/// A client signed in with this key, with short retry pauses.
+fn key_client(base_url: &str, public_key: &str, private_key: &SecretString) -> AtlasClient {
     let options = ClientOptions {
         backoff_base: Duration::from_millis(5),
         ..ClientOptions::default()
     };
-    AtlasClient::with_options(
-        &admin.base_url,
-        &admin.public_key,
-        &SecretString::from(admin.private_key.clone()),
-        options,
-    )
-    .unwrap()
+    AtlasClient::with_options(base_url, public_key, private_key, options).unwrap()
 }
 
 fn roles(names: &[&str]) -> Vec<String> {
@@ -301,4 +304,56 @@ async fn inventory_has_every_key_with_its_roles_and_access_list() {
             assert_eq!(project.roles, direct);
         }
     }
+}
+
+/// An auditor (Organization Read Only) loads the inventory: every key, its
+/// own list read, every other list marked as unreadable for want of
+/// Organization Owner, one request each and no retry.
+#[tokio::test]
+async fn an_auditor_inventory_marks_the_lists_it_may_not_read() {
+    let sandbox = Sandbox::start(Config::default()).await.unwrap();
+    let admin = client(&sandbox);
+    let org = sandbox.admin().org_id.clone();
+    let created = admin
+        .create_org_key(&org, "auditor", &roles(&["ORG_READ_ONLY"]))
+        .await
+        .unwrap();
+    admin
+        .add_access_entries(
+            &org,
+            &created.key.id,
+            &[AccessListRequest::IpAddress("127.0.0.1".into())],
+        )
+        .await
+        .unwrap();
+    let auditor = key_client(
+        &sandbox.admin().base_url,
+        &created.key.public_key,
+        &created.private_key,
+    );
+    let before = sandbox.exchanges();
+    let inventory = load_inventory(&auditor, &org, 4, &|_| {}).await.unwrap();
+    let keys = inventory.keys.len() as u64;
+    assert!(keys > 10);
+    for item in &inventory.keys {
+        if item.key.id == created.key.id {
+            assert_eq!(item.access_list_error, None);
+            assert_eq!(item.access_list.len(), 1);
+        } else {
+            let error = item.access_list_error.as_deref().unwrap_or_default();
+            assert!(
+                error.contains("Organization Owner needed"),
+                "{}: {error:?}",
+                item.key.desc
+            );
+            assert!(item.access_list.is_empty());
+        }
+    }
+    // The two lists, one request per access list (no retry of a denial),
+    // and a challenge or two for the opening requests.
+    let exchanges = sandbox.exchanges() - before;
+    assert!(
+        (2 + keys + 1..=2 + keys + 2).contains(&exchanges),
+        "{exchanges} exchanges for {keys} keys"
+    );
 }

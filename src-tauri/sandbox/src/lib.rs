@@ -44,6 +44,7 @@ use tokio::sync::{Notify, watch};
 use tokio::task::JoinSet;
 use tower::ServiceExt;
 
+pub use api::{Need, OPERATIONS, Operation, operation_for};
 pub use faults::{FaultSpec, FaultSpecError};
 pub use seed::ADMIN_ACCOUNT_NAME;
 pub use seed::{Seed, SeedError};
@@ -438,6 +439,10 @@ fn router(shared: Arc<Shared>) -> Router {
             delete(delete_group_account_access),
         )
         .route("/api/private/ipinfo", get(current_ip))
+        .route_layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            authorize,
+        ))
         .method_not_allowed_fallback(method_not_allowed);
     v2.fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(

@@ -221,6 +221,11 @@ pub struct ServiceAccount {
     pub roles: Vec<Role>,
     pub secrets: Vec<Secret>,
     pub access_list: Vec<AccessEntry>,
+    /// Made and managed by Atlas itself (as for MCP integrations): left out
+    /// of lists unless `includeSystemManaged=true`. Absent from older state
+    /// files.
+    #[serde(default)]
+    pub system_managed: bool,
 }
 
 impl Grantee for ServiceAccount {

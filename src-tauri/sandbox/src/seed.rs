@@ -251,6 +251,7 @@ impl Builder {
                     }
                 })
                 .collect(),
+            system_managed: false,
         };
         if let Some(hours) = used_hours_ago {
             let at = now - Duration::hours(hours);
@@ -319,6 +320,7 @@ pub fn admin_service_account(data: &mut Data, admin_key_id: &str) -> Option<(Str
             roles: Vec::new(),
             secrets: Vec::new(),
             access_list: Vec::new(),
+            system_managed: false,
         });
     account.roles = roles;
     account.access_list = access_list;
@@ -503,6 +505,16 @@ fn demo(apparent_ip: Option<IpAddr>) -> Seeded {
         &["2001:db8:42::/48"],
         Some(30),
     );
+    // Made by Atlas for MCP integrations: listed only when asked for.
+    for (name, used) in [
+        ("MCP ingress (Atlas)", Some(1)),
+        ("MCP egress (Atlas)", None),
+    ] {
+        let client_id = b.account(name, vec![org("ORG_MEMBER")], &[(45, 320 * 24)], &[], used);
+        if let Some(account) = b.data.service_accounts.get_mut(&client_id) {
+            account.system_managed = true;
+        }
+    }
     let mut seeded = b.admin(&[corp, research], apparent_ip);
     demo_history(&mut seeded.data, &seeded.admin_key_id);
     seeded
@@ -575,7 +587,8 @@ fn demo_history(data: &mut Data, admin_key_id: &str) {
             );
         }
     }
-    for account in data.service_accounts.values() {
+    // Atlas makes the system-managed accounts; the admin's history has none.
+    for account in data.service_accounts.values().filter(|a| !a.system_managed) {
         let Some(org_id) = account.org_ids().first().map(|id| (*id).to_owned()) else {
             continue;
         };

@@ -126,6 +126,9 @@ fn advice_for_code(code: &str) -> Option<&'static str> {
         "USER_UNAUTHORIZED" => {
             "The API key in use lacks the role this needs (often Organization Owner or Project Owner)."
         }
+        "API_KEY_ACCESS_LIST_ACCESS_DENIED" => {
+            "This access list cannot be read with this connection's role (Organization Owner needed): only the key itself and an Organization Owner may read it."
+        }
         "RESOURCE_REQUIRES_ACCESS_LIST" => {
             "Changing access lists needs an API key that itself has an access list. Add one to the key in use first."
         }

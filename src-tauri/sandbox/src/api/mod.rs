@@ -3,6 +3,7 @@
 //! changes anything.
 
 mod access_lists;
+mod authorize;
 mod events;
 mod org_keys;
 mod orgs;
@@ -11,6 +12,7 @@ mod project_service_accounts;
 mod projects;
 mod service_accounts;
 pub use access_lists::*;
+pub use authorize::{Need, OPERATIONS, Operation, authorize, operation_for};
 pub use events::*;
 pub use org_keys::*;
 pub use orgs::*;
@@ -112,6 +114,22 @@ impl<S: Send + Sync> FromRequestParts<S> for QueryParams {
 impl QueryParams {
     fn page(&self) -> Result<PageQuery> {
         PageQuery::parse(&self.0)
+    }
+
+    /// `includeSystemManaged`: `true` or `false` (the default).
+    fn include_system_managed(&self) -> Result<bool> {
+        const NAME: &str = "includeSystemManaged";
+        match self.0.get(NAME).map(String::as_str) {
+            None | Some("false") => Ok(false),
+            Some("true") => Ok(true),
+            Some(other) => Err(ApiError::bad_request(
+                "INVALID_QUERY_PARAMETER",
+                format!(
+                    "Invalid value {other} for the query parameter {NAME}: expected true or false."
+                ),
+            )
+            .with_parameters([NAME, other])),
+        }
     }
 }
 
@@ -272,6 +290,16 @@ fn org_owner(data: &Data, key: &dyn Grantee, org_id: &str) -> Result<()> {
     }
 }
 
+/// Organization Read Only, which Owner includes.
+fn org_reader(data: &Data, key: &dyn Grantee, org_id: &str) -> Result<()> {
+    org_member(data, key, org_id)?;
+    if key.has_org_role(org_id, "ORG_OWNER") || key.has_org_role(org_id, "ORG_READ_ONLY") {
+        Ok(())
+    } else {
+        Err(ApiError::unauthorized_role("Organization Read Only"))
+    }
+}
+
 fn project<'a>(data: &'a Data, project_id: &str) -> Result<&'a Project> {
     data.projects
         .get(project_id)
@@ -332,12 +360,10 @@ fn role_assignments(roles: &[Role]) -> Vec<crate::wire::RoleAssignment> {
 
 // ---------- links ----------
 
+/// An API key's self link: under its organization, for project keys too
+/// (as Atlas answers them).
 fn key_href(base: &str, org_id: &str, key_id: &str) -> String {
     format!("{base}/api/atlas/v2/orgs/{org_id}/apiKeys/{key_id}")
-}
-
-fn group_key_href(base: &str, project_id: &str, key_id: &str) -> String {
-    format!("{base}/api/atlas/v2/groups/{project_id}/apiKeys/{key_id}")
 }
 
 fn entry_view(base: &str, org_id: &str, key_id: &str, entry: &AccessEntry) -> AccessEntryView {

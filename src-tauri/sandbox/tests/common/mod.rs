@@ -288,6 +288,23 @@ impl Client {
         answer
     }
 
+    /// Sends with the given media type, unchecked: any answer, as it came.
+    pub async fn call_in(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        media_type: &'static str,
+    ) -> Answer {
+        self.send(
+            method,
+            path,
+            body.map(|body| body.to_string().into_bytes()),
+            media_type,
+        )
+        .await
+    }
+
     async fn send(
         &self,
         method: Method,
