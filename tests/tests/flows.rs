@@ -834,16 +834,12 @@ fn failed(error: impl std::fmt::Display) -> HarnessError {
     HarnessError::Check(error.to_string())
 }
 
-/// A sandbox of the test's own (the demo seed) and an Organization Owner
-/// service account its admin key made.
-async fn sandbox_with_owner_account(
-    name: &str,
-    description: &str,
-) -> Result<(
+/// A sandbox of the flow's own (the demo seed), its admin, and a client
+/// signed in as its admin key.
+async fn own_sandbox() -> Result<(
     atlas_sandbox::Sandbox,
     atlas_sandbox::AdminCredentials,
     AtlasClient,
-    atlas_access_core::atlas::CreatedServiceAccount,
 )> {
     let sandbox = atlas_sandbox::Sandbox::start(atlas_sandbox::Config::default())
         .await
@@ -855,6 +851,21 @@ async fn sandbox_with_owner_account(
         &SecretString::from(admin.private_key.clone()),
     )
     .map_err(failed)?;
+    Ok((sandbox, admin, admin_client))
+}
+
+/// A sandbox of the test's own (the demo seed) and an Organization Owner
+/// service account its admin key made.
+async fn sandbox_with_owner_account(
+    name: &str,
+    description: &str,
+) -> Result<(
+    atlas_sandbox::Sandbox,
+    atlas_sandbox::AdminCredentials,
+    AtlasClient,
+    atlas_access_core::atlas::CreatedServiceAccount,
+)> {
+    let (sandbox, admin, admin_client) = own_sandbox().await?;
     let created = admin_client
         .create_org_service_account(
             &admin.org_id,
@@ -2148,5 +2159,274 @@ async fn not_atlas(app: &App) -> Result<()> {
         format!("declined in words: {message}"),
     )?;
     app.screenshot("not-atlas-declined").await?;
+    Ok(())
+}
+
+/// A sandbox of the flow's own (the demo seed), its admin's client, and a
+/// key of `roles` made `in_project` (or in the organization) whose access
+/// list lets this computer in. Answers the key's public and private key.
+async fn sandbox_with_key(
+    desc: &str,
+    roles: &[&str],
+    in_project: bool,
+) -> Result<(
+    atlas_sandbox::Sandbox,
+    atlas_sandbox::AdminCredentials,
+    String,
+    SecretString,
+)> {
+    let (sandbox, admin, admin_client) = own_sandbox().await?;
+    let roles: Vec<String> = roles.iter().map(|role| (*role).to_owned()).collect();
+    let created = if in_project {
+        let project = admin
+            .project_ids
+            .first()
+            .ok_or_else(|| failed("no project"))?;
+        admin_client
+            .create_project_key(&admin.org_id, project, desc, &roles)
+            .await
+    } else {
+        admin_client
+            .create_org_key(&admin.org_id, desc, &roles)
+            .await
+    }
+    .map_err(failed)?;
+    admin_client
+        .add_access_entries(
+            &admin.org_id,
+            &created.key.id,
+            &[atlas_access_core::atlas::AccessListRequest::IpAddress(
+                "127.0.0.1".to_owned(),
+            )],
+        )
+        .await
+        .map_err(failed)?;
+    Ok((sandbox, admin, created.key.public_key, created.private_key))
+}
+
+/// Connects through the form with this key; waits until it is open.
+async fn connect_with_key(
+    app: &App,
+    name: &str,
+    base_url: &str,
+    public_key: &str,
+    private_key: &SecretString,
+) -> Result<()> {
+    app.remember_secret(private_key.expose_secret());
+    let id = app
+        .add_connection(name, base_url, public_key, private_key.expose_secret())
+        .await?;
+    app.click(&format!("connection-connect-{id}")).await?;
+    app.wait_text("active-connection", |shown| shown.contains(name))
+        .await
+        .map(drop)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn flow26_an_auditor_reads_every_screen_and_is_offered_no_edit() -> Result<()> {
+    launch().await?.run("flow26-auditor", auditor).await
+}
+
+async fn auditor(app: &App) -> Result<()> {
+    let (_sandbox, admin, public_key, private_key) =
+        sandbox_with_key("E2E auditor", &["ORG_READ_ONLY"], false).await?;
+    connect_with_key(
+        app,
+        "E2E auditor",
+        &admin.base_url,
+        &public_key,
+        &private_key,
+    )
+    .await?;
+
+    // The inventory: every key; its own list read, another's said to need
+    // Organization Owner, never shown as empty.
+    app.click("nav-organization").await?;
+    app.find("keys-table").await?;
+    app.wait_text("keys-standing-role", |role| {
+        role == "Organization Read Only"
+    })
+    .await?;
+    app.wait_gone("create-key").await?;
+    app.wait_text(&format!("key-access-{public_key}"), |text| {
+        text == "1 entry"
+    })
+    .await?;
+    let denied = app
+        .wait_text(&format!("key-access-{}", admin.public_key), |text| {
+            text.contains("Organization Owner needed")
+        })
+        .await?;
+    check(!denied.contains("none"), format!("shown as {denied}"))?;
+    app.screenshot("auditor-api-keys").await?;
+
+    // A key's details: read, with no control that would change it.
+    open_key(app, &admin.public_key).await?;
+    app.find("details-permissions").await?;
+    for control in [
+        "details-save",
+        "details-rotate",
+        "details-delete",
+        "access-add",
+    ] {
+        app.wait_gone(control).await?;
+    }
+    app.wait_text("access-error-message", |text| {
+        text.contains("Organization Owner needed")
+    })
+    .await?;
+    app.click("details-back").await?;
+
+    // Service accounts: listed, none offered for change.
+    open_service_accounts(app).await?;
+    app.find("service-accounts-table").await?;
+    app.wait_gone("create-service-account").await?;
+    let first = app
+        .attr_css("[data-testid^='sa-open-']", "data-testid")
+        .await?;
+    app.click(&first).await?;
+    app.find("sa-details-permissions").await?;
+    for control in [
+        "sa-details-save",
+        "sa-generate-secret",
+        "sa-details-delete",
+        "sa-access-add",
+    ] {
+        app.wait_gone(control).await?;
+    }
+
+    // Activity and the review work; the review counts the unknown lists.
+    app.click("nav-activity").await?;
+    check(
+        !activity_rows(app, "activity-feed").await?.is_empty(),
+        "the auditor reads the activity",
+    )?;
+    app.click("nav-review").await?;
+    app.find_css("[data-testid='access-review'][data-state='reviewed'][data-not-read='0']")
+        .await?;
+    app.wait_text("finding-listUnknown-title", |title| {
+        title.contains("whose access list is unknown")
+    })
+    .await?;
+    app.screenshot("auditor-review").await?;
+
+    // Settings: read, not changeable.
+    app.click("nav-org-settings").await?;
+    app.find("settings-standing").await?;
+    app.find_css("[data-testid='require-access-list'][aria-disabled='true'], [data-testid='require-access-list'][disabled]")
+        .await?;
+    app.wait_gone("max-secret-lifetime-save").await?;
+
+    // Project Access: the keys of a project, no invitation or creation.
+    app.click("nav-project").await?;
+    app.find_css("[data-testid='project-access'][data-keys='loaded']")
+        .await?;
+    for control in [
+        "project-invite",
+        "project-create-key",
+        "project-bulk-invite",
+        "project-sa-invite",
+    ] {
+        app.wait_gone(control).await?;
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn flow27_a_project_owner_works_in_its_project_and_is_told_what_the_organization_needs()
+-> Result<()> {
+    launch()
+        .await?
+        .run("flow27-project-owner", project_owner)
+        .await
+}
+
+async fn project_owner(app: &App) -> Result<()> {
+    let (_sandbox, admin, public_key, private_key) =
+        sandbox_with_key("E2E project owner", &["GROUP_OWNER"], true).await?;
+    connect_with_key(
+        app,
+        "E2E project owner",
+        &admin.base_url,
+        &public_key,
+        &private_key,
+    )
+    .await?;
+
+    // It opens on Project Access, on its project.
+    app.find_css("[data-testid='project-access'][data-keys='loaded']")
+        .await?;
+    app.find(&format!("project-key-{public_key}")).await?;
+    app.wait_gone("project-bulk-invite").await?;
+    app.wait_gone("project-sa-invite").await?;
+    app.screenshot("project-owner-project-access").await?;
+
+    // Invite an organization key to its project, then change its roles.
+    let project_name = app.attr("project-access", "data-project-name").await?;
+    app.click("project-invite").await?;
+    app.type_into("invite-search", &admin.public_key).await?;
+    app.click(&format!("invite-key-{}", admin.public_key))
+        .await?;
+    app.toggle("invite-roles-GROUP_READ_ONLY").await?;
+    app.click("invite-submit").await?;
+    app.wait_gone("invite-dialog").await?;
+    app.wait_text(
+        &format!("project-key-roles-{}", admin.public_key),
+        |roles| roles.contains("Project Read Only"),
+    )
+    .await?;
+
+    // Create a key in the project: its access list needs an Owner, said so.
+    app.click("project-create-key").await?;
+    app.type_into("project-key-desc", "E2E made by a project owner")
+        .await?;
+    app.toggle("project-key-roles-GROUP_READ_ONLY").await?;
+    app.click("project-key-submit").await?;
+    one_time_secret(app).await?;
+    let made = app.text("one-time-public-key").await?;
+    close_one_time_dialog(app).await?;
+    app.find("new-key-access-needs-owner").await?;
+    app.click("new-key-access-done").await?;
+    app.wait_text(&format!("project-key-roles-{made}"), |roles| {
+        roles == "Project Read Only"
+    })
+    .await?;
+
+    // A service account made in the project.
+    app.click("project-sa-create").await?;
+    app.type_into("project-sa-name", "E2E project owner robot")
+        .await?;
+    app.type_into("project-sa-description", "made by its project owner")
+        .await?;
+    app.toggle("project-sa-roles-GROUP_READ_ONLY").await?;
+    app.click("project-sa-create-submit").await?;
+    one_time_secret(app).await?;
+    close_one_time_dialog(app).await?;
+    app.find("new-sa-access-needs-owner").await?;
+    app.click("new-sa-access-done").await?;
+    app.find_css("[data-testid^='project-sa-roles-']").await?;
+
+    // Remove the invited key again.
+    app.click(&format!("project-remove-{}", admin.public_key))
+        .await?;
+    app.click("confirm-submit").await?;
+    app.wait_gone(&format!("project-key-{}", admin.public_key))
+        .await?;
+    check(!project_name.is_empty(), "the project has a name")?;
+
+    // Organization screens say what they need instead of failing.
+    app.click("nav-organization").await?;
+    app.find("keys-table").await?;
+    app.wait_text("keys-standing-role", |role| role == "Organization Member")
+        .await?;
+    app.wait_gone("create-key").await?;
+    app.click("tab-service-accounts").await?;
+    app.wait_text("service-accounts-need-role", |text| {
+        text.contains("Organization Read Only")
+    })
+    .await?;
+    app.screenshot("project-owner-organization").await?;
+    app.click("nav-review").await?;
+    app.find("review-accounts-unread").await?;
     Ok(())
 }

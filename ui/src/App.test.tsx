@@ -25,6 +25,57 @@ function visibleDescriptions(): string[] {
     .map((button) => button.textContent ?? "");
 }
 
+const auditorSession = {
+  ...session,
+  standings: session.standings.map((standing) => ({
+    ...standing,
+    role: "Organization Read Only",
+    managesOrg: false,
+    readsKeyAccessLists: false,
+    createsProjects: false,
+  })),
+};
+
+describe("an auditor's connection", () => {
+  it("offers no edit, and says a list it may not read needs Organization Owner", async () => {
+    installBackend((cmd) => {
+      if (cmd === "connect") return auditorSession;
+      if (cmd === "load_access_lists") {
+        return inventory.keys.map((item) =>
+          item.key.id === "k1"
+            ? { keyId: item.key.id, accessList: [], error: "Organization Owner needed" }
+            : { keyId: item.key.id, accessList: item.accessList },
+        );
+      }
+      return undefined;
+    });
+    renderApp();
+    expect(await screen.findByTestId("keys-table")).toBeInTheDocument();
+    expect(screen.getByTestId("keys-standing-role")).toHaveTextContent("Organization Read Only");
+    expect(screen.queryByTestId("create-key")).not.toBeInTheDocument();
+    await waitFor(() =>
+      expect(screen.getByTestId("key-access-abcdefgh")).toHaveTextContent(
+        "cannot be read with this connection's role (Organization Owner needed)",
+      ),
+    );
+    // Never "none", as if the key were open to every address.
+    expect(screen.getByTestId("key-access-abcdefgh")).not.toHaveTextContent("none");
+    expect(screen.getByTestId("key-access-ijklmnop")).toHaveTextContent("none");
+
+    await userEvent.click(screen.getByTestId("key-open-abcdefgh"));
+    expect(await screen.findByTestId("details-permissions")).toBeInTheDocument();
+    for (const control of [
+      "details-save",
+      "details-rotate",
+      "details-move",
+      "details-delete",
+      "details-desc",
+    ]) {
+      expect(screen.queryByTestId(control)).not.toBeInTheDocument();
+    }
+  });
+});
+
 describe("app shell", () => {
   it("opens the sandbox on first start and shows its keys", async () => {
     const calls = installBackend();

@@ -7,6 +7,7 @@ import { Header } from "./Header";
 import { SessionProvider, useSession } from "./session";
 import { SECTIONS, type SectionId } from "./navigation";
 import { type Destination, NavigationContext } from "./navigate";
+import { useStanding } from "./standing";
 import { AccessReviewPage } from "./pages/AccessReviewPage";
 import { ActivityPage } from "./pages/ActivityPage";
 import { ConnectionsPage } from "./pages/ConnectionsPage";
@@ -86,11 +87,18 @@ function Shell() {
     }),
     [destination],
   );
-  const { closedReason } = useSession();
+  const { closedReason, session } = useSession();
   // A connection closed under the page: Connections says why and what next.
   useEffect(() => {
     if (closedReason) setSection("connections");
   }, [closedReason]);
+  // A connection that reaches the organization through projects alone
+  // opens on Project Access.
+  const projectScoped = useStanding()?.projectScoped === true;
+  const connectedAs = session?.keyInUseId;
+  useEffect(() => {
+    if (connectedAs && projectScoped) setSection("project");
+  }, [connectedAs, projectScoped]);
   return (
     <div className={shell} data-testid="app-shell">
       <div className={navArea}>

@@ -40,6 +40,8 @@ export function reviewInput(
               lastUsed: entry.lastUsed,
             }))
           : undefined,
+      // A list that could not be read once all were is "unknown", not awaited.
+      listUnreadable: accessListsRead && Boolean(item.accessListError),
     })),
     accounts: accounts.map((item) => ({
       clientId: item.account.clientId,

@@ -98,12 +98,13 @@ const mergedRows = new WeakMap<
  * their secrets (a request or two, so the table shows at once), then each
  * one's access list and projects (two requests an account, read after).
  */
-export function useServiceAccounts(orgId: string) {
+export function useServiceAccounts(orgId: string, enabled = true) {
   const queryClient = useQueryClient();
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   const list = useQuery({
     queryKey: serviceAccountListKey(orgId),
     queryFn: () => api.loadServiceAccountList(orgId),
+    enabled,
   });
   const parts = useQuery({
     queryKey: serviceAccountPartsKey(orgId),

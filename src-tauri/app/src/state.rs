@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use atlas_access_core::access::gate::Caller;
 use atlas_access_core::atlas::{
-    AtlasClient, ClientOptions, KeychainCredentials, Organization, base_url,
+    AtlasClient, ClientOptions, KeychainCredentials, Organization, RoleAssignment, base_url,
 };
 use atlas_access_core::credentials::keychain;
 use atlas_access_core::credentials::profiles::{
@@ -64,6 +64,8 @@ pub struct Session {
     /// The key this connection uses, which the lockout guard protects.
     pub caller: Caller,
     pub orgs: Vec<Organization>,
+    /// Its roles as Atlas answered them when it opened: what the screens offer.
+    pub roles: Vec<RoleAssignment>,
 }
 
 /// A connection moved onto its new credential is the open one.
@@ -74,6 +76,7 @@ impl From<Switched> for Session {
             client: switched.client,
             caller: switched.caller,
             orgs: switched.orgs,
+            roles: switched.roles,
         }
     }
 }

@@ -10,4 +10,5 @@ pub mod reads;
 pub mod roles;
 pub mod rotation;
 pub mod rules;
+pub mod standing;
 pub mod usecases;

@@ -615,8 +615,9 @@ impl World {
         .map_err(|error| error.to_string())?;
         let probed = switch::probe(&client).await;
         client.close().await;
-        let (caller, _) =
-            probed.map_err(|error| format!("the saved connection does not sign in: {error}"))?;
+        let caller = probed
+            .map_err(|error| format!("the saved connection does not sign in: {error}"))?
+            .caller;
         if caller != open.caller {
             return Err(format!(
                 "the saved connection signs in as {}, the open one as {}",

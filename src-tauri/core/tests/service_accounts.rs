@@ -758,3 +758,91 @@ async fn an_accounts_last_entry_goes_only_once_confirmed_that_it_opens_the_accou
         }
     }
 }
+
+/// A project-scoped connection (a key made in the project, Project Owner)
+/// changes the roles of an account in its project (Atlas's PATCH, which
+/// Project Owner may send), and is refused an invitation, which needs
+/// Organization Owner: said with the role, nothing changed.
+#[tokio::test]
+async fn a_project_owner_changes_roles_in_its_project_but_cannot_invite() {
+    use atlas_access_core::access::edits;
+    let sandbox = sandbox(Config::default()).await;
+    let admin = admin_client(&sandbox);
+    let org = sandbox.admin().org_id.clone();
+    let project = sandbox.admin().project_ids[0].clone();
+    let read_only = ["GROUP_READ_ONLY".to_owned()];
+    let created = admin
+        .create_project_key(&org, &project, "project owner", &["GROUP_OWNER".to_owned()])
+        .await
+        .unwrap();
+    admin
+        .add_access_entries(
+            &org,
+            &created.key.id,
+            &[atlas_access_core::atlas::AccessListRequest::IpAddress(
+                "127.0.0.1".into(),
+            )],
+        )
+        .await
+        .unwrap();
+    let connection = AtlasClient::new(
+        &sandbox.admin().base_url,
+        &created.key.public_key,
+        &created.private_key,
+    )
+    .unwrap();
+    let caller = caller_of(&connection).await;
+
+    let inside = admin
+        .create_org_service_account(&org, &new_account("inside", &["ORG_MEMBER"]))
+        .await
+        .unwrap()
+        .account
+        .client_id;
+    admin
+        .invite_service_account_to_project(&project, &inside, &read_only)
+        .await
+        .unwrap();
+    let cluster_manager = ["GROUP_CLUSTER_MANAGER".to_owned()];
+    let changed = edits::set_service_account_project_roles(
+        &connection,
+        &caller,
+        &project,
+        &inside,
+        &cluster_manager,
+    )
+    .await
+    .unwrap();
+    assert_eq!(changed.roles, cluster_manager);
+    assert_eq!(
+        project_roles(&admin, &org, &inside, &project).await,
+        cluster_manager
+    );
+
+    let outside = admin
+        .create_org_service_account(&org, &new_account("outside", &["ORG_MEMBER"]))
+        .await
+        .unwrap()
+        .account
+        .client_id;
+    let refused = edits::set_service_account_project_roles(
+        &connection,
+        &caller,
+        &project,
+        &outside,
+        &read_only,
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        refused.atlas_error_code(),
+        Some("USER_UNAUTHORIZED"),
+        "{refused:?}"
+    );
+    assert!(refused.advice().contains("role"), "{}", refused.advice());
+    assert!(
+        project_roles(&admin, &org, &outside, &project)
+            .await
+            .is_empty()
+    );
+}

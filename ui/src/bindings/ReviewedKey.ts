@@ -8,4 +8,10 @@ export type ReviewedKey = { id: string, publicKey: string, desc: string, orgRole
 /**
  * Absent while its access list has not been read.
  */
-entries?: Array<ReviewedEntry>, };
+entries?: Array<ReviewedEntry>, 
+/**
+ * Its access list cannot be read with the connection's role (only the
+ * key itself and an Organization Owner may): "list unknown", never
+ * "no list", and never waited for.
+ */
+listUnreadable: boolean, };

@@ -17,7 +17,16 @@ import { denseStack as stack } from "../layout";
  * list (checked line by line as it is typed) or the current IP, and removing
  * an entry behind the lockout guard.
  */
-export function AccessListEditor({ orgId, keyId }: { orgId: string; keyId: string }) {
+export function AccessListEditor({
+  orgId,
+  keyId,
+  editable,
+}: {
+  orgId: string;
+  keyId: string;
+  /** False when the connection may read the list but not change it. */
+  editable: boolean;
+}) {
   const { accessListOf, patchAccessList } = useSession();
   const cached = accessListOf(keyId);
   const [fetched, setFetched] = useState<AccessListEntry[] | null>(null);
@@ -87,11 +96,11 @@ export function AccessListEditor({ orgId, keyId }: { orgId: string; keyId: strin
         <EntriesTable
           rows={entries.map((entry) => ({ ...entry, count: entry.count ?? 0 }))}
           countLabel="Count"
-          onDelete={askRemove}
+          onDelete={editable ? askRemove : undefined}
           testId="access"
         />
       )}
-      <AddEntriesForm adder={adder} testId="access" />
+      {editable && <AddEntriesForm adder={adder} testId="access" />}
       {removing && (
         <EntryRemovalDialog
           key={removing.entry}

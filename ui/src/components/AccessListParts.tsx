@@ -115,7 +115,7 @@ export interface EntryRow {
   count: number;
 }
 
-/** The entries with their use, each with Delete. */
+/** The entries with their use, each with Delete where the connection may delete. */
 export function EntriesTable({
   rows,
   countLabel,
@@ -124,7 +124,8 @@ export function EntriesTable({
 }: {
   rows: EntryRow[];
   countLabel: string;
-  onDelete: (name: string) => void;
+  /** Absent when the entries are read-only for this connection. */
+  onDelete?: (name: string) => void;
   /** `access` gives `access-table`, `access-entry-…`, `access-delete-…`. */
   testId: string;
 }) {
@@ -137,7 +138,7 @@ export function EntriesTable({
           <HeaderCell>Last used</HeaderCell>
           <HeaderCell>Last used address</HeaderCell>
           <HeaderCell>{countLabel}</HeaderCell>
-          <HeaderCell>Actions</HeaderCell>
+          {onDelete && <HeaderCell>Actions</HeaderCell>}
         </HeaderRow>
       </TableHead>
       <TableBody>
@@ -152,16 +153,18 @@ export function EntriesTable({
               <Cell>{when(entry.lastUsed)}</Cell>
               <Cell>{entry.lastUsedAddress ?? "—"}</Cell>
               <Cell>{entry.count}</Cell>
-              <Cell>
-                <Button
-                  size="xsmall"
-                  variant="dangerOutline"
-                  onClick={() => onDelete(name)}
-                  data-testid={`${testId}-delete-${name}`}
-                >
-                  Delete
-                </Button>
-              </Cell>
+              {onDelete && (
+                <Cell>
+                  <Button
+                    size="xsmall"
+                    variant="dangerOutline"
+                    onClick={() => onDelete(name)}
+                    data-testid={`${testId}-delete-${name}`}
+                  >
+                    Delete
+                  </Button>
+                </Cell>
+              )}
             </Row>
           );
         })}

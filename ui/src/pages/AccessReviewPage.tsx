@@ -18,6 +18,8 @@ import { linkButton } from "../components/TableParts";
 import { SessionGate } from "../components/SessionGate";
 import { useNavigation } from "../navigate";
 import { type Concerned, concerned, sharedReviewInput, useOrgSettings, useReview } from "../review";
+import type { ServiceAccountInventory } from "../bindings/ServiceAccountInventory";
+import { useStanding } from "../standing";
 import { useServiceAccounts } from "../serviceAccounts";
 import { useSession } from "../session";
 import { useAction } from "../useAction";
@@ -71,9 +73,16 @@ function credentialId(credential: Concerned): string {
   return credential.kind === "apiKey" ? credential.publicKey : credential.clientId;
 }
 
+const NO_ACCOUNTS: ServiceAccountInventory[] = [];
+
 function Review({ orgId, inventory }: { orgId: string; inventory: Inventory }) {
   const { accessListsLoading } = useSession();
-  const { accounts, partsLoading } = useServiceAccounts(orgId);
+  const standing = useStanding();
+  const readsAccounts = standing?.readsServiceAccounts === true;
+  const serviceAccounts = useServiceAccounts(orgId, readsAccounts);
+  // Without the role to read them, the service accounts are left out, and said to be.
+  const accounts = readsAccounts ? serviceAccounts.accounts : NO_ACCOUNTS;
+  const partsLoading = readsAccounts && serviceAccounts.partsLoading;
   const settings = useOrgSettings(orgId);
   const input = useMemo(
     () =>
@@ -102,6 +111,12 @@ function Review({ orgId, inventory }: { orgId: string; inventory: Inventory }) {
         What to look at in the organization&apos;s API keys and service accounts, the most severe
         first, from what this app has read. Each finding links to where it is fixed.
       </Body>
+      {!readsAccounts && standing && (
+        <Description data-testid="review-accounts-unread">
+          Service accounts are not in this review: reading them needs Organization Read Only or
+          Organization Owner, and this connection is {standing.role}.
+        </Description>
+      )}
       <Thresholds onSaved={rerun} />
       {input && report && (
         <ExportButtons

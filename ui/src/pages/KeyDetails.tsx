@@ -13,6 +13,7 @@ import { ErrorBanner } from "../components/ErrorBanner";
 import { RoleCheckboxes } from "../components/RoleCheckboxes";
 import { TypedDeleteDialog } from "../components/TypedDeleteDialog";
 import { useRoleName, useSession } from "../session";
+import { StandingNotice, useManagesOrg } from "../standing";
 import { useAction } from "../useAction";
 import { buttons, stack } from "../layout";
 
@@ -36,6 +37,7 @@ export function KeyDetails({
 }) {
   const { session, patchKey, removeKey } = useSession();
   const roleName = useRoleName();
+  const managesOrg = useManagesOrg();
   const key = item.key;
   const currentRoles = key.roles.filter((r) => r.orgId === orgId).map((r) => r.roleName);
   const [desc, setDesc] = useState(key.desc);
@@ -67,6 +69,7 @@ export function KeyDetails({
           API Keys
         </Button>
       </div>
+      <StandingNotice testId="details-standing" />
       <H2 data-testid="details-title">{key.desc || key.publicKey}</H2>
       <Body>
         Public key <code data-testid="details-public-key">{key.publicKey}</code> · private key{" "}
@@ -74,36 +77,46 @@ export function KeyDetails({
         {isKeyInUse && " · the key this connection uses"}
       </Body>
       <DetailsTabs orgId={orgId} credential={key.publicKey} testId="details">
-        <Card className={stack}>
-          <Subtitle>Edit Permissions</Subtitle>
-          <TextInput
-            label="Description"
-            value={desc}
-            onChange={(event) => setDesc(event.target.value)}
-            data-testid="details-desc"
-          />
-          <RoleCheckboxes
-            scope="organization"
-            label="Organization Permissions"
-            value={roles}
-            onChange={setRoles}
-            testId="details-roles"
-          />
-          <ErrorBanner error={saving.error} testId="details-error" />
-          <div>
-            <Button
-              variant="primary"
-              disabled={!changed || saving.busy}
-              onClick={save}
-              data-busy={saving.busy}
-              data-testid="details-save"
-            >
-              Save Changes
-            </Button>
-          </div>
-        </Card>
+        {managesOrg ? (
+          <Card className={stack}>
+            <Subtitle>Edit Permissions</Subtitle>
+            <TextInput
+              label="Description"
+              value={desc}
+              onChange={(event) => setDesc(event.target.value)}
+              data-testid="details-desc"
+            />
+            <RoleCheckboxes
+              scope="organization"
+              label="Organization Permissions"
+              value={roles}
+              onChange={setRoles}
+              testId="details-roles"
+            />
+            <ErrorBanner error={saving.error} testId="details-error" />
+            <div>
+              <Button
+                variant="primary"
+                disabled={!changed || saving.busy}
+                onClick={save}
+                data-busy={saving.busy}
+                data-testid="details-save"
+              >
+                Save Changes
+              </Button>
+            </div>
+          </Card>
+        ) : (
+          <Card className={stack} data-testid="details-permissions">
+            <Subtitle>Permissions</Subtitle>
+            <Body>
+              Description: <strong>{key.desc || "—"}</strong>
+            </Body>
+            <Body>Organization roles: {currentRoles.map(roleName).join(", ") || "none"}</Body>
+          </Card>
+        )}
         <Card>
-          <AccessListEditor orgId={orgId} keyId={key.id} />
+          <AccessListEditor orgId={orgId} keyId={key.id} editable={managesOrg} />
         </Card>
         <Card className={stack}>
           <Subtitle>Projects</Subtitle>
@@ -120,21 +133,23 @@ export function KeyDetails({
             </ul>
           )}
         </Card>
-        <div className={buttons}>
-          <Button
-            leftGlyph={<Icon glyph="Refresh" />}
-            onClick={onRotate}
-            data-testid="details-rotate"
-          >
-            Rotate Key
-          </Button>
-          <Button onClick={onMove} data-testid="details-move">
-            Move to Service Account
-          </Button>
-          <Button variant="danger" onClick={() => setDeleting(true)} data-testid="details-delete">
-            Delete API Key
-          </Button>
-        </div>
+        {managesOrg && (
+          <div className={buttons}>
+            <Button
+              leftGlyph={<Icon glyph="Refresh" />}
+              onClick={onRotate}
+              data-testid="details-rotate"
+            >
+              Rotate Key
+            </Button>
+            <Button onClick={onMove} data-testid="details-move">
+              Move to Service Account
+            </Button>
+            <Button variant="danger" onClick={() => setDeleting(true)} data-testid="details-delete">
+              Delete API Key
+            </Button>
+          </div>
+        )}
         {deleting && (
           <TypedDeleteDialog
             title={`Delete API Key ${key.publicKey}?`}

@@ -33,6 +33,7 @@ import { RotateKey } from "./RotateKey";
 import { ExportButtons } from "../components/ExportButtons";
 import { useNavigation } from "../navigate";
 import { ServiceAccountsTab } from "./ServiceAccountsTab";
+import { StandingNotice, unreadableListText, useStanding } from "../standing";
 
 const tabs = css`
   margin-top: 8px;
@@ -150,6 +151,8 @@ function ApiKeys({ orgId, inventory }: { orgId: string; inventory: Inventory }) 
   }, []);
   const [creating, setCreating] = useState(false);
   const startCreating = useCallback(() => setCreating(true), []);
+  const standing = useStanding();
+  const managesOrg = standing?.managesOrg === true;
   const [created, setCreated] = useState<{ view: CreatedKeyView; accessText: string } | null>(null);
   const { destination } = useNavigation();
   const [selectedId, setSelectedId] = useState<string | null>(destination?.keyId ?? null);
@@ -252,7 +255,12 @@ function ApiKeys({ orgId, inventory }: { orgId: string; inventory: Inventory }) 
       data-filter={filter}
       data-access-lists={accessListsLoading ? "loading" : "loaded"}
     >
-      <TitleRow count={inventory.keys.length} onCreate={startCreating} onRefresh={refresh} />
+      <StandingNotice testId="keys-standing" />
+      <TitleRow
+        count={inventory.keys.length}
+        onCreate={managesOrg ? startCreating : undefined}
+        onRefresh={refresh}
+      />
       <ErrorBanner error={inventoryError} testId="inventory-error" />
       {accessListsLoading && inventoryProgress && inventoryProgress.total > 2 && (
         <ProgressBar
@@ -291,6 +299,7 @@ function ApiKeys({ orgId, inventory }: { orgId: string; inventory: Inventory }) 
           orgId={orgId}
           projects={inventory.projects}
           accessListsLoading={accessListsLoading}
+          unreadableText={unreadableListText(standing)}
           sort={sort}
           onSort={setSort}
           onOpen={setSelectedId}
@@ -348,7 +357,8 @@ const TitleRow = memo(function TitleRow({
   onRefresh,
 }: {
   count: number;
-  onCreate: () => void;
+  /** Absent when the connection may not create keys. */
+  onCreate?: () => void;
   onRefresh: () => void;
 }) {
   return (
@@ -360,14 +370,16 @@ const TitleRow = memo(function TitleRow({
         <Button leftGlyph={<Icon glyph="Refresh" />} onClick={onRefresh} data-testid="refresh-keys">
           Refresh
         </Button>
-        <Button
-          variant="primary"
-          leftGlyph={<Icon glyph="Plus" />}
-          onClick={onCreate}
-          data-testid="create-key"
-        >
-          Create API Key
-        </Button>
+        {onCreate && (
+          <Button
+            variant="primary"
+            leftGlyph={<Icon glyph="Plus" />}
+            onClick={onCreate}
+            data-testid="create-key"
+          >
+            Create API Key
+          </Button>
+        )}
       </div>
     </div>
   );
@@ -381,6 +393,7 @@ const KeysTable = memo(function KeysTable({
   orgId,
   projects,
   accessListsLoading,
+  unreadableText,
   sort,
   onSort,
   onOpen,
@@ -389,6 +402,7 @@ const KeysTable = memo(function KeysTable({
   orgId: string;
   projects: Project[];
   accessListsLoading: boolean;
+  unreadableText: string;
   sort: Sort;
   onSort: (update: (old: Sort) => Sort) => void;
   onOpen: (keyId: string) => void;
@@ -417,6 +431,7 @@ const KeysTable = memo(function KeysTable({
             orgId={orgId}
             projectNames={projectNames}
             accessListsLoading={accessListsLoading}
+            unreadableText={unreadableText}
             onOpen={onOpen}
           />
         ))}
@@ -431,12 +446,15 @@ const KeyRow = memo(function KeyRow({
   orgId,
   projectNames,
   accessListsLoading,
+  unreadableText,
   onOpen,
 }: {
   item: KeyInventory;
   orgId: string;
   projectNames: Map<string, string>;
   accessListsLoading: boolean;
+  /** What an access list that could not be read says. */
+  unreadableText: string;
   onOpen: (keyId: string) => void;
 }) {
   const roleName = useRoleName();
@@ -468,7 +486,7 @@ const KeyRow = memo(function KeyRow({
         {accessListsLoading
           ? "…"
           : item.accessListError
-            ? "unreadable"
+            ? unreadableText
             : item.accessList.length === 0
               ? "none"
               : `${item.accessList.length} ${item.accessList.length === 1 ? "entry" : "entries"}`}

@@ -22,6 +22,7 @@ import {
   lifetimeProblem,
 } from "../components/SecretLifetime";
 import { SessionGate } from "../components/SessionGate";
+import { StandingNotice, useManagesOrg } from "../standing";
 import { useAction } from "../useAction";
 import { stack } from "../layout";
 
@@ -42,6 +43,7 @@ export function OrganizationSettingsPage() {
 
 function Settings({ orgId }: { orgId: string }) {
   const { pushToast } = useToast();
+  const managesOrg = useManagesOrg();
   const [settings, setSettings] = useState<OrgSettings | null>(null);
   const [error, setError] = useState<CommandError | null>(null);
   const [checking, setChecking] = useState(false);
@@ -103,6 +105,7 @@ function Settings({ orgId }: { orgId: string }) {
   const required = settings?.apiAccessListRequired ?? false;
   return (
     <div className={stack}>
+      <StandingNotice testId="settings-standing" />
       <Card className={stack}>
         <ErrorBanner error={error} testId="settings-error" />
         <div className={setting}>
@@ -110,7 +113,7 @@ function Settings({ orgId }: { orgId: string }) {
             id="require-access-list"
             aria-labelledby="require-access-list-label"
             checked={required}
-            disabled={!settings || busy}
+            disabled={!settings || busy || !managesOrg}
             onChange={(on) => (on ? ask() : askLift())}
             data-testid="require-access-list"
           />
@@ -237,7 +240,7 @@ function Settings({ orgId }: { orgId: string }) {
         <SecretLifetimeSetting
           orgId={orgId}
           current={settings.maxServiceAccountSecretValidityInHours ?? DEFAULT_MAX_SECRET_HOURS}
-          onSaved={setSettings}
+          onSaved={managesOrg ? setSettings : undefined}
         />
       )}
     </div>
@@ -301,7 +304,8 @@ function SecretLifetimeSetting({
 }: {
   orgId: string;
   current: number;
-  onSaved: (settings: OrgSettings) => void;
+  /** Absent when the connection may read the setting but not change it. */
+  onSaved?: (settings: OrgSettings) => void;
 }) {
   const [hours, setHours] = useState(current);
   const saving = useAction();
@@ -315,30 +319,34 @@ function SecretLifetimeSetting({
           long; now {hoursText(current)}.
         </Body>
       </div>
-      <SecretLifetime
-        maxHours={DEFAULT_MAX_SECRET_HOURS}
-        hours={hours}
-        onChange={setHours}
-        testId="max-secret-lifetime"
-      />
+      {onSaved && (
+        <SecretLifetime
+          maxHours={DEFAULT_MAX_SECRET_HOURS}
+          hours={hours}
+          onChange={setHours}
+          testId="max-secret-lifetime"
+        />
+      )}
       <ErrorBanner error={saving.error} testId="max-secret-lifetime-error" />
-      <div>
-        <Button
-          variant="primary"
-          disabled={saving.busy || problem !== null || hours === current}
-          onClick={() =>
-            saving.run(
-              async () => {
-                onSaved(await api.setMaxSecretLifetime(orgId, hours));
-              },
-              `New secrets may now last at most ${hoursText(hours)}`,
-            )
-          }
-          data-testid="max-secret-lifetime-save"
-        >
-          Save
-        </Button>
-      </div>
+      {onSaved && (
+        <div>
+          <Button
+            variant="primary"
+            disabled={saving.busy || problem !== null || hours === current}
+            onClick={() =>
+              saving.run(
+                async () => {
+                  onSaved(await api.setMaxSecretLifetime(orgId, hours));
+                },
+                `New secrets may now last at most ${hoursText(hours)}`,
+              )
+            }
+            data-testid="max-secret-lifetime-save"
+          >
+            Save
+          </Button>
+        </div>
+      )}
     </Card>
   );
 }

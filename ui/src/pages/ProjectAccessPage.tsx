@@ -34,6 +34,7 @@ import { ConfirmDialog } from "./project/ConfirmDialog";
 import { CreateProjectKeyDialog } from "./project/CreateProjectKeyDialog";
 import { BulkInviteDialog } from "./project/BulkInviteDialog";
 import { ProjectServiceAccounts } from "./project/ProjectServiceAccounts";
+import { useOwnsProject, useStanding } from "../standing";
 
 const toolbar = css`
   display: flex;
@@ -67,7 +68,15 @@ function ProjectAccess({ orgId, inventory }: { orgId: string; inventory: Invento
   const { patchKey } = useSession();
   const roleName = useRoleName();
   const { pushToast } = useToast();
-  const [projectId, setProjectId] = useState<string>(inventory.projects[0]?.id ?? "");
+  const standing = useStanding();
+  const managesOrg = standing?.managesOrg === true;
+  // A project-scoped connection opens on a project it has.
+  const [projectId, setProjectId] = useState<string>(
+    inventory.projects.find((project) => standing?.projects.includes(project.id))?.id ??
+      inventory.projects[0]?.id ??
+      "",
+  );
+  const ownsProject = useOwnsProject(projectId);
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const projectName = (id: string) => inventory.projects.find((p) => p.id === id)?.name ?? id;
   const projectKeys = useQuery({
@@ -124,20 +133,26 @@ function ProjectAccess({ orgId, inventory }: { orgId: string; inventory: Invento
           ))}
         </LabelledSelect>
         <div className={buttons}>
-          <Button onClick={() => setDialog({ kind: "bulk" })} data-testid="project-bulk-invite">
-            Invite to Many Projects
-          </Button>
-          <Button onClick={() => setDialog({ kind: "create" })} data-testid="project-create-key">
-            Create API Key
-          </Button>
-          <Button
-            variant="primary"
-            leftGlyph={<Icon glyph="Plus" />}
-            onClick={() => setDialog({ kind: "invite" })}
-            data-testid="project-invite"
-          >
-            Invite to Project
-          </Button>
+          {managesOrg && (
+            <Button onClick={() => setDialog({ kind: "bulk" })} data-testid="project-bulk-invite">
+              Invite to Many Projects
+            </Button>
+          )}
+          {ownsProject && (
+            <Button onClick={() => setDialog({ kind: "create" })} data-testid="project-create-key">
+              Create API Key
+            </Button>
+          )}
+          {ownsProject && (
+            <Button
+              variant="primary"
+              leftGlyph={<Icon glyph="Plus" />}
+              onClick={() => setDialog({ kind: "invite" })}
+              data-testid="project-invite"
+            >
+              Invite to Project
+            </Button>
+          )}
         </div>
       </div>
       <ErrorBanner error={error} testId="project-error" />
@@ -153,7 +168,7 @@ function ProjectAccess({ orgId, inventory }: { orgId: string; inventory: Invento
               <HeaderCell>Description</HeaderCell>
               <HeaderCell>Public Key</HeaderCell>
               <HeaderCell>Project Roles</HeaderCell>
-              <HeaderCell>Actions</HeaderCell>
+              {ownsProject && <HeaderCell>Actions</HeaderCell>}
             </HeaderRow>
           </TableHead>
           <TableBody>
@@ -166,25 +181,27 @@ function ProjectAccess({ orgId, inventory }: { orgId: string; inventory: Invento
                 <Cell data-testid={`project-key-roles-${key.publicKey}`}>
                   {projectRoles(key).map(roleName).join(", ")}
                 </Cell>
-                <Cell>
-                  <div className={buttons}>
-                    <Button
-                      size="xsmall"
-                      onClick={() => setDialog({ kind: "edit", key })}
-                      data-testid={`project-edit-${key.publicKey}`}
-                    >
-                      Edit Permissions
-                    </Button>
-                    <Button
-                      size="xsmall"
-                      variant="dangerOutline"
-                      onClick={() => setDialog({ kind: "remove", key })}
-                      data-testid={`project-remove-${key.publicKey}`}
-                    >
-                      Remove
-                    </Button>
-                  </div>
-                </Cell>
+                {ownsProject && (
+                  <Cell>
+                    <div className={buttons}>
+                      <Button
+                        size="xsmall"
+                        onClick={() => setDialog({ kind: "edit", key })}
+                        data-testid={`project-edit-${key.publicKey}`}
+                      >
+                        Edit Permissions
+                      </Button>
+                      <Button
+                        size="xsmall"
+                        variant="dangerOutline"
+                        onClick={() => setDialog({ kind: "remove", key })}
+                        data-testid={`project-remove-${key.publicKey}`}
+                      >
+                        Remove
+                      </Button>
+                    </div>
+                  </Cell>
+                )}
               </Row>
             ))}
           </TableBody>
@@ -264,7 +281,14 @@ function ProjectAccess({ orgId, inventory }: { orgId: string; inventory: Invento
               A project key can do nothing until it has an access list. Add the addresses it will be
               used from.
             </Body>
-            <AccessListEditor orgId={orgId} keyId={dialog.key.id} />
+            {managesOrg ? (
+              <AccessListEditor orgId={orgId} keyId={dialog.key.id} editable />
+            ) : (
+              <Body data-testid="new-key-access-needs-owner">
+                Adding it needs Organization Owner, which this connection does not have: ask an
+                Organization Owner to add the addresses this key will be used from.
+              </Body>
+            )}
             <div>
               <Button
                 variant="primary"

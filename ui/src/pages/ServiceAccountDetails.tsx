@@ -34,6 +34,7 @@ import { DetailsTabs } from "../components/DetailsTabs";
 import { ClientIdLine, toneStyle } from "../components/ServiceAccountParts";
 import { LifetimeField, useLifetimeChoice } from "../components/SecretLifetime";
 import { useRoleName, useSession } from "../session";
+import { StandingNotice, useManagesOrg } from "../standing";
 import { ago, expiry, useNow, type ServiceAccountsState } from "../serviceAccounts";
 import { useAction } from "../useAction";
 import { buttons, denseStack, stack } from "../layout";
@@ -62,6 +63,7 @@ export function ServiceAccountDetails({
   const deletion = useAction();
   const [deleting, setDeleting] = useState(false);
   const inUse = session?.keyInUseId === account.clientId;
+  const managesOrg = useManagesOrg();
   const projectName = (id: string) => projects.find((p) => p.id === id)?.name ?? id;
   const changed =
     name !== account.name ||
@@ -96,6 +98,7 @@ export function ServiceAccountDetails({
           Service Accounts
         </Button>
       </div>
+      <StandingNotice testId="sa-details-standing" />
       <H2 data-testid="sa-details-title">{account.name}</H2>
       <Body>
         Client ID <code data-testid="sa-details-client-id">{account.clientId}</code>
@@ -103,48 +106,61 @@ export function ServiceAccountDetails({
         {inUse && " · the service account this connection uses"}
       </Body>
       <DetailsTabs orgId={orgId} credential={account.clientId} testId="sa-details">
-        <Card className={denseStack}>
-          <Subtitle>Edit Service Account</Subtitle>
-          <TextInput
-            label="Name"
-            value={name}
-            onChange={(event) => setName(event.target.value)}
-            data-testid="sa-details-name"
-          />
-          <TextInput
-            label="Description"
-            value={description}
-            onChange={(event) => setDescription(event.target.value)}
-            data-testid="sa-details-description"
-          />
-          <RoleCheckboxes
-            scope="organization"
-            label="Organization Permissions"
-            value={roles}
-            onChange={setRoles}
-            testId="sa-details-roles"
-          />
-          <ErrorBanner error={saving.error} testId="sa-details-error" />
-          <div>
-            <Button
-              variant="primary"
-              disabled={!changed || Boolean(problem) || roles.length === 0 || saving.busy}
-              title={problem ?? undefined}
-              onClick={save}
-              data-testid="sa-details-save"
-            >
-              Save Changes
-            </Button>
-          </div>
-        </Card>
+        {managesOrg ? (
+          <Card className={denseStack}>
+            <Subtitle>Edit Service Account</Subtitle>
+            <TextInput
+              label="Name"
+              value={name}
+              onChange={(event) => setName(event.target.value)}
+              data-testid="sa-details-name"
+            />
+            <TextInput
+              label="Description"
+              value={description}
+              onChange={(event) => setDescription(event.target.value)}
+              data-testid="sa-details-description"
+            />
+            <RoleCheckboxes
+              scope="organization"
+              label="Organization Permissions"
+              value={roles}
+              onChange={setRoles}
+              testId="sa-details-roles"
+            />
+            <ErrorBanner error={saving.error} testId="sa-details-error" />
+            <div>
+              <Button
+                variant="primary"
+                disabled={!changed || Boolean(problem) || roles.length === 0 || saving.busy}
+                title={problem ?? undefined}
+                onClick={save}
+                data-testid="sa-details-save"
+              >
+                Save Changes
+              </Button>
+            </div>
+          </Card>
+        ) : (
+          <Card className={denseStack} data-testid="sa-details-permissions">
+            <Subtitle>Service Account</Subtitle>
+            <Body>{account.description}</Body>
+            <Body>Organization roles: {account.roles.map(roleName).join(", ") || "none"}</Body>
+          </Card>
+        )}
         <Card>
-          <Secrets orgId={orgId} item={item} state={state} />
+          <Secrets orgId={orgId} item={item} state={state} editable={managesOrg} />
         </Card>
         <Card>
           {state.partsLoading ? (
             <Body data-testid="sa-access-reading">Reading the access list…</Body>
           ) : (
-            <ServiceAccountAccessList orgId={orgId} item={item} state={state} />
+            <ServiceAccountAccessList
+              orgId={orgId}
+              item={item}
+              state={state}
+              editable={managesOrg}
+            />
           )}
         </Card>
         <Card className={denseStack}>
@@ -164,15 +180,17 @@ export function ServiceAccountDetails({
             </ul>
           )}
         </Card>
-        <div>
-          <Button
-            variant="danger"
-            onClick={() => setDeleting(true)}
-            data-testid="sa-details-delete"
-          >
-            Delete Service Account
-          </Button>
-        </div>
+        {managesOrg && (
+          <div>
+            <Button
+              variant="danger"
+              onClick={() => setDeleting(true)}
+              data-testid="sa-details-delete"
+            >
+              Delete Service Account
+            </Button>
+          </div>
+        )}
         {deleting && (
           <TypedDeleteDialog
             title={`Delete Service Account ${account.name}?`}
@@ -197,10 +215,13 @@ function Secrets({
   orgId,
   item,
   state,
+  editable,
 }: {
   orgId: string;
   item: ServiceAccountInventory;
   state: ServiceAccountsState;
+  /** False when the connection may read the secrets but not change them. */
+  editable: boolean;
 }) {
   const account = item.account;
   const { session, adoptSession } = useSession();
@@ -281,7 +302,7 @@ function Secrets({
               <HeaderCell>Created</HeaderCell>
               <HeaderCell>Expires</HeaderCell>
               <HeaderCell>Last used</HeaderCell>
-              <HeaderCell>Actions</HeaderCell>
+              {editable && <HeaderCell>Actions</HeaderCell>}
             </HeaderRow>
           </TableHead>
           <TableBody>
@@ -304,42 +325,46 @@ function Secrets({
                     </span>
                   </Cell>
                   <Cell>{ago(secret.lastUsedAt, now)}</Cell>
-                  <Cell>
-                    <Button
-                      size="xsmall"
-                      variant="dangerOutline"
-                      onClick={() => {
-                        removal.clearError();
-                        setDeleting(secret);
-                      }}
-                      data-testid={`sa-secret-delete-${secret.id}`}
-                    >
-                      Delete
-                    </Button>
-                  </Cell>
+                  {editable && (
+                    <Cell>
+                      <Button
+                        size="xsmall"
+                        variant="dangerOutline"
+                        onClick={() => {
+                          removal.clearError();
+                          setDeleting(secret);
+                        }}
+                        data-testid={`sa-secret-delete-${secret.id}`}
+                      >
+                        Delete
+                      </Button>
+                    </Cell>
+                  )}
                 </Row>
               );
             })}
           </TableBody>
         </Table>
       )}
-      <div>
-        <Button
-          onClick={() => {
-            generation.clearError();
-            setRotating(true);
-          }}
-          disabled={account.secrets.length >= 2}
-          title={
-            account.secrets.length >= 2
-              ? "Atlas allows two secrets: delete one before generating another."
-              : undefined
-          }
-          data-testid="sa-generate-secret"
-        >
-          Generate New Secret
-        </Button>
-      </div>
+      {editable && (
+        <div>
+          <Button
+            onClick={() => {
+              generation.clearError();
+              setRotating(true);
+            }}
+            disabled={account.secrets.length >= 2}
+            title={
+              account.secrets.length >= 2
+                ? "Atlas allows two secrets: delete one before generating another."
+                : undefined
+            }
+            data-testid="sa-generate-secret"
+          >
+            Generate New Secret
+          </Button>
+        </div>
+      )}
       {rotating && (
         <Modal
           open
@@ -466,10 +491,13 @@ export function ServiceAccountAccessList({
   orgId,
   item,
   state,
+  editable,
 }: {
   orgId: string;
   item: ServiceAccountInventory;
   state: ServiceAccountsState;
+  /** False when the connection may read the list but not change it. */
+  editable: boolean;
 }) {
   const clientId = item.account.clientId;
   const entries = item.accessList;
@@ -527,11 +555,11 @@ export function ServiceAccountAccessList({
             count: entry.requestCount,
           }))}
           countLabel="Requests"
-          onDelete={(name) => void askRemove(name)}
+          onDelete={editable ? (name) => void askRemove(name) : undefined}
           testId="sa-access"
         />
       )}
-      <AddEntriesForm adder={adder} testId="sa-access" />
+      {editable && <AddEntriesForm adder={adder} testId="sa-access" />}
       {removing && (
         <EntryRemovalDialog
           key={removing.entry}

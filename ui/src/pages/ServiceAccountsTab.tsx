@@ -14,6 +14,8 @@ import type { ServiceAccountInventory } from "../bindings/ServiceAccountInventor
 import { CreateServiceAccountModal } from "../components/CreateServiceAccountModal";
 import { EmptyState } from "../components/EmptyState";
 import { ErrorBanner } from "../components/ErrorBanner";
+import Banner from "@leafygreen-ui/banner";
+import { StandingNotice, useStanding } from "../standing";
 import { LightCell } from "../components/LightCell";
 import {
   PAGE_SIZES,
@@ -54,7 +56,10 @@ type SortColumn = "name" | "clientId" | "lastUsed" | "accessList";
 
 /** Organization Access Manager → Service Accounts. */
 export function ServiceAccountsTab({ orgId, projects }: { orgId: string; projects: Project[] }) {
-  const state = useServiceAccounts(orgId);
+  const standing = useStanding();
+  const readsAccounts = standing?.readsServiceAccounts === true;
+  const managesOrg = standing?.managesOrg === true;
+  const state = useServiceAccounts(orgId, readsAccounts);
   const {
     accounts,
     error,
@@ -137,6 +142,15 @@ export function ServiceAccountsTab({ orgId, projects }: { orgId: string; project
       />
     );
   }
+  if (!readsAccounts) {
+    return (
+      <Banner variant="info" data-testid="service-accounts-need-role">
+        The organization&apos;s service accounts cannot be read with this connection&apos;s role
+        {standing ? ` (${standing.role})` : ""}: Organization Read Only or Organization Owner is
+        needed. The accounts of your projects are under Project Access.
+      </Banner>
+    );
+  }
   if (!accounts) {
     return error ? (
       <ErrorBanner error={error} testId="service-accounts-error" />
@@ -154,7 +168,12 @@ export function ServiceAccountsTab({ orgId, projects }: { orgId: string; project
       data-filter={filter}
       data-parts={partsLoading ? "loading" : "loaded"}
     >
-      <TitleRow count={accounts.length} onCreate={startCreating} onRefresh={refresh} />
+      <StandingNotice testId="service-accounts-standing" />
+      <TitleRow
+        count={accounts.length}
+        onCreate={managesOrg ? startCreating : undefined}
+        onRefresh={refresh}
+      />
       <ErrorBanner error={error} testId="service-accounts-error" />
       {partsLoading && progress && progress.total > 2 && (
         <ProgressBar
@@ -260,7 +279,8 @@ const TitleRow = memo(function TitleRow({
   onRefresh,
 }: {
   count: number;
-  onCreate: () => void;
+  /** Absent when the connection may not create accounts. */
+  onCreate?: () => void;
   onRefresh: () => Promise<void>;
 }) {
   return (
@@ -276,14 +296,16 @@ const TitleRow = memo(function TitleRow({
         >
           Refresh
         </Button>
-        <Button
-          variant="primary"
-          leftGlyph={<Icon glyph="Plus" />}
-          onClick={onCreate}
-          data-testid="create-service-account"
-        >
-          Create Service Account
-        </Button>
+        {onCreate && (
+          <Button
+            variant="primary"
+            leftGlyph={<Icon glyph="Plus" />}
+            onClick={onCreate}
+            data-testid="create-service-account"
+          >
+            Create Service Account
+          </Button>
+        )}
       </div>
     </div>
   );

@@ -54,6 +54,19 @@ export const session: SessionView = {
   orgId: ORG,
   keyInUseId: "admin-id",
   keyInUsePublicKey: "adminkey",
+  standings: [
+    {
+      orgId: ORG,
+      role: "Organization Owner",
+      managesOrg: true,
+      readsServiceAccounts: true,
+      readsKeyAccessLists: true,
+      createsProjects: true,
+      ownedProjects: [],
+      projects: [],
+      projectScoped: false,
+    },
+  ],
   title: "Sandbox (built in) · Acme Corp — Atlas Access Manager",
 };
 

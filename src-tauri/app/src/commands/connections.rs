@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use atlas_access_core::access::rules::{AtlasId, ClientId};
+use atlas_access_core::access::standing::Standing;
 use atlas_access_core::atlas::Organization;
 use atlas_access_core::credentials::connections::{self, ProfileInput};
 use atlas_access_core::credentials::keychain;
@@ -61,6 +62,8 @@ pub struct SessionView {
     pub org_id: Option<String>,
     pub key_in_use_id: String,
     pub key_in_use_public_key: String,
+    /// What the connection may do in each organization it sees.
+    pub standings: Vec<Standing>,
     /// The window title, which the page repeats as its own.
     pub title: String,
 }
@@ -122,10 +125,10 @@ pub async fn test_connection(
     let probed = switch::probe(&client).await;
     // A test opens nothing: a service account's token is revoked at once.
     client.close().await;
-    let (caller, orgs) = probed?;
+    let probed = probed?;
     Ok(ConnectionReport {
-        public_key: caller.public_key,
-        orgs,
+        public_key: probed.caller.public_key,
+        orgs: probed.orgs,
     })
 }
 
@@ -174,7 +177,11 @@ fn set_window_title(ctx: &Ctx<'_>, session: &Session, org_id: Option<&str>) -> S
 pub async fn connect(ctx: &Ctx<'_>, args: ProfileRef) -> Result<SessionView, CommandError> {
     let profile = ctx.state.profile(&args.id).await?;
     let client = ctx.state.client_for(&profile, ctx.host.as_ref()).await?;
-    let (caller, orgs) = match switch::probe(&client).await {
+    let switch::Probed {
+        caller,
+        orgs,
+        roles,
+    } = match switch::probe(&client).await {
         Ok(probed) => probed,
         Err(error) => {
             // Not opened: a token it may have got is revoked.
@@ -194,6 +201,7 @@ pub async fn connect(ctx: &Ctx<'_>, args: ProfileRef) -> Result<SessionView, Com
             client,
             caller,
             orgs,
+            roles,
         })
         .await;
     tracing::info!(profile = %session.profile.id, "connection opened");
@@ -208,6 +216,11 @@ fn session_view(ctx: &Ctx<'_>, session: &Session, org_id: Option<String>) -> Ses
         org_id,
         key_in_use_id: session.caller.key_id.clone(),
         key_in_use_public_key: session.caller.public_key.clone(),
+        standings: session
+            .orgs
+            .iter()
+            .map(|org| Standing::in_org(&session.roles, &org.id))
+            .collect(),
         title,
     }
 }

@@ -330,7 +330,7 @@ pub enum ConnectionSwitch {
     /// until a resumption gives the new key everything.
     Waiting,
     Switched {
-        session: SessionView,
+        session: Box<SessionView>,
     },
     Failed {
         error: CommandError,
@@ -389,7 +389,9 @@ async fn switch_if_complete(
         return ConnectionSwitch::Waiting;
     }
     match connections::switch_connection_key(ctx, SwitchKey { profile_id, ..key }).await {
-        Ok(session) => ConnectionSwitch::Switched { session },
+        Ok(session) => ConnectionSwitch::Switched {
+            session: Box::new(session),
+        },
         Err(error) => ConnectionSwitch::Failed { error },
     }
 }

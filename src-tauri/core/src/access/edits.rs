@@ -811,9 +811,20 @@ pub async fn set_service_account_project_roles(
     rules::client_id(client_id)?;
     let roles = rules::roles(roles, RoleScope::Project)?;
     guard_account_in_project(client, caller, client_id, "setting its project roles").await?;
-    let account = client
-        .invite_service_account_to_project(project_id, client_id, &roles)
-        .await?;
+    // An account in the project has its roles changed (Project Owner may);
+    // one that is not is invited (Organization Owner only).
+    let account = match client
+        .update_project_service_account_roles(project_id, client_id, &roles)
+        .await
+    {
+        // Not found in the project (Atlas's code for it is not documented).
+        Err(crate::atlas::AtlasError::Api { status: 404, .. }) => {
+            client
+                .invite_service_account_to_project(project_id, client_id, &roles)
+                .await?
+        }
+        answer => answer?,
+    };
     tracing::info!(client_id, project = %project_id, "service account project roles set");
     Ok(account)
 }

@@ -377,6 +377,25 @@ impl AtlasClient {
         .await
     }
 
+    /// Sets the roles of an account already in the project
+    /// (`updateGroupServiceAccount`: Project Owner suffices, where the
+    /// invitation needs Organization Owner).
+    pub async fn update_project_service_account_roles(
+        &self,
+        project_id: &str,
+        client_id: &str,
+        roles: &[String],
+    ) -> Result<ServiceAccount, AtlasError> {
+        let path = format!("{}/{}", project_accounts(project_id)?, segment(client_id)?);
+        self.sa_json(
+            Method::PATCH,
+            &path,
+            Some(&json!({ "roles": roles })),
+            Repeat::Idempotent,
+        )
+        .await
+    }
+
     /// Takes the account out of the project; it stays in the organization.
     pub async fn remove_service_account_from_project(
         &self,

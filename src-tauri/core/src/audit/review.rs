@@ -66,6 +66,11 @@ pub struct ReviewedKey {
     #[ts(optional)]
     #[serde(default)]
     pub entries: Option<Vec<ReviewedEntry>>,
+    /// Its access list cannot be read with the connection's role (only the
+    /// key itself and an Organization Owner may): "list unknown", never
+    /// "no list", and never waited for.
+    #[serde(default)]
+    pub list_unreadable: bool,
 }
 
 /// A service account's secret as the review needs it.
@@ -128,6 +133,7 @@ pub enum FindingKind {
     ExpiredSecrets,
     OverlappingEntries,
     CanDoNothing,
+    ListUnknown,
 }
 
 /// A credential a finding concerns: where its fix is.
@@ -223,6 +229,7 @@ struct Subject<'a> {
     org_roles: &'a [String],
     project_count: Option<u32>,
     entries: Option<&'a [ReviewedEntry]>,
+    list_unreadable: bool,
     /// The last uses Atlas records for it besides its entries (secrets).
     other_uses: Vec<DateTime<Utc>>,
     is_key: bool,
@@ -260,6 +267,7 @@ pub fn review(input: &ReviewInput, settings: &ReviewSettings, now: DateTime<Utc>
             org_roles: &key.org_roles,
             project_count: Some(key.project_count),
             entries: key.entries.as_deref(),
+            list_unreadable: key.list_unreadable,
             other_uses: Vec::new(),
             is_key: true,
         });
@@ -301,6 +309,7 @@ pub fn review(input: &ReviewInput, settings: &ReviewSettings, now: DateTime<Utc>
             org_roles: &account.org_roles,
             project_count: account.project_count,
             entries: account.entries.as_deref(),
+            list_unreadable: false,
             other_uses: account
                 .secrets
                 .iter()
@@ -333,7 +342,16 @@ pub fn review(input: &ReviewInput, settings: &ReviewSettings, now: DateTime<Utc>
             );
         }
         let Some(entries) = subject.entries else {
-            not_read += 1;
+            if subject.list_unreadable {
+                findings.add(
+                    FindingKind::ListUnknown,
+                    Severity::Low,
+                    concerned,
+                    "its access list could not be read".to_owned(),
+                );
+            } else {
+                not_read += 1;
+            }
             continue;
         };
         if subject.project_count.is_none() {
@@ -479,6 +497,10 @@ fn words(kind: FindingKind, count: usize, settings: &ReviewSettings) -> (String,
             format!("{credentials} that can do nothing"),
             "Organization Member alone, in no project, gives no access to anything. Give it the roles it needs, or delete it.".to_owned(),
         ),
+        FindingKind::ListUnknown => (
+            format!("{credentials} whose access list is unknown"),
+            "Only a key itself and an Organization Owner may read its access list, so whether these are open to every address cannot be told with this connection. Review them with an Organization Owner connection.".to_owned(),
+        ),
     }
 }
 
@@ -512,7 +534,38 @@ mod tests {
             org_roles: roles.iter().map(|role| (*role).to_owned()).collect(),
             project_count: projects,
             entries,
+            list_unreadable: false,
         }
+    }
+
+    #[test]
+    fn a_list_the_role_cannot_read_is_unknown_not_missing_and_not_awaited() {
+        let unreadable = ReviewedKey {
+            list_unreadable: true,
+            ..key("denied", &["ORG_MEMBER"], 1, None)
+        };
+        let input = ReviewInput {
+            access_list_required: false,
+            keys: vec![unreadable, key("pending", &["ORG_MEMBER"], 1, None)],
+            accounts: Vec::new(),
+        };
+        let report = review(&input, &ReviewSettings::default(), now());
+        assert_eq!(
+            find_in(&input, &report, FindingKind::ListUnknown),
+            ["denied"]
+        );
+        for listless in [
+            FindingKind::NoAccessList,
+            FindingKind::UseUnknown,
+            FindingKind::OpenToInternet,
+        ] {
+            assert!(
+                find_in(&input, &report, listless).is_empty(),
+                "{listless:?}"
+            );
+        }
+        // Only the list still being read is waited for.
+        assert_eq!(report.not_read, 1);
     }
 
     fn find_in(input: &ReviewInput, report: &ReviewReport, kind: FindingKind) -> Vec<String> {

@@ -6,14 +6,23 @@
 use secrecy::SecretString;
 
 use crate::access::gate::Caller;
-use crate::atlas::{AtlasClient, ClientOptions, Organization};
+use crate::atlas::{AtlasClient, ClientOptions, Organization, RoleAssignment};
 use crate::credentials::connections;
 use crate::credentials::profiles::{ConnectionKind, Profile, ProfileStore, SANDBOX_PROFILE_ID};
 use crate::error::CoreError;
 
-/// Who a credential is and which organizations it sees: the two calls that
-/// tell a working connection from a broken one.
-pub async fn probe(client: &AtlasClient) -> Result<(Caller, Vec<Organization>), CoreError> {
+/// What the two calls that tell a working connection from a broken one
+/// answer: who the credential is, its roles, and the organizations it sees.
+#[derive(Debug, Clone)]
+pub struct Probed {
+    pub caller: Caller,
+    pub orgs: Vec<Organization>,
+    /// Its organization and project roles, as Atlas answers them.
+    pub roles: Vec<RoleAssignment>,
+}
+
+/// Who a credential is, its roles, and which organizations it sees.
+pub async fn probe(client: &AtlasClient) -> Result<Probed, CoreError> {
     let status = client.system_status().await?;
     let orgs = client
         .list_orgs()
@@ -33,7 +42,11 @@ pub async fn probe(client: &AtlasClient) -> Result<(Caller, Vec<Organization>), 
             public_key: status.api_key.public_key,
         },
     };
-    Ok((caller, orgs))
+    Ok(Probed {
+        caller,
+        orgs,
+        roles: status.api_key.roles,
+    })
 }
 
 /// The open connection: its profile and the credential it signs in with.
@@ -50,6 +63,7 @@ pub struct Switched {
     pub client: AtlasClient,
     pub caller: Caller,
     pub orgs: Vec<Organization>,
+    pub roles: Vec<RoleAssignment>,
 }
 
 /// A rotation's new key, for the connection that used the old one.
@@ -93,7 +107,11 @@ pub async fn to_new_key(
         private_key,
         ClientOptions::default(),
     )?;
-    let (caller, orgs) = probe(&client).await?;
+    let Probed {
+        caller,
+        orgs,
+        roles,
+    } = probe(&client).await?;
     if caller.key_id != new.key_id {
         return Err(CoreError::invalid(
             "Atlas answered for another key than the new one: the connection was not switched.",
@@ -110,6 +128,7 @@ pub async fn to_new_key(
         client,
         caller,
         orgs,
+        roles,
     })
 }
 
@@ -140,19 +159,20 @@ pub async fn to_new_secret(
         ClientOptions::default(),
     )?;
     let saved = async {
-        let (caller, orgs) = probe(&client).await?;
+        let probed = probe(&client).await?;
         let profile = connections::save(store, open.profile.clone(), Some(secret)).await?;
-        Ok::<_, CoreError>((profile, caller, orgs))
+        Ok::<_, CoreError>((profile, probed))
     }
     .await;
     match saved {
-        Ok((profile, caller, orgs)) => {
-            tracing::info!(profile = %profile.id, client_id = %caller.key_id, "connection switched to a new secret");
+        Ok((profile, probed)) => {
+            tracing::info!(profile = %profile.id, client_id = %probed.caller.key_id, "connection switched to a new secret");
             Ok(Switched {
                 profile,
                 client,
-                caller,
-                orgs,
+                caller: probed.caller,
+                orgs: probed.orgs,
+                roles: probed.roles,
             })
         }
         Err(error) => {

@@ -30,6 +30,7 @@ import { LifetimeField, useLifetimeChoice } from "../../components/SecretLifetim
 import { ClientIdLine } from "../../components/ServiceAccountParts";
 import { useRoleName } from "../../session";
 import { useServiceAccounts } from "../../serviceAccounts";
+import { useManagesOrg, useOwnsProject, useStanding } from "../../standing";
 import { useAction } from "../../useAction";
 import { stack, wrappingButtons as buttons } from "../../layout";
 import { ServiceAccountAccessList } from "../ServiceAccountDetails";
@@ -69,7 +70,12 @@ export function ProjectServiceAccounts({
   const queryClient = useQueryClient();
   const roleName = useRoleName();
   const { pushToast } = useToast();
-  const org = useServiceAccounts(orgId);
+  const standing = useStanding();
+  const ownsProject = useOwnsProject(projectId);
+  // Inviting an organization account needs Organization Owner: only then
+  // are the organization's accounts read, for the picker.
+  const managesOrg = standing?.managesOrg === true;
+  const org = useServiceAccounts(orgId, managesOrg);
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const projectName = (id: string) => projects.find((p) => p.id === id)?.name ?? id;
   const query = useQuery({
@@ -97,19 +103,25 @@ export function ProjectServiceAccounts({
       <div className={titleRow}>
         <Subtitle>Service Accounts</Subtitle>
         <div className={buttons}>
-          <Button onClick={() => setDialog({ kind: "bulk" })} data-testid="project-sa-bulk">
-            Invite Account to Many Projects
-          </Button>
-          <Button onClick={() => setDialog({ kind: "create" })} data-testid="project-sa-create">
-            Create Service Account
-          </Button>
-          <Button
-            variant="primary"
-            onClick={() => setDialog({ kind: "invite" })}
-            data-testid="project-sa-invite"
-          >
-            Invite Service Account
-          </Button>
+          {managesOrg && (
+            <Button onClick={() => setDialog({ kind: "bulk" })} data-testid="project-sa-bulk">
+              Invite Account to Many Projects
+            </Button>
+          )}
+          {ownsProject && (
+            <Button onClick={() => setDialog({ kind: "create" })} data-testid="project-sa-create">
+              Create Service Account
+            </Button>
+          )}
+          {managesOrg && (
+            <Button
+              variant="primary"
+              onClick={() => setDialog({ kind: "invite" })}
+              data-testid="project-sa-invite"
+            >
+              Invite Service Account
+            </Button>
+          )}
         </div>
       </div>
       <ErrorBanner error={error} testId="project-sa-error" />
@@ -125,7 +137,7 @@ export function ProjectServiceAccounts({
               <HeaderCell>Name</HeaderCell>
               <HeaderCell>Client ID</HeaderCell>
               <HeaderCell>Project Roles</HeaderCell>
-              <HeaderCell>Actions</HeaderCell>
+              {ownsProject && <HeaderCell>Actions</HeaderCell>}
             </HeaderRow>
           </TableHead>
           <TableBody>
@@ -138,25 +150,27 @@ export function ProjectServiceAccounts({
                 <Cell data-testid={`project-sa-roles-${account.clientId}`}>
                   {account.roles.map(roleName).join(", ")}
                 </Cell>
-                <Cell>
-                  <div className={buttons}>
-                    <Button
-                      size="xsmall"
-                      onClick={() => setDialog({ kind: "edit", account })}
-                      data-testid={`project-sa-edit-${account.clientId}`}
-                    >
-                      Edit Permissions
-                    </Button>
-                    <Button
-                      size="xsmall"
-                      variant="dangerOutline"
-                      onClick={() => setDialog({ kind: "remove", account })}
-                      data-testid={`project-sa-remove-${account.clientId}`}
-                    >
-                      Remove
-                    </Button>
-                  </div>
-                </Cell>
+                {ownsProject && (
+                  <Cell>
+                    <div className={buttons}>
+                      <Button
+                        size="xsmall"
+                        onClick={() => setDialog({ kind: "edit", account })}
+                        data-testid={`project-sa-edit-${account.clientId}`}
+                      >
+                        Edit Permissions
+                      </Button>
+                      <Button
+                        size="xsmall"
+                        variant="dangerOutline"
+                        onClick={() => setDialog({ kind: "remove", account })}
+                        data-testid={`project-sa-remove-${account.clientId}`}
+                      >
+                        Remove
+                      </Button>
+                    </div>
+                  </Cell>
+                )}
               </Row>
             ))}
           </TableBody>
@@ -469,6 +483,7 @@ function NewAccountAccessDialog({
   onDone: () => void;
 }) {
   const item = org.accounts?.find((candidate) => candidate.account.clientId === clientId);
+  const managesOrg = useManagesOrg();
   return (
     <Modal
       open
@@ -484,7 +499,14 @@ function NewAccountAccessDialog({
           Add the addresses this service account will be used from: a token used from anywhere else
           is refused.
         </Body>
-        {item && <ServiceAccountAccessList orgId={orgId} item={item} state={org} />}
+        {managesOrg ? (
+          item && <ServiceAccountAccessList orgId={orgId} item={item} state={org} editable />
+        ) : (
+          <Body data-testid="new-sa-access-needs-owner">
+            Adding it here needs Organization Owner, which this connection does not have: ask an
+            Organization Owner to add the addresses this account will be used from.
+          </Body>
+        )}
         <div>
           <Button variant="primary" onClick={onDone} data-testid="new-sa-access-done">
             Done
