@@ -1258,6 +1258,24 @@ async fn flow14_service_accounts_in_projects() -> Result<()> {
 }
 
 async fn project_service_accounts(app: &App) -> Result<()> {
+    // Atlas's own accounts (for MCP) are listed, marked, and only read,
+    // even by an Organization Owner.
+    open_service_accounts(app).await?;
+    let managed = app.find_all_css("[data-testid^='sa-managed-']").await?;
+    check(
+        managed.len() >= 2,
+        format!("{} system-managed", managed.len()),
+    )?;
+    let first = app
+        .attr_css("[data-testid^='sa-managed-']", "data-testid")
+        .await?;
+    app.click(&first.replace("sa-managed-", "sa-open-")).await?;
+    app.find("sa-details-managed").await?;
+    for control in ["sa-details-save", "sa-generate-secret", "sa-details-delete"] {
+        app.wait_gone(control).await?;
+    }
+    app.click("sa-details-back").await?;
+
     let planner = client_id_of(app, "Capacity planner").await?;
     let option = format!("Capacity planner ({planner})");
 
@@ -1280,6 +1298,12 @@ async fn project_service_accounts(app: &App) -> Result<()> {
     app.click(&format!("project-sa-remove-{planner}")).await?;
     app.click("confirm-submit").await?;
     app.wait_gone(&format!("project-sa-{planner}")).await?;
+    // Now in no project: its secret is said to stay live, and it is kept.
+    app.wait_text("no-project-secrets", |text| text.contains("stays live"))
+        .await?;
+    app.screenshot("service-account-in-no-project").await?;
+    app.click("no-project-keep").await?;
+    app.wait_gone("no-project-dialog").await?;
 
     // A project-level account, then straight into its access list.
     app.click("project-sa-create").await?;

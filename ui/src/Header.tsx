@@ -2,7 +2,9 @@ import { css } from "@leafygreen-ui/emotion";
 import { colour } from "./theme";
 import { Option } from "@leafygreen-ui/select";
 import { LabelledSelect } from "./components/LabelledSelect";
+import { useToast } from "@leafygreen-ui/toast";
 import { Body, Overline } from "@leafygreen-ui/typography";
+import * as api from "./api";
 import { useSession } from "./session";
 
 const header = css`
@@ -29,6 +31,7 @@ const field = css`
 /** The brand and what the app is pointed at: connection and organization switcher. */
 export function Header() {
   const { session, connecting, orgId, selectOrg } = useSession();
+  const { pushToast } = useToast();
   const orgs = session?.orgs ?? [];
   const orgName = orgs.find((org) => org.id === orgId)?.name;
   return (
@@ -48,7 +51,15 @@ export function Header() {
           label="Organization"
           size="small"
           value={orgId}
-          onChange={(value) => selectOrg(value)}
+          onChange={(value) => {
+            selectOrg(value).catch((error: unknown) =>
+              pushToast({
+                variant: "warning",
+                title: "The organization was not changed",
+                description: api.asCommandError(error).message,
+              }),
+            );
+          }}
           allowDeselect={false}
           dropdownWidthBasis="option"
           data-testid="org-switcher"

@@ -48,6 +48,7 @@ export function reviewInput(
       name: item.account.name,
       orgRoles: item.account.roles,
       projectCount: partsRead && !item.error ? item.projects.length : undefined,
+      systemManaged: item.account.systemManaged,
       secrets: item.account.secrets.map((secret) => ({
         id: secret.id,
         expiresAt: secret.expiresAt,

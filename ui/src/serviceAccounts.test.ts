@@ -31,6 +31,7 @@ describe("a secret's expiry as the tables show it", () => {
       name: "robot",
       description: "",
       roles: [],
+      systemManaged: false,
       secrets: [
         { id: "a", createdAt: inHours(-100), expiresAt: inHours(100), lastUsedAt: inHours(-50) },
         { id: "b", createdAt: inHours(-10), expiresAt: inHours(100), lastUsedAt: inHours(-3) },
@@ -61,5 +62,15 @@ describe("what the create dialogs check before sending", () => {
     expect(accountTextProblem("   ", "name", 64)).toBe("Enter a name.");
     expect(accountTextProblem("a".repeat(65), "name", 64)).toMatch(/65 characters/);
     expect(accountTextProblem("deploy/bot", "name", 64)).toMatch(/letters, digits/);
+  });
+});
+
+describe("a service account's name, as core checks it", () => {
+  it("takes letters and digits of any script, not combining marks", () => {
+    expect(accountTextProblem("Café 2, l'équipe", "name", 64)).toBeNull();
+    expect(accountTextProblem("сервис", "name", 64)).toBeNull();
+    // Core refuses these too (rules.rs): the class is generated from it.
+    expect(accountTextProblem("सेवा", "name", 64)).toContain("letters, digits");
+    expect(accountTextProblem("deploy/bot", "name", 64)).toContain("letters, digits");
   });
 });

@@ -262,9 +262,10 @@ function SessionState({ children }: { children: ReactNode }) {
     document.title = view.title;
   }, []);
 
+  // The organization changes once Rust agreed (it knows the connection sees it).
   const selectOrg = useCallback(async (org: string) => {
-    setOrgId(org);
     document.title = await api.selectOrg(org);
+    setOrgId(org);
   }, []);
 
   const refresh = useCallback(async () => {

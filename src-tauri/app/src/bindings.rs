@@ -10,6 +10,7 @@ use ts_rs::{Config, ExportError, TS, TypeVisitor};
 
 use crate::ipc::{self, CLIPBOARD_CLEARED_EVENT, PROGRESS_EVENT, SESSION_CLOSED_EVENT};
 use crate::{CommandError, ipc::ProgressEvent, ipc::SessionClosed};
+use atlas_access_core::access::rules;
 use atlas_access_core::audit::activity::ACCESS_EVENT_TYPES;
 use atlas_access_core::credentials::profiles::SANDBOX_PROFILE_ID;
 
@@ -107,6 +108,18 @@ fn constants() -> String {
         constant("SESSION_CLOSED_EVENT", SESSION_CLOSED_EVENT),
         constant("CLIPBOARD_CLEARED_EVENT", CLIPBOARD_CLEARED_EVENT),
         constant("SANDBOX_PROFILE_ID", SANDBOX_PROFILE_ID),
+        constant(
+            "SERVICE_ACCOUNT_TEXT_CHARACTER",
+            rules::SERVICE_ACCOUNT_TEXT_CHARACTER,
+        ),
+        format!(
+            "export const SERVICE_ACCOUNT_NAME_MAX = {};\n",
+            rules::SERVICE_ACCOUNT_NAME_MAX
+        ),
+        format!(
+            "export const SERVICE_ACCOUNT_DESCRIPTION_MAX = {};\n",
+            rules::SERVICE_ACCOUNT_DESCRIPTION_MAX
+        ),
         format!(
             "export const ACCESS_EVENT_TYPES = [{}] as const;\n",
             ACCESS_EVENT_TYPES

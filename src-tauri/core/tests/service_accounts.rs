@@ -846,3 +846,27 @@ async fn a_project_owner_changes_roles_in_its_project_but_cannot_invite() {
             .is_empty()
     );
 }
+
+/// Atlas's own accounts (for MCP) are read with the rest and marked; the
+/// plain list leaves them out, as Atlas does by default.
+#[tokio::test]
+async fn system_managed_accounts_are_read_and_marked() {
+    let sandbox = sandbox(Config::default()).await;
+    let admin = admin_client(&sandbox);
+    let org = sandbox.admin().org_id.clone();
+    let user_managed = admin.list_org_service_accounts(&org).await.unwrap();
+    let all = admin.list_all_org_service_accounts(&org).await.unwrap();
+    let managed: Vec<&str> = all
+        .iter()
+        .filter(|account| account.system_managed)
+        .map(|account| account.name.as_str())
+        .collect();
+    assert_eq!(managed.len(), 2, "{managed:?}");
+    assert_eq!(all.len(), user_managed.len() + 2);
+    assert!(user_managed.iter().all(|account| !account.system_managed));
+    assert!(
+        user_managed
+            .iter()
+            .all(|account| all.iter().any(|seen| seen == account))
+    );
+}

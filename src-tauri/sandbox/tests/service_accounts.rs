@@ -173,6 +173,8 @@ async fn atlas_rules_for_names_roles_and_secret_lifetimes(admin_kind: AdminKind)
         with("name", json!("x".repeat(65))),
         with("name", json!("")),
         with("name", json!("semi;colon")),
+        // The spec's \p{L}\p{N}: a combining vowel sign is neither.
+        with("name", json!("सेवा")),
         with("description", json!("d".repeat(251))),
         with("roles", json!([])),
         with("roles", json!(["GROUP_OWNER"])),

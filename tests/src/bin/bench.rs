@@ -14,7 +14,7 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use atlas_access_core::access::usecases::{self, INVENTORY_CONCURRENCY, INVITE_CONCURRENCY};
-use atlas_access_core::atlas::AtlasClient;
+use atlas_access_core::atlas::{AccessListRequest, AtlasClient};
 use atlas_sandbox::{AdminCredentials, Config, Sandbox, Seed};
 use e2e::App;
 use secrecy::{ExposeSecret, SecretString};
@@ -515,6 +515,30 @@ async fn inventory_and_invite(figures: &mut Vec<Figure>) -> BenchResult<()> {
     let rtt = round_trip(&client).await?;
     println!("  (one authenticated round trip: {:.1} ms)", rtt * 1000.0);
 
+    // An auditor (Organization Read Only) beside the owner: made first, so
+    // both read the same keys.
+    let auditor = {
+        let created = client
+            .create_org_key(
+                &admin.org_id,
+                "bench auditor",
+                &["ORG_READ_ONLY".to_owned()],
+            )
+            .await?;
+        client
+            .add_access_entries(
+                &admin.org_id,
+                &created.key.id,
+                &[AccessListRequest::IpAddress("127.0.0.1".to_owned())],
+            )
+            .await?;
+        AtlasClient::new(
+            &admin.base_url,
+            &created.key.public_key,
+            &created.private_key,
+        )?
+    };
+
     let mut rust = Vec::new();
     let mut requests = 0;
     for _ in 0..RUNS {
@@ -529,6 +553,45 @@ async fn inventory_and_invite(figures: &mut Vec<Figure>) -> BenchResult<()> {
             return Err(format!("the inventory has {} keys", inventory.keys.len()).into());
         }
     }
+    let mut audited = Vec::new();
+    let mut auditor_requests = 0;
+    let mut denied = 0;
+    for _ in 0..RUNS {
+        let before = sandbox.exchanges();
+        let started = Instant::now();
+        let inventory =
+            usecases::load_inventory(&auditor, &admin.org_id, INVENTORY_CONCURRENCY, &|_| {})
+                .await?;
+        audited.push(started.elapsed().as_secs_f64());
+        auditor_requests = sandbox.exchanges() - before;
+        denied = inventory
+            .keys
+            .iter()
+            .filter(|item| item.access_list_error.is_some())
+            .count();
+        if inventory.keys.len() < SCALE_KEYS || denied + 1 != inventory.keys.len() {
+            return Err(format!(
+                "the auditor's inventory: {} keys, {denied} lists denied",
+                inventory.keys.len()
+            )
+            .into());
+        }
+    }
+    let owner_median = median(&rust);
+    let auditor = Figure::new(
+        &format!(
+            "inventory as an auditor (Organization Read Only), {denied} lists denied ({auditor_requests} requests; the owner's: {requests})"
+        ),
+        "wall time",
+        "s",
+        audited,
+    )
+    .compared_with("the owner's inventory", owner_median);
+    let no_retry = auditor_requests <= requests;
+    figures.push(auditor.goal(
+        "a denied list costs one request, no retry (requests ≤ the owner's)",
+        no_retry,
+    ));
     let floor = requests as f64 / INVENTORY_CONCURRENCY as f64 * rtt;
     let mut python_runs = Vec::new();
     for _ in 0..RUNS {

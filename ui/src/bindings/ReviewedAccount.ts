@@ -13,4 +13,9 @@ projectCount?: number, secrets: Array<ReviewedSecret>,
 /**
  * Absent while its access list has not been read.
  */
-entries?: Array<ReviewedEntry>, };
+entries?: Array<ReviewedEntry>, 
+/**
+ * Atlas's own (for MCP): counted and reviewed, but not told to be
+ * deleted or given roles, which Atlas decides.
+ */
+systemManaged: boolean, };

@@ -5,4 +5,10 @@ import type { ServiceAccountSecret } from "./ServiceAccountSecret";
  * A service account (`OrgServiceAccount`, `GroupServiceAccount`): its roles
  * are the organization's or the project's, as the endpoint says.
  */
-export type ServiceAccount = { clientId: string, createdAt?: string, description: string, name: string, roles: Array<string>, secrets: Array<ServiceAccountSecret>, };
+export type ServiceAccount = { clientId: string, createdAt?: string, description: string, name: string, roles: Array<string>, secrets: Array<ServiceAccountSecret>, 
+/**
+ * Made and managed by Atlas itself (as for MCP integrations): listed
+ * only when asked for with `includeSystemManaged=true`, and read-only
+ * in this app. Atlas's answer has no field for it: the app marks it.
+ */
+systemManaged: boolean, };

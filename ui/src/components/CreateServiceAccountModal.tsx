@@ -7,14 +7,19 @@ import * as api from "../api";
 import type { CommandError } from "../bindings/CommandError";
 import type { CreatedServiceAccountView } from "../bindings/CreatedServiceAccountView";
 import type { Project } from "../bindings/Project";
+import {
+  SERVICE_ACCOUNT_DESCRIPTION_MAX,
+  SERVICE_ACCOUNT_NAME_MAX,
+  SERVICE_ACCOUNT_TEXT_CHARACTER,
+} from "../bindings/constants";
 import { ErrorBanner } from "./ErrorBanner";
 import { RoleCheckboxes } from "./RoleCheckboxes";
 import { SetupFields, useSetup } from "./SetupFields";
 import { LifetimeField, useLifetimeChoice } from "./SecretLifetime";
 import { buttons, denseStack as stack } from "../layout";
 
-/** What Atlas accepts in a service account's name and description. */
-const ALLOWED = /^[\p{L}\p{N} \-_.,']*$/u;
+/** What Atlas accepts in a service account's name and description: core's class, generated. */
+const ALLOWED = new RegExp(`^${SERVICE_ACCOUNT_TEXT_CHARACTER}*$`, "u");
 
 /** Why a name or description is refused, or null. */
 export function accountTextProblem(text: string, what: string, max: number): string | null {
@@ -51,11 +56,12 @@ export function CreateServiceAccountModal({
   const [error, setError] = useState<CommandError | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const nameProblem = name && accountTextProblem(name, "name", 64);
-  const descriptionProblem = description && accountTextProblem(description, "description", 250);
+  const nameProblem = name && accountTextProblem(name, "name", SERVICE_ACCOUNT_NAME_MAX);
+  const descriptionProblem =
+    description && accountTextProblem(description, "description", SERVICE_ACCOUNT_DESCRIPTION_MAX);
   const problems = [
-    accountTextProblem(name, "name", 64),
-    accountTextProblem(description, "description", 250),
+    accountTextProblem(name, "name", SERVICE_ACCOUNT_NAME_MAX),
+    accountTextProblem(description, "description", SERVICE_ACCOUNT_DESCRIPTION_MAX),
     roles.length === 0 && "Choose at least one organization role.",
     lifetime.problem,
     ...setup.problems,

@@ -24,6 +24,7 @@ import type { RotationView } from "../bindings/RotationView";
 import type { ServiceAccountInventory } from "../bindings/ServiceAccountInventory";
 import type { ServiceAccountSecret } from "../bindings/ServiceAccountSecret";
 import { AddEntriesForm, EntriesTable, useEntryAdder, when } from "../components/AccessListParts";
+import { SERVICE_ACCOUNT_DESCRIPTION_MAX, SERVICE_ACCOUNT_NAME_MAX } from "../bindings/constants";
 import { accountTextProblem } from "../components/CreateServiceAccountModal";
 import { EntryRemovalDialog } from "../components/EntryRemovalDialog";
 import { ErrorBanner } from "../components/ErrorBanner";
@@ -63,14 +64,16 @@ export function ServiceAccountDetails({
   const deletion = useAction();
   const [deleting, setDeleting] = useState(false);
   const inUse = session?.keyInUseId === account.clientId;
-  const managesOrg = useManagesOrg();
+  // Atlas manages its own accounts: this app only reads them.
+  const managesOrg = useManagesOrg() && !account.systemManaged;
   const projectName = (id: string) => projects.find((p) => p.id === id)?.name ?? id;
   const changed =
     name !== account.name ||
     description !== account.description ||
     [...roles].sort().join() !== [...account.roles].sort().join();
   const problem =
-    accountTextProblem(name, "name", 64) ?? accountTextProblem(description, "description", 250);
+    accountTextProblem(name, "name", SERVICE_ACCOUNT_NAME_MAX) ??
+    accountTextProblem(description, "description", SERVICE_ACCOUNT_DESCRIPTION_MAX);
 
   const save = () =>
     saving.run(async () => {
@@ -99,6 +102,12 @@ export function ServiceAccountDetails({
         </Button>
       </div>
       <StandingNotice testId="sa-details-standing" />
+      {account.systemManaged && (
+        <Banner variant="info" data-testid="sa-details-managed">
+          Managed by Atlas: Atlas made this service account for an integration (such as MCP) and
+          manages it. This app shows it and does not change it.
+        </Banner>
+      )}
       <H2 data-testid="sa-details-title">{account.name}</H2>
       <Body>
         Client ID <code data-testid="sa-details-client-id">{account.clientId}</code>

@@ -14,6 +14,7 @@ import type { ServiceAccountInventory } from "../bindings/ServiceAccountInventor
 import { CreateServiceAccountModal } from "../components/CreateServiceAccountModal";
 import { EmptyState } from "../components/EmptyState";
 import { ErrorBanner } from "../components/ErrorBanner";
+import Badge from "@leafygreen-ui/badge";
 import Banner from "@leafygreen-ui/banner";
 import { StandingNotice, useStanding } from "../standing";
 import { LightCell } from "../components/LightCell";
@@ -46,6 +47,9 @@ const titleRow = css`
 const titleButtons = css`
   display: flex;
   gap: 8px;
+`;
+const managedBadge = css`
+  margin-left: 8px;
 `;
 const secretLine = css`
   display: block;
@@ -392,6 +396,11 @@ const AccountRow = memo(function AccountRow({
         >
           {account.name}
         </button>
+        {account.systemManaged && (
+          <Badge className={managedBadge} data-testid={`sa-managed-${account.clientId}`}>
+            managed by Atlas
+          </Badge>
+        )}
       </LightCell>
       <LightCell>
         <code>{account.clientId}</code>

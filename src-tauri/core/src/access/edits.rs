@@ -628,8 +628,12 @@ pub async fn create_service_account(
         });
     }
     let plan = NewServiceAccountPlan {
-        name: rules::service_account_text(&input.name, "name", 64)?,
-        description: rules::service_account_text(&input.description, "description", 250)?,
+        name: rules::service_account_text(&input.name, "name", rules::SERVICE_ACCOUNT_NAME_MAX)?,
+        description: rules::service_account_text(
+            &input.description,
+            "description",
+            rules::SERVICE_ACCOUNT_DESCRIPTION_MAX,
+        )?,
         roles: rules::roles(&input.roles, RoleScope::Organization)?,
         secret_expires_after_hours: input.secret_expires_after_hours,
         access_list: rules::all_valid_entries(&input.access_list)?,
@@ -653,8 +657,12 @@ pub async fn create_project_service_account(
 ) -> Result<CreatedServiceAccount, CoreError> {
     ids(&[(org_id, "an organization"), (project_id, "a project")])?;
     let account = NewServiceAccount {
-        name: rules::service_account_text(&account.name, "name", 64)?,
-        description: rules::service_account_text(&account.description, "description", 250)?,
+        name: rules::service_account_text(&account.name, "name", rules::SERVICE_ACCOUNT_NAME_MAX)?,
+        description: rules::service_account_text(
+            &account.description,
+            "description",
+            rules::SERVICE_ACCOUNT_DESCRIPTION_MAX,
+        )?,
         roles: rules::roles(&account.roles, RoleScope::Project)?,
         secret_expires_after_hours: rules::secret_lifetime(
             account.secret_expires_after_hours,
@@ -681,8 +689,12 @@ pub async fn update_service_account(
 ) -> Result<ServiceAccount, CoreError> {
     ids(&[(org_id, "an organization")])?;
     rules::client_id(client_id)?;
-    let name = rules::service_account_text(name, "name", 64)?;
-    let description = rules::service_account_text(description, "description", 250)?;
+    let name = rules::service_account_text(name, "name", rules::SERVICE_ACCOUNT_NAME_MAX)?;
+    let description = rules::service_account_text(
+        description,
+        "description",
+        rules::SERVICE_ACCOUNT_DESCRIPTION_MAX,
+    )?;
     let roles = rules::roles(roles, RoleScope::Organization)?;
     gate::pass(
         client,

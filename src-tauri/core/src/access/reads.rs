@@ -37,13 +37,14 @@ pub async fn project_keys(
     Ok(client.list_project_keys(project_id).await?)
 }
 
-/// The organization's service accounts, each with its secrets.
+/// The organization's service accounts, each with its secrets, the
+/// system-managed ones among them and marked.
 pub async fn service_accounts(
     client: &AtlasClient,
     org_id: &str,
 ) -> Result<Vec<ServiceAccount>, CoreError> {
     rules::object_id(org_id, "an organization")?;
-    Ok(client.list_org_service_accounts(org_id).await?)
+    Ok(client.list_all_org_service_accounts(org_id).await?)
 }
 
 /// The service accounts with a role in a project.

@@ -1,6 +1,10 @@
 //! What Atlas accepts, checked before anything is sent: descriptions, roles
 //! and access-list text. Each refusal says what to fix.
 
+use std::sync::LazyLock;
+
+use regex::Regex;
+
 use crate::access::access_list::{self, CheckedEntry};
 use crate::access::roles::RoleScope;
 use crate::atlas::AccessListRequest;
@@ -21,6 +25,18 @@ pub fn description(desc: &str) -> Result<String, CoreError> {
     Ok(desc.to_owned())
 }
 
+/// One character Atlas accepts in a service account's name or description:
+/// the spec's pattern `^[\p{L}\p{N}\-_.,' ]*$` (letters and digits of any
+/// script, not their combining marks). The page checks with the same class.
+pub const SERVICE_ACCOUNT_TEXT_CHARACTER: &str = r"[\p{L}\p{N} \-_.,']";
+/// The longest service-account name Atlas accepts, in characters.
+pub const SERVICE_ACCOUNT_NAME_MAX: usize = 64;
+/// The longest service-account description Atlas accepts, in characters.
+pub const SERVICE_ACCOUNT_DESCRIPTION_MAX: usize = 250;
+
+static SERVICE_ACCOUNT_CHARACTER: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(&format!("^{SERVICE_ACCOUNT_TEXT_CHARACTER}$")).ok());
+
 /// A service account's name (up to 64 characters) or description (up to
 /// 250) as Atlas accepts it: trimmed, not empty, and only letters, digits,
 /// spaces and `-_.,'`.
@@ -37,9 +53,14 @@ pub fn service_account_text(text: &str, what: &str, max: usize) -> Result<String
             "The {what} is {length} characters long; Atlas accepts at most {max}."
         )));
     }
+    let Some(allowed) = SERVICE_ACCOUNT_CHARACTER.as_ref() else {
+        return Err(CoreError::invalid(
+            "The service account's text cannot be checked here.",
+        ));
+    };
     if let Some(bad) = text
         .chars()
-        .find(|c| !(c.is_alphanumeric() || " -_.,'".contains(*c)))
+        .find(|c| !allowed.is_match(c.encode_utf8(&mut [0; 4])))
     {
         return Err(CoreError::invalid(format!(
             "The {what} cannot hold \"{bad}\": use letters, digits, spaces and - _ . , '"
@@ -229,6 +250,11 @@ mod tests {
         );
         assert!(service_account_text("", "name", 64).is_err());
         assert!(service_account_text(&"a".repeat(65), "name", 64).is_err());
+        // The spec's \p{L}\p{N}: letters of any script, not combining marks.
+        assert!(service_account_text("Café 2, l'équipe", "name", 64).is_ok());
+        assert!(service_account_text("сервис", "name", 64).is_ok());
+        let mark = service_account_text("सेवा", "name", 64).unwrap_err();
+        assert!(mark.to_string().contains('\u{947}'), "{mark}");
         let refused = service_account_text("deploy/bot", "name", 64)
             .unwrap_err()
             .to_string();

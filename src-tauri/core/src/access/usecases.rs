@@ -420,7 +420,7 @@ pub async fn load_service_accounts(
     concurrency: usize,
     on_progress: &(dyn Fn(Progress) + Send + Sync),
 ) -> Result<Vec<ServiceAccountInventory>, AtlasError> {
-    let accounts = client.list_org_service_accounts(org_id).await?;
+    let accounts = client.list_all_org_service_accounts(org_id).await?;
     let client_ids: Vec<String> = accounts
         .iter()
         .map(|account| account.client_id.clone())

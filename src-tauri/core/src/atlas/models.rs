@@ -297,6 +297,11 @@ pub struct ServiceAccount {
     pub roles: Vec<String>,
     #[serde(default)]
     pub secrets: Vec<ServiceAccountSecret>,
+    /// Made and managed by Atlas itself (as for MCP integrations): listed
+    /// only when asked for with `includeSystemManaged=true`, and read-only
+    /// in this app. Atlas's answer has no field for it: the app marks it.
+    #[serde(default)]
+    pub system_managed: bool,
 }
 
 /// A secret as every read shows it: masked. Its value is in

@@ -68,12 +68,36 @@ impl AtlasClient {
         .map(drop)
     }
 
+    /// The organization's user-managed service accounts (Atlas leaves out
+    /// the system-managed ones by default).
     pub async fn list_org_service_accounts(
         &self,
         org_id: &str,
     ) -> Result<Vec<ServiceAccount>, AtlasError> {
         self.list_all_as(SERVICE_ACCOUNT_MEDIA_TYPE, &org_accounts(org_id)?)
             .await
+    }
+
+    /// Every service account of the organization, the system-managed ones
+    /// (Atlas's own, for MCP integrations) marked: the list with them and
+    /// the list without, read at once.
+    pub async fn list_all_org_service_accounts(
+        &self,
+        org_id: &str,
+    ) -> Result<Vec<ServiceAccount>, AtlasError> {
+        let with_system = format!("{}?includeSystemManaged=true", org_accounts(org_id)?);
+        let (mut all, user_managed) = futures::try_join!(
+            self.list_all_as::<ServiceAccount>(SERVICE_ACCOUNT_MEDIA_TYPE, &with_system),
+            self.list_org_service_accounts(org_id),
+        )?;
+        let user_managed: std::collections::HashSet<&str> = user_managed
+            .iter()
+            .map(|account| account.client_id.as_str())
+            .collect();
+        for account in &mut all {
+            account.system_managed = !user_managed.contains(account.client_id.as_str());
+        }
+        Ok(all)
     }
 
     pub async fn get_org_service_account(
@@ -156,6 +180,7 @@ impl AtlasClient {
                         name: wire.name,
                         roles: wire.roles,
                         secrets,
+                        system_managed: false,
                     },
                     secret,
                 })

@@ -100,6 +100,10 @@ pub struct ReviewedAccount {
     #[ts(optional)]
     #[serde(default)]
     pub entries: Option<Vec<ReviewedEntry>>,
+    /// Atlas's own (for MCP): counted and reviewed, but not told to be
+    /// deleted or given roles, which Atlas decides.
+    #[serde(default)]
+    pub system_managed: bool,
 }
 
 /// What is reviewed: the organization's credentials as the app has read
@@ -134,6 +138,7 @@ pub enum FindingKind {
     OverlappingEntries,
     CanDoNothing,
     ListUnknown,
+    NoProjectLiveSecrets,
 }
 
 /// A credential a finding concerns: where its fix is.
@@ -230,6 +235,8 @@ struct Subject<'a> {
     project_count: Option<u32>,
     entries: Option<&'a [ReviewedEntry]>,
     list_unreadable: bool,
+    /// Atlas's own account: its lifecycle is not the reviewer's to change.
+    system_managed: bool,
     /// The last uses Atlas records for it besides its entries (secrets).
     other_uses: Vec<DateTime<Utc>>,
     is_key: bool,
@@ -268,6 +275,7 @@ pub fn review(input: &ReviewInput, settings: &ReviewSettings, now: DateTime<Utc>
             project_count: Some(key.project_count),
             entries: key.entries.as_deref(),
             list_unreadable: key.list_unreadable,
+            system_managed: false,
             other_uses: Vec::new(),
             is_key: true,
         });
@@ -304,12 +312,29 @@ pub fn review(input: &ReviewInput, settings: &ReviewSettings, now: DateTime<Utc>
                 );
             }
         }
+        let live = account
+            .secrets
+            .iter()
+            .filter(|secret| time(&secret.expires_at).is_some_and(|at| at > now))
+            .count();
+        if account.project_count == Some(0) && live > 0 && !account.system_managed {
+            findings.add(
+                FindingKind::NoProjectLiveSecrets,
+                Severity::Low,
+                &concerned,
+                format!(
+                    "in no project, {live} live {}",
+                    if live == 1 { "secret" } else { "secrets" }
+                ),
+            );
+        }
         subjects.push(Subject {
             concerned,
             org_roles: &account.org_roles,
             project_count: account.project_count,
             entries: account.entries.as_deref(),
             list_unreadable: false,
+            system_managed: account.system_managed,
             other_uses: account
                 .secrets
                 .iter()
@@ -331,6 +356,7 @@ pub fn review(input: &ReviewInput, settings: &ReviewSettings, now: DateTime<Utc>
             );
         }
         if subject.project_count == Some(0)
+            && !subject.system_managed
             && !subject.org_roles.is_empty()
             && subject.org_roles.iter().all(|role| role == "ORG_MEMBER")
         {
@@ -497,6 +523,10 @@ fn words(kind: FindingKind, count: usize, settings: &ReviewSettings) -> (String,
             format!("{credentials} that can do nothing"),
             "Organization Member alone, in no project, gives no access to anything. Give it the roles it needs, or delete it.".to_owned(),
         ),
+        FindingKind::NoProjectLiveSecrets => (
+            format!("{credentials} in no project, with live secrets"),
+            "Removing a service account from its projects leaves its secrets live: whatever holds one still signs in, with the account's organization roles. If nothing needs them, delete the secrets or the account.".to_owned(),
+        ),
         FindingKind::ListUnknown => (
             format!("{credentials} whose access list is unknown"),
             "Only a key itself and an Organization Owner may read its access list, so whether these are open to every address cannot be told with this connection. Review them with an Organization Owner connection.".to_owned(),
@@ -536,6 +566,42 @@ mod tests {
             entries,
             list_unreadable: false,
         }
+    }
+
+    #[test]
+    fn an_account_in_no_project_with_a_live_secret_is_a_finding() {
+        let account = |id: &str, projects: Option<u32>, expires_at: &str| ReviewedAccount {
+            client_id: id.to_owned(),
+            name: id.to_owned(),
+            org_roles: vec!["ORG_MEMBER".to_owned()],
+            project_count: projects,
+            secrets: vec![ReviewedSecret {
+                id: format!("{id}-secret"),
+                expires_at: expires_at.to_owned(),
+                last_used_at: None,
+            }],
+            entries: Some(Vec::new()),
+            system_managed: false,
+        };
+        let input = ReviewInput {
+            access_list_required: true,
+            keys: Vec::new(),
+            accounts: vec![
+                account("orphan", Some(0), "2027-06-01T00:00:00Z"),
+                account("expired", Some(0), "2026-01-01T00:00:00Z"),
+                account("placed", Some(1), "2027-06-01T00:00:00Z"),
+                account("unread", None, "2027-06-01T00:00:00Z"),
+                ReviewedAccount {
+                    system_managed: true,
+                    ..account("atlas-own", Some(0), "2027-06-01T00:00:00Z")
+                },
+            ],
+        };
+        let report = review(&input, &ReviewSettings::default(), now());
+        assert_eq!(
+            find_in(&input, &report, FindingKind::NoProjectLiveSecrets),
+            ["orphan"]
+        );
     }
 
     #[test]
@@ -649,6 +715,7 @@ mod tests {
                     },
                 ],
                 entries: Some(vec![entry("198.51.100.1", None)]),
+                system_managed: false,
             }],
         };
         let report = review(&input, &ReviewSettings::default(), now());

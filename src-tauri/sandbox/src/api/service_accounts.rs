@@ -100,6 +100,11 @@ fn view_with_roles(account: &ServiceAccount, roles: Vec<String>) -> ServiceAccou
     }
 }
 
+/// The spec's pattern for a name or description, `^[\p{L}\p{N}\-_.,' ]*$`:
+/// letters and digits of any script (not combining marks), spaces, `-_.,'`.
+static TEXT_PATTERN: std::sync::LazyLock<Option<regex::Regex>> =
+    std::sync::LazyLock::new(|| regex::Regex::new(r"^[\p{L}\p{N}\-_.,' ]$").ok());
+
 /// A name or description as Atlas takes it: letters, digits, spaces and
 /// `-_.,'`, within the length.
 pub(super) fn text_attribute(
@@ -122,10 +127,12 @@ pub(super) fn text_attribute(
             &format!("it must be 1 to {max} characters long."),
         ));
     }
-    if let Some(bad) = text
-        .chars()
-        .find(|c| !(c.is_alphanumeric() || " -_.,'".contains(*c)))
-    {
+    let allowed = |c: char| {
+        TEXT_PATTERN
+            .as_ref()
+            .is_some_and(|pattern| pattern.is_match(c.encode_utf8(&mut [0; 4])))
+    };
+    if let Some(bad) = text.chars().find(|c| !allowed(*c)) {
         return Err(ApiError::invalid_attribute(
             name,
             &format!("\"{bad}\" is not allowed: use letters, digits, spaces and -_.,'"),

@@ -21,6 +21,10 @@ import * as api from "../../api";
 import type { CreatedServiceAccountView } from "../../bindings/CreatedServiceAccountView";
 import type { Project } from "../../bindings/Project";
 import type { ServiceAccount } from "../../bindings/ServiceAccount";
+import {
+  SERVICE_ACCOUNT_DESCRIPTION_MAX,
+  SERVICE_ACCOUNT_NAME_MAX,
+} from "../../bindings/constants";
 import { accountTextProblem } from "../../components/CreateServiceAccountModal";
 import { EmptyState } from "../../components/EmptyState";
 import { ErrorBanner } from "../../components/ErrorBanner";
@@ -35,6 +39,7 @@ import { useAction } from "../../useAction";
 import { stack, wrappingButtons as buttons } from "../../layout";
 import { ServiceAccountAccessList } from "../ServiceAccountDetails";
 import { BulkInvite } from "./BulkInviteDialog";
+import { LeftInNoProjectDialog } from "./LeftInNoProjectDialog";
 import { ConfirmDialog } from "./ConfirmDialog";
 import { RolesDialog } from "./RolesDialog";
 
@@ -52,6 +57,7 @@ type Dialog =
   | { kind: "invite" }
   | { kind: "edit"; account: ServiceAccount }
   | { kind: "remove"; account: ServiceAccount }
+  | { kind: "noProject"; account: ServiceAccount }
   | { kind: "create" }
   | { kind: "created"; created: CreatedServiceAccountView }
   | { kind: "access"; clientId: string }
@@ -207,17 +213,35 @@ export function ProjectServiceAccounts({
       {dialog?.kind === "remove" && (
         <ConfirmDialog
           title={`Remove ${dialog.account.name} from ${projectName(projectId)}?`}
-          body="The service account keeps its organization roles and its other projects; it loses every role in this project."
+          body="The service account keeps its organization roles and its other projects; it loses every role in this project. Its secrets stay live: whatever holds one still signs in."
           action="Remove"
           onCancel={() => setDialog(null)}
           onConfirm={async () => {
-            await api.removeServiceAccountFromProject(projectId, dialog.account.clientId);
+            const account = dialog.account;
+            await api.removeServiceAccountFromProject(projectId, account.clientId);
             changed(
-              dialog.account.clientId,
+              account.clientId,
               null,
               `Service account removed from ${projectName(projectId)}`,
             );
+            // An Organization Owner reads where the account is now: in no
+            // project, it is asked what to do with its live secrets.
+            if (managesOrg) {
+              const [now] = await api.loadServiceAccountParts(orgId, [account.clientId]);
+              const full = org.accounts?.find((item) => item.account.clientId === account.clientId);
+              if (now && !now.error && now.projects.length === 0) {
+                setDialog({ kind: "noProject", account: full?.account ?? account });
+              }
+            }
           }}
+        />
+      )}
+      {dialog?.kind === "noProject" && (
+        <LeftInNoProjectDialog
+          orgId={orgId}
+          account={dialog.account}
+          org={org}
+          onClose={() => setDialog(null)}
         />
       )}
       {dialog?.kind === "create" && (
@@ -294,7 +318,14 @@ export function ProjectServiceAccounts({
             );
             org.patchItem({
               ...(org.accounts?.find((item) => item.account.clientId === clientId) ?? {
-                account: { clientId, name: clientId, description: "", roles: [], secrets: [] },
+                account: {
+                  clientId,
+                  name: clientId,
+                  description: "",
+                  roles: [],
+                  secrets: [],
+                  systemManaged: false,
+                },
                 accessList: [],
               }),
               projects: report.projects,
@@ -417,8 +448,8 @@ function CreateProjectAccountDialog({
   const [roles, setRoles] = useState<string[]>([]);
   const { busy, error, run } = useAction();
   const problems = [
-    accountTextProblem(name, "name", 64),
-    accountTextProblem(description, "description", 250),
+    accountTextProblem(name, "name", SERVICE_ACCOUNT_NAME_MAX),
+    accountTextProblem(description, "description", SERVICE_ACCOUNT_DESCRIPTION_MAX),
     roles.length === 0 && "Choose at least one project role.",
     lifetime.problem,
   ].filter((problem): problem is string => Boolean(problem));
