@@ -1776,10 +1776,28 @@ async fn flow19_rotate_a_key_the_new_one_works_and_the_old_one_goes() -> Result<
 }
 
 /// A key's organization roles, project roles and access list, as Atlas has them.
+/// The access-list entries of the key whose details are open, as the page
+/// (signed in as an Organization Owner) names them: a key made from it
+/// cannot read them, as only the key itself and an Owner may.
+async fn shown_entries(app: &App) -> Result<Vec<String>> {
+    app.find_css("[data-testid^='access-entry-']").await?;
+    let mut names = Vec::new();
+    for element in app.find_all_css("[data-testid^='access-entry-']").await? {
+        if let Some(id) = element.attr("data-testid").await? {
+            names.push(id.trim_start_matches("access-entry-").to_owned());
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
+/// A key's organization roles and project roles, and its access list when
+/// `entries` is None (read through `client`: the key itself).
 async fn key_shape(
     client: &AtlasClient,
     org: &str,
     public_key: &str,
+    entries: Option<Vec<String>>,
 ) -> Result<(Vec<String>, Vec<String>, Vec<String>)> {
     let failed = |e: atlas_access_core::atlas::AtlasError| HarnessError::Check(e.to_string());
     let keys = client.list_org_keys(org).await.map_err(failed)?;
@@ -1798,24 +1816,32 @@ async fn key_shape(
         })
         .collect();
     projects.sort();
-    let mut entries: Vec<String> = client
-        .list_access_list(org, &key.id)
-        .await
-        .map_err(failed)?
-        .iter()
-        .map(|entry| entry.path_name().to_owned())
-        .collect();
-    entries.sort();
+    let entries = match entries {
+        Some(entries) => entries,
+        None => {
+            let mut read: Vec<String> = client
+                .list_access_list(org, &key.id)
+                .await
+                .map_err(failed)?
+                .iter()
+                .map(|entry| entry.path_name().to_owned())
+                .collect();
+            read.sort();
+            read
+        }
+    };
     Ok((roles, projects, entries))
 }
 
 /// Checks that the new key works over Digest and has the old key's roles,
-/// projects and access list; answers a client through it and Acme Corp's id.
+/// projects and access list (`old_entries`, as the page showed them);
+/// answers a client through it and Acme Corp's id.
 async fn same_as_old(
     base_url: &str,
     new: &str,
     private_key: String,
     old: &str,
+    old_entries: Vec<String>,
 ) -> Result<(AtlasClient, String)> {
     let client =
         AtlasClient::new(base_url, new, &SecretString::from(private_key)).map_err(failed)?;
@@ -1828,8 +1854,8 @@ async fn same_as_old(
         .find(|org| org.name == "Acme Corp")
         .map(|org| org.id.clone())
         .ok_or_else(|| HarnessError::Check("the new key sees Acme Corp".into()))?;
-    let old_shape = key_shape(&client, &org, old).await?;
-    let new_shape = key_shape(&client, &org, new).await?;
+    let old_shape = key_shape(&client, &org, old, Some(old_entries)).await?;
+    let new_shape = key_shape(&client, &org, new, None).await?;
     check(
         old_shape == new_shape,
         format!("the same roles, projects and list: {old_shape:?} vs {new_shape:?}"),
@@ -1843,6 +1869,7 @@ async fn rotate(app: &App) -> Result<()> {
     let base_url = app.text("connection-url-sandbox").await?;
     let old = public_key_of(app, "Terraform CI (production)").await?;
     open_key(app, &old).await?;
+    let old_entries = shown_entries(app).await?;
     app.click("details-rotate").await?;
     app.find("rotate-key").await?;
     app.click("rotate-create").await?;
@@ -1861,7 +1888,7 @@ async fn rotate(app: &App) -> Result<()> {
     )?;
 
     // The new key works over Digest, and has what the old one has.
-    let (client, org) = same_as_old(&base_url, &new, private_key, &old).await?;
+    let (client, org) = same_as_old(&base_url, &new, private_key, &old, old_entries).await?;
 
     // Step 3: the old key's entries with their last use.
     let use_text = app
@@ -1959,6 +1986,7 @@ async fn move_to_account(app: &App) -> Result<()> {
     // Its list lets in the address the sandbox sees this test at.
     let old = public_key_of(app, "Terraform CI (production)").await?;
     open_key(app, &old).await?;
+    let old_entries = shown_entries(app).await?;
     app.click("details-move").await?;
     // The lifetime field shows once the organization's maximum is read.
     app.find("rotate-lifetime-value").await?;
@@ -1981,31 +2009,30 @@ async fn move_to_account(app: &App) -> Result<()> {
         .find(|org| org.name == "Acme Corp")
         .map(|org| org.id.clone())
         .ok_or_else(|| HarnessError::Check("the account sees Acme Corp".into()))?;
-    let (roles, projects, entries) = key_shape(&client, &org, &old).await?;
-    let account = client
-        .list_org_service_accounts(&org)
-        .await
-        .map_err(failed)?
-        .into_iter()
-        .find(|account| account.client_id == client_id)
-        .ok_or_else(|| HarnessError::Check("the new account is listed".into()))?;
-    let mut account_roles = account.roles.clone();
+    let (roles, projects, entries) = key_shape(&client, &org, &old, Some(old_entries)).await?;
+    // What the account is, as Atlas answers the account itself (its roles
+    // and its list): an Organization Member reads no one else's.
+    let status = client.system_status().await.map_err(failed)?;
+    let mut account_roles: Vec<String> = status
+        .api_key
+        .roles
+        .iter()
+        .filter(|role| role.org_id.as_deref() == Some(org.as_str()))
+        .map(|role| role.role_name.clone())
+        .collect();
     account_roles.sort();
     check(
         account_roles == roles,
         format!("roles {account_roles:?} vs {roles:?}"),
     )?;
-    let mut account_projects: Vec<String> = client
-        .list_service_account_projects(&org, &client_id)
-        .await
-        .map_err(failed)?
-        .into_iter()
-        .flat_map(|project| {
-            let id = project.group_id.clone();
-            project
-                .roles
-                .into_iter()
-                .map(move |role| format!("{id}:{role}"))
+    let mut account_projects: Vec<String> = status
+        .api_key
+        .roles
+        .iter()
+        .filter_map(|role| {
+            role.group_id
+                .as_ref()
+                .map(|id| format!("{id}:{}", role.role_name))
         })
         .collect();
     account_projects.sort();
@@ -2013,13 +2040,16 @@ async fn move_to_account(app: &App) -> Result<()> {
         account_projects == projects,
         format!("projects {account_projects:?} vs {projects:?}"),
     )?;
-    let account_entries = client
-        .list_service_account_access_list(&org, &client_id)
-        .await
-        .map_err(failed)?;
+    let mut account_entries: Vec<String> = status
+        .api_key
+        .access_list
+        .iter()
+        .map(|entry| entry.path_name().to_owned())
+        .collect();
+    account_entries.sort();
     check(
-        account_entries.len() == entries.len(),
-        format!("{} entries vs {entries:?}", account_entries.len()),
+        account_entries == entries,
+        format!("entries {account_entries:?} vs {entries:?}"),
     )?;
 
     // Then the old key goes, and the account is shown.
@@ -2045,6 +2075,7 @@ async fn rotate_resumed(app: &App) -> Result<()> {
     let base_url = app.text("connection-url-sandbox").await?;
     let old = public_key_of(app, "Terraform CI (production)").await?;
     open_key(app, &old).await?;
+    let old_entries = shown_entries(app).await?;
     app.click("details-rotate").await?;
     app.click("rotate-create").await?;
     let private_key = one_time_secret(app).await?;
@@ -2068,7 +2099,7 @@ async fn rotate_resumed(app: &App) -> Result<()> {
     app.click("rotate-resume").await?;
     app.find_css("[data-testid='rotate-steps'][data-failed='false']")
         .await?;
-    same_as_old(&base_url, &new, private_key, &old).await?;
+    same_as_old(&base_url, &new, private_key, &old, old_entries).await?;
     check(
         app.attr("rotate-delete-old", "aria-disabled").await? != "true",
         "the old key can go now",
@@ -2444,6 +2475,7 @@ async fn project_owner(app: &App) -> Result<()> {
     app.wait_text("keys-standing-role", |role| role == "Organization Member")
         .await?;
     app.wait_gone("create-key").await?;
+    app.find("export-needs-role").await?;
     app.click("tab-service-accounts").await?;
     app.wait_text("service-accounts-need-role", |text| {
         text.contains("Organization Read Only")

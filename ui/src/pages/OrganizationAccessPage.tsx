@@ -90,19 +90,29 @@ function Applications({ orgId, inventory }: { orgId: string; inventory: Inventor
   const { destination } = useNavigation();
   const [tab, setTab] = useState(destination?.clientId ? 1 : 0);
   const { accessListsLoading } = useSession();
+  const readsAccounts = useStanding()?.readsServiceAccounts === true;
   return (
     // data-access-lists: whether the keys' access lists are read, whichever tab shows.
     <div data-testid="applications" data-access-lists={accessListsLoading ? "loading" : "loaded"}>
       <div className={exportRow}>
-        <Description>
-          Export the keys and service accounts with their roles, projects and access lists (and each
-          entry&apos;s last use), read from Atlas now. Never a secret.
-        </Description>
-        <ExportButtons
-          what="credentials"
-          run={(format) => api.exportInventory(orgId, format)}
-          testId="export-inventory"
-        />
+        {readsAccounts ? (
+          <>
+            <Description>
+              Export the keys and service accounts with their roles, projects and access lists (and
+              each entry&apos;s last use), read from Atlas now. Never a secret.
+            </Description>
+            <ExportButtons
+              what="credentials"
+              run={(format) => api.exportInventory(orgId, format)}
+              testId="export-inventory"
+            />
+          </>
+        ) : (
+          <Description data-testid="export-needs-role">
+            The export holds the service accounts too: it needs Organization Read Only or
+            Organization Owner.
+          </Description>
+        )}
       </div>
       <Tabs
         aria-label="Applications"
