@@ -113,9 +113,10 @@ async fn requiring_access_lists_names_the_keys_it_locks_out() {
         .map(|k| k.desc.as_str())
         .collect();
     assert_eq!(names, ["Legacy migration script (to retire)"]);
-    // The service accounts with no list of their own, as Atlas lists them.
+    // The service accounts with no list of their own, as Atlas lists them:
+    // Atlas's own (system-managed) too, as the requirement holds them all.
     let mut listless_accounts = Vec::new();
-    for account in client.list_org_service_accounts(&org).await.unwrap() {
+    for account in client.list_all_org_service_accounts(&org).await.unwrap() {
         let list = client
             .list_service_account_access_list(&org, &account.client_id)
             .await

@@ -323,10 +323,18 @@ async fn the_inventory_reads_every_account_with_its_list_and_projects() {
         })
         .await
         .unwrap();
-    // The demo's five accounts of Acme Corp: one list, then two reads each.
-    assert_eq!(inventory.len(), 5);
+    // The demo's five accounts of Acme Corp and Atlas's two own (for MCP):
+    // the list with them and the list without, then two reads each.
+    assert_eq!(inventory.len(), 7);
+    assert_eq!(
+        inventory
+            .iter()
+            .filter(|item| item.account.system_managed)
+            .count(),
+        2
+    );
     assert!(
-        sandbox.exchanges() - before <= 1 + 2 * 5 + 2,
+        sandbox.exchanges() - before <= 2 + 2 * 7 + 2,
         "no more than the reads and a challenge"
     );
     let deployer = inventory
@@ -337,7 +345,7 @@ async fn the_inventory_reads_every_account_with_its_list_and_projects() {
     assert_eq!(deployer.access_list.len(), 1);
     assert_eq!(deployer.projects.len(), 1);
     assert!(inventory.iter().all(|item| item.error.is_none()));
-    assert_eq!(progress.lock().unwrap().last(), Some(&(5, 5)));
+    assert_eq!(progress.lock().unwrap().last(), Some(&(7, 7)));
 }
 
 #[tokio::test]
