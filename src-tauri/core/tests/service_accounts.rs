@@ -783,22 +783,7 @@ async fn a_project_owner_changes_roles_in_its_project_but_cannot_invite() {
         .create_project_key(&org, &project, "project owner", &["GROUP_OWNER".to_owned()])
         .await
         .unwrap();
-    admin
-        .add_access_entries(
-            &org,
-            &created.key.id,
-            &[atlas_access_core::atlas::AccessListRequest::IpAddress(
-                "127.0.0.1".into(),
-            )],
-        )
-        .await
-        .unwrap();
-    let connection = AtlasClient::new(
-        &sandbox.admin().base_url,
-        &created.key.public_key,
-        &created.private_key,
-    )
-    .unwrap();
+    let connection = common::from_here_as(&admin, &sandbox.admin().base_url, &org, &created).await;
     let caller = caller_of(&connection).await;
 
     let inside = admin

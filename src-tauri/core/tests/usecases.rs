@@ -2,6 +2,8 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failure should panic
 
+mod common;
+
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -318,19 +320,7 @@ async fn an_auditor_inventory_marks_the_lists_it_may_not_read() {
         .create_org_key(&org, "auditor", &roles(&["ORG_READ_ONLY"]))
         .await
         .unwrap();
-    admin
-        .add_access_entries(
-            &org,
-            &created.key.id,
-            &[AccessListRequest::IpAddress("127.0.0.1".into())],
-        )
-        .await
-        .unwrap();
-    let auditor = key_client(
-        &sandbox.admin().base_url,
-        &created.key.public_key,
-        &created.private_key,
-    );
+    let auditor = common::from_here_as(&admin, &sandbox.admin().base_url, &org, &created).await;
     let before = sandbox.exchanges();
     let inventory = load_inventory(&auditor, &org, 4, &|_| {}).await.unwrap();
     let keys = inventory.keys.len() as u64;

@@ -6,8 +6,37 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use atlas_access_core::access::gate::Caller;
-use atlas_access_core::atlas::AtlasClient;
+use atlas_access_core::atlas::{AccessListRequest, AtlasClient, ClientOptions, CreatedApiKey};
 use tracing_subscriber::fmt::MakeWriter;
+
+/// A client signed in as a key `admin` just made, whose access list first
+/// gets this computer's address (127.0.0.1), with short retry pauses.
+pub async fn from_here_as(
+    admin: &AtlasClient,
+    base_url: &str,
+    org: &str,
+    created: &CreatedApiKey,
+) -> AtlasClient {
+    admin
+        .add_access_entries(
+            org,
+            &created.key.id,
+            &[AccessListRequest::IpAddress("127.0.0.1".into())],
+        )
+        .await
+        .unwrap();
+    let options = ClientOptions {
+        backoff_base: std::time::Duration::from_millis(5),
+        ..ClientOptions::default()
+    };
+    AtlasClient::with_options(
+        base_url,
+        &created.key.public_key,
+        &created.private_key,
+        options,
+    )
+    .unwrap()
+}
 
 /// What `client` signs in with, as the gate knows it: a service account by
 /// its client id, a key by what Atlas says of it (asked again while a

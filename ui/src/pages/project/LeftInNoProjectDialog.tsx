@@ -34,10 +34,8 @@ export function LeftInNoProjectDialog({
   const live = account.secrets.filter((secret) => Date.parse(secret.expiresAt) > Date.now());
   const deleteSecrets = () =>
     run(async () => {
-      let latest = account;
       for (const secret of account.secrets) {
-        latest = await api.deleteServiceAccountSecret(orgId, account.clientId, secret.id);
-        org.patchAccount(latest);
+        org.patchAccount(await api.deleteServiceAccountSecret(orgId, account.clientId, secret.id));
       }
       onClose();
     }, `The secrets of ${account.name} were deleted`);

@@ -34,7 +34,7 @@ import { LifetimeField, useLifetimeChoice } from "../../components/SecretLifetim
 import { ClientIdLine } from "../../components/ServiceAccountParts";
 import { useRoleName } from "../../session";
 import { useServiceAccounts } from "../../serviceAccounts";
-import { useManagesOrg, useOwnsProject, useStanding } from "../../standing";
+import { useManagesOrg, useOwnsProject } from "../../standing";
 import { useAction } from "../../useAction";
 import { stack, wrappingButtons as buttons } from "../../layout";
 import { ServiceAccountAccessList } from "../ServiceAccountDetails";
@@ -76,11 +76,10 @@ export function ProjectServiceAccounts({
   const queryClient = useQueryClient();
   const roleName = useRoleName();
   const { pushToast } = useToast();
-  const standing = useStanding();
   const ownsProject = useOwnsProject(projectId);
   // Inviting an organization account needs Organization Owner: only then
   // are the organization's accounts read, for the picker.
-  const managesOrg = standing?.managesOrg === true;
+  const managesOrg = useManagesOrg();
   const org = useServiceAccounts(orgId, managesOrg);
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const projectName = (id: string) => projects.find((p) => p.id === id)?.name ?? id;
