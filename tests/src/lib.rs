@@ -422,6 +422,7 @@ impl App {
             let arg =
                 serde_json::to_value(&element).map_err(|e| HarnessError::Check(e.to_string()))?;
             self.wait_still(arg.clone()).await?;
+            self.wait_enabled(arg.clone(), test_id).await?;
             match element.click().await {
                 Err(fantoccini::error::CmdError::Standard(error))
                     if matches!(
@@ -466,6 +467,82 @@ impl App {
             .await
             .map_err(|_| HarnessError::TimedOut("the element to stop moving".to_owned()))??;
         Ok(())
+    }
+
+    /// Waits until the element may be clicked: a click on a disabled button
+    /// does nothing and says nothing, so a flow would wait later for what
+    /// never comes, far from the cause.
+    async fn wait_enabled(&self, element: serde_json::Value, test_id: &str) -> Result<()> {
+        const SCRIPT: &str = "
+            const [element, limit, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
+            const started = Date.now();
+            const look = () => {
+                const enabled = !element.disabled && element.getAttribute('aria-disabled') !== 'true';
+                if (enabled || Date.now() - started > limit) done(enabled);
+                else setTimeout(look, 50);
+            };
+            look();";
+        let limit = serde_json::Value::from(UI_TIMEOUT.as_millis() as u64);
+        let enabled = tokio::time::timeout(
+            UI_TIMEOUT + Duration::from_secs(5),
+            self.client.execute_async(SCRIPT, vec![element, limit]),
+        )
+        .await
+        .map_err(|_| HarnessError::TimedOut(format!("{test_id} to be enabled")))??;
+        match enabled.as_bool() {
+            Some(true) => Ok(()),
+            _ => Err(HarnessError::TimedOut(format!("{test_id} to be enabled"))),
+        }
+    }
+
+    /// Opens the select with this `data-testid`, chooses the option whose
+    /// whole text is `option`, and waits until the select shows it. A click
+    /// that lands while the menu is still opening can miss: it is tried again.
+    pub async fn choose(&self, select: &str, option: &str) -> Result<()> {
+        let shown = |text: &str| text.contains(option);
+        let mut last = String::new();
+        for _ in 0..3 {
+            if !self.option_shown(option).await? {
+                self.click(select).await?;
+            }
+            self.click_text(option).await?;
+            let deadline = Instant::now() + Duration::from_secs(3);
+            while Instant::now() < deadline {
+                last = self
+                    .client
+                    .execute(
+                        // WebKitWebDriver reads the select's button text as "".
+                        "const e = document.querySelector(`[data-testid='${arguments[0]}']`);\n\
+                         return e ? e.textContent.replace(/\\s+/g, ' ').trim() : '';",
+                        vec![select.into()],
+                    )
+                    .await?
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned();
+                if shown(&last) {
+                    return Ok(());
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+        Err(HarnessError::Check(format!(
+            "{select} never showed {option:?} after choosing it three times; it shows {last:?}"
+        )))
+    }
+
+    /// Whether an option with this whole text is on screen (its menu open).
+    async fn option_shown(&self, text: &str) -> Result<bool> {
+        for element in self
+            .client
+            .find_all(Locator::XPath(&option_xpath(text)))
+            .await?
+        {
+            if element.is_displayed().await.unwrap_or(false) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     /// Clicks through the DOM: for inputs styled out of sight (LeafyGreen
@@ -559,7 +636,7 @@ impl App {
     /// Clicks the element whose whole visible text is `text` (an option of a
     /// LeafyGreen select, which lives in a popover outside the component).
     pub async fn click_text(&self, text: &str) -> Result<()> {
-        let xpath = format!("//*[@role='option'][normalize-space(.)='{text}']");
+        let xpath = option_xpath(text);
         retry_stale(|| async {
             let element = self
                 .client
@@ -568,6 +645,10 @@ impl App {
                 .for_element(Locator::XPath(&xpath))
                 .await
                 .map_err(|error| named_timeout(error, &xpath))?;
+            let arg =
+                serde_json::to_value(&element).map_err(|e| HarnessError::Check(e.to_string()))?;
+            // The menu opens with a transition: a click on a moving option misses.
+            self.wait_still(arg).await?;
             element.click().await?;
             Ok(())
         })
@@ -988,6 +1069,11 @@ where
             other => return other,
         }
     }
+}
+
+/// An option of a select (LeafyGreen draws it in a popover) by its whole text.
+fn option_xpath(text: &str) -> String {
+    format!("//*[@role='option'][normalize-space(.)='{text}']")
 }
 
 /// A wait that ran out names what it waited for, so a failure says which

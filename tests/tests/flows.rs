@@ -125,8 +125,7 @@ async fn delete_old_key(app: &App, old: &str) -> Result<()> {
 /// shows that project with its keys read; fails if it never does.
 async fn choose_project(app: &App, name: &str) -> Result<()> {
     app.click("nav-project").await?;
-    app.click("project-select").await?;
-    app.click_text(name).await?;
+    app.choose("project-select", name).await?;
     app.find_css(&format!(
         "[data-testid='project-access'][data-project-name='{name}'][data-keys='loaded']"
     ))
@@ -895,8 +894,8 @@ async fn add_service_account_connection(
     app.click("add-connection").await?;
     app.type_into("connection-form-name", name).await?;
     app.fill("connection-form-url", base_url).await?;
-    app.click("connection-form-kind").await?;
-    app.click_text("Service account").await?;
+    app.choose("connection-form-kind", "Service account")
+        .await?;
     app.type_into("connection-form-public-key", client_id)
         .await?;
     app.type_into("connection-form-private-key", secret).await?;
@@ -1019,9 +1018,11 @@ async fn service_account_connection(app: &App) -> Result<()> {
     app.find_css("[data-testid='project-service-accounts'][data-loaded='true']")
         .await?;
     app.click("project-sa-invite").await?;
-    app.click("sa-invite-account").await?;
-    app.click_text(&format!("Capacity planner ({planner})"))
-        .await?;
+    app.choose(
+        "sa-invite-account",
+        &format!("Capacity planner ({planner})"),
+    )
+    .await?;
     app.toggle("sa-invite-roles-GROUP_READ_ONLY").await?;
     app.click("sa-invite-submit").await?;
     app.wait_text(&format!("project-sa-roles-{planner}"), |t| {
@@ -1284,8 +1285,7 @@ async fn project_service_accounts(app: &App) -> Result<()> {
     app.find_css("[data-testid='project-service-accounts'][data-loaded='true']")
         .await?;
     app.click("project-sa-invite").await?;
-    app.click("sa-invite-account").await?;
-    app.click_text(&option).await?;
+    app.choose("sa-invite-account", &option).await?;
     app.toggle("sa-invite-roles-GROUP_READ_ONLY").await?;
     app.click("sa-invite-submit").await?;
     app.wait_gone("sa-invite-dialog").await?;
@@ -1332,8 +1332,7 @@ async fn project_service_accounts(app: &App) -> Result<()> {
 
     // One account to three projects.
     app.click("project-sa-bulk").await?;
-    app.click("bulk-sa-account").await?;
-    app.click_text(&option).await?;
+    app.choose("bulk-sa-account", &option).await?;
     invite_to_staging_production_and_analytics(app, None).await?;
     app.wait_text(&format!("project-sa-roles-{planner}"), |t| {
         t == "Project Read Only"
@@ -2484,5 +2483,44 @@ async fn project_owner(app: &App) -> Result<()> {
     app.screenshot("project-owner-organization").await?;
     app.click("nav-review").await?;
     app.find("review-accounts-unread").await?;
+
+    // Its role taken down to Project Read Only while the app is open: the
+    // app still offers the edit, Atlas refuses it, and the refusal names the
+    // role to ask for; the page keeps its keys.
+    let admin_client = AtlasClient::new(
+        &admin.base_url,
+        &admin.public_key,
+        &SecretString::from(admin.private_key.clone()),
+    )
+    .map_err(failed)?;
+    let project = admin
+        .project_ids
+        .first()
+        .ok_or_else(|| failed("no project"))?;
+    let own_id = admin_client
+        .list_project_keys(project)
+        .await
+        .map_err(failed)?
+        .into_iter()
+        .find(|key| key.public_key == public_key)
+        .map(|key| key.id)
+        .ok_or_else(|| failed("the connection's key is in its project"))?;
+    admin_client
+        .update_project_key_roles(project, &own_id, &["GROUP_READ_ONLY".to_owned()])
+        .await
+        .map_err(failed)?;
+    app.click("nav-project").await?;
+    app.find(&format!("project-key-{made}")).await?;
+    app.click("project-create-key").await?;
+    app.type_into("project-key-desc", "E2E refused").await?;
+    app.toggle("project-key-roles-GROUP_READ_ONLY").await?;
+    app.click("project-key-submit").await?;
+    app.wait_text("project-key-error", |text| {
+        text.contains("This needs Project Owner")
+    })
+    .await?;
+    app.screenshot("project-owner-refused").await?;
+    app.click("project-key-cancel").await?;
+    app.find(&format!("project-key-{made}")).await?;
     Ok(())
 }

@@ -271,6 +271,22 @@ async fn errors_are_told_apart() {
         .await
         .unwrap_err();
     assert_eq!(weak.atlas_error_code(), Some("USER_UNAUTHORIZED"));
+    // Atlas does not say which role; the app does, from the spec.
+    assert!(
+        weak.advice().starts_with("This needs Organization Owner,"),
+        "{}",
+        weak.advice()
+    );
+    let project = client.list_org_projects(&org).await.unwrap()[0].id.clone();
+    let weak = open
+        .create_project_key(&org, &project, "x", &roles(&["GROUP_READ_ONLY"]))
+        .await
+        .unwrap_err();
+    assert!(
+        weak.advice().starts_with("This needs Project Owner,"),
+        "{}",
+        weak.advice()
+    );
     client
         .set_api_access_list_required(&org, true)
         .await

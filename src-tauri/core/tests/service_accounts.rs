@@ -832,6 +832,8 @@ async fn a_project_owner_changes_roles_in_its_project_but_cannot_invite() {
         Some("USER_UNAUTHORIZED"),
         "{refused:?}"
     );
+    // The account is in another project too: Atlas refuses for want of
+    // Organization Owner, though the operation's own role is Project Owner.
     assert!(refused.advice().contains("role"), "{}", refused.advice());
     assert!(
         project_roles(&admin, &org, &outside, &project)

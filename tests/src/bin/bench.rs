@@ -1092,8 +1092,7 @@ async fn edit_figures(figures: &mut Vec<Figure>) -> BenchResult<()> {
         // An invitation to one project the key is not in.
         app.click("details-back").await?;
         app.click("nav-project").await?;
-        app.click("project-select").await?;
-        app.click_text(&project.name).await?;
+        app.choose("project-select", &project.name).await?;
         app.find_css(&format!(
             "[data-testid='project-access'][data-project-name='{}'][data-keys='loaded']",
             project.name

@@ -27,6 +27,9 @@ pub enum AtlasError {
         code: String,
         detail: String,
         parameters: Vec<serde_json::Value>,
+        /// The role the refused operation needs, as the spec names it
+        /// (Atlas's answer does not say).
+        role_needed: Option<&'static str>,
     },
     #[error("Atlas's answer to {what} could not be read: {reason}")]
     Decode { what: String, reason: String },
@@ -90,6 +93,15 @@ impl AtlasError {
                 "Atlas refused this computer's address: {detail} Add the address to the API key's access list in Atlas (Use Current IP Address)."
             ),
             Self::OrgRequiresAccessList => "The organization requires every API key to have an access list, and this key has none. Add an access-list entry to the key in Atlas.".to_owned(),
+            Self::Api {
+                code,
+                detail,
+                role_needed: Some(role),
+                ..
+            } if code == "USER_UNAUTHORIZED" => format!(
+                "This needs {}, which the connection's key or service account does not have (its roles may have changed since it was opened). Ask an Organization Owner for that role, or use a connection that has it. ({detail})",
+                super::roles_needed::role_to_ask_for(role)
+            ),
             Self::Api { code, detail, .. } => match advice_for_code(code) {
                 Some(advice) => format!("{advice} ({detail})"),
                 None => format!("Atlas refused the request: {detail}"),

@@ -8,6 +8,7 @@ mod events;
 pub mod models;
 mod oauth;
 mod paging;
+pub mod roles_needed;
 mod service_accounts;
 mod transport;
 

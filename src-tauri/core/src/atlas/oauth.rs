@@ -182,6 +182,7 @@ impl OAuthSession {
                         body.error_description
                     },
                     parameters: Vec::new(),
+                    role_needed: None,
                 },
             });
         }

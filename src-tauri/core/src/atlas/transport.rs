@@ -4,6 +4,7 @@
 
 use std::time::{Duration, Instant};
 
+use super::roles_needed::role_needed;
 use diqwest::session::CachedContextGuard;
 use diqwest::{DigestAuthCredentials, DigestAuthSession, WithDigestAuth};
 use rand::Rng;
@@ -137,7 +138,8 @@ impl AtlasClient {
                     if response.status() == StatusCode::UNAUTHORIZED =>
                 {
                     let bytes = response.bytes().await.unwrap_or_default();
-                    let error = api_error(StatusCode::UNAUTHORIZED, &bytes);
+                    let error =
+                        api_error(StatusCode::UNAUTHORIZED, &bytes, role_needed(&method, path));
                     // The token itself refused (revoked with its secret,
                     // expired): replaced once, and the request, refused
                     // before it was carried out, sent again. A refusal for
@@ -181,7 +183,11 @@ impl AtlasClient {
                 Ok(response) => {
                     let status = response.status();
                     let wait = retry_after(response.headers());
-                    let error = api_error(status, &response.bytes().await.unwrap_or_default());
+                    let error = api_error(
+                        status,
+                        &response.bytes().await.unwrap_or_default(),
+                        role_needed(&method, path),
+                    );
                     // Atlas refused the request, so it was not carried out.
                     let retry_in = match status {
                         StatusCode::TOO_MANY_REQUESTS => match wait {
@@ -373,7 +379,9 @@ pub(super) fn printable(text: String) -> String {
         .collect()
 }
 
-fn api_error(status: StatusCode, bytes: &[u8]) -> AtlasError {
+/// Atlas's refusal as an error; `role_needed` is the role the refused
+/// operation needs, for a refusal for want of a role.
+fn api_error(status: StatusCode, bytes: &[u8], role_needed: Option<&'static str>) -> AtlasError {
     let mut body: ErrorBody = serde_json::from_slice(bytes).unwrap_or_default();
     body.detail = printable(body.detail);
     body.error_code = printable(body.error_code);
@@ -399,6 +407,7 @@ fn api_error(status: StatusCode, bytes: &[u8]) -> AtlasError {
                 body.detail
             },
             parameters: body.parameters,
+            role_needed,
         },
     }
 }
@@ -437,7 +446,8 @@ mod tests {
     #[test]
     fn text_from_the_server_cannot_forge_a_log_line_or_a_terminal_escape() {
         let body = br#"{"detail":"denied\n2026-12-05T00:00:00Z  INFO atlas: all good \u001b[2J","errorCode":"X\rY"}"#;
-        let AtlasError::Api { detail, code, .. } = api_error(StatusCode::BAD_REQUEST, body) else {
+        let AtlasError::Api { detail, code, .. } = api_error(StatusCode::BAD_REQUEST, body, None)
+        else {
             panic!("an Atlas error");
         };
         assert!(

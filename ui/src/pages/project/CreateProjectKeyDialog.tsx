@@ -47,7 +47,9 @@ export function CreateProjectKeyDialog({
         />
         <ErrorBanner error={error} testId="project-key-error" />
         <div className={buttons}>
-          <Button onClick={onCancel}>Cancel</Button>
+          <Button onClick={onCancel} data-testid="project-key-cancel">
+            Cancel
+          </Button>
           <Button
             variant="primary"
             disabled={busy || length === 0 || length > 250 || roles.length === 0}
