@@ -922,7 +922,7 @@ async fn service_account_connection(app: &App) -> Result<()> {
     // Its list lets this computer in, as the guard must then protect.
     admin_client
         .add_service_account_entries(
-            &admin.org_id,
+            atlas_access_core::atlas::AccountScope::Org(&admin.org_id),
             &client_id,
             &[atlas_access_core::atlas::AccessListRequest::IpAddress(
                 "127.0.0.1".to_owned(),
@@ -1705,6 +1705,21 @@ async fn save_in_dialog(app: &App, path: &std::path::Path) -> Result<()> {
     Ok(())
 }
 
+/// The export's text once Rust has read the organization from Atlas and
+/// written the file whole.
+async fn exported(app: &App, path: &std::path::Path) -> Result<String> {
+    let deadline = Instant::now() + e2e::UI_TIMEOUT;
+    loop {
+        if app.attr("export-inventory", "data-busy").await? == "false"
+            && let Ok(text) = std::fs::read_to_string(path)
+        {
+            return Ok(text);
+        }
+        check(Instant::now() < deadline, "the export is written")?;
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 async fn export_inventory(app: &App) -> Result<()> {
     let dir = tempfile::tempdir().map_err(HarnessError::Screenshot)?;
     let path = dir.path().join("credentials.csv");
@@ -1723,17 +1738,7 @@ async fn export_inventory(app: &App) -> Result<()> {
 
     app.click("export-inventory-csv").await?;
     save_in_dialog(app, &path).await?;
-    // Rust reads the organization from Atlas, then writes the file whole.
-    let deadline = Instant::now() + e2e::UI_TIMEOUT;
-    let text = loop {
-        if app.attr("export-inventory", "data-busy").await? == "false"
-            && let Ok(text) = std::fs::read_to_string(&path)
-        {
-            break text;
-        }
-        check(Instant::now() < deadline, "the export is written")?;
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    };
+    let text = exported(app, &path).await?;
     let mut lines = text.lines();
     check(
         lines
@@ -2364,6 +2369,32 @@ async fn auditor(app: &App) -> Result<()> {
     .await?;
     app.screenshot("auditor-review").await?;
 
+    // The export: every credential, each list it may not read said so in
+    // its "not read" column, never left empty as if the key were open.
+    let dir = tempfile::tempdir().map_err(HarnessError::Screenshot)?;
+    let path = dir.path().join("audit.csv");
+    app.click("nav-organization").await?;
+    app.find("keys-table").await?;
+    app.click("export-inventory-csv").await?;
+    save_in_dialog(app, &path).await?;
+    let text = exported(app, &path).await?;
+    let row_of = |id: &str| {
+        text.lines()
+            .find(|row| row.starts_with(&format!("API key,{id},")))
+            .map(str::to_owned)
+            .unwrap_or_default()
+    };
+    let own = row_of(&public_key);
+    check(
+        own.contains("127.0.0.1") && !own.contains("Organization Owner needed"),
+        format!("its own list is exported: {own}"),
+    )?;
+    let other = row_of(&admin.public_key);
+    check(
+        other.contains("Organization Owner needed"),
+        format!("another key's list is said to be unread: {other}"),
+    )?;
+
     // Settings: read, not changeable.
     app.click("nav-org-settings").await?;
     app.find("settings-standing").await?;
@@ -2407,6 +2438,13 @@ async fn project_owner(app: &App) -> Result<()> {
     )
     .await?;
 
+    let admin_client = AtlasClient::new(
+        &admin.base_url,
+        &admin.public_key,
+        &SecretString::from(admin.private_key.clone()),
+    )
+    .map_err(failed)?;
+
     // It opens on Project Access, on its project.
     app.find_css("[data-testid='project-access'][data-keys='loaded']")
         .await?;
@@ -2446,7 +2484,8 @@ async fn project_owner(app: &App) -> Result<()> {
     })
     .await?;
 
-    // A service account made in the project.
+    // A service account made in the project, and its access list through
+    // the project (Project Owner suffices there).
     app.click("project-sa-create").await?;
     app.type_into("project-sa-name", "E2E project owner robot")
         .await?;
@@ -2455,9 +2494,35 @@ async fn project_owner(app: &App) -> Result<()> {
     app.toggle("project-sa-roles-GROUP_READ_ONLY").await?;
     app.click("project-sa-create-submit").await?;
     one_time_secret(app).await?;
+    let robot = app.text("one-time-client-id").await?;
     close_one_time_dialog(app).await?;
-    app.find("new-sa-access-needs-owner").await?;
+    app.find("new-sa-access-dialog").await?;
+    app.find("sa-access-empty").await?;
+    app.type_into("sa-access-input", "203.0.113.40, 198.51.100.0/24")
+        .await?;
+    app.click("sa-access-add").await?;
+    app.find("sa-access-entry-203.0.113.40").await?;
+    app.find("sa-access-entry-198.51.100.0/24").await?;
+    // Its last-but-one entry goes; the guard still asks before the last.
+    app.click("sa-access-delete-203.0.113.40").await?;
+    app.click("sa-access-remove-confirm").await?;
+    app.wait_gone("sa-access-entry-203.0.113.40").await?;
+    app.screenshot("project-owner-account-access-list").await?;
     app.click("new-sa-access-done").await?;
+    let listed: Vec<String> = admin_client
+        .list_service_account_access_list(
+            atlas_access_core::atlas::AccountScope::Org(&admin.org_id),
+            &robot,
+        )
+        .await
+        .map_err(failed)?
+        .iter()
+        .map(|entry| entry.path_name().to_owned())
+        .collect();
+    check(
+        listed == ["198.51.100.0/24"],
+        format!("Atlas holds {listed:?}"),
+    )?;
     app.find_css("[data-testid^='project-sa-roles-']").await?;
 
     // Remove the invited key again.
@@ -2487,12 +2552,6 @@ async fn project_owner(app: &App) -> Result<()> {
     // Its role taken down to Project Read Only while the app is open: the
     // app still offers the edit, Atlas refuses it, and the refusal names the
     // role to ask for; the page keeps its keys.
-    let admin_client = AtlasClient::new(
-        &admin.base_url,
-        &admin.public_key,
-        &SecretString::from(admin.private_key.clone()),
-    )
-    .map_err(failed)?;
     let project = admin
         .project_ids
         .first()

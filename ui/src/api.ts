@@ -171,17 +171,30 @@ export const rotateServiceAccountSecret = (
 ) => call("rotate_service_account_secret", { orgId, clientId, expiresAfterHours });
 export const deleteServiceAccountSecret = (orgId: string, clientId: string, secretId: string) =>
   call("delete_service_account_secret", { orgId, clientId, secretId });
-export const addServiceAccountEntries = (orgId: string, clientId: string, text: string) =>
-  call("add_service_account_entries", { orgId, clientId, text });
-export const checkServiceAccountEntryRemoval = (orgId: string, clientId: string, entry: string) =>
-  call("check_service_account_entry_removal", { orgId, clientId, entry });
+/**
+ * A service account's access list is changed through `projectId` when given
+ * (a Project Owner's way to it), else through the organization.
+ */
+export const addServiceAccountEntries = (
+  orgId: string,
+  clientId: string,
+  text: string,
+  projectId?: string,
+) => call("add_service_account_entries", { orgId, clientId, text, projectId });
+export const checkServiceAccountEntryRemoval = (
+  orgId: string,
+  clientId: string,
+  entry: string,
+  projectId?: string,
+) => call("check_service_account_entry_removal", { orgId, clientId, entry, projectId });
 /** `acknowledged`: the person confirmed what the entry's check warned of. */
 export const deleteServiceAccountEntry = (
   orgId: string,
   clientId: string,
   entry: string,
   acknowledged: boolean,
-) => call("delete_service_account_entry", { orgId, clientId, entry, acknowledged });
+  projectId?: string,
+) => call("delete_service_account_entry", { orgId, clientId, entry, acknowledged, projectId });
 export const listProjectServiceAccounts = (projectId: string) =>
   call("list_project_service_accounts", { projectId });
 /** Invites an organization account to a project, or changes its roles there. */

@@ -45,7 +45,7 @@ use atlas_access_core::access::gate::Caller;
 use atlas_access_core::access::lockout;
 use atlas_access_core::access::rotation::{self, RotationKeys};
 use atlas_access_core::access::usecases::StepOutcome;
-use atlas_access_core::atlas::{AccessListRequest, AtlasClient, NewServiceAccount};
+use atlas_access_core::atlas::{AccessListRequest, AccountScope, AtlasClient, NewServiceAccount};
 use atlas_access_core::credentials::profiles::{ConnectionKind, Profile, ProfileStore};
 use atlas_access_core::credentials::switch::{self, NewKey, OpenConnection};
 use atlas_access_core::credentials::{connections, keychain};
@@ -292,6 +292,10 @@ struct World {
     kind: Connection,
     org: String,
     projects: Vec<String>,
+    /// The project a member connection reaches service accounts' access
+    /// lists through (the one it owns); an Owner goes through the
+    /// organization.
+    through_project: Option<String>,
     keys: Vec<String>,
     accounts: Vec<String>,
     /// Every secret this run saw, for I5.
@@ -380,7 +384,11 @@ impl World {
                     .unwrap();
                 let own = created.account.client_id.clone();
                 observer
-                    .add_service_account_entries(&org, &own, &[request(APPARENT)])
+                    .add_service_account_entries(
+                        AccountScope::Org(&org),
+                        &own,
+                        &[request(APPARENT)],
+                    )
                     .await
                     .unwrap();
                 observer
@@ -436,7 +444,11 @@ impl World {
             let requests: Vec<_> = entries.iter().map(|entry| request(entry)).collect();
             if !requests.is_empty() {
                 observer
-                    .add_service_account_entries(&org, &other.account.client_id, &requests)
+                    .add_service_account_entries(
+                        AccountScope::Org(&org),
+                        &other.account.client_id,
+                        &requests,
+                    )
                     .await
                     .unwrap();
             }
@@ -474,6 +486,7 @@ impl World {
             _profiles_dir: profiles_dir,
             kind,
             org,
+            through_project: (!owner).then(|| projects[0].clone()),
             projects,
             keys,
             accounts,
@@ -646,9 +659,15 @@ impl World {
                         .await
                         .map(drop)
                 } else if let Some(account) = account(target) {
-                    edits::add_service_account_entries(client, org, &account, ENTRIES[entry])
-                        .await
-                        .map(drop)
+                    edits::add_service_account_entries(
+                        client,
+                        org,
+                        self.through_project.as_deref(),
+                        &account,
+                        ENTRIES[entry],
+                    )
+                    .await
+                    .map(drop)
                 } else {
                     Ok(())
                 }
@@ -690,7 +709,7 @@ impl World {
                     }
                     let names = self
                         .observer
-                        .list_service_account_access_list(org, &account)
+                        .list_service_account_access_list(AccountScope::Org(org), &account)
                         .await
                         .unwrap_or_default()
                         .iter()
@@ -700,6 +719,7 @@ impl World {
                         client,
                         caller,
                         org,
+                        self.through_project.as_deref(),
                         &account,
                         &pick(names),
                         acknowledged,
@@ -1039,7 +1059,7 @@ impl World {
         for account in self.observer.list_org_service_accounts(org).await.unwrap() {
             let list = self
                 .observer
-                .list_service_account_access_list(org, &account.client_id)
+                .list_service_account_access_list(AccountScope::Org(org), &account.client_id)
                 .await
                 .unwrap();
             if list.is_empty() {

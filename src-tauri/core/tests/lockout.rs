@@ -5,7 +5,7 @@
 
 use atlas_access_core::access::gate::Caller;
 use atlas_access_core::access::lockout::{check_entry_removal, check_require_access_list};
-use atlas_access_core::atlas::{AccessListRequest, AtlasClient};
+use atlas_access_core::atlas::{AccessListRequest, AccountScope, AtlasClient};
 use atlas_sandbox::{Config, Sandbox};
 use secrecy::SecretString;
 
@@ -118,7 +118,7 @@ async fn requiring_access_lists_names_the_keys_it_locks_out() {
     let mut listless_accounts = Vec::new();
     for account in client.list_all_org_service_accounts(&org).await.unwrap() {
         let list = client
-            .list_service_account_access_list(&org, &account.client_id)
+            .list_service_account_access_list(AccountScope::Org(&org), &account.client_id)
             .await
             .unwrap();
         if list.is_empty() {

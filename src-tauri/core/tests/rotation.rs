@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use atlas_access_core::access::rotation::{RotationKeys, complete_rotation, start_rotation};
 use atlas_access_core::access::usecases::StepOutcome;
-use atlas_access_core::atlas::{ApiKey, AtlasClient, ClientOptions};
+use atlas_access_core::atlas::{AccountScope, ApiKey, AtlasClient, ClientOptions};
 use atlas_sandbox::{Config, Sandbox};
 use common::caller_of;
 use secrecy::{ExposeSecret, SecretString};
@@ -245,7 +245,7 @@ async fn a_key_moved_to_a_service_account_keeps_its_roles_projects_and_list() {
     let roles: BTreeSet<&str> = account.roles.iter().map(String::as_str).collect();
     assert_eq!(roles, old.org_roles(&org).collect::<BTreeSet<_>>());
     let entries: BTreeSet<String> = admin
-        .list_service_account_access_list(&org, &account.client_id)
+        .list_service_account_access_list(AccountScope::Org(&org), &account.client_id)
         .await
         .unwrap()
         .iter()
@@ -355,7 +355,7 @@ async fn a_move_cut_short_by_a_failure_is_resumed_to_the_end() {
     let client_id = moved.created.account.client_id.clone();
     assert!(
         admin
-            .list_service_account_access_list(&org, &client_id)
+            .list_service_account_access_list(AccountScope::Org(&org), &client_id)
             .await
             .unwrap()
             .is_empty()
@@ -387,7 +387,7 @@ async fn a_move_cut_short_by_a_failure_is_resumed_to_the_end() {
     assert_eq!(
         names(
             admin
-                .list_service_account_access_list(&org, &client_id)
+                .list_service_account_access_list(AccountScope::Org(&org), &client_id)
                 .await
                 .unwrap()
                 .iter()

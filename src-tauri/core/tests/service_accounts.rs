@@ -9,7 +9,7 @@ mod common;
 use std::time::Duration;
 
 use atlas_access_core::atlas::{
-    AccessListRequest, AtlasClient, AtlasError, ClientOptions, NewServiceAccount,
+    AccessListRequest, AccountScope, AtlasClient, AtlasError, ClientOptions, NewServiceAccount,
 };
 use atlas_sandbox::{Config, Sandbox};
 use common::caller_of;
@@ -106,7 +106,7 @@ async fn every_service_account_operation_round_trips() {
 
     let entries = admin
         .add_service_account_entries(
-            &org,
+            AccountScope::Org(&org),
             &client_id,
             &[
                 AccessListRequest::IpAddress("203.0.113.8".to_owned()),
@@ -117,12 +117,12 @@ async fn every_service_account_operation_round_trips() {
         .unwrap();
     assert_eq!(entries.len(), 2);
     admin
-        .delete_service_account_entry(&org, &client_id, "198.51.100.0/24")
+        .delete_service_account_entry(AccountScope::Org(&org), &client_id, "198.51.100.0/24")
         .await
         .unwrap();
     assert_eq!(
         admin
-            .list_service_account_access_list(&org, &client_id)
+            .list_service_account_access_list(AccountScope::Org(&org), &client_id)
             .await
             .unwrap()
             .len(),
@@ -387,7 +387,7 @@ async fn the_guard_keeps_a_service_account_connection_from_locking_itself_out() 
 
     admin
         .add_service_account_entries(
-            &org,
+            AccountScope::Org(&org),
             &client_id,
             &[
                 AccessListRequest::IpAddress("198.51.100.7".to_owned()),
@@ -402,6 +402,7 @@ async fn the_guard_keeps_a_service_account_connection_from_locking_itself_out() 
         &connection,
         &caller_of(&connection).await,
         &org,
+        None,
         &client_id,
         "198.51.100.7",
         true,
@@ -417,6 +418,7 @@ async fn the_guard_keeps_a_service_account_connection_from_locking_itself_out() 
         &connection,
         &caller_of(&connection).await,
         &org,
+        None,
         &client_id,
         "203.0.113.1",
         false,
@@ -559,7 +561,7 @@ async fn an_account_is_created_with_its_list_and_projects_one_result_per_step() 
     assert_eq!(projects.len(), 1);
     assert_eq!(
         admin
-            .list_service_account_access_list(&org, client_id)
+            .list_service_account_access_list(AccountScope::Org(&org), client_id)
             .await
             .unwrap()
             .len(),
@@ -702,7 +704,7 @@ async fn an_accounts_last_entry_goes_only_once_confirmed_that_it_opens_the_accou
         let client_id = created.account.client_id.clone();
         admin
             .add_service_account_entries(
-                &org,
+                AccountScope::Org(&org),
                 &client_id,
                 &[AccessListRequest::CidrBlock("198.51.100.0/24".to_owned())],
             )
@@ -715,10 +717,15 @@ async fn an_accounts_last_entry_goes_only_once_confirmed_that_it_opens_the_accou
         } else {
             admin_client(&sandbox)
         };
-        let check =
-            check_service_account_entry_removal(&connection, &org, &client_id, "198.51.100.0/24")
-                .await
-                .unwrap();
+        let check = check_service_account_entry_removal(
+            &connection,
+            &org,
+            None,
+            &client_id,
+            "198.51.100.0/24",
+        )
+        .await
+        .unwrap();
         assert!(check.blocking.is_none(), "{check:?}");
         let warning = check.warning.expect("a warning");
         assert!(warning.contains("anywhere on the internet"), "{warning}");
@@ -726,6 +733,7 @@ async fn an_accounts_last_entry_goes_only_once_confirmed_that_it_opens_the_accou
             &connection,
             &caller_of(&connection).await,
             &org,
+            None,
             &client_id,
             "198.51.100.0/24",
             false,
@@ -735,7 +743,7 @@ async fn an_accounts_last_entry_goes_only_once_confirmed_that_it_opens_the_accou
         assert!(refused.to_string().contains("Confirm"), "{refused}");
         assert_eq!(
             admin
-                .list_service_account_access_list(&org, &client_id)
+                .list_service_account_access_list(AccountScope::Org(&org), &client_id)
                 .await
                 .unwrap()
                 .len(),
@@ -749,6 +757,7 @@ async fn an_accounts_last_entry_goes_only_once_confirmed_that_it_opens_the_accou
             &connection,
             &caller_of(&connection).await,
             &org,
+            None,
             &client_id,
             "198.51.100.0/24",
             true,
@@ -771,20 +780,34 @@ async fn an_accounts_last_entry_goes_only_once_confirmed_that_it_opens_the_accou
 /// changes the roles of an account in its project (Atlas's PATCH, which
 /// Project Owner may send), and is refused an invitation, which needs
 /// Organization Owner: said with the role, nothing changed.
-#[tokio::test]
-async fn a_project_owner_changes_roles_in_its_project_but_cannot_invite() {
-    use atlas_access_core::access::edits;
+/// A sandbox, its admin, organization and first project, and a connection
+/// through a key made in that project as its Project Owner.
+async fn project_owner() -> (
+    Sandbox,
+    AtlasClient,
+    String,
+    String,
+    AtlasClient,
+    atlas_access_core::access::gate::Caller,
+) {
     let sandbox = sandbox(Config::default()).await;
     let admin = admin_client(&sandbox);
     let org = sandbox.admin().org_id.clone();
     let project = sandbox.admin().project_ids[0].clone();
-    let read_only = ["GROUP_READ_ONLY".to_owned()];
     let created = admin
         .create_project_key(&org, &project, "project owner", &["GROUP_OWNER".to_owned()])
         .await
         .unwrap();
     let connection = common::from_here_as(&admin, &sandbox.admin().base_url, &org, &created).await;
     let caller = caller_of(&connection).await;
+    (sandbox, admin, org, project, connection, caller)
+}
+
+#[tokio::test]
+async fn a_project_owner_changes_roles_in_its_project_but_cannot_invite() {
+    use atlas_access_core::access::edits;
+    let (_sandbox, admin, org, project, connection, caller) = project_owner().await;
+    let read_only = ["GROUP_READ_ONLY".to_owned()];
 
     let inside = admin
         .create_org_service_account(&org, &new_account("inside", &["ORG_MEMBER"]))
@@ -839,6 +862,97 @@ async fn a_project_owner_changes_roles_in_its_project_but_cannot_invite() {
         project_roles(&admin, &org, &outside, &project)
             .await
             .is_empty()
+    );
+}
+
+/// A Project Owner changes the access list of an account made in its
+/// project through the project (Project Access Manager's operations), where
+/// the organization's path needs Organization Owner; the guard still asks
+/// before the last entry goes.
+#[tokio::test]
+async fn a_project_owner_changes_the_list_of_an_account_of_its_project_through_the_project() {
+    use atlas_access_core::access::{edits, lockout};
+    let (_sandbox, admin, org, project, connection, caller) = project_owner().await;
+    let made = connection
+        .create_project_service_account(
+            &org,
+            &project,
+            &new_account("made in the project", &["GROUP_READ_ONLY"]),
+        )
+        .await
+        .unwrap();
+    let client_id = made.account.client_id.clone();
+
+    // Through the organization: refused (its first step, reading the list,
+    // already needs an organization role), and said which role it needs.
+    let refused =
+        edits::add_service_account_entries(&connection, &org, None, &client_id, "203.0.113.7")
+            .await
+            .unwrap_err();
+    assert!(
+        refused
+            .advice()
+            .starts_with("This needs Organization Read Only,"),
+        "{}",
+        refused.advice()
+    );
+
+    let added = edits::add_service_account_entries(
+        &connection,
+        &org,
+        Some(&project),
+        &client_id,
+        "203.0.113.7\n198.51.100.0/24",
+    )
+    .await
+    .unwrap();
+    assert_eq!(added.added, 2);
+    let seen_by_owner = admin
+        .list_service_account_access_list(AccountScope::Org(&org), &client_id)
+        .await
+        .unwrap();
+    assert_eq!(seen_by_owner.len(), 2);
+
+    let left = edits::delete_service_account_entry(
+        &connection,
+        &caller,
+        &org,
+        Some(&project),
+        &client_id,
+        "203.0.113.7",
+        false,
+    )
+    .await
+    .unwrap();
+    assert_eq!(left.len(), 1);
+    let check = lockout::check_service_account_entry_removal(
+        &connection,
+        &org,
+        Some(&project),
+        &client_id,
+        "198.51.100.0/24",
+    )
+    .await
+    .unwrap();
+    assert!(check.warning.is_some(), "{check:?}");
+    let unconfirmed = edits::delete_service_account_entry(
+        &connection,
+        &caller,
+        &org,
+        Some(&project),
+        &client_id,
+        "198.51.100.0/24",
+        false,
+    )
+    .await;
+    assert!(unconfirmed.is_err());
+    assert_eq!(
+        admin
+            .list_service_account_access_list(AccountScope::Org(&org), &client_id)
+            .await
+            .unwrap()
+            .len(),
+        1
     );
 }
 

@@ -5,4 +5,9 @@ import type { ClientId } from "./ClientId";
 /**
  * One entry (an address or a CIDR block) of a service account's list.
  */
-export type AccountEntryRef = { orgId: AtlasId, clientId: ClientId, entry: string, };
+export type AccountEntryRef = { orgId: AtlasId, 
+/**
+ * The project the list is reached through, for a Project Owner;
+ * without one, through the organization.
+ */
+projectId?: AtlasId, clientId: ClientId, entry: string, };

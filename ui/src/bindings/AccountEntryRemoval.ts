@@ -6,4 +6,9 @@ import type { ClientId } from "./ClientId";
  * An entry to remove from an account's list, and whether the person
  * confirmed what its check warned of.
  */
-export type AccountEntryRemoval = { orgId: AtlasId, clientId: ClientId, entry: string, acknowledged: boolean, };
+export type AccountEntryRemoval = { orgId: AtlasId, 
+/**
+ * The project the list is reached through, for a Project Owner;
+ * without one, through the organization.
+ */
+projectId?: AtlasId, clientId: ClientId, entry: string, acknowledged: boolean, };

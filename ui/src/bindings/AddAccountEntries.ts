@@ -2,4 +2,9 @@
 import type { AtlasId } from "./AtlasId";
 import type { ClientId } from "./ClientId";
 
-export type AddAccountEntries = { orgId: AtlasId, clientId: ClientId, text: string, };
+export type AddAccountEntries = { orgId: AtlasId, 
+/**
+ * The project the list is reached through, for a Project Owner;
+ * without one, through the organization.
+ */
+projectId?: AtlasId, clientId: ClientId, text: string, };

@@ -498,13 +498,19 @@ function Secrets({
 /** The account's access list: entries with their use, add (typed, pasted, current IP), delete. */
 export function ServiceAccountAccessList({
   orgId,
+  projectId,
   item,
   state,
   editable,
 }: {
   orgId: string;
+  /** Changes go through this project (a Project Owner's way), else through the organization. */
+  projectId?: string;
   item: ServiceAccountInventory;
-  state: ServiceAccountsState;
+  /** Told the whole list after each change. */
+  state: {
+    patchAccessList: (clientId: string, entries: ServiceAccountInventory["accessList"]) => void;
+  };
   /** False when the connection may read the list but not change it. */
   editable: boolean;
 }) {
@@ -516,7 +522,7 @@ export function ServiceAccountAccessList({
   const [checkError, setCheckError] = useState<CommandError | null>(null);
   const removal = useAction();
   const adder = useEntryAdder(entries, async (text) => {
-    const report = await api.addServiceAccountEntries(orgId, clientId, text);
+    const report = await api.addServiceAccountEntries(orgId, clientId, text, projectId);
     state.patchAccessList(clientId, report.entries);
     return report;
   });
@@ -526,7 +532,7 @@ export function ServiceAccountAccessList({
     setCheckError(null);
     setRemoving({ entry, check: null });
     try {
-      const check = await api.checkServiceAccountEntryRemoval(orgId, clientId, entry);
+      const check = await api.checkServiceAccountEntryRemoval(orgId, clientId, entry, projectId);
       setRemoving({ entry, check });
     } catch (err) {
       setCheckError(api.asCommandError(err));
@@ -539,7 +545,7 @@ export function ServiceAccountAccessList({
     return removal.run(async () => {
       state.patchAccessList(
         clientId,
-        await api.deleteServiceAccountEntry(orgId, clientId, entry, acknowledged),
+        await api.deleteServiceAccountEntry(orgId, clientId, entry, acknowledged, projectId),
       );
       setRemoving(null);
     }, `${entry} removed from the access list`);

@@ -87,6 +87,11 @@ pub struct RotateSecret {
 #[serde(rename_all = "camelCase")]
 pub struct AddAccountEntries {
     pub org_id: AtlasId,
+    /// The project the list is reached through, for a Project Owner;
+    /// without one, through the organization.
+    #[serde(default)]
+    #[ts(optional)]
+    pub project_id: Option<AtlasId>,
     pub client_id: ClientId,
     pub text: String,
 }
@@ -96,6 +101,11 @@ pub struct AddAccountEntries {
 #[serde(rename_all = "camelCase")]
 pub struct AccountEntryRef {
     pub org_id: AtlasId,
+    /// The project the list is reached through, for a Project Owner;
+    /// without one, through the organization.
+    #[serde(default)]
+    #[ts(optional)]
+    pub project_id: Option<AtlasId>,
     pub client_id: ClientId,
     pub entry: String,
 }
@@ -412,6 +422,7 @@ pub async fn add_service_account_entries(
     Ok(edits::add_service_account_entries(
         &session.client,
         &args.org_id,
+        args.project_id.as_deref(),
         &args.client_id,
         &args.text,
     )
@@ -428,6 +439,7 @@ pub async fn check_service_account_entry_removal(
     Ok(lockout::check_service_account_entry_removal(
         &session.client,
         &args.org_id,
+        args.project_id.as_deref(),
         &args.client_id,
         &args.entry,
     )
@@ -440,6 +452,11 @@ pub async fn check_service_account_entry_removal(
 #[serde(rename_all = "camelCase")]
 pub struct AccountEntryRemoval {
     pub org_id: AtlasId,
+    /// The project the list is reached through, for a Project Owner;
+    /// without one, through the organization.
+    #[serde(default)]
+    #[ts(optional)]
+    pub project_id: Option<AtlasId>,
     pub client_id: ClientId,
     pub entry: String,
     pub acknowledged: bool,
@@ -454,6 +471,7 @@ pub async fn delete_service_account_entry(
         &session.client,
         &session.caller,
         &args.org_id,
+        args.project_id.as_deref(),
         &args.client_id,
         &args.entry,
         args.acknowledged,

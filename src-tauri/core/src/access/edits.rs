@@ -16,8 +16,8 @@ use crate::access::usecases::{
     NewServiceAccountPlan, Progress, ProjectRoles, StepOutcome,
 };
 use crate::atlas::{
-    AccessListEntry, ApiKey, AtlasClient, CreatedApiKey, CreatedServiceAccount, NewServiceAccount,
-    OrgSettings, ServiceAccount, ServiceAccountEntry, ServiceAccountProject,
+    AccessListEntry, AccountScope, ApiKey, AtlasClient, CreatedApiKey, CreatedServiceAccount,
+    NewServiceAccount, OrgSettings, ServiceAccount, ServiceAccountEntry, ServiceAccountProject,
 };
 use crate::error::CoreError;
 
@@ -146,6 +146,7 @@ pub async fn delete_access_entry(
         Effect::EntryRemoved {
             credential: Credential::Key(key_id),
             entry,
+            through_project: None,
         },
         Acknowledgement::warning_if(acknowledged),
     )
@@ -460,15 +461,23 @@ async fn bulk_invite(
 /// after. When the account is the connection's own, refuses to remove what
 /// lets this computer in, or the last entry where the organization requires
 /// a list; the last entry of any account goes only once `acknowledged`.
+///
+/// Through `through_project` (a project the account is in), a Project Owner
+/// may do it for an account whose access is that project alone; without
+/// one, it goes through the organization (Organization Owner).
 pub async fn delete_service_account_entry(
     client: &AtlasClient,
     caller: &Caller,
     org_id: &str,
+    through_project: Option<&str>,
     client_id: &str,
     entry: &str,
     acknowledged: bool,
 ) -> Result<Vec<ServiceAccountEntry>, CoreError> {
     ids(&[(org_id, "an organization")])?;
+    if let Some(project_id) = through_project {
+        ids(&[(project_id, "a project")])?;
+    }
     rules::client_id(client_id)?;
     let entry = rules::canonical_entry(entry)?;
     gate::pass(
@@ -478,12 +487,14 @@ pub async fn delete_service_account_entry(
         Effect::EntryRemoved {
             credential: Credential::Account(client_id),
             entry: &entry,
+            through_project,
         },
         Acknowledgement::warning_if(acknowledged),
     )
     .await?;
+    let scope = AccountScope::new(org_id, through_project);
     client
-        .delete_service_account_entry(org_id, client_id, &entry)
+        .delete_service_account_entry(scope, client_id, &entry)
         .await?;
     tracing::info!(
         client_id,
@@ -491,7 +502,7 @@ pub async fn delete_service_account_entry(
         "service account access-list entry removed"
     );
     Ok(client
-        .list_service_account_access_list(org_id, client_id)
+        .list_service_account_access_list(scope, client_id)
         .await?)
 }
 
@@ -757,16 +768,22 @@ pub struct AddServiceAccountEntriesReport {
 
 /// Adds the valid lines of `text` to a service account's access list; the
 /// invalid ones are reported, not sent. Two requests, as for a key.
+/// Through `through_project`, as [`delete_service_account_entry`].
 pub async fn add_service_account_entries(
     client: &AtlasClient,
     org_id: &str,
+    through_project: Option<&str>,
     client_id: &str,
     text: &str,
 ) -> Result<AddServiceAccountEntriesReport, CoreError> {
     ids(&[(org_id, "an organization")])?;
+    if let Some(project_id) = through_project {
+        ids(&[(project_id, "a project")])?;
+    }
     rules::client_id(client_id)?;
+    let scope = AccountScope::new(org_id, through_project);
     let existing = client
-        .list_service_account_access_list(org_id, client_id)
+        .list_service_account_access_list(scope, client_id)
         .await?;
     let checked = access_list::check(text, &as_key_entries(&existing));
     if checked.is_empty() {
@@ -783,7 +800,7 @@ pub async fn add_service_account_entries(
         });
     }
     let entries = client
-        .add_service_account_entries(org_id, client_id, &requests)
+        .add_service_account_entries(scope, client_id, &requests)
         .await?;
     tracing::info!(
         client_id,

@@ -38,6 +38,9 @@ pub enum Effect<'a> {
     EntryRemoved {
         credential: Credential<'a>,
         entry: &'a str,
+        /// The project a service account's list is reached through (a
+        /// Project Owner's way); `None`: through the organization.
+        through_project: Option<&'a str>,
     },
     /// The credential's organization roles become `roles`.
     OrgRoles {
@@ -95,14 +98,24 @@ pub async fn pass(
         Credential::Account(client_id) => client.service_account() == Some(client_id),
     };
     match effect {
-        Effect::EntryRemoved { credential, entry } => {
+        Effect::EntryRemoved {
+            credential,
+            entry,
+            through_project,
+        } => {
             let check = match credential {
                 Credential::Key(key_id) => {
                     lockout::check_entry_removal(client, caller, org_id, key_id, entry).await?
                 }
                 Credential::Account(client_id) => {
-                    lockout::check_service_account_entry_removal(client, org_id, client_id, entry)
-                        .await?
+                    lockout::check_service_account_entry_removal(
+                        client,
+                        org_id,
+                        through_project,
+                        client_id,
+                        entry,
+                    )
+                    .await?
                 }
             };
             allow_removal(check, matches!(acknowledged, Acknowledgement::Warning))

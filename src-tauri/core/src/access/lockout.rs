@@ -10,7 +10,7 @@ use ts_rs::TS;
 use crate::access::access_list::{allows, entry_net, parse_entry};
 use crate::access::gate::Caller;
 use crate::access::usecases::{INVENTORY_CONCURRENCY, load_inventory, load_service_accounts};
-use crate::atlas::{AccessListEntry, ApiKey, AtlasClient, ServiceAccount};
+use crate::atlas::{AccessListEntry, AccountScope, ApiKey, AtlasClient, ServiceAccount};
 use crate::error::CoreError;
 
 /// What a change would do to access.
@@ -64,14 +64,17 @@ pub async fn check_entry_removal(
 }
 
 /// [`check_entry_removal`] for a service account's access list.
+/// The list is read through `through_project` when given (a Project
+/// Owner's way to it), else through the organization.
 pub async fn check_service_account_entry_removal(
     client: &AtlasClient,
     org_id: &str,
+    through_project: Option<&str>,
     client_id: &str,
     entry: &str,
 ) -> Result<LockoutCheck, CoreError> {
     let entries: Vec<AccessListEntry> = client
-        .list_service_account_access_list(org_id, client_id)
+        .list_service_account_access_list(AccountScope::new(org_id, through_project), client_id)
         .await?
         .into_iter()
         .map(|entry| AccessListEntry {

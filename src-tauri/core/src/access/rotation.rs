@@ -16,7 +16,9 @@ use crate::access::rules;
 use crate::access::usecases::{
     self, NewOrgKey, NewOrgKeyOutcome, NewServiceAccountOutcome, ProjectRoles, StepOutcome,
 };
-use crate::atlas::{AccessListEntry, AccessListRequest, ApiKey, AtlasClient, ServiceAccountEntry};
+use crate::atlas::{
+    AccessListEntry, AccessListRequest, AccountScope, ApiKey, AtlasClient, ServiceAccountEntry,
+};
 use crate::error::CoreError;
 
 /// The longest description Atlas takes.
@@ -374,7 +376,7 @@ pub async fn complete_move(
     let (old, old_entries, account_entries, account_projects) = futures::try_join!(
         client.get_org_key(org_id, &moved.old_key_id),
         client.list_access_list(org_id, &moved.old_key_id),
-        client.list_service_account_access_list(org_id, &moved.client_id),
+        client.list_service_account_access_list(AccountScope::Org(org_id), &moved.client_id),
         client.list_service_account_projects(org_id, &moved.client_id)
     )?;
 
@@ -428,7 +430,7 @@ pub async fn complete_move(
     } else {
         StepOutcome::from_result(
             client
-                .add_service_account_entries(org_id, &moved.client_id, &missing)
+                .add_service_account_entries(AccountScope::Org(org_id), &moved.client_id, &missing)
                 .await,
         )
     };

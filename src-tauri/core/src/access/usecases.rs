@@ -8,8 +8,8 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::atlas::{
-    AccessListEntry, AccessListRequest, ApiKey, AtlasClient, AtlasError, CreatedApiKey, Project,
-    ServiceAccount, ServiceAccountEntry, ServiceAccountProject,
+    AccessListEntry, AccessListRequest, AccountScope, ApiKey, AtlasClient, AtlasError,
+    CreatedApiKey, Project, ServiceAccount, ServiceAccountEntry, ServiceAccountProject,
 };
 
 /// Access lists read at once while loading an organization: enough to hide
@@ -467,7 +467,11 @@ pub async fn load_service_account_parts(
             match read {
                 Read::List(index, id) => (
                     index,
-                    Answer::List(client.list_service_account_access_list(org_id, id).await),
+                    Answer::List(
+                        client
+                            .list_service_account_access_list(AccountScope::Org(org_id), id)
+                            .await,
+                    ),
                 ),
                 Read::Projects(index, id) => (
                     index,
@@ -520,7 +524,7 @@ pub async fn load_service_account(
 ) -> Result<ServiceAccountInventory, AtlasError> {
     let (account, access_list, projects) = futures::try_join!(
         client.get_org_service_account(org_id, client_id),
-        client.list_service_account_access_list(org_id, client_id),
+        client.list_service_account_access_list(AccountScope::Org(org_id), client_id),
         client.list_service_account_projects(org_id, client_id),
     )?;
     Ok(ServiceAccountInventory {
@@ -586,7 +590,11 @@ pub async fn create_service_account_with_setup(
     } else {
         StepOutcome::from_result(
             client
-                .add_service_account_entries(org_id, &client_id, &plan.access_list)
+                .add_service_account_entries(
+                    AccountScope::Org(org_id),
+                    &client_id,
+                    &plan.access_list,
+                )
                 .await,
         )
     };

@@ -18,4 +18,4 @@ pub use error::AtlasError;
 pub use events::{AtlasEvent, EventQuery};
 pub use models::*;
 pub use paging::{MAX_PAGE, MAX_PAGES};
-pub use service_accounts::SERVICE_ACCOUNT_MEDIA_TYPE;
+pub use service_accounts::{AccountScope, SERVICE_ACCOUNT_MEDIA_TYPE};

@@ -37,6 +37,33 @@ fn project_accounts(project_id: &str) -> Result<String, AtlasError> {
     ))
 }
 
+/// Through which path a service account's access list is read and changed:
+/// its organization's (Organization Owner changes it), or a project's it is
+/// in (Project Owner suffices there, for an account whose access is that
+/// project alone).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountScope<'a> {
+    Org(&'a str),
+    Project(&'a str),
+}
+
+impl<'a> AccountScope<'a> {
+    /// Through `project_id` when one is given, else through `org_id`.
+    pub fn new(org_id: &'a str, project_id: Option<&'a str>) -> Self {
+        project_id.map_or(Self::Org(org_id), Self::Project)
+    }
+
+    fn access_list(self, client_id: &str) -> Result<String, AtlasError> {
+        let account = match self {
+            Self::Org(org_id) => org_account(org_id, client_id)?,
+            Self::Project(project_id) => {
+                format!("{}/{}", project_accounts(project_id)?, segment(client_id)?)
+            }
+        };
+        Ok(format!("{account}/accessList"))
+    }
+}
+
 /// Seconds since 1970 of an RFC 3339 time (as Atlas writes them).
 fn unix_seconds(text: &str) -> Option<u64> {
     chrono::DateTime::parse_from_rfc3339(text)
@@ -308,14 +335,11 @@ impl AtlasClient {
 
     pub async fn list_service_account_access_list(
         &self,
-        org_id: &str,
+        scope: AccountScope<'_>,
         client_id: &str,
     ) -> Result<Vec<ServiceAccountEntry>, AtlasError> {
-        self.list_all_as(
-            SERVICE_ACCOUNT_MEDIA_TYPE,
-            &format!("{}/accessList", org_account(org_id, client_id)?),
-        )
-        .await
+        self.list_all_as(SERVICE_ACCOUNT_MEDIA_TYPE, &scope.access_list(client_id)?)
+            .await
     }
 
     /// Adds entries (at most 200 a request, as Atlas takes them); answers
@@ -323,14 +347,11 @@ impl AtlasClient {
     /// repeated.
     pub async fn add_service_account_entries(
         &self,
-        org_id: &str,
+        scope: AccountScope<'_>,
         client_id: &str,
         entries: &[AccessListRequest],
     ) -> Result<Vec<ServiceAccountEntry>, AtlasError> {
-        let path = format!(
-            "{}/accessList?itemsPerPage=500",
-            org_account(org_id, client_id)?
-        );
+        let path = format!("{}?itemsPerPage=500", scope.access_list(client_id)?);
         for chunk in entries.chunks(200) {
             let body = Value::Array(chunk.iter().map(AccessListRequest::to_json).collect());
             self.sa_json::<Page<ServiceAccountEntry>>(
@@ -341,19 +362,19 @@ impl AtlasClient {
             )
             .await?;
         }
-        self.list_service_account_access_list(org_id, client_id)
+        self.list_service_account_access_list(scope, client_id)
             .await
     }
 
     pub async fn delete_service_account_entry(
         &self,
-        org_id: &str,
+        scope: AccountScope<'_>,
         client_id: &str,
         entry: &str,
     ) -> Result<(), AtlasError> {
         self.sa_delete(&format!(
-            "{}/accessList/{}",
-            org_account(org_id, client_id)?,
+            "{}/{}",
+            scope.access_list(client_id)?,
             segment(entry)?
         ))
         .await

@@ -21,6 +21,7 @@ import * as api from "../../api";
 import type { CreatedServiceAccountView } from "../../bindings/CreatedServiceAccountView";
 import type { Project } from "../../bindings/Project";
 import type { ServiceAccount } from "../../bindings/ServiceAccount";
+import type { ServiceAccountEntry } from "../../bindings/ServiceAccountEntry";
 import {
   SERVICE_ACCOUNT_DESCRIPTION_MAX,
   SERVICE_ACCOUNT_NAME_MAX,
@@ -60,7 +61,7 @@ type Dialog =
   | { kind: "noProject"; account: ServiceAccount }
   | { kind: "create" }
   | { kind: "created"; created: CreatedServiceAccountView }
-  | { kind: "access"; clientId: string }
+  | { kind: "access"; account: ServiceAccount }
   | { kind: "bulk" };
 
 /** A project's service accounts: invite, edit permissions, remove, create, invite to many. */
@@ -284,13 +285,14 @@ export function ProjectServiceAccounts({
           copy={api.copyClientSecret}
           forget={api.forgetClientSecret}
           // Straight into its access list, as for a project key.
-          onClosed={() => setDialog({ kind: "access", clientId: dialog.created.account.clientId })}
+          onClosed={() => setDialog({ kind: "access", account: dialog.created.account })}
         />
       )}
       {dialog?.kind === "access" && (
         <NewAccountAccessDialog
           orgId={orgId}
-          clientId={dialog.clientId}
+          projectId={projectId}
+          account={dialog.account}
           org={org}
           onDone={() => setDialog(null)}
         />
@@ -503,17 +505,25 @@ function CreateProjectAccountDialog({
 /** A new project account's access list, straight after its secret. */
 function NewAccountAccessDialog({
   orgId,
-  clientId,
+  projectId,
+  account,
   org,
   onDone,
 }: {
   orgId: string;
-  clientId: string;
+  projectId: string;
+  account: ServiceAccount;
   org: ReturnType<typeof useServiceAccounts>;
   onDone: () => void;
 }) {
-  const item = org.accounts?.find((candidate) => candidate.account.clientId === clientId);
   const managesOrg = useManagesOrg();
+  const ownsProject = useOwnsProject(projectId);
+  // A Project Owner reaches the new account's list through the project;
+  // the list starts empty and each change answers the whole list.
+  const [ownEntries, setOwnEntries] = useState<ServiceAccountEntry[]>([]);
+  const item = managesOrg
+    ? org.accounts?.find((candidate) => candidate.account.clientId === account.clientId)
+    : { account, accessList: ownEntries, projects: [] };
   return (
     <Modal
       open
@@ -524,17 +534,29 @@ function NewAccountAccessDialog({
       data-testid="new-sa-access-dialog"
     >
       <div className={stack}>
-        <H3>Add the access list of {item?.account.name ?? clientId}</H3>
+        <H3>Add the access list of {account.name}</H3>
         <Body>
           Add the addresses this service account will be used from: a token used from anywhere else
           is refused.
         </Body>
-        {managesOrg ? (
-          item && <ServiceAccountAccessList orgId={orgId} item={item} state={org} editable />
+        {managesOrg || ownsProject ? (
+          item && (
+            <ServiceAccountAccessList
+              orgId={orgId}
+              projectId={managesOrg ? undefined : projectId}
+              item={item}
+              state={
+                managesOrg
+                  ? org
+                  : { patchAccessList: (_clientId, entries) => setOwnEntries(entries) }
+              }
+              editable
+            />
+          )
         ) : (
           <Body data-testid="new-sa-access-needs-owner">
-            Adding it here needs Organization Owner, which this connection does not have: ask an
-            Organization Owner to add the addresses this account will be used from.
+            Adding it here needs Organization Owner or Project Owner, which this connection does not
+            have: ask an Organization Owner to add the addresses this account will be used from.
           </Body>
         )}
         <div>
