@@ -97,8 +97,9 @@ const mergedRows = new WeakMap<
  * Two entries in TanStack Query's cache, as for keys: the accounts with
  * their secrets (a request or two, so the table shows at once), then each
  * one's access list and projects (two requests an account, read after).
+ * `withParts: false` reads the accounts alone (a picker needs no more).
  */
-export function useServiceAccounts(orgId: string, enabled = true) {
+export function useServiceAccounts(orgId: string, enabled = true, withParts = true) {
   const queryClient = useQueryClient();
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   const list = useQuery({
@@ -108,7 +109,7 @@ export function useServiceAccounts(orgId: string, enabled = true) {
   });
   const parts = useQuery({
     queryKey: serviceAccountPartsKey(orgId),
-    enabled: list.isSuccess,
+    enabled: list.isSuccess && withParts,
     queryFn: async (): Promise<PartsByClientId> => {
       const accounts = queryClient.getQueryData<ServiceAccount[]>(serviceAccountListKey(orgId));
       // The table opens sorted by name: those rows are read first.

@@ -48,15 +48,30 @@ const titleButtons = css`
   display: flex;
   gap: 8px;
 `;
+// The name, its client id below it, and Atlas's mark: one column, so the
+// table fits a 1280 px window without names wrapping word by word.
+const nameCell = css`
+  min-width: 220px;
+`;
+const clientIdLine = css`
+  display: block;
+  font-size: 12px;
+  white-space: nowrap;
+`;
 const managedBadge = css`
-  margin-left: 8px;
+  margin-top: 4px;
 `;
 const secretLine = css`
   display: block;
   white-space: nowrap;
 `;
 
-type SortColumn = "name" | "clientId" | "lastUsed" | "accessList";
+/** The masked secret's last characters, as Atlas shows them: "…1254". */
+function secretTail(masked: string | undefined): string {
+  return masked ? `…${masked.slice(-4)}` : "secret";
+}
+
+type SortColumn = "name" | "lastUsed" | "accessList";
 
 /** Organization Access Manager → Service Accounts. */
 export function ServiceAccountsTab({ orgId, projects }: { orgId: string; projects: Project[] }) {
@@ -95,8 +110,6 @@ export function ServiceAccountsTab({ orgId, projects }: { orgId: string; project
       switch (sort.column) {
         case "name":
           return item.account.name.toLowerCase();
-        case "clientId":
-          return item.account.clientId;
         case "lastUsed":
           return lastUsed(item.account) ?? "";
         case "accessList":
@@ -343,8 +356,7 @@ const AccountsTable = memo(function AccountsTable({
     <Table data-testid="service-accounts-table">
       <TableHead>
         <HeaderRow>
-          {header("name", "Name")}
-          {header("clientId", "Client ID")}
+          {header("name", "Name and Client ID")}
           <HeaderCell>Organization Roles</HeaderCell>
           <HeaderCell>Projects</HeaderCell>
           <HeaderCell>Secrets</HeaderCell>
@@ -387,7 +399,7 @@ const AccountRow = memo(function AccountRow({
   const account = item.account;
   return (
     <Row data-testid={`sa-row-${account.clientId}`}>
-      <LightCell>
+      <LightCell className={nameCell}>
         <button
           type="button"
           className={linkButton}
@@ -396,14 +408,12 @@ const AccountRow = memo(function AccountRow({
         >
           {account.name}
         </button>
+        <code className={clientIdLine}>{account.clientId}</code>
         {account.systemManaged && (
           <Badge className={managedBadge} data-testid={`sa-managed-${account.clientId}`}>
             managed by Atlas
           </Badge>
         )}
-      </LightCell>
-      <LightCell>
-        <code>{account.clientId}</code>
       </LightCell>
       <LightCell>{account.roles.map(roleName).join(", ") || "—"}</LightCell>
       <LightCell>
@@ -425,9 +435,9 @@ const AccountRow = memo(function AccountRow({
                   key={secret.id}
                   className={`${secretLine} ${toneStyle[tone]}`}
                   data-tone={tone}
-                  title={`Expires ${secret.expiresAt}`}
+                  title={`${secret.maskedSecretValue ?? "Secret"}, expires ${secret.expiresAt}`}
                 >
-                  <code>{secret.maskedSecretValue ?? "secret"}</code> {text}
+                  <code>{secretTail(secret.maskedSecretValue)}</code> {text}
                 </span>
               );
             })}

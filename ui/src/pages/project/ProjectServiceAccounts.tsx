@@ -79,9 +79,10 @@ export function ProjectServiceAccounts({
   const { pushToast } = useToast();
   const ownsProject = useOwnsProject(projectId);
   // Inviting an organization account needs Organization Owner: only then
-  // are the organization's accounts read, for the picker.
+  // are the organization's accounts read, for the picker, and only the
+  // accounts (not each one's list and projects: two requests an account).
   const managesOrg = useManagesOrg();
-  const org = useServiceAccounts(orgId, managesOrg);
+  const org = useServiceAccounts(orgId, managesOrg, false);
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const projectName = (id: string) => projects.find((p) => p.id === id)?.name ?? id;
   const query = useQuery({
@@ -518,12 +519,10 @@ function NewAccountAccessDialog({
 }) {
   const managesOrg = useManagesOrg();
   const ownsProject = useOwnsProject(projectId);
-  // A Project Owner reaches the new account's list through the project;
-  // the list starts empty and each change answers the whole list.
-  const [ownEntries, setOwnEntries] = useState<ServiceAccountEntry[]>([]);
-  const item = managesOrg
-    ? org.accounts?.find((candidate) => candidate.account.clientId === account.clientId)
-    : { account, accessList: ownEntries, projects: [] };
+  // A new account's list starts empty, and each change answers the whole
+  // list. A Project Owner reaches it through the project.
+  const [entries, setEntries] = useState<ServiceAccountEntry[]>([]);
+  const item = { account, accessList: entries, projects: [] };
   return (
     <Modal
       open
@@ -540,19 +539,18 @@ function NewAccountAccessDialog({
           is refused.
         </Body>
         {managesOrg || ownsProject ? (
-          item && (
-            <ServiceAccountAccessList
-              orgId={orgId}
-              projectId={managesOrg ? undefined : projectId}
-              item={item}
-              state={
-                managesOrg
-                  ? org
-                  : { patchAccessList: (_clientId, entries) => setOwnEntries(entries) }
-              }
-              editable
-            />
-          )
+          <ServiceAccountAccessList
+            orgId={orgId}
+            projectId={managesOrg ? undefined : projectId}
+            item={item}
+            state={{
+              patchAccessList: (clientId, list) => {
+                setEntries(list);
+                org.patchAccessList(clientId, list);
+              },
+            }}
+            editable
+          />
         ) : (
           <Body data-testid="new-sa-access-needs-owner">
             Adding it here needs Organization Owner or Project Owner, which this connection does not
