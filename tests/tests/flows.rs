@@ -376,6 +376,9 @@ async fn invite_to_staging_production_and_analytics(
     app.toggle("bulk-roles-GROUP_READ_ONLY").await?;
     app.click("bulk-submit").await?;
     app.find("bulk-results").await?;
+    // The progress came on the call's own channel, to the end.
+    app.wait_text("bulk-progress", |text| text.contains("3/3"))
+        .await?;
     for project in ["Staging", "Production", "Analytics"] {
         let status = app
             .attr(&format!("bulk-result-{project}"), "data-status")

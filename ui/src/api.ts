@@ -2,7 +2,7 @@
 // result come from the table generated from Rust (bindings/commands.ts), so a
 // command or field renamed on one side fails `tsc` on the other.
 // Components import these wrappers, never `@tauri-apps/api/core` itself.
-import { invoke } from "@tauri-apps/api/core";
+import { Channel, invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { AccessListEntry } from "./bindings/AccessListEntry";
 import type { Appearance } from "./bindings/Appearance";
@@ -10,11 +10,7 @@ import type { ActivityFilter } from "./bindings/ActivityFilter";
 import type { CommandError } from "./bindings/CommandError";
 import type { ExportFormat } from "./bindings/ExportFormat";
 import type { Commands } from "./bindings/commands";
-import {
-  CLIPBOARD_CLEARED_EVENT,
-  PROGRESS_EVENT,
-  SESSION_CLOSED_EVENT,
-} from "./bindings/constants";
+import { CLIPBOARD_CLEARED_EVENT, SESSION_CLOSED_EVENT } from "./bindings/constants";
 import type { NewOrgKeyInput } from "./bindings/NewOrgKeyInput";
 import type { NewServiceAccount } from "./bindings/NewServiceAccount";
 import type { NewServiceAccountInput } from "./bindings/NewServiceAccountInput";
@@ -74,9 +70,9 @@ export const selectOrg = (orgId: string) => call("select_org", { orgId });
 // Organization Access Manager
 /** Keys and projects without access lists: the table shows at once. */
 export const loadKeyList = (orgId: string) => call("load_key_list", { orgId });
-/** These keys' access lists, read in the order given; progress as `inventory` events. */
-export const loadAccessLists = (orgId: string, keyIds: string[]) =>
-  call("load_access_lists", { orgId, keyIds });
+/** These keys' access lists, read in the order given, telling `onProgress` how far. */
+export const loadAccessLists = (orgId: string, keyIds: string[], onProgress?: OnProgress) =>
+  call("load_access_lists", { orgId, keyIds, progress: progressChannel(onProgress) });
 export const checkAccessEntries = (text: string, existing: AccessListEntry[]) =>
   call("check_access_entries", { text, existing });
 export const createOrgKey = (orgId: string, input: NewOrgKeyInput) =>
@@ -139,15 +135,31 @@ export const inviteToProjects = (
   keyId: string,
   projectIds: string[],
   roles: string[],
-) => call("invite_to_projects", { orgId, keyId, projectIds, roles });
+  onProgress?: OnProgress,
+) =>
+  call("invite_to_projects", {
+    orgId,
+    keyId,
+    projectIds,
+    roles,
+    progress: progressChannel(onProgress),
+  });
 
 // Service accounts
 /** The accounts with their secrets: the table shows at once. */
 export const loadServiceAccountList = (orgId: string) =>
   call("load_service_account_list", { orgId });
-/** These accounts' access lists and projects, in the order given; progress as `serviceAccounts` events. */
-export const loadServiceAccountParts = (orgId: string, clientIds: string[]) =>
-  call("load_service_account_parts", { orgId, clientIds });
+/** These accounts' access lists and projects, in the order given, telling `onProgress` how far. */
+export const loadServiceAccountParts = (
+  orgId: string,
+  clientIds: string[],
+  onProgress?: OnProgress,
+) =>
+  call("load_service_account_parts", {
+    orgId,
+    clientIds,
+    progress: progressChannel(onProgress),
+  });
 export const getServiceAccount = (orgId: string, clientId: string) =>
   call("get_service_account", { orgId, clientId });
 export const createServiceAccount = (orgId: string, input: NewServiceAccountInput) =>
@@ -215,7 +227,15 @@ export const inviteServiceAccountToProjects = (
   clientId: string,
   projectIds: string[],
   roles: string[],
-) => call("invite_service_account_to_projects", { orgId, clientId, projectIds, roles });
+  onProgress?: OnProgress,
+) =>
+  call("invite_service_account_to_projects", {
+    orgId,
+    clientId,
+    projectIds,
+    roles,
+    progress: progressChannel(onProgress),
+  });
 export const setMaxSecretLifetime = (orgId: string, hours: number) =>
   call("set_max_secret_lifetime", { orgId, hours });
 /** The findings about these credentials, with the open connection's thresholds. */
@@ -254,8 +274,8 @@ export const completeRotation = (
   switchProfileId?: string,
 ) => call("complete_rotation", { orgId, oldKeyId, newKeyId, switchProfileId });
 /** The organization's credentials, read from Atlas now, to a file the user picks. */
-export const exportInventory = (orgId: string, format: ExportFormat) =>
-  call("export_inventory", { orgId, format });
+export const exportInventory = (orgId: string, format: ExportFormat, onProgress?: OnProgress) =>
+  call("export_inventory", { orgId, format, progress: progressChannel(onProgress) });
 /** The first `pages` Atlas pages of the activity `filter` picks, to a file the user picks. */
 export const exportActivity = (
   orgId: string,
@@ -270,16 +290,18 @@ export const exportReview = (input: ReviewInput, format: ExportFormat) =>
 export const loadActivity = (orgId: string, filter: ActivityFilter, page: number) =>
   call("load_activity", { orgId, filter, page });
 
-/** Calls `handler` with the progress of `operation` until the returned function is called. */
-export function onProgress(
-  operation: string,
-  handler: (done: number, total: number) => void,
-): Promise<UnlistenFn> {
-  return listen<ProgressEvent>(PROGRESS_EVENT, (event) => {
-    if (event.payload.operation === operation) {
-      handler(event.payload.done, event.payload.total);
-    }
-  });
+/** Told how far a long command is: `done` of `total`. */
+export type OnProgress = (done: number, total: number) => void;
+
+/**
+ * A channel of this one call for its progress: two calls at once (two bulk
+ * invitations, say) never see each other's.
+ */
+function progressChannel(onProgress: OnProgress | undefined): Channel<ProgressEvent> | undefined {
+  if (!onProgress) return undefined;
+  const channel = new Channel<ProgressEvent>();
+  channel.onmessage = (event) => onProgress(event.done, event.total);
+  return channel;
 }
 
 /** Calls `handler` with the key id when the clipboard was cleared of its private key. */

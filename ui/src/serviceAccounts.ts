@@ -116,14 +116,12 @@ export function useServiceAccounts(orgId: string, enabled = true, withParts = tr
       const ids = [...(accounts ?? [])]
         .sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()))
         .map((account) => account.clientId);
-      const unlisten = await api.onProgress("serviceAccounts", (done, total) =>
-        setProgress({ done, total }),
-      );
       try {
-        const read = await api.loadServiceAccountParts(orgId, ids);
+        const read = await api.loadServiceAccountParts(orgId, ids, (done, total) =>
+          setProgress({ done, total }),
+        );
         return Object.fromEntries(read.map((item) => [item.clientId, item]));
       } finally {
-        unlisten();
         setProgress(null);
       }
     },

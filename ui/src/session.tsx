@@ -175,14 +175,12 @@ function SessionState({ children }: { children: ReactNode }) {
         .sort((a, b) => a.key.desc.toLowerCase().localeCompare(b.key.desc.toLowerCase()))
         .map((item) => item.key.id);
       setInventoryProgress({ done: 0, total: ids.length });
-      const unlisten = await api.onProgress("inventory", (done, total) =>
-        setInventoryProgress({ done, total }),
-      );
       try {
-        const lists = await api.loadAccessLists(org, ids);
+        const lists = await api.loadAccessLists(org, ids, (done, total) =>
+          setInventoryProgress({ done, total }),
+        );
         return Object.fromEntries(lists.map((list) => [list.keyId, list]));
       } finally {
-        unlisten();
         setInventoryProgress(null);
       }
     },

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use ts_rs::{Config, ExportError, TS, TypeVisitor};
 
-use crate::ipc::{self, CLIPBOARD_CLEARED_EVENT, PROGRESS_EVENT, SESSION_CLOSED_EVENT};
+use crate::ipc::{self, CLIPBOARD_CLEARED_EVENT, SESSION_CLOSED_EVENT};
 use crate::{CommandError, ipc::ProgressEvent, ipc::SessionClosed};
 use atlas_access_core::access::rules;
 use atlas_access_core::audit::activity::ACCESS_EVENT_TYPES;
@@ -104,7 +104,6 @@ fn constants() -> String {
     let constant = |name: &str, value: &str| format!("export const {name} = {value:?};\n");
     [
         "// Generated from the Rust constants by `make bindings`: do not edit.\n".to_owned(),
-        constant("PROGRESS_EVENT", PROGRESS_EVENT),
         constant("SESSION_CLOSED_EVENT", SESSION_CLOSED_EVENT),
         constant("CLIPBOARD_CLEARED_EVENT", CLIPBOARD_CLEARED_EVENT),
         constant("SANDBOX_PROFILE_ID", SANDBOX_PROFILE_ID),

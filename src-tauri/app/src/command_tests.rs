@@ -14,7 +14,7 @@ use crate::commands::connections::{self, ProfileRef};
 use crate::commands::keys::{self, EntryRef, OrgKeyRef, UpdateOrgKey};
 use crate::commands::projects::{self, ProjectKeyRoles};
 use crate::commands::{OrgRef, organization};
-use crate::ipc::{AppEvent, Ctx, Host, NoArgs};
+use crate::ipc::{AppEvent, Ctx, Host, NoArgs, ProgressChannel, ProgressEvent};
 use crate::state::AppState;
 use crate::{CommandError, ErrorKind};
 use atlas_access_core::access::rules::AtlasId;
@@ -24,6 +24,8 @@ use atlas_access_core::credentials::profiles::ConnectionKind;
 #[derive(Default)]
 pub(crate) struct RecordingHost {
     pub events: Mutex<Vec<AppEvent>>,
+    /// Each progress message, with the channel it went to.
+    pub progress: Arc<Mutex<Vec<(String, ProgressEvent)>>>,
     pub clipboard: Mutex<Option<String>>,
     /// What the save dialog answers; None: cancelled.
     pub save_path: Mutex<Option<std::path::PathBuf>>,
@@ -37,6 +39,11 @@ pub(crate) struct RecordingHost {
 impl Host for RecordingHost {
     fn emit(&self, event: AppEvent) {
         self.events.lock().unwrap().push(event);
+    }
+    fn progress_to(&self, channel: &ProgressChannel) -> Box<dyn Fn(ProgressEvent) + Send + Sync> {
+        let progress = self.progress.clone();
+        let channel = channel.as_str().to_owned();
+        Box::new(move |event| progress.lock().unwrap().push((channel.clone(), event)))
     }
     fn set_window_title(&self, _: &str) {}
     fn write_secret_to_clipboard(&self, text: &str) -> Result<(), String> {
@@ -718,6 +725,7 @@ async fn an_export_writes_where_the_dialog_says_one_row_per_credential_and_no_se
     let request = |format| ExportInventory {
         org_id: atlas_id(&org_id),
         format,
+        progress: None,
     };
 
     // Cancelled: nothing written.
@@ -753,6 +761,33 @@ async fn an_export_writes_where_the_dialog_says_one_row_per_credential_and_no_se
         );
     }
     assert!(csv.starts_with("kind,id,name,organization roles,projects,access list,"));
+
+    // With a channel of its own, the export's progress goes there alone,
+    // up to the end; a value that is no channel is refused as an argument.
+    let with_channel: ExportInventory = serde_json::from_value(serde_json::json!({
+        "orgId": org_id,
+        "format": "csv",
+        "progress": "__CHANNEL__:7",
+    }))
+    .unwrap();
+    export::export_inventory(&ctx, with_channel).await.unwrap();
+    let progress = harness.host.progress.lock().unwrap().clone();
+    assert!(!progress.is_empty());
+    assert!(
+        progress
+            .iter()
+            .all(|(channel, _)| channel == "__CHANNEL__:7")
+    );
+    let (_, last) = progress.last().unwrap();
+    assert_eq!(last.done, last.total);
+    assert!(
+        serde_json::from_value::<ExportInventory>(serde_json::json!({
+            "orgId": org_id,
+            "format": "csv",
+            "progress": "inventory",
+        }))
+        .is_err()
+    );
 
     let json_path = dir.path().join("credentials.json");
     *harness.host.save_path.lock().unwrap() = Some(json_path.clone());

@@ -38,6 +38,9 @@ pub trait Host: Send + Sync + 'static {
     ) -> tokio::sync::oneshot::Receiver<Option<std::path::PathBuf>>;
     /// Makes the window light or dark.
     fn apply_appearance(&self, appearance: Appearance);
+    /// Where a long command's progress goes: the channel the page made for
+    /// that one call.
+    fn progress_to(&self, channel: &ProgressChannel) -> Box<dyn Fn(ProgressEvent) + Send + Sync>;
     /// Asks the user a yes-or-no question in a system dialog (not the page,
     /// which cannot answer it for them); answers true for `yes`.
     fn confirm(
@@ -52,33 +55,52 @@ pub trait Host: Send + Sync + 'static {
 /// (`ui/src/bindings/constants.ts`), so neither side spells them twice.
 #[derive(Debug, Clone)]
 pub enum AppEvent {
-    Progress(ProgressEvent),
     SessionClosed(SessionClosed),
     /// The clipboard was cleared of the private key of this key id.
     ClipboardCleared(String),
 }
 
-pub const PROGRESS_EVENT: &str = "progress";
 pub const SESSION_CLOSED_EVENT: &str = "session-closed";
 pub const CLIPBOARD_CLEARED_EVENT: &str = "clipboard-cleared";
 
 impl AppEvent {
     pub fn name(&self) -> &'static str {
         match self {
-            Self::Progress(_) => PROGRESS_EVENT,
             Self::SessionClosed(_) => SESSION_CLOSED_EVENT,
             Self::ClipboardCleared(_) => CLIPBOARD_CLEARED_EVENT,
         }
     }
 }
 
-/// How far a long operation (`inventory`, `invite`) is.
-#[derive(Debug, Clone, Serialize, TS)]
+/// How far a long command is, on the channel the page made for the call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ProgressEvent {
-    pub operation: String,
     pub done: usize,
     pub total: usize,
+}
+
+/// A channel the page made for one call (a `Channel` of
+/// `@tauri-apps/api/core`, sent as Tauri writes it: `__CHANNEL__:<id>`), so
+/// that two calls at once never mix their progress.
+#[derive(Debug, Clone, PartialEq, Eq, TS)]
+#[ts(type = "{ toJSON(): string }")]
+pub struct ProgressChannel(String);
+
+impl<'de> Deserialize<'de> for ProgressChannel {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        text.parse::<tauri::ipc::JavaScriptChannelId>()
+            .map(|_| Self(text))
+            .map_err(|error| serde::de::Error::custom(format!("not a channel ({error})")))
+    }
+}
+
+impl ProgressChannel {
+    /// The channel's name as the page sent it.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
 }
 
 /// Rust dropped the open connection; the page goes back to Connections and
@@ -102,7 +124,6 @@ impl Host for TauriHost {
         use tauri::Emitter;
         let name = event.name();
         let sent = match event {
-            AppEvent::Progress(payload) => self.0.emit(name, payload),
             AppEvent::SessionClosed(payload) => self.0.emit(name, payload),
             AppEvent::ClipboardCleared(key_id) => self.0.emit(name, key_id),
         };
@@ -208,6 +229,24 @@ impl Host for TauriHost {
             let _ = answered.send(yes);
         });
         answer
+    }
+
+    fn progress_to(&self, channel: &ProgressChannel) -> Box<dyn Fn(ProgressEvent) + Send + Sync> {
+        use tauri::Manager;
+        let id = channel.as_str().parse::<tauri::ipc::JavaScriptChannelId>();
+        match (id, self.0.get_webview_window("main")) {
+            (Ok(id), Some(window)) => {
+                // One channel for the whole call: the page orders messages
+                // by the channel's own count.
+                let channel = id.channel_on::<_, ProgressEvent>(window.as_ref().clone());
+                Box::new(move |event| {
+                    if let Err(error) = channel.send(event) {
+                        tracing::debug!(%error, "progress not sent");
+                    }
+                })
+            }
+            _ => Box::new(|_| {}),
+        }
     }
 
     fn apply_appearance(&self, appearance: Appearance) {

@@ -1,7 +1,10 @@
+import { useState } from "react";
 import Button from "@leafygreen-ui/button";
 import { css } from "@leafygreen-ui/emotion";
 import type { ExportFormat } from "../bindings/ExportFormat";
 import type { ExportReport } from "../bindings/ExportReport";
+import type { OnProgress } from "../api";
+import { Body } from "@leafygreen-ui/typography";
 import { useAction } from "../useAction";
 import { ErrorBanner } from "./ErrorBanner";
 import { buttons } from "../layout";
@@ -12,7 +15,8 @@ const unshrinking = css`
 
 /**
  * Export as CSV or JSON: the file is chosen in the system's save dialog and
- * written by Rust. `what` names the rows ("credentials", "events").
+ * written by Rust. `what` names the rows ("credentials", "events"). A run
+ * that reads from Atlas first says how far it is.
  */
 export function ExportButtons({
   what,
@@ -20,14 +24,19 @@ export function ExportButtons({
   testId,
 }: {
   what: string;
-  run: (format: ExportFormat) => Promise<ExportReport>;
+  run: (format: ExportFormat, onProgress: OnProgress) => Promise<ExportReport>;
   testId: string;
 }) {
   const exporting = useAction();
+  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   const start = (format: ExportFormat) =>
     exporting.run(async () => {
-      const report = await run(format);
-      return report.path ? `Exported ${report.rows} ${what} to ${report.path}` : undefined;
+      try {
+        const report = await run(format, (done, total) => setProgress({ done, total }));
+        return report.path ? `Exported ${report.rows} ${what} to ${report.path}` : undefined;
+      } finally {
+        setProgress(null);
+      }
     });
   return (
     <div className={unshrinking} data-testid={testId} data-busy={exporting.busy}>
@@ -49,6 +58,11 @@ export function ExportButtons({
           Export JSON
         </Button>
       </div>
+      {exporting.busy && progress && progress.total > 0 && (
+        <Body data-testid={`${testId}-progress`}>
+          Reading {progress.done} of {progress.total}…
+        </Body>
+      )}
       <ErrorBanner error={exporting.error} testId={`${testId}-error`} />
     </div>
   );

@@ -103,7 +103,7 @@ function Applications({ orgId, inventory }: { orgId: string; inventory: Inventor
             </Description>
             <ExportButtons
               what="credentials"
-              run={(format) => api.exportInventory(orgId, format)}
+              run={(format, onProgress) => api.exportInventory(orgId, format, onProgress)}
               testId="export-inventory"
             />
           </>

@@ -13,7 +13,7 @@ use ts_rs::TS;
 
 use super::progress_sender;
 use crate::CommandError;
-use crate::ipc::Ctx;
+use crate::ipc::{Ctx, ProgressChannel};
 
 /// The organization's credentials as a file.
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -21,6 +21,10 @@ use crate::ipc::Ctx;
 pub struct ExportInventory {
     pub org_id: AtlasId,
     pub format: ExportFormat,
+    /// Where the progress goes: a channel the page made for this call.
+    #[serde(default)]
+    #[ts(optional)]
+    pub progress: Option<ProgressChannel>,
 }
 
 /// The activity the screen shows (its filter, and the Atlas pages read).
@@ -116,7 +120,7 @@ pub async fn export_inventory(
         &organization,
         args.format,
         INVENTORY_CONCURRENCY,
-        &progress_sender(ctx, "export"),
+        &progress_sender(ctx, args.progress.as_ref()),
     )
     .await?;
     write(path, export)

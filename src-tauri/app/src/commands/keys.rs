@@ -18,7 +18,7 @@ use ts_rs::TS;
 use super::connections::{self, SessionView, SwitchKey};
 use super::{OrgRef, progress_sender};
 use crate::CommandError;
-use crate::ipc::{AppEvent, Ctx, NoArgs};
+use crate::ipc::{AppEvent, Ctx, NoArgs, ProgressChannel};
 use crate::one_time::clear_after;
 
 /// A key of an organization.
@@ -42,6 +42,10 @@ pub struct KeyRef {
 pub struct AccessListsRequest {
     pub org_id: AtlasId,
     pub key_ids: Vec<AtlasId>,
+    /// Where the progress goes: a channel the page made for this call.
+    #[serde(default)]
+    #[ts(optional)]
+    pub progress: Option<ProgressChannel>,
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -98,7 +102,7 @@ pub async fn load_access_lists(
     args: AccessListsRequest,
 ) -> Result<Vec<KeyAccessList>, CommandError> {
     let session = ctx.state.session().await?;
-    let progress = progress_sender(ctx, "inventory");
+    let progress = progress_sender(ctx, args.progress.as_ref());
     Ok(usecases::load_access_lists(
         &session.client,
         &args.org_id,

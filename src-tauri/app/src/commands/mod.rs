@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 use crate::CommandError;
-use crate::ipc::{AppEvent, Ctx, NoArgs, ProgressEvent};
+use crate::ipc::{Ctx, NoArgs, ProgressChannel, ProgressEvent};
 
 /// What the app is and whether the things it relies on are there.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -50,20 +50,24 @@ pub async fn roles(_: &Ctx<'_>, _: NoArgs) -> Result<Vec<RoleInfo>, CommandError
     Ok(ROLES.to_vec())
 }
 
-/// A progress callback that sends [`ProgressEvent`]s for `operation`, at
-/// most one per percent: each event is a script the web view evaluates, and
-/// 2,000 of them for one inventory cost the page memory it never gives back.
-pub fn progress_sender(ctx: &Ctx<'_>, operation: &str) -> impl Fn(Progress) + Send + Sync {
-    let host = ctx.host.clone();
-    let operation = operation.to_owned();
+/// A progress callback that sends [`ProgressEvent`]s on the call's own
+/// channel (none: nowhere), at most one per percent: each message is a
+/// script the web view evaluates, and 2,000 of them for one inventory cost
+/// the page memory it never gives back.
+pub fn progress_sender(
+    ctx: &Ctx<'_>,
+    channel: Option<&ProgressChannel>,
+) -> impl Fn(Progress) + Send + Sync {
+    let send = channel.map(|channel| ctx.host.progress_to(channel));
     let throttle = PercentThrottle::default();
     move |progress: Progress| {
-        if throttle.should_send(progress) {
-            host.emit(AppEvent::Progress(ProgressEvent {
-                operation: operation.clone(),
+        if let Some(send) = &send
+            && throttle.should_send(progress)
+        {
+            send(ProgressEvent {
                 done: progress.done,
                 total: progress.total,
-            }));
+            });
         }
     }
 }

@@ -12,7 +12,7 @@ use ts_rs::TS;
 use super::keys::{CreatedKeyView, ShownOnce};
 use super::progress_sender;
 use crate::CommandError;
-use crate::ipc::Ctx;
+use crate::ipc::{Ctx, ProgressChannel};
 
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -56,6 +56,10 @@ pub struct BulkInvite {
     pub key_id: AtlasId,
     pub project_ids: Vec<AtlasId>,
     pub roles: Vec<String>,
+    /// Where the progress goes: a channel the page made for this call.
+    #[serde(default)]
+    #[ts(optional)]
+    pub progress: Option<ProgressChannel>,
 }
 
 pub async fn list_project_keys(
@@ -148,7 +152,7 @@ pub async fn invite_to_projects(
     args: BulkInvite,
 ) -> Result<BulkInviteReport, CommandError> {
     let session = ctx.state.session().await?;
-    let progress = progress_sender(ctx, "invite");
+    let progress = progress_sender(ctx, args.progress.as_ref());
     Ok(edits::invite_to_projects(
         &session.client,
         &session.caller,

@@ -24,7 +24,7 @@ use super::keys::{ShownOnce, copy_held_secret};
 use super::projects::ProjectRef;
 use super::{OrgRef, progress_sender};
 use crate::CommandError;
-use crate::ipc::Ctx;
+use crate::ipc::{Ctx, ProgressChannel};
 
 /// A service account of an organization.
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -40,6 +40,10 @@ pub struct AccountRef {
 pub struct AccountPartsRequest {
     pub org_id: AtlasId,
     pub client_ids: Vec<ClientId>,
+    /// Where the progress goes: a channel the page made for this call.
+    #[serde(default)]
+    #[ts(optional)]
+    pub progress: Option<ProgressChannel>,
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -142,6 +146,10 @@ pub struct BulkAccountInvite {
     pub client_id: ClientId,
     pub project_ids: Vec<AtlasId>,
     pub roles: Vec<String>,
+    /// Where the progress goes: a channel the page made for this call.
+    #[serde(default)]
+    #[ts(optional)]
+    pub progress: Option<ProgressChannel>,
 }
 
 #[derive(Debug, Clone, Deserialize, TS)]
@@ -194,7 +202,7 @@ pub async fn load_service_account_parts(
     args: AccountPartsRequest,
 ) -> Result<Vec<ServiceAccountParts>, CommandError> {
     let session = ctx.state.session().await?;
-    let progress = progress_sender(ctx, "serviceAccounts");
+    let progress = progress_sender(ctx, args.progress.as_ref());
     let client_ids: Vec<String> = args.client_ids.into_iter().map(String::from).collect();
     Ok(usecases::load_service_account_parts(
         &session.client,
@@ -525,7 +533,7 @@ pub async fn invite_service_account_to_projects(
     args: BulkAccountInvite,
 ) -> Result<ServiceAccountBulkInviteReport, CommandError> {
     let session = ctx.state.session().await?;
-    let progress = progress_sender(ctx, "invite");
+    let progress = progress_sender(ctx, args.progress.as_ref());
     Ok(edits::invite_service_account_to_projects(
         &session.client,
         &session.caller,

@@ -42,8 +42,8 @@ export function BulkInviteDialog({
           testId="bulk"
         />
       )}
-      onInvite={async (keyId, projectIds, roles) => {
-        const report = await api.inviteToProjects(orgId, keyId, projectIds, roles);
+      onInvite={async (keyId, projectIds, roles, onProgress) => {
+        const report = await api.inviteToProjects(orgId, keyId, projectIds, roles, onProgress);
         patchKey(report.key);
         return report.results;
       }}
@@ -70,7 +70,12 @@ export function BulkInvite({
   initialProjectIds: string[];
   /** Chooses whom to invite. */
   picker: (value: string | null, onChange: (id: string | null) => void) => ReactNode;
-  onInvite: (id: string, projectIds: string[], roles: string[]) => Promise<ProjectOutcome[]>;
+  onInvite: (
+    id: string,
+    projectIds: string[],
+    roles: string[],
+    onProgress: api.OnProgress,
+  ) => Promise<ProjectOutcome[]>;
   onClose: () => void;
 }) {
   const roleName = useRoleName();
@@ -88,14 +93,9 @@ export function BulkInvite({
       if (!keyId) return;
       setResults(null);
       setProgress({ done: 0, total: projectIds.length });
-      const unlisten = await api.onProgress("invite", (done, total) =>
-        setProgress({ done, total }),
+      setResults(
+        await onInvite(keyId, projectIds, roles, (done, total) => setProgress({ done, total })),
       );
-      try {
-        setResults(await onInvite(keyId, projectIds, roles));
-      } finally {
-        unlisten();
-      }
     });
 
   return (

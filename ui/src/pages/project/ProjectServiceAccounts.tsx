@@ -311,12 +311,13 @@ export function ProjectServiceAccounts({
               testId="bulk-sa"
             />
           )}
-          onInvite={async (clientId, projectIds, roles) => {
+          onInvite={async (clientId, projectIds, roles, onProgress) => {
             const report = await api.inviteServiceAccountToProjects(
               orgId,
               clientId,
               projectIds,
               roles,
+              onProgress,
             );
             org.patchItem({
               ...(org.accounts?.find((item) => item.account.clientId === clientId) ?? {
