@@ -505,7 +505,7 @@ impl App {
             if !self.option_shown(option).await? {
                 self.click(select).await?;
             }
-            self.click_text(option).await?;
+            self.click_option_in_dom(option).await?;
             let deadline = Instant::now() + Duration::from_secs(3);
             while Instant::now() < deadline {
                 last = self
@@ -636,20 +636,42 @@ impl App {
     /// Clicks the element whose whole visible text is `text` (an option of a
     /// LeafyGreen select, which lives in a popover outside the component).
     pub async fn click_text(&self, text: &str) -> Result<()> {
-        let xpath = option_xpath(text);
         retry_stale(|| async {
-            let element = self
-                .client
-                .wait()
-                .at_most(UI_TIMEOUT)
-                .for_element(Locator::XPath(&xpath))
-                .await
-                .map_err(|error| named_timeout(error, &xpath))?;
-            let arg =
-                serde_json::to_value(&element).map_err(|e| HarnessError::Check(e.to_string()))?;
-            // The menu opens with a transition: a click on a moving option misses.
-            self.wait_still(arg).await?;
+            let (element, _) = self.still_option(text).await?;
             element.click().await?;
+            Ok(())
+        })
+        .await
+    }
+
+    /// The option whose whole text is `text`, once it is there and has
+    /// stopped moving (the menu opens with a transition), with its WebDriver
+    /// argument form.
+    async fn still_option(&self, text: &str) -> Result<(Element, serde_json::Value)> {
+        let xpath = option_xpath(text);
+        let element = self
+            .client
+            .wait()
+            .at_most(UI_TIMEOUT)
+            .for_element(Locator::XPath(&xpath))
+            .await
+            .map_err(|error| named_timeout(error, &xpath))?;
+        let arg = serde_json::to_value(&element).map_err(|e| HarnessError::Check(e.to_string()))?;
+        self.wait_still(arg.clone()).await?;
+        Ok((element, arg))
+    }
+
+    /// Clicks the option whose whole text is `text` through the DOM, once it
+    /// has stopped moving. A pointer click lands where WebKitWebDriver
+    /// computes the option to be, and a menu that opened while its dialog was
+    /// still moving in is drawn elsewhere: the click then chose another
+    /// option, the same one each time.
+    async fn click_option_in_dom(&self, text: &str) -> Result<()> {
+        retry_stale(|| async {
+            let (_, arg) = self.still_option(text).await?;
+            self.client
+                .execute("arguments[0].click();", vec![arg])
+                .await?;
             Ok(())
         })
         .await

@@ -2,16 +2,12 @@
 import { useEffect, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import * as api from "./api";
+import { orgSettingsQuery } from "./queries";
 import type { CommandError } from "./bindings/CommandError";
 import type { Inventory } from "./bindings/Inventory";
 import type { ReviewInput } from "./bindings/ReviewInput";
 import type { ReviewReport } from "./bindings/ReviewReport";
 import type { ServiceAccountInventory } from "./bindings/ServiceAccountInventory";
-
-/** What an access-list entry is named by: its address, or its block. */
-function entryText(entry: { ipAddress?: string; cidrBlock?: string }): string {
-  return entry.ipAddress ?? entry.cidrBlock ?? "";
-}
 
 /**
  * The organization's credentials as core reviews them. A list not read yet
@@ -36,7 +32,7 @@ export function reviewInput(
       entries:
         accessListsRead && !item.accessListError
           ? item.accessList.map((entry) => ({
-              entry: entryText(entry),
+              entry: entry.name,
               lastUsed: entry.lastUsed,
             }))
           : undefined,
@@ -57,7 +53,7 @@ export function reviewInput(
       entries:
         partsRead && !item.error
           ? item.accessList.map((entry) => ({
-              entry: entryText(entry),
+              entry: entry.name,
               lastUsed: entry.lastUsedAt,
             }))
           : undefined,
@@ -109,15 +105,9 @@ export function useReview(input: ReviewInput | null) {
   return { report, error, rerun: () => setSettingsVersion((count) => count + 1) };
 }
 
-/** The organization's settings, read once per organization. */
+/** The organization's settings, read again whenever the review opens (Atlas's own screens change them too). */
 export function useOrgSettings(orgId: string) {
-  return useQuery({
-    queryKey: ["orgSettings", orgId],
-    queryFn: () => api.orgSettings(orgId),
-    // Settings are changed on their own screen: read them again here.
-    staleTime: 0,
-    refetchOnMount: "always",
-  });
+  return useQuery({ ...orgSettingsQuery(orgId), staleTime: 0, refetchOnMount: "always" });
 }
 
 /** A credential a finding names: an API key or a service account. */

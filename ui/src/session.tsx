@@ -1,12 +1,3 @@
-// What every screen shares: the open connection, the organization shown,
-// its inventory (keys, projects, access lists) and the table of roles.
-//
-// The inventory lives in TanStack Query's cache under two keys per
-// organization: the key list (keys and projects, a few requests) and the
-// access lists (one request per key, read after the table shows). An edit
-// answers with what it changed and patches exactly that entry of the cache;
-// the whole organization is read again only on switching organization, on
-// Refresh, or when an edit finds that something it knew is gone.
 import {
   createContext,
   useCallback,
@@ -19,6 +10,7 @@ import {
 } from "react";
 import { QueryClient, QueryClientProvider, useQuery, useQueryClient } from "@tanstack/react-query";
 import * as api from "./api";
+import { keyItem, withProjectMember } from "./keyItems";
 import { serviceAccountListKey } from "./serviceAccounts";
 import type { AccessListEntry } from "./bindings/AccessListEntry";
 import type { ApiKey } from "./bindings/ApiKey";
@@ -57,10 +49,8 @@ export interface SessionContextValue {
   orgId: string | null;
   inventory: Inventory | null;
   inventoryError: CommandError | null;
-  inventoryProgress: { done: number; total: number } | null;
   /** The keys are shown; their access lists are still being read. */
   accessListsLoading: boolean;
-  roles: RoleInfo[];
   connect: (profileId: string) => Promise<void>;
   /** The open connection goes on with another key (a rotation's switch). */
   adoptSession: (view: SessionView) => void;
@@ -78,6 +68,12 @@ export interface SessionContextValue {
 }
 
 const SessionContext = createContext<SessionContextValue | null>(null);
+// Apart from the session, so that what changes often (progress, several
+// times a second) or never (the roles' names) re-renders only its readers,
+// not every memoized row that names a role.
+const RolesContext = createContext<RoleInfo[]>([]);
+type Progress = { done: number; total: number } | null;
+const InventoryProgressContext = createContext<Progress>(null);
 
 export function useSession(): SessionContextValue {
   const value = useContext(SessionContext);
@@ -85,35 +81,23 @@ export function useSession(): SessionContextValue {
   return value;
 }
 
+/** Every role a key can be given, with the names the Atlas UI shows. */
+export function useRoles(): RoleInfo[] {
+  return useContext(RolesContext);
+}
+
+/** How far the reading of the keys' access lists is, while it goes on. */
+export function useInventoryProgress(): Progress {
+  return useContext(InventoryProgressContext);
+}
+
 /** The display name of a role; an unknown role keeps its own name. */
 export function useRoleName(): (role: string) => string {
-  const { roles } = useSession();
+  const roles = useRoles();
   return useMemo(() => {
     const names = new Map(roles.map((r) => [r.name, r.displayName]));
     return (role: string) => names.get(role) ?? role;
   }, [roles]);
-}
-
-/** A key's row as Rust builds it (`key_inventory`): its roles project by project. */
-export function keyItem(key: ApiKey): KeyInventory {
-  const byProject = new Map<string, string[]>();
-  for (const role of key.roles) {
-    if (role.groupId)
-      byProject.set(role.groupId, [...(byProject.get(role.groupId) ?? []), role.roleName]);
-  }
-  const projectRoles = [...byProject.keys()]
-    .sort()
-    .map((projectId) => ({ projectId, roles: byProject.get(projectId) ?? [] }));
-  return { key, projectRoles, accessList: [] };
-}
-
-/** The key's place in one project's list after an edit: in it while it has a role there. */
-function withProjectMember(keys: ApiKey[], projectId: string, key: ApiKey): ApiKey[] {
-  const member = key.roles.some((role) => role.groupId === projectId);
-  const others = keys.filter((k) => k.id !== key.id);
-  if (!member) return others;
-  const index = keys.findIndex((k) => k.id === key.id);
-  return index < 0 ? [...keys, key] : keys.map((k) => (k.id === key.id ? key : k));
 }
 
 export function newQueryClient(): QueryClient {
@@ -363,9 +347,7 @@ function SessionState({ children }: { children: ReactNode }) {
       orgId,
       inventory,
       inventoryError,
-      inventoryProgress,
       accessListsLoading,
-      roles,
       connect,
       adoptSession,
       selectOrg,
@@ -384,9 +366,7 @@ function SessionState({ children }: { children: ReactNode }) {
       orgId,
       inventory,
       inventoryError,
-      inventoryProgress,
       accessListsLoading,
-      roles,
       connect,
       adoptSession,
       selectOrg,
@@ -398,5 +378,11 @@ function SessionState({ children }: { children: ReactNode }) {
       noteError,
     ],
   );
-  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+  return (
+    <RolesContext.Provider value={roles}>
+      <InventoryProgressContext.Provider value={inventoryProgress}>
+        <SessionContext.Provider value={value}>{children}</SessionContext.Provider>
+      </InventoryProgressContext.Provider>
+    </RolesContext.Provider>
+  );
 }

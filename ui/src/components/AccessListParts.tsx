@@ -21,15 +21,6 @@ import { useAction, type Action } from "../useAction";
 import { CheckedLines } from "./CheckedLines";
 import { buttons } from "../layout";
 
-/** What names an entry in Atlas's paths: the address for one, else the block. */
-export function entryName(entry: { cidrBlock?: string; ipAddress?: string }): string {
-  const cidr = entry.cidrBlock;
-  if (entry.ipAddress && (!cidr || cidr.endsWith("/32") || cidr.endsWith("/128"))) {
-    return entry.ipAddress;
-  }
-  return cidr ?? entry.ipAddress ?? "";
-}
-
 /**
  * IPv6 in its short form (RFC 5952): Atlas answers with all eight groups,
  * `2001:db8:0:0:0:0:0:0/48`, which is hard to read.
@@ -73,10 +64,7 @@ export interface CheckedText {
 }
 
 /** The lines of `text` as Rust checks them against the list so far; none while it is empty. */
-export function useCheckedEntries(
-  text: string,
-  existing: { cidrBlock?: string; ipAddress?: string }[],
-): CheckedText {
+export function useCheckedEntries(text: string, existing: AccessListEntry[]): CheckedText {
   const [state, setState] = useState<{ text: string; checked: CheckedEntry[] }>({
     text: "",
     checked: [],
@@ -87,11 +75,7 @@ export function useCheckedEntries(
       return;
     }
     let current = true;
-    const asEntries: AccessListEntry[] = existing.map((entry) => ({
-      cidrBlock: entry.cidrBlock,
-      ipAddress: entry.ipAddress,
-    }));
-    api.checkAccessEntries(text, asEntries).then((result) => {
+    api.checkAccessEntries(text, existing).then((result) => {
       if (current) setState({ text, checked: result });
     });
     return () => {
@@ -105,8 +89,9 @@ export function useCheckedEntries(
   return { checked: state.checked, current: state.text === text, setChecked };
 }
 
-/** One entry as a list's table shows it. */
+/** One entry as a list's table shows it; `name` is core's. */
 export interface EntryRow {
+  name: string;
   cidrBlock?: string;
   ipAddress?: string;
   created?: string;
@@ -143,7 +128,7 @@ export function EntriesTable({
       </TableHead>
       <TableBody>
         {rows.map((entry) => {
-          const name = entryName(entry);
+          const name = entry.name;
           return (
             <Row key={name} data-testid={`${testId}-entry-${name}`}>
               <Cell>
@@ -191,7 +176,7 @@ export interface EntryAdder {
 
 /** `send` adds the text's valid lines and answers the report; the refused lines stay to be fixed. */
 export function useEntryAdder(
-  existing: { cidrBlock?: string; ipAddress?: string }[],
+  existing: AccessListEntry[],
   send: (text: string) => Promise<AddReport>,
 ): EntryAdder {
   const [text, setText] = useState("");

@@ -2,7 +2,7 @@ import Checkbox from "@leafygreen-ui/checkbox";
 import { css } from "@leafygreen-ui/emotion";
 import { Label } from "@leafygreen-ui/typography";
 import type { RoleScope } from "../bindings/RoleScope";
-import { useRoleName, useSession } from "../session";
+import { useRoleName, useRoles } from "../session";
 
 const group = css`
   display: grid;
@@ -28,7 +28,7 @@ export function RoleCheckboxes({
   label: string;
   testId: string;
 }) {
-  const { roles } = useSession();
+  const roles = useRoles();
   const roleName = useRoleName();
   const known = roles.filter((role) => role.scope === scope).map((role) => role.name);
   const unknown = value.filter((role) => !known.includes(role));

@@ -1,9 +1,10 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { css } from "@leafygreen-ui/emotion";
 import { Option } from "@leafygreen-ui/select";
 import { LabelledSelect } from "./LabelledSelect";
 import TextInput from "@leafygreen-ui/text-input";
-import * as api from "../api";
+import { useQuery } from "@tanstack/react-query";
+import { orgSettingsQuery } from "../queries";
 
 /** Atlas's bounds on a secret's lifetime: 8 hours, and the organization's maximum (a year by default). */
 export const MIN_SECRET_HOURS = 8;
@@ -20,20 +21,9 @@ const row = css`
  * Atlas's default if it cannot be read (Atlas checks again when sent).
  */
 export function useMaxSecretHours(orgId: string): number | null {
-  const [max, setMax] = useState<number | null>(null);
-  useEffect(() => {
-    let current = true;
-    api.orgSettings(orgId).then(
-      (settings) =>
-        current &&
-        setMax(settings.maxServiceAccountSecretValidityInHours ?? DEFAULT_MAX_SECRET_HOURS),
-      () => current && setMax(DEFAULT_MAX_SECRET_HOURS),
-    );
-    return () => {
-      current = false;
-    };
-  }, [orgId]);
-  return max;
+  const settings = useQuery(orgSettingsQuery(orgId));
+  if (settings.isPending) return null;
+  return settings.data?.maxServiceAccountSecretValidityInHours ?? DEFAULT_MAX_SECRET_HOURS;
 }
 
 /** The default lifetime of a new secret: 90 days, or the organization's maximum if shorter. */

@@ -2,7 +2,7 @@ import type { ReactNode } from "react";
 import { ProgressBar } from "@leafygreen-ui/progress-bar";
 import { TableSkeleton } from "@leafygreen-ui/skeleton-loader";
 import type { Inventory } from "../bindings/Inventory";
-import { useSession } from "../session";
+import { useInventoryProgress, useSession } from "../session";
 import { EmptyState } from "./EmptyState";
 import { ErrorBanner } from "./ErrorBanner";
 import { stack } from "../layout";
@@ -16,8 +16,8 @@ export function SessionGate({
 }: {
   children: (orgId: string, inventory: Inventory) => ReactNode;
 }) {
-  const { session, connecting, connectError, orgId, inventory, inventoryError, inventoryProgress } =
-    useSession();
+  const { session, connecting, connectError, orgId, inventory, inventoryError } = useSession();
+  const inventoryProgress = useInventoryProgress();
   if (connectError && !session) {
     return (
       <div className={stack}>

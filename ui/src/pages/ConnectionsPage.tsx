@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from "react";
+import { useState } from "react";
 import Badge from "@leafygreen-ui/badge";
 import Banner from "@leafygreen-ui/banner";
 import Button from "@leafygreen-ui/button";
@@ -19,11 +19,12 @@ import {
 import TextInput from "@leafygreen-ui/text-input";
 import { useToast } from "@leafygreen-ui/toast";
 import { Body, H2, H3 } from "@leafygreen-ui/typography";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import * as api from "../api";
+import { profilesQuery } from "../queries";
 import type { CommandError } from "../bindings/CommandError";
 import type { ConnectionKind } from "../bindings/ConnectionKind";
 import type { ConnectionReport } from "../bindings/ConnectionReport";
-import type { ProfileList } from "../bindings/ProfileList";
 import type { ProfileView } from "../bindings/ProfileView";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { useSession } from "../session";
@@ -41,22 +42,17 @@ type TestResult = { ok: true; report: ConnectionReport } | { ok: false; error: C
 export function ConnectionsPage() {
   const { session, connect, connecting, connectError, closedReason } = useSession();
   const { pushToast } = useToast();
-  const [list, setList] = useState<ProfileList | null>(null);
+  const queryClient = useQueryClient();
+  const profiles = useQuery(profilesQuery());
+  const list = profiles.data ?? null;
   const [error, setError] = useState<CommandError | null>(null);
   const [editing, setEditing] = useState<ProfileView | "new" | null>(null);
   const [tests, setTests] = useState<Record<string, TestResult | "running">>({});
   const [deleting, setDeleting] = useState<ProfileView | null>(null);
 
-  const reload = useCallback(async () => {
-    try {
-      setList(await api.listProfiles());
-    } catch (err) {
-      setError(api.asCommandError(err));
-    }
-  }, []);
-  useEffect(() => {
-    reload();
-  }, [reload]);
+  // After a save, a delete or an import: the list as Rust has it now.
+  const reload = () => queryClient.invalidateQueries({ queryKey: profilesQuery().queryKey });
+  const readError = profiles.error ? api.asCommandError(profiles.error) : null;
 
   const test = async (id: string) => {
     setTests((old) => ({ ...old, [id]: "running" }));
@@ -123,7 +119,7 @@ export function ConnectionsPage() {
           {closedReason} Choose a connection to open.
         </Banner>
       )}
-      <ErrorBanner error={error} testId="connections-error" />
+      <ErrorBanner error={error ?? readError} testId="connections-error" />
       <ErrorBanner error={connectError} testId="connections-connect-error" />
       {list && (
         <Table data-testid="connections-table">

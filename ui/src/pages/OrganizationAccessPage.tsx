@@ -1,38 +1,32 @@
-import { memo, useCallback, useMemo, useState } from "react";
-import Button from "@leafygreen-ui/button";
+import { useCallback, useMemo, useState } from "react";
 import { css } from "@leafygreen-ui/emotion";
-import Icon from "@leafygreen-ui/icon";
-import { Option } from "@leafygreen-ui/select";
-import { LabelledSelect } from "../components/LabelledSelect";
-import { HeaderCell, HeaderRow, Row, Table, TableBody, TableHead } from "@leafygreen-ui/table";
 import TextInput from "@leafygreen-ui/text-input";
-import { ProgressBar } from "@leafygreen-ui/progress-bar";
 import { Tab, Tabs } from "@leafygreen-ui/tabs";
-import { Body, Description, H2 } from "@leafygreen-ui/typography";
+import { Description, H2 } from "@leafygreen-ui/typography";
 import * as api from "../api";
 import type { CreatedKeyView } from "../bindings/CreatedKeyView";
 import type { Inventory } from "../bindings/Inventory";
 import type { KeyInventory } from "../bindings/KeyInventory";
-import type { Project } from "../bindings/Project";
 import { CreateKeyModal } from "../components/CreateKeyModal";
 import { EmptyState } from "../components/EmptyState";
-import { LightCell } from "../components/LightCell";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { OneTimeKeyDialog, keySetupRepair } from "../components/OneTimeKeyDialog";
 import { SessionGate } from "../components/SessionGate";
-import {
-  SortHeader,
-  TablePagination,
-  linkButton,
-  useSamePage,
-  type Sort as SortState,
-} from "../components/TableParts";
-import { useRoleName, useSession } from "../session";
+import { TablePagination, useSamePage } from "../components/TableParts";
+import { useSession } from "../session";
 import { KeyDetails } from "./KeyDetails";
 import { RotateKey } from "./RotateKey";
 import { ExportButtons } from "../components/ExportButtons";
 import { useNavigation } from "../navigate";
 import { ServiceAccountsTab } from "./ServiceAccountsTab";
+import {
+  AccessListsProgress,
+  KeysTable,
+  RoleFilter,
+  TitleRow,
+  orgRoles,
+  type SortColumn,
+} from "./KeysTable";
 import { StandingNotice, unreadableListText, useStanding } from "../standing";
 
 const tabs = css`
@@ -49,17 +43,6 @@ const toolbar = css`
 const filterInput = css`
   flex: 0 0 320px;
 `;
-const titleRow = css`
-  display: flex;
-  justify-content: space-between;
-  align-items: center;
-`;
-const titleButtons = css`
-  display: flex;
-  gap: 8px;
-`;
-
-type SortColumn = "desc" | "publicKey" | "projects" | "accessList";
 
 const exportRow = css`
   display: flex;
@@ -68,10 +51,6 @@ const exportRow = css`
   justify-content: space-between;
   margin-bottom: 8px;
 `;
-
-function orgRoles(item: KeyInventory, orgId: string): string[] {
-  return item.key.roles.filter((r) => r.orgId === orgId).map((r) => r.roleName);
-}
 
 export function OrganizationAccessPage() {
   return (
@@ -134,15 +113,8 @@ function Applications({ orgId, inventory }: { orgId: string; inventory: Inventor
 }
 
 function ApiKeys({ orgId, inventory }: { orgId: string; inventory: Inventory }) {
-  const {
-    refresh,
-    patchKey,
-    patchAccessList,
-    removeKey,
-    accessListsLoading,
-    inventoryProgress,
-    inventoryError,
-  } = useSession();
+  const { refresh, patchKey, patchAccessList, removeKey, accessListsLoading, inventoryError } =
+    useSession();
   const [filter, setFilter] = useState("");
   const [roleFilter, setRoleFilter] = useState("");
   const [sort, setSort] = useState<{ column: SortColumn; ascending: boolean }>({
@@ -272,16 +244,7 @@ function ApiKeys({ orgId, inventory }: { orgId: string; inventory: Inventory }) 
         onRefresh={refresh}
       />
       <ErrorBanner error={inventoryError} testId="inventory-error" />
-      {accessListsLoading && inventoryProgress && inventoryProgress.total > 2 && (
-        <ProgressBar
-          label="Reading access lists"
-          value={inventoryProgress.done}
-          maxValue={inventoryProgress.total}
-          formatValue="fraction"
-          size="small"
-          data-testid="access-lists-progress"
-        />
-      )}
+      {accessListsLoading && <AccessListsProgress />}
       <div className={toolbar}>
         <TextInput
           className={filterInput}
@@ -359,177 +322,3 @@ function ApiKeys({ orgId, inventory }: { orgId: string; inventory: Inventory }) 
     </section>
   );
 }
-
-/** The count of keys and Create API Key; memoized, as a keystroke in the filter leaves it be. */
-const TitleRow = memo(function TitleRow({
-  count,
-  onCreate,
-  onRefresh,
-}: {
-  count: number;
-  /** Absent when the connection may not create keys. */
-  onCreate?: () => void;
-  onRefresh: () => void;
-}) {
-  return (
-    <div className={titleRow}>
-      <Body>
-        API Keys · <span data-testid="key-count">{count}</span> keys
-      </Body>
-      <div className={titleButtons}>
-        <Button leftGlyph={<Icon glyph="Refresh" />} onClick={onRefresh} data-testid="refresh-keys">
-          Refresh
-        </Button>
-        {onCreate && (
-          <Button
-            variant="primary"
-            leftGlyph={<Icon glyph="Plus" />}
-            onClick={onCreate}
-            data-testid="create-key"
-          >
-            Create API Key
-          </Button>
-        )}
-      </div>
-    </div>
-  );
-});
-
-type Sort = SortState<SortColumn>;
-
-/** The API keys table: one page of rows; re-rendered only when they change. */
-const KeysTable = memo(function KeysTable({
-  rows,
-  orgId,
-  projects,
-  accessListsLoading,
-  unreadableText,
-  sort,
-  onSort,
-  onOpen,
-}: {
-  rows: KeyInventory[];
-  orgId: string;
-  projects: Project[];
-  accessListsLoading: boolean;
-  unreadableText: string;
-  sort: Sort;
-  onSort: (update: (old: Sort) => Sort) => void;
-  onOpen: (keyId: string) => void;
-}) {
-  const projectNames = useMemo(() => new Map(projects.map((p) => [p.id, p.name])), [projects]);
-  const header = (column: SortColumn, label: string) => (
-    <SortHeader column={column} label={label} sort={sort} onSort={onSort} testIdPrefix="sort" />
-  );
-  return (
-    <Table data-testid="keys-table">
-      <TableHead>
-        <HeaderRow>
-          {header("desc", "Description")}
-          {header("publicKey", "Public Key")}
-          <HeaderCell>Private Key</HeaderCell>
-          <HeaderCell>Organization Roles</HeaderCell>
-          {header("projects", "Projects")}
-          {header("accessList", "Access List")}
-        </HeaderRow>
-      </TableHead>
-      <TableBody>
-        {rows.map((item) => (
-          <KeyRow
-            key={item.key.id}
-            item={item}
-            orgId={orgId}
-            projectNames={projectNames}
-            accessListsLoading={accessListsLoading}
-            unreadableText={unreadableText}
-            onOpen={onOpen}
-          />
-        ))}
-      </TableBody>
-    </Table>
-  );
-});
-
-/** One key's row; a row whose key did not change is not rendered again. */
-const KeyRow = memo(function KeyRow({
-  item,
-  orgId,
-  projectNames,
-  accessListsLoading,
-  unreadableText,
-  onOpen,
-}: {
-  item: KeyInventory;
-  orgId: string;
-  projectNames: Map<string, string>;
-  accessListsLoading: boolean;
-  /** What an access list that could not be read says. */
-  unreadableText: string;
-  onOpen: (keyId: string) => void;
-}) {
-  const roleName = useRoleName();
-  return (
-    <Row data-testid={`key-row-${item.key.publicKey}`}>
-      <LightCell>
-        <button
-          type="button"
-          className={linkButton}
-          onClick={() => onOpen(item.key.id)}
-          data-testid={`key-open-${item.key.publicKey}`}
-        >
-          {item.key.desc || "(no description)"}
-        </button>
-      </LightCell>
-      <LightCell>
-        <code>{item.key.publicKey}</code>
-      </LightCell>
-      <LightCell>
-        <code>{item.key.privateKey}</code>
-      </LightCell>
-      <LightCell>{orgRoles(item, orgId).map(roleName).join(", ")}</LightCell>
-      <LightCell>
-        {item.projectRoles.length === 0
-          ? "—"
-          : item.projectRoles.map((p) => projectNames.get(p.projectId) ?? p.projectId).join(", ")}
-      </LightCell>
-      <LightCell testId={`key-access-${item.key.publicKey}`}>
-        {accessListsLoading
-          ? "…"
-          : item.accessListError
-            ? unreadableText
-            : item.accessList.length === 0
-              ? "none"
-              : `${item.accessList.length} ${item.accessList.length === 1 ? "entry" : "entries"}`}
-      </LightCell>
-    </Row>
-  );
-});
-
-/** The role filter; memoized, as a keystroke in the text filter leaves it be. */
-const RoleFilter = memo(function RoleFilter({
-  value,
-  onChange,
-}: {
-  value: string;
-  onChange: (role: string) => void;
-}) {
-  const { roles } = useSession();
-  return (
-    <LabelledSelect
-      label="Role"
-      value={value}
-      onChange={onChange}
-      allowDeselect={false}
-      data-testid="role-filter"
-    >
-      <Option value="">All roles</Option>
-      {roles
-        .filter((role) => role.scope === "organization")
-        .map((role) => (
-          <Option key={role.name} value={role.name}>
-            {role.displayName}
-          </Option>
-        ))}
-    </LabelledSelect>
-  );
-});

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import Banner from "@leafygreen-ui/banner";
 import Button from "@leafygreen-ui/button";
 import Card from "@leafygreen-ui/card";
@@ -7,7 +7,9 @@ import Modal from "@leafygreen-ui/modal";
 import Toggle from "@leafygreen-ui/toggle";
 import { useToast } from "@leafygreen-ui/toast";
 import { Body, H2, H3, Label } from "@leafygreen-ui/typography";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import * as api from "../api";
+import { orgSettingsQuery } from "../queries";
 import type { ApiKey } from "../bindings/ApiKey";
 import type { CommandError } from "../bindings/CommandError";
 import type { LiftCheck } from "../bindings/LiftCheck";
@@ -44,17 +46,19 @@ export function OrganizationSettingsPage() {
 function Settings({ orgId }: { orgId: string }) {
   const { pushToast } = useToast();
   const managesOrg = useManagesOrg();
-  const [settings, setSettings] = useState<OrgSettings | null>(null);
-  const [error, setError] = useState<CommandError | null>(null);
+  const queryClient = useQueryClient();
+  const read = useQuery(orgSettingsQuery(orgId));
+  const settings = read.data ?? null;
+  // An edit answers the settings: every reader of the entry shows them.
+  const setSettings = (changed: OrgSettings) =>
+    queryClient.setQueryData(orgSettingsQuery(orgId).queryKey, changed);
+  const [changeError, setError] = useState<CommandError | null>(null);
+  const error = changeError ?? (read.error ? api.asCommandError(read.error) : null);
   const [checking, setChecking] = useState(false);
   const [check, setCheck] = useState<LockoutCheck | null>(null);
   const [busy, setBusy] = useState(false);
   const [lifting, setLifting] = useState(false);
   const [liftCheck, setLiftCheck] = useState<LiftCheck | null>(null);
-
-  useEffect(() => {
-    api.orgSettings(orgId).then(setSettings, (err) => setError(api.asCommandError(err)));
-  }, [orgId]);
 
   const change = async (required: boolean, acknowledged: string[] = []) => {
     setBusy(true);

@@ -1,5 +1,4 @@
 import { useCallback, useEffect, useState } from "react";
-import Badge from "@leafygreen-ui/badge";
 import Banner from "@leafygreen-ui/banner";
 import Button from "@leafygreen-ui/button";
 import Card from "@leafygreen-ui/card";
@@ -25,54 +24,11 @@ import { ClientIdLine } from "../components/ServiceAccountParts";
 import type { CreatedServiceAccountView } from "../bindings/CreatedServiceAccountView";
 import { useQueryClient } from "@tanstack/react-query";
 import { TypedDeleteDialog } from "../components/TypedDeleteDialog";
-import { ago, serviceAccountListKey, useNow } from "../serviceAccounts";
+import { serviceAccountListKey } from "../serviceAccounts";
 import { useRoleName, useSession } from "../session";
+import { DeleteStep, StepResult, WatchStep, failed, type Step } from "./RotateKeySteps";
 import { useAction } from "../useAction";
 import { stack } from "../layout";
-
-type Step = { name: string; outcome: StepOutcome };
-
-function failed(steps: Step[]): boolean {
-  return steps.some((step) => step.outcome.status === "failed");
-}
-
-function StepResult({ step }: { step: Step }) {
-  const { outcome } = step;
-  return (
-    <li data-testid="rotate-step" data-status={outcome.status}>
-      <Badge
-        variant={
-          outcome.status === "failed" ? "red" : outcome.status === "done" ? "green" : "lightgray"
-        }
-      >
-        {outcome.status === "failed" ? "failed" : outcome.status === "done" ? "done" : "already so"}
-      </Badge>{" "}
-      {step.name}
-      {outcome.status === "failed" && `: ${outcome.message}`}
-    </li>
-  );
-}
-
-/** When each entry of a key's access list was last used, and from where. */
-function Use({ entries, testId }: { entries: AccessListEntry[] | null; testId: string }) {
-  const now = useNow();
-  if (!entries) return <Body>Reading…</Body>;
-  if (entries.length === 0) return <Body>No access list: Atlas records no use.</Body>;
-  return (
-    <ul data-testid={testId}>
-      {entries.map((entry) => {
-        const name = entry.ipAddress ?? entry.cidrBlock ?? "";
-        return (
-          <li key={name} data-testid={`${testId}-${name}`}>
-            <code>{name}</code>: last used {ago(entry.lastUsed, now)}
-            {entry.lastUsedAddress && ` from ${entry.lastUsedAddress}`}
-            {entry.count !== undefined && ` · ${entry.count} requests`}
-          </li>
-        );
-      })}
-    </ul>
-  );
-}
 
 /**
  * Rotating an API key, in four steps: a new key with everything the old one
@@ -145,6 +101,7 @@ export function RotateKey({
           const account = await api.getServiceAccount(orgId, newId);
           setNewUse(
             account.accessList.map((entry) => ({
+              name: entry.name,
               ipAddress: entry.ipAddress,
               cidrBlock: entry.cidrBlock,
               lastUsed: entry.lastUsedAt,
@@ -383,55 +340,24 @@ export function RotateKey({
         </Card>
       )}
       {replacement && (
-        <Card className={stack} data-testid="rotate-step-watch">
-          <Subtitle>3. When your systems use the new key</Subtitle>
-          <Body>
-            Once nothing uses the old key any more, its entries&apos; last use stops moving and the
-            new key&apos;s starts.
-          </Body>
-          <Subtitle>Old key {old.publicKey}</Subtitle>
-          <Use entries={oldUse} testId="rotate-old-use" />
-          <Subtitle>
-            {into === "key" ? "New key" : "New service account"} {replacement.name}
-          </Subtitle>
-          <Use entries={newUse} testId="rotate-new-use" />
-          <div>
-            <Button
-              leftGlyph={<Icon glyph="Refresh" />}
-              disabled={watching.busy}
-              onClick={() => void readUse(replacement.id)}
-              data-testid="rotate-refresh-use"
-            >
-              Read their use again
-            </Button>
-          </div>
-          <ErrorBanner error={watching.error} testId="rotate-watch-error" />
-        </Card>
+        <WatchStep
+          into={into}
+          oldPublicKey={old.publicKey}
+          replacementName={replacement.name}
+          oldUse={oldUse}
+          newUse={newUse}
+          watching={watching}
+          onRefresh={() => void readUse(replacement.id)}
+        />
       )}
       {replacement && (
-        <Card className={stack} data-testid="rotate-step-delete">
-          <Subtitle>4. Delete the old key</Subtitle>
-          {isKeyInUse ? (
-            <Banner variant="warning" data-testid="rotate-key-in-use">
-              This connection signs in with the old key.{" "}
-              {session?.profile.id === SANDBOX_PROFILE_ID
-                ? "The built-in sandbox always signs in with its admin key, which cannot be deleted here."
-                : "Switch the connection to the new key under Connections first (its public key and private key), then delete the old one."}
-            </Banner>
-          ) : (
-            <div>
-              <Button
-                variant="danger"
-                disabled={failed(steps)}
-                onClick={() => setDeleting(true)}
-                data-testid="rotate-delete-old"
-              >
-                Delete Old Key
-              </Button>
-            </div>
-          )}
-          <ErrorBanner error={deletion.error} testId="rotate-delete-error" />
-        </Card>
+        <DeleteStep
+          keyInUse={isKeyInUse}
+          sandbox={session?.profile.id === SANDBOX_PROFILE_ID}
+          blocked={failed(steps)}
+          deletion={deletion}
+          onDelete={() => setDeleting(true)}
+        />
       )}
       {deleting && (
         <TypedDeleteDialog

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { css } from "@leafygreen-ui/emotion";
 import Badge from "@leafygreen-ui/badge";
 import Banner from "@leafygreen-ui/banner";
@@ -7,7 +7,9 @@ import Card from "@leafygreen-ui/card";
 import { Option } from "@leafygreen-ui/select";
 import { ParagraphSkeleton } from "@leafygreen-ui/skeleton-loader";
 import { Body, Description, H2, H3 } from "@leafygreen-ui/typography";
-import { appInfo, asCommandError, copyDiagnostics } from "../api";
+import { useQuery } from "@tanstack/react-query";
+import { asCommandError, copyDiagnostics } from "../api";
+import { appInfoQuery } from "../queries";
 import type { AppInfo } from "../bindings/AppInfo";
 import type { Appearance } from "../bindings/Appearance";
 import type { CommandError } from "../bindings/CommandError";
@@ -43,18 +45,12 @@ type Loaded =
   | { state: "failed"; error: CommandError };
 
 export function SettingsPage() {
-  const [loaded, setLoaded] = useState<Loaded>({ state: "loading" });
-
-  useEffect(() => {
-    let live = true;
-    appInfo().then(
-      (info) => live && setLoaded({ state: "ready", info }),
-      (error: unknown) => live && setLoaded({ state: "failed", error: asCommandError(error) }),
-    );
-    return () => {
-      live = false;
-    };
-  }, []);
+  const info = useQuery(appInfoQuery());
+  const loaded: Loaded = info.data
+    ? { state: "ready", info: info.data }
+    : info.error
+      ? { state: "failed", error: asCommandError(info.error) }
+      : { state: "loading" };
 
   return (
     <>

@@ -26,7 +26,9 @@ export const inventory: Inventory = {
     {
       key: key("k1", "Terraform CI", "abcdefgh", "ORG_MEMBER"),
       projectRoles: [],
-      accessList: [{ cidrBlock: "203.0.113.10/32", ipAddress: "203.0.113.10" }],
+      accessList: [
+        { name: "203.0.113.10", cidrBlock: "203.0.113.10/32", ipAddress: "203.0.113.10" },
+      ],
     },
     {
       key: key("k2", "Billing export", "ijklmnop", "ORG_BILLING_READ_ONLY"),

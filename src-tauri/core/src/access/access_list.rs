@@ -329,14 +329,7 @@ mod tests {
     );
 
     fn on_list(cidr: &str) -> AccessListEntry {
-        AccessListEntry {
-            cidr_block: Some(cidr.to_owned()),
-            ip_address: None,
-            created: None,
-            last_used: None,
-            last_used_address: None,
-            count: None,
-        }
+        AccessListEntry::new(Some(cidr.to_owned()), None)
     }
 
     #[test]

@@ -818,11 +818,7 @@ pub async fn add_service_account_entries(
 fn as_key_entries(entries: &[ServiceAccountEntry]) -> Vec<AccessListEntry> {
     entries
         .iter()
-        .map(|entry| AccessListEntry {
-            cidr_block: entry.cidr_block.clone(),
-            ip_address: entry.ip_address.clone(),
-            ..AccessListEntry::default()
-        })
+        .map(ServiceAccountEntry::as_key_entry)
         .collect()
 }
 

@@ -10,7 +10,9 @@ use ts_rs::TS;
 use crate::access::access_list::{allows, entry_net, parse_entry};
 use crate::access::gate::Caller;
 use crate::access::usecases::{INVENTORY_CONCURRENCY, load_inventory, load_service_accounts};
-use crate::atlas::{AccessListEntry, AccountScope, ApiKey, AtlasClient, ServiceAccount};
+use crate::atlas::{
+    AccessListEntry, AccountScope, ApiKey, AtlasClient, ServiceAccount, ServiceAccountEntry,
+};
 use crate::error::CoreError;
 
 /// What a change would do to access.
@@ -76,12 +78,8 @@ pub async fn check_service_account_entry_removal(
     let entries: Vec<AccessListEntry> = client
         .list_service_account_access_list(AccountScope::new(org_id, through_project), client_id)
         .await?
-        .into_iter()
-        .map(|entry| AccessListEntry {
-            cidr_block: entry.cidr_block,
-            ip_address: entry.ip_address,
-            ..AccessListEntry::default()
-        })
+        .iter()
+        .map(ServiceAccountEntry::as_key_entry)
         .collect();
     let credential = Credential {
         kind: "service account",

@@ -129,10 +129,14 @@ impl From<CreatedApiKeyWire> for CreatedApiKey {
     }
 }
 
-/// One entry of a key's access list.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+/// One entry of a key's access list, as Atlas answers it, with its name.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct AccessListEntry {
+    /// What names the entry everywhere (a path, the page, a finding): the
+    /// address for a single address, else the block. Worked out here, so no
+    /// other place repeats the rule.
+    pub name: String,
     #[serde(default)]
     #[ts(optional)]
     pub cidr_block: Option<String>,
@@ -156,14 +160,95 @@ pub struct AccessListEntry {
 impl AccessListEntry {
     /// What names the entry in a path: the address for one, else the block.
     pub fn path_name(&self) -> &str {
-        path_name(self.ip_address.as_deref(), self.cidr_block.as_deref())
+        &self.name
+    }
+
+    /// An entry of these parts, named by the one rule.
+    pub fn new(cidr_block: Option<String>, ip_address: Option<String>) -> Self {
+        Self {
+            name: path_name(ip_address.as_deref(), cidr_block.as_deref()).to_owned(),
+            cidr_block,
+            ip_address,
+            ..Self::default()
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AccessListEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Wire {
+            #[serde(default)]
+            cidr_block: Option<String>,
+            #[serde(default)]
+            ip_address: Option<String>,
+            #[serde(default)]
+            created: Option<String>,
+            #[serde(default)]
+            last_used: Option<String>,
+            #[serde(default)]
+            last_used_address: Option<String>,
+            #[serde(default)]
+            count: Option<u64>,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        Ok(Self {
+            created: wire.created,
+            last_used: wire.last_used,
+            last_used_address: wire.last_used_address,
+            count: wire.count,
+            ..Self::new(wire.cidr_block, wire.ip_address)
+        })
     }
 }
 
 impl ServiceAccountEntry {
     /// What names the entry in a path, as for a key's entry.
     pub fn path_name(&self) -> &str {
-        path_name(self.ip_address.as_deref(), self.cidr_block.as_deref())
+        &self.name
+    }
+
+    /// The entry in a key entry's shape, which the access-list rules read.
+    pub fn as_key_entry(&self) -> AccessListEntry {
+        AccessListEntry {
+            created: self.created_at.clone(),
+            last_used: self.last_used_at.clone(),
+            last_used_address: self.last_used_address.clone(),
+            count: Some(self.request_count),
+            ..AccessListEntry::new(self.cidr_block.clone(), self.ip_address.clone())
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for ServiceAccountEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Wire {
+            #[serde(default)]
+            cidr_block: Option<String>,
+            #[serde(default)]
+            ip_address: Option<String>,
+            #[serde(default)]
+            created_at: Option<String>,
+            #[serde(default)]
+            last_used_at: Option<String>,
+            #[serde(default)]
+            last_used_address: Option<String>,
+            #[serde(default)]
+            request_count: u64,
+        }
+        let wire = Wire::deserialize(deserializer)?;
+        Ok(Self {
+            name: path_name(wire.ip_address.as_deref(), wire.cidr_block.as_deref()).to_owned(),
+            cidr_block: wire.cidr_block,
+            ip_address: wire.ip_address,
+            created_at: wire.created_at,
+            last_used_at: wire.last_used_at,
+            last_used_address: wire.last_used_address,
+            request_count: wire.request_count,
+        })
     }
 }
 
@@ -392,10 +477,12 @@ pub struct NewServiceAccount {
     pub secret_expires_after_hours: u32,
 }
 
-/// An entry of a service account's access list.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+/// An entry of a service account's access list, with its name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceAccountEntry {
+    /// Named as a key's entry is ([`AccessListEntry::name`]).
+    pub name: String,
     #[serde(default)]
     #[ts(optional)]
     pub cidr_block: Option<String>,
@@ -423,6 +510,50 @@ pub struct ServiceAccountProject {
     pub group_id: String,
     #[serde(default)]
     pub roles: Vec<String>,
+}
+
+#[cfg(test)]
+mod entry_names {
+    use super::*;
+
+    /// One rule names an entry everywhere (paths, the page, findings): the
+    /// address for a single address, else the block; the page reads `name`.
+    #[test]
+    fn an_entry_is_named_by_its_address_or_its_block() {
+        let key = |json: serde_json::Value| {
+            serde_json::from_value::<AccessListEntry>(json)
+                .map(|entry| entry.name)
+                .unwrap_or_default()
+        };
+        let single =
+            serde_json::json!({"cidrBlock": "203.0.113.10/32", "ipAddress": "203.0.113.10"});
+        assert_eq!(key(single.clone()), "203.0.113.10");
+        assert_eq!(
+            key(serde_json::json!({"cidrBlock": "192.0.2.0/24"})),
+            "192.0.2.0/24"
+        );
+        assert_eq!(
+            key(serde_json::json!({"ipAddress": "2001:db8::1"})),
+            "2001:db8::1"
+        );
+        assert_eq!(
+            key(serde_json::json!({"cidrBlock": "2001:db8::1/128", "ipAddress": "2001:db8::1"})),
+            "2001:db8::1"
+        );
+        // A name the page sends back is worked out again, never trusted.
+        assert_eq!(
+            key(serde_json::json!({"name": "0.0.0.0/0", "cidrBlock": "192.0.2.0/24"})),
+            "192.0.2.0/24"
+        );
+        let account = serde_json::from_value::<ServiceAccountEntry>(single)
+            .map(|entry| entry.name)
+            .unwrap_or_default();
+        assert_eq!(account, "203.0.113.10");
+        // And it goes to the page with the entry.
+        let sent = serde_json::to_value(AccessListEntry::new(Some("192.0.2.0/24".into()), None))
+            .unwrap_or_default();
+        assert_eq!(sent["name"], "192.0.2.0/24");
+    }
 }
 
 #[cfg(test)]
