@@ -5,7 +5,8 @@
  */
 export type AccessListEntry = { 
 /**
- * What names the entry everywhere (a path, the page, a finding): see
- * [`path_name`]. Worked out here, so no other place repeats the rule.
+ * What names the entry everywhere (a path, the page, a finding): the
+ * address for a single address, else the block. Worked out here, so no
+ * other place repeats the rule.
  */
 name: string, cidrBlock?: string, ipAddress?: string, created?: string, lastUsed?: string, lastUsedAddress?: string, count?: number, };
