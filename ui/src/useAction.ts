@@ -1,7 +1,10 @@
-// One way for a screen to run an edit: busy while it runs, its error kept
-// for the screen to show, a toast when it succeeds, and the session told of
-// a failure (a key or project that turns out gone reloads the organization).
-import { useCallback, useState } from "react";
+// One way for a screen to run an edit: a TanStack Query mutation, busy while
+// it runs, its error kept for the screen to show, a toast when it succeeds,
+// and the session told of a failure (a key or project that turns out gone
+// reloads the organization). The edit itself patches the cache with what it
+// answered, as the page's reads share that cache.
+import { useCallback } from "react";
+import { useMutation } from "@tanstack/react-query";
 import { useToast } from "@leafygreen-ui/toast";
 import * as api from "./api";
 import type { CommandError } from "./bindings/CommandError";
@@ -15,30 +18,33 @@ export interface Action {
   run: (action: () => Promise<string | void>, success?: string) => Promise<boolean>;
 }
 
+interface Edit {
+  action: () => Promise<string | void>;
+  success?: string;
+}
+
 export function useAction(): Action {
   const { pushToast } = useToast();
   const { noteError } = useSession();
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<CommandError | null>(null);
-  const run = useCallback(
-    async (action: () => Promise<string | void>, success?: string) => {
-      setBusy(true);
-      setError(null);
-      try {
-        const message = (await action()) ?? success;
-        if (message) pushToast({ variant: "success", title: message });
-        return true;
-      } catch (err) {
-        const failure = api.asCommandError(err);
-        setError(failure);
-        noteError(failure);
-        return false;
-      } finally {
-        setBusy(false);
-      }
+  const mutation = useMutation<string | void, CommandError, Edit>({
+    mutationFn: ({ action }) =>
+      action().catch((err: unknown) => {
+        throw api.asCommandError(err);
+      }),
+    onSuccess: (message, { success }) => {
+      const title = message ?? success;
+      if (title) pushToast({ variant: "success", title });
     },
-    [pushToast, noteError],
+    onError: (failure) => noteError(failure),
+  });
+  const { mutateAsync, reset } = mutation;
+  const run = useCallback(
+    (action: () => Promise<string | void>, success?: string) =>
+      mutateAsync({ action, success }).then(
+        () => true,
+        () => false,
+      ),
+    [mutateAsync],
   );
-  const clearError = useCallback(() => setError(null), []);
-  return { busy, error, clearError, run };
+  return { busy: mutation.isPending, error: mutation.error, clearError: reset, run };
 }
