@@ -11,6 +11,13 @@ export const orgSettingsQuery = (orgId: string) =>
     queryFn: () => api.orgSettings(orgId),
   });
 
+/** One key's access list, for a key the organization's read has not covered. */
+export const keyAccessListQuery = (orgId: string, keyId: string) =>
+  queryOptions({
+    queryKey: ["keyAccessList", orgId, keyId] as const,
+    queryFn: () => api.getAccessList(orgId, keyId),
+  });
+
 /** The saved connections, and which one is open. */
 export const profilesQuery = () =>
   queryOptions({

@@ -1,8 +1,9 @@
 import { useEffect, useState } from "react";
 import Banner from "@leafygreen-ui/banner";
 import { Subtitle } from "@leafygreen-ui/typography";
+import { useQuery } from "@tanstack/react-query";
 import * as api from "../api";
-import type { AccessListEntry } from "../bindings/AccessListEntry";
+import { keyAccessListQuery } from "../queries";
 import type { CommandError } from "../bindings/CommandError";
 import type { LockoutCheck } from "../bindings/LockoutCheck";
 import { AddEntriesForm, EntriesTable, NO_ENTRIES, useEntryAdder } from "./AccessListParts";
@@ -29,31 +30,21 @@ export function AccessListEditor({
 }) {
   const { accessListOf, patchAccessList } = useSession();
   const cached = accessListOf(keyId);
-  const [fetched, setFetched] = useState<AccessListEntry[] | null>(null);
-  const [error, setError] = useState<CommandError | null>(null);
+  const known = cached !== undefined;
+  // Read only when the organization's load has not (yet, or could not).
+  const own = useQuery({ ...keyAccessListQuery(orgId, keyId), enabled: !known });
+  const fetched = own.data ?? null;
   const removal = useAction();
   const [removing, setRemoving] = useState<{ entry: string; check: LockoutCheck | null } | null>(
     null,
   );
   const entries = cached ?? fetched;
-  const known = cached !== undefined;
-
-  // Read only when the organization's load has not (yet, or could not).
+  const [checkError, setError] = useState<CommandError | null>(null);
+  const error = checkError ?? (own.error ? api.asCommandError(own.error) : null);
+  // What was read on its own joins the organization's lists.
   useEffect(() => {
-    if (known) return;
-    let current = true;
-    api.getAccessList(orgId, keyId).then(
-      (list) => {
-        if (!current) return;
-        setFetched(list);
-        patchAccessList(keyId, list);
-      },
-      (err) => current && setError(api.asCommandError(err)),
-    );
-    return () => {
-      current = false;
-    };
-  }, [known, orgId, keyId, patchAccessList]);
+    if (own.data && !known) patchAccessList(keyId, own.data);
+  }, [own.data, known, keyId, patchAccessList]);
 
   const adder = useEntryAdder(entries ?? NO_ENTRIES, async (text) => {
     const report = await api.addAccessEntries(orgId, keyId, text);
