@@ -785,7 +785,11 @@ pub async fn add_service_account_entries(
     let existing = client
         .list_service_account_access_list(scope, client_id)
         .await?;
-    let checked = access_list::check(text, &as_key_entries(&existing));
+    let as_key_entries: Vec<AccessListEntry> = existing
+        .iter()
+        .map(ServiceAccountEntry::as_key_entry)
+        .collect();
+    let checked = access_list::check(text, &as_key_entries);
     if checked.is_empty() {
         return Err(CoreError::invalid(
             "Enter an IP address or a CIDR block, such as 203.0.113.10 or 192.0.2.0/24.",
@@ -812,14 +816,6 @@ pub async fn add_service_account_entries(
         added: requests.len(),
         entries,
     })
-}
-
-/// A service account's entries in the form the access-list rules read.
-fn as_key_entries(entries: &[ServiceAccountEntry]) -> Vec<AccessListEntry> {
-    entries
-        .iter()
-        .map(ServiceAccountEntry::as_key_entry)
-        .collect()
 }
 
 /// Gives an organization service account these roles in a project (a first
