@@ -67,6 +67,7 @@ fmt:
 # The app embeds ui/dist at compile time, so the UI (type-checked) is built first.
 lint: ui windows-deps
 	tests/lint/stays-inside.sh
+	tests/lint/app-without-cli.sh
 	cd ui && npm run lint
 	cargo fmt --all -- --check
 	cargo clippy --workspace --all-targets --locked -- -D warnings

@@ -50,6 +50,11 @@ pub enum HarnessError {
     WebDriver(#[from] fantoccini::error::CmdError),
     #[error("could not write a screenshot: {0}")]
     Screenshot(std::io::Error),
+    #[error("{what}: {source}")]
+    Io {
+        what: String,
+        source: std::io::Error,
+    },
     #[error("a private key created in this run was found in {0}")]
     SecretLeaked(PathBuf),
     #[error("the app's log holds something shaped like an OAuth token: {0}…")]
@@ -348,14 +353,10 @@ impl App {
         self.quit.store(true, std::sync::atomic::Ordering::SeqCst);
         nix::sys::signal::kill(Pid::from_raw(app as i32), Signal::SIGTERM)
             .map_err(|error| HarnessError::Check(format!("SIGTERM: {error}")))?;
-        let deadline = Instant::now() + UI_TIMEOUT;
-        while Instant::now() < deadline {
-            if self.app_processes().is_empty() {
-                return Ok(());
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        Err(HarnessError::TimedOut("quit the app".to_owned()))
+        wait_until("the app to quit", || async {
+            Ok(self.app_processes().is_empty())
+        })
+        .await
     }
 
     /// Selects the element's text with the mouse as a person would: a
@@ -500,15 +501,14 @@ impl App {
     /// that lands while the menu is still opening can miss: it is tried again.
     pub async fn choose(&self, select: &str, option: &str) -> Result<()> {
         let shown = |text: &str| text.contains(option);
-        let mut last = String::new();
+        let last = std::sync::Mutex::new(String::new());
         for _ in 0..3 {
             if !self.option_shown(option).await? {
                 self.click(select).await?;
             }
             self.click_option_in_dom(option).await?;
-            let deadline = Instant::now() + Duration::from_secs(3);
-            while Instant::now() < deadline {
-                last = self
+            let showing = wait_for("the select to show it", Duration::from_secs(3), || async {
+                let text = self
                     .client
                     .execute(
                         // WebKitWebDriver reads the select's button text as "".
@@ -520,12 +520,18 @@ impl App {
                     .as_str()
                     .unwrap_or_default()
                     .to_owned();
-                if shown(&last) {
-                    return Ok(());
-                }
-                tokio::time::sleep(Duration::from_millis(100)).await;
+                let showing = shown(&text);
+                *last.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = text;
+                Ok(showing.then_some(()))
+            })
+            .await;
+            match showing {
+                Ok(()) => return Ok(()),
+                Err(HarnessError::TimedOut(_)) => {}
+                Err(other) => return Err(other),
             }
         }
+        let last = last.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         Err(HarnessError::Check(format!(
             "{select} never showed {option:?} after choosing it three times; it shows {last:?}"
         )))
@@ -601,36 +607,53 @@ impl App {
         .await
     }
 
+    /// Waits until the page has read everything it shows: nothing is
+    /// `aria-busy` (the page's region while a read is under way, LeafyGreen's
+    /// skeletons while drawn), twice in a row 100 ms apart (a read that ends
+    /// may start the next).
+    pub async fn settled(&self) -> Result<()> {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        let quiet_before = AtomicBool::new(false);
+        wait_until("the page to finish reading", || async {
+            let quiet = self
+                .client
+                .execute(
+                    "return document.querySelector('[aria-busy=\"true\"]') === null;",
+                    vec![],
+                )
+                .await?
+                .as_bool()
+                .unwrap_or(false);
+            Ok(quiet_before.swap(quiet, Ordering::SeqCst) && quiet)
+        })
+        .await
+    }
+
     /// Waits until the element with this `data-testid` is gone.
     pub async fn wait_gone(&self, test_id: &str) -> Result<()> {
         let css = format!("[data-testid='{test_id}']");
-        let deadline = Instant::now() + UI_TIMEOUT;
-        loop {
-            if self.find_all_css(&css).await?.is_empty() {
-                return Ok(());
-            }
-            if Instant::now() > deadline {
-                return Err(HarnessError::TimedOut(format!("{test_id} to go away")));
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        wait_until(format!("{test_id} to go away"), || async {
+            Ok(self.find_all_css(&css).await?.is_empty())
+        })
+        .await
     }
 
     /// Waits until the text of the element with this `data-testid` satisfies `test`.
     pub async fn wait_text(&self, test_id: &str, test: impl Fn(&str) -> bool) -> Result<String> {
-        let deadline = Instant::now() + UI_TIMEOUT;
-        loop {
+        let last = std::sync::Mutex::new(String::new());
+        let waited = wait_for(test_id, UI_TIMEOUT, || async {
             let text = self.text(test_id).await.unwrap_or_default();
-            if test(&text) {
-                return Ok(text);
-            }
-            if Instant::now() > deadline {
-                return Err(HarnessError::Check(format!(
-                    "{test_id} never showed the expected text; last: {text:?}"
-                )));
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+            let answer = test(&text).then(|| text.clone());
+            *last.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = text;
+            Ok(answer)
+        })
+        .await;
+        waited.map_err(|_| {
+            let last = last.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            HarnessError::Check(format!(
+                "{test_id} never showed the expected text; last: {last:?}"
+            ))
+        })
     }
 
     /// Clicks the element whose whole visible text is `text` (an option of a
@@ -1015,13 +1038,12 @@ impl App {
         let before = self.look(test_id).await?;
         self.tab_to(test_id, false, limit).await?;
         // LeafyGreen's focus rings fade in.
-        tokio::time::sleep(Duration::from_millis(400)).await;
-        if self.look(test_id).await? == before {
-            return Err(HarnessError::Check(format!(
-                "{test_id} has the focus, and nothing shows it"
-            )));
-        }
-        Ok(())
+        wait_for(
+            format!("{test_id} has the focus, and nothing shows it"),
+            Duration::from_secs(2),
+            || async { Ok((self.look(test_id).await? != before).then_some(())) },
+        )
+        .await
     }
 
     /// Runs a test's steps against the app within [`TEST_TIMEOUT`], saves a
@@ -1166,23 +1188,48 @@ fn check_no_token_in_log(log: &Path) -> Result<()> {
     }
 }
 
-/// Waits, asking every 100 ms, until `condition` answers true; fails with
-/// `what` once [`UI_TIMEOUT`] has passed.
+/// Asks `probe` every 100 ms until it answers a value, and answers it;
+/// fails with `what` once `within` has passed. Every wait of the tests goes
+/// through here.
+pub async fn wait_for<T, F, Fut>(
+    what: impl Into<String>,
+    within: Duration,
+    mut probe: F,
+) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Option<T>>>,
+{
+    let deadline = Instant::now() + within;
+    loop {
+        if let Some(value) = probe().await? {
+            return Ok(value);
+        }
+        if Instant::now() > deadline {
+            return Err(HarnessError::TimedOut(what.into()));
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits until `condition` answers true, within [`UI_TIMEOUT`]; fails
+/// with `what`.
 pub async fn wait_until<F, Fut>(what: impl Into<String>, mut condition: F) -> Result<()>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<bool>>,
 {
-    let deadline = Instant::now() + UI_TIMEOUT;
-    loop {
-        if condition().await? {
-            return Ok(());
-        }
-        if Instant::now() > deadline {
-            return Err(HarnessError::Check(what.into()));
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    wait_for(what, UI_TIMEOUT, || {
+        let asked = condition();
+        async move { Ok(asked.await?.then_some(())) }
+    })
+    .await
+}
+
+/// An I/O error of a test's own step, named by what it was doing.
+pub fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> HarnessError {
+    let what = what.into();
+    move |source| HarnessError::Io { what, source }
 }
 
 /// Fails with `what` unless `condition` holds.

@@ -3,8 +3,6 @@
 //! diagnostics a user can hand in without a secret in them.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // test code: a failure should panic
 
-use std::time::Duration;
-
 use e2e::{App, HarnessError, Result, check, clipboard, wait_until};
 
 /// WebDriver's key codes.
@@ -248,8 +246,7 @@ async fn every_main_screen_passes_an_accessibility_check_and_tab_reaches_each_co
             ] {
                 app.click(&format!("nav-{section}")).await?;
                 app.find_css(ready).await?;
-                // Let what the screen reads arrive first.
-                tokio::time::sleep(Duration::from_millis(500)).await;
+                app.settled().await?;
                 app.check_accessibility(name).await?;
                 app.check_keyboard_reach(name).await?;
             }

@@ -1,4 +1,5 @@
-import { useEffect, useMemo, useState } from "react";
+import { type ReactNode, useEffect, useMemo, useState } from "react";
+import { useIsFetching } from "@tanstack/react-query";
 import { css } from "@leafygreen-ui/emotion";
 import { SideNav, SideNavItem } from "@leafygreen-ui/side-nav";
 import Icon from "@leafygreen-ui/icon";
@@ -125,11 +126,24 @@ function Shell() {
         </SideNav>
       </div>
       <Header />
-      <main className={mainArea} data-testid={`page-${section}`}>
+      <PageRegion section={section}>
         <NavigationContext.Provider value={navigation}>
           <Page key={visit} section={section} />
         </NavigationContext.Provider>
-      </main>
+      </PageRegion>
     </div>
+  );
+}
+
+/** The page's region, busy while anything it shows is being read from Atlas
+ * (for screen readers, and for tests that wait for a screen to be whole).
+ * Its own component, so the page itself does not re-render as reads start
+ * and end. */
+function PageRegion({ section, children }: { section: SectionId; children: ReactNode }) {
+  const reading = useIsFetching() > 0;
+  return (
+    <main className={mainArea} data-testid={`page-${section}`} aria-busy={reading}>
+      {children}
+    </main>
   );
 }

@@ -503,6 +503,7 @@ async fn saving_or_deleting_the_open_connection_closes_the_session_and_says_why(
             .state
             .profiles
             .load()
+            .await
             .unwrap()
             .profiles
             .iter()
@@ -1315,4 +1316,29 @@ async fn diagnostics_tell_the_version_the_connection_and_the_log_and_no_secret()
     );
     assert!(!text.contains(&private_key));
     assert!(!text.contains(&admin_private_key));
+}
+
+#[tokio::test]
+async fn a_connections_file_found_unreadable_at_start_up_is_told_on_the_connections_page() {
+    let harness = Harness::new();
+    let path = harness.state.profiles.path().to_owned();
+    std::fs::write(&path, b"{ \"profiles\": [ oops").unwrap();
+    // Start-up reads the appearance first (lib.rs), and finds the file unreadable.
+    assert_eq!(
+        harness.state.profiles.appearance().await.unwrap(),
+        Appearance::System
+    );
+    let list = connections::list_profiles(&harness.ctx(), NoArgs {})
+        .await
+        .unwrap();
+    let problem = list.problem.expect("the page is told");
+    assert!(
+        problem.contains("could not be read and was moved to")
+            && problem.contains("profiles.json.bak"),
+        "{problem}"
+    );
+    assert_eq!(
+        std::fs::read(path.with_extension("json.bak")).unwrap(),
+        b"{ \"profiles\": [ oops"
+    );
 }

@@ -66,11 +66,11 @@ pub fn run() {
         .setup(|app| {
             webview::configure(app);
             use tauri::Manager;
-            let appearance = app
-                .state::<state::AppState>()
-                .profiles
-                .appearance()
-                .unwrap_or_default();
+            // An unreadable connections file found here is moved aside and
+            // told on the Connections page (the store keeps where it went).
+            let profiles = app.state::<state::AppState>().profiles.clone();
+            let appearance =
+                tauri::async_runtime::block_on(profiles.appearance()).unwrap_or_default();
             webview::apply_appearance(app.handle(), appearance);
             quit_on_signal(app.handle().clone());
             Ok(())

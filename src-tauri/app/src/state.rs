@@ -146,7 +146,7 @@ impl AppState {
 
     /// Every profile, the built-in sandbox first.
     pub async fn all_profiles(&self) -> Result<(Vec<Profile>, Option<String>), CommandError> {
-        let loaded = self.profiles.load()?;
+        let loaded = self.profiles.load().await?;
         let mut profiles = vec![self.sandbox_profile().await?];
         profiles.extend(loaded.profiles);
         let moved_aside = loaded.moved_aside.map(|path| {
@@ -163,7 +163,8 @@ impl AppState {
             return self.sandbox_profile().await;
         }
         self.profiles
-            .load()?
+            .load()
+            .await?
             .profiles
             .into_iter()
             .find(|profile| profile.id == id)
@@ -223,7 +224,7 @@ impl AppState {
         let Some(name) = base_url::needs_approval(&profile.base_url) else {
             return Ok(());
         };
-        if profile.id == SANDBOX_PROFILE_ID || self.profiles.is_host_approved(&name)? {
+        if profile.id == SANDBOX_PROFILE_ID || self.profiles.is_host_approved(&name).await? {
             return Ok(());
         }
         let what = match profile.kind {
@@ -248,7 +249,7 @@ impl AppState {
                 "Nothing was sent to {name}: connecting there was not allowed. Point the connection at https://cloud.mongodb.com, or connect again and allow {name}."
             )));
         }
-        self.profiles.approve_host(&name)?;
+        self.profiles.approve_host(&name).await?;
         tracing::info!(profile = %profile.id, host = %name, "a host that is not Atlas was allowed");
         Ok(())
     }

@@ -608,6 +608,7 @@ impl World {
         let saved = self
             .profiles
             .load()
+            .await
             .map_err(|error| format!("the profiles cannot be read: {error}"))?
             .profiles
             .into_iter()

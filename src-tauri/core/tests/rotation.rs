@@ -9,9 +9,10 @@ mod common;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
+use atlas_access_core::CoreError;
 use atlas_access_core::access::rotation::{RotationKeys, complete_rotation, start_rotation};
 use atlas_access_core::access::usecases::StepOutcome;
-use atlas_access_core::atlas::{AccountScope, ApiKey, AtlasClient, ClientOptions};
+use atlas_access_core::atlas::{AccountScope, ApiKey, AtlasClient, AtlasError, ClientOptions};
 use atlas_sandbox::{Config, Sandbox};
 use common::caller_of;
 use secrecy::{ExposeSecret, SecretString};
@@ -35,6 +36,17 @@ fn admin_client(sandbox: &Sandbox) -> AtlasClient {
     client_for(&admin.base_url, &admin.public_key, &admin.private_key)
 }
 
+/// Each project role of the key, as `project:role`.
+fn project_roles(key: &ApiKey) -> BTreeSet<String> {
+    key.project_ids()
+        .into_iter()
+        .flat_map(|project| {
+            key.project_roles(project)
+                .map(move |role| format!("{project}:{role}"))
+        })
+        .collect()
+}
+
 /// What a rotation copies: organization roles, project roles, entries.
 async fn shape(
     client: &AtlasClient,
@@ -42,14 +54,7 @@ async fn shape(
     key: &ApiKey,
 ) -> (BTreeSet<String>, BTreeSet<String>, BTreeSet<String>) {
     let roles = key.org_roles(org).map(str::to_owned).collect();
-    let projects = key
-        .project_ids()
-        .into_iter()
-        .flat_map(|project| {
-            key.project_roles(project)
-                .map(move |role| format!("{project}:{role}"))
-        })
-        .collect();
+    let projects = project_roles(key);
     let entries = client
         .list_access_list(org, &key.id)
         .await
@@ -163,9 +168,46 @@ async fn a_rotated_key_has_what_the_old_one_had_and_a_cut_short_rotation_is_resu
     sandbox.stop().await;
 }
 
+/// Whether an error is the sandbox's injected 500, or a create left
+/// unanswered by one (the sandbox fails a request before it acts on it).
+fn injected_fault(error: &CoreError) -> bool {
+    matches!(
+        error,
+        CoreError::Atlas(AtlasError::Api { status: 500, code, .. }) if code == "UNEXPECTED_ERROR"
+    ) || matches!(error, CoreError::Atlas(AtlasError::OutcomeUnknown { .. }))
+}
+
+/// A step the sandbox's fault made fail, and nothing else.
+fn failed_by_a_fault(step: &StepOutcome) -> bool {
+    match step {
+        StepOutcome::Failed {
+            atlas_error_code, ..
+        } => atlas_error_code.as_deref() == Some("UNEXPECTED_ERROR"),
+        StepOutcome::Done | StepOutcome::Skipped => true,
+    }
+}
+
+/// `attempt` again while the sandbox's faults make it fail, at most 20
+/// times; any other error fails the test.
+async fn through_faults<T, F, Fut>(what: &str, mut attempt: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, CoreError>>,
+{
+    for _ in 0..20 {
+        match attempt().await {
+            Ok(value) => return value,
+            Err(error) if injected_fault(&error) => {}
+            Err(error) => panic!("{what}: {error}"),
+        }
+    }
+    panic!("{what}: still failing after 20 tries")
+}
+
 /// While a third of the requests fail (500, never handled), the rotation is
 /// started and resumed until the new key has everything; each try is
-/// bounded.
+/// bounded, only the injected faults are tried again, and in the end there
+/// is one new key with the old one's roles, projects and list.
 #[tokio::test]
 async fn a_rotation_is_resumed_to_the_end_while_requests_fail() {
     let sandbox = Sandbox::start(Config {
@@ -178,46 +220,78 @@ async fn a_rotation_is_resumed_to_the_end_while_requests_fail() {
     let admin = admin_client(&sandbox);
     let admin_caller = caller_of(&admin).await;
     let org = sandbox.admin().org_id.clone();
-    let mut old = None;
-    for _ in 0..20 {
-        if let Ok(keys) = admin.list_org_keys(&org).await {
-            old = keys
-                .into_iter()
-                .find(|key| key.desc == "GitHub Actions deploy");
-            break;
-        }
-    }
-    let old = old.expect("the seeded key");
-    let mut started = None;
-    for _ in 0..20 {
-        if let Ok(outcome) = start_rotation(&admin, &org, &old.id).await {
-            started = Some(outcome);
-            break;
-        }
-    }
-    let started = started.expect("the new key is made within 20 tries");
+    let list_keys = || async { Ok::<_, CoreError>(admin.list_org_keys(&org).await?) };
+    let old = through_faults("list the keys", list_keys)
+        .await
+        .into_iter()
+        .find(|key| key.desc == "GitHub Actions deploy")
+        .expect("the seeded key");
+    let old_entries = through_faults("read the old key's list", || async {
+        Ok(admin.list_access_list(&org, &old.id).await?)
+    })
+    .await;
+    // A create that failed made nothing: trying it again makes one key.
+    let started = through_faults("start the rotation", || {
+        start_rotation(&admin, &org, &old.id)
+    })
+    .await;
+    assert!(failed_by_a_fault(&started.access_list));
     let keys = RotationKeys {
         old_key_id: old.id.clone(),
         new_key_id: started.created.key.id.clone(),
     };
     let mut finished = None;
     for _ in 0..20 {
-        if let Ok(setup) = complete_rotation(&admin, &admin_caller, &org, &keys).await
-            && setup.complete
-        {
+        let setup = through_faults("resume the rotation", || {
+            complete_rotation(&admin, &admin_caller, &org, &keys)
+        })
+        .await;
+        for step in [&setup.roles, &setup.access_list].into_iter().chain(
+            setup
+                .invitations
+                .iter()
+                .map(|invitation| &invitation.outcome),
+        ) {
+            assert!(failed_by_a_fault(step), "a step failed otherwise: {step:?}");
+        }
+        if setup.complete {
             finished = Some(setup);
             break;
         }
     }
     let finished = finished.expect("resumed to the end within 20 tries");
-    let old_projects: BTreeSet<&str> = old.project_ids().into_iter().collect();
-    let new_projects: BTreeSet<&str> = finished.key.project_ids().into_iter().collect();
-    assert_eq!(new_projects, old_projects);
-    let wanted: BTreeSet<&str> = old.org_roles(&org).collect();
-    assert_eq!(
-        finished.key.org_roles(&org).collect::<BTreeSet<_>>(),
-        wanted
+
+    // Read back from Atlas (through the faults): one new key, as the old one.
+    let after = through_faults("list the keys again", list_keys).await;
+    let rotated: Vec<_> = after
+        .iter()
+        .filter(|key| key.id != old.id && key.desc.starts_with("GitHub Actions deploy"))
+        .collect();
+    assert_eq!(rotated.len(), 1, "one new key: {rotated:?}");
+    let new = rotated[0];
+    assert_eq!(new.id, finished.key.id);
+    assert!(
+        !project_roles(&old).is_empty(),
+        "the seeded key is in projects"
     );
+    assert_eq!(project_roles(new), project_roles(&old), "project roles");
+    assert_eq!(
+        new.org_roles(&org).collect::<BTreeSet<_>>(),
+        old.org_roles(&org).collect::<BTreeSet<_>>(),
+        "organization roles"
+    );
+    let new_entries = through_faults("read the new key's list", || async {
+        Ok(admin.list_access_list(&org, &new.id).await?)
+    })
+    .await;
+    let names = |entries: &[atlas_access_core::atlas::AccessListEntry]| {
+        entries
+            .iter()
+            .map(|entry| entry.path_name().to_owned())
+            .collect::<BTreeSet<_>>()
+    };
+    assert!(!old_entries.is_empty(), "the seeded key has a list");
+    assert_eq!(names(&new_entries), names(&old_entries), "access list");
     sandbox.stop().await;
 }
 

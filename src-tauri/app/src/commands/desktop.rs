@@ -11,7 +11,7 @@ use crate::ipc::{Ctx, NoArgs};
 
 /// The appearance chosen under About (System until chosen).
 pub async fn appearance(ctx: &Ctx<'_>, _: NoArgs) -> Result<Appearance, CommandError> {
-    Ok(ctx.state.profiles.appearance()?)
+    Ok(ctx.state.profiles.appearance().await?)
 }
 
 /// Keeps the appearance and gives it to the window; answers it as kept.
@@ -19,7 +19,7 @@ pub async fn set_appearance(
     ctx: &Ctx<'_>,
     appearance: Appearance,
 ) -> Result<Appearance, CommandError> {
-    ctx.state.profiles.set_appearance(appearance)?;
+    ctx.state.profiles.set_appearance(appearance).await?;
     ctx.host.apply_appearance(appearance);
     Ok(appearance)
 }

@@ -150,7 +150,11 @@ pub async fn export_review(
     args: ExportReview,
 ) -> Result<ExportReport, CommandError> {
     let session = ctx.state.session().await?;
-    let settings = ctx.state.profiles.review_settings(&session.profile.id)?;
+    let settings = ctx
+        .state
+        .profiles
+        .review_settings(&session.profile.id)
+        .await?;
     let Some(path) = choose(ctx, "atlas-access-review", args.format).await else {
         return Ok(cancelled());
     };

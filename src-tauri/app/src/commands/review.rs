@@ -9,7 +9,11 @@ use crate::ipc::{Ctx, NoArgs};
 /// The open connection's review thresholds.
 pub async fn review_settings(ctx: &Ctx<'_>, _: NoArgs) -> Result<ReviewSettings, CommandError> {
     let session = ctx.state.session().await?;
-    Ok(ctx.state.profiles.review_settings(&session.profile.id)?)
+    Ok(ctx
+        .state
+        .profiles
+        .review_settings(&session.profile.id)
+        .await?)
 }
 
 /// Keeps the open connection's review thresholds; answers them as kept.
@@ -20,13 +24,18 @@ pub async fn set_review_settings(
     let session = ctx.state.session().await?;
     ctx.state
         .profiles
-        .set_review_settings(&session.profile.id, args)?;
+        .set_review_settings(&session.profile.id, args)
+        .await?;
     Ok(args)
 }
 
 /// The findings about these credentials, with the open connection's thresholds.
 pub async fn review_access(ctx: &Ctx<'_>, args: ReviewInput) -> Result<ReviewReport, CommandError> {
     let session = ctx.state.session().await?;
-    let settings = ctx.state.profiles.review_settings(&session.profile.id)?;
+    let settings = ctx
+        .state
+        .profiles
+        .review_settings(&session.profile.id)
+        .await?;
     Ok(review_now(&args, &settings))
 }

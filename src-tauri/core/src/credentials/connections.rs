@@ -73,7 +73,7 @@ pub async fn save(
 ) -> Result<Profile, CoreError> {
     refuse_built_in(&profile.id)?;
     let Some(secret) = private_key else {
-        store.upsert(profile.clone())?;
+        store.upsert(profile.clone()).await?;
         return Ok(profile);
     };
     let earlier = match keychain::read_secret(&profile.id).await {
@@ -82,7 +82,7 @@ pub async fn save(
         Err(error) => return Err(error.into()),
     };
     keychain::store_secret(&profile.id, secret).await?;
-    if let Err(error) = store.upsert(profile.clone()) {
+    if let Err(error) = store.upsert(profile.clone()).await {
         let restored = match &earlier {
             Some(earlier) => keychain::store_secret(&profile.id, earlier).await,
             None => keychain::delete_secret(&profile.id).await,
@@ -120,7 +120,8 @@ pub async fn save_input(store: &ProfileStore, input: ProfileInput) -> Result<Pro
     // not know is a new connection, and needs its key as one typed in does.
     let earlier = match &input.id {
         Some(id) => store
-            .load()?
+            .load()
+            .await?
             .profiles
             .into_iter()
             .find(|profile| &profile.id == id),
@@ -180,7 +181,7 @@ fn moves_to_another_host(earlier: &Profile, edited: &Profile) -> bool {
 /// keychain entry left behind is harmless, a profile without its key is not.
 pub async fn delete(store: &ProfileStore, id: &str) -> Result<(), CoreError> {
     refuse_built_in(id)?;
-    store.remove(id)?;
+    store.remove(id).await?;
     keychain::delete_secret(id).await?;
     tracing::info!(profile = %id, "connection deleted");
     Ok(())
@@ -231,7 +232,8 @@ pub async fn import_atlas_cli(
         };
         if secret.is_none()
             && let Some(earlier) = store
-                .load()?
+                .load()
+                .await?
                 .profiles
                 .into_iter()
                 .find(|earlier| earlier.id == profile.id)

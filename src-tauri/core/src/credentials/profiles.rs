@@ -12,6 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -97,12 +98,18 @@ pub enum ProfileError {
 #[derive(Debug)]
 pub struct Loaded {
     pub profiles: Vec<Profile>,
-    /// Set when the file was unreadable and was moved here.
+    /// Set when the file was found unreadable (by this or any earlier call
+    /// since the app started) and was moved here; told until a connection
+    /// is saved again.
     pub moved_aside: Option<PathBuf>,
 }
 
+/// The profiles file. Cheap to clone; every call runs its file I/O (the
+/// cross-process lock, the fsync) on a blocking thread, never on the async
+/// runtime.
+#[derive(Clone)]
 pub struct ProfileStore {
-    path: PathBuf,
+    file: Arc<StoreFile>,
 }
 
 impl ProfileStore {
@@ -121,18 +128,178 @@ impl ProfileStore {
     }
 
     pub fn at(path: impl Into<PathBuf>) -> Self {
-        Self { path: path.into() }
+        Self {
+            file: Arc::new(StoreFile {
+                path: path.into(),
+                moved_aside: Mutex::new(None),
+            }),
+        }
     }
 
     pub fn path(&self) -> &Path {
-        &self.path
+        &self.file.path
     }
 
+    async fn blocking<T: Send + 'static>(
+        &self,
+        operation: impl FnOnce(&StoreFile) -> Result<T, ProfileError> + Send + 'static,
+    ) -> Result<T, ProfileError> {
+        let file = Arc::clone(&self.file);
+        tokio::task::spawn_blocking(move || operation(&file))
+            .await
+            .unwrap_or_else(|join_error| Err(self.file.io(std::io::Error::other(join_error))))
+    }
+
+    /// The saved profiles. An unreadable file is moved aside and reported.
+    pub async fn load(&self) -> Result<Loaded, ProfileError> {
+        self.blocking(|file| {
+            let _lock = file.lock()?;
+            let profiles = file.read_locked()?.profiles;
+            Ok(Loaded {
+                profiles,
+                moved_aside: file.moved_aside(),
+            })
+        })
+        .await
+    }
+
+    /// Adds or replaces the profile with this id.
+    pub async fn upsert(&self, profile: Profile) -> Result<(), ProfileError> {
+        validate(&profile)?;
+        self.blocking(move |file| {
+            file.edit(|contents| {
+                match contents
+                    .profiles
+                    .iter_mut()
+                    .find(|existing| existing.id == profile.id)
+                {
+                    Some(existing) => *existing = profile,
+                    None => contents.profiles.push(profile),
+                }
+                Ok(())
+            })?;
+            // The user has begun adding the connections again.
+            file.forget_moved_aside();
+            Ok(())
+        })
+        .await
+    }
+
+    /// Removes a profile from the file. Its keychain entry is the caller's to delete.
+    pub async fn remove(&self, id: &str) -> Result<Profile, ProfileError> {
+        let id = id.to_owned();
+        self.blocking(move |file| {
+            file.edit(|contents| {
+                let index = contents
+                    .profiles
+                    .iter()
+                    .position(|profile| profile.id == id)
+                    .ok_or_else(|| ProfileError::NotFound(id.clone()))?;
+                contents.review_settings.remove(&id);
+                Ok(contents.profiles.remove(index))
+            })
+        })
+        .await
+    }
+
+    /// The access-review thresholds of a connection (the defaults until set).
+    pub async fn review_settings(&self, id: &str) -> Result<ReviewSettings, ProfileError> {
+        let id = id.to_owned();
+        self.blocking(move |file| {
+            Ok(file
+                .read()?
+                .review_settings
+                .get(&id)
+                .copied()
+                .unwrap_or_default())
+        })
+        .await
+    }
+
+    /// Keeps a connection's access-review thresholds, after checking them.
+    pub async fn set_review_settings(
+        &self,
+        id: &str,
+        settings: ReviewSettings,
+    ) -> Result<(), ProfileError> {
+        settings.check().map_err(ProfileError::Invalid)?;
+        let id = id.to_owned();
+        self.blocking(move |file| {
+            file.edit(|contents| {
+                if id != SANDBOX_PROFILE_ID
+                    && !contents.profiles.iter().any(|profile| profile.id == id)
+                {
+                    return Err(ProfileError::NotFound(id.clone()));
+                }
+                contents.review_settings.insert(id, settings);
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    /// Whether the user allowed secrets to be sent to this host.
+    pub async fn is_host_approved(&self, host: &str) -> Result<bool, ProfileError> {
+        let host = host.to_owned();
+        self.blocking(move |file| Ok(file.read()?.approved_hosts.contains(&host)))
+            .await
+    }
+
+    /// Remembers that the user allowed secrets to be sent to this host.
+    pub async fn approve_host(&self, host: &str) -> Result<(), ProfileError> {
+        let host = host.to_owned();
+        self.blocking(move |file| {
+            file.edit(|contents| {
+                contents.approved_hosts.insert(host);
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    /// Light, dark or as the desktop says (until chosen).
+    pub async fn appearance(&self) -> Result<Appearance, ProfileError> {
+        self.blocking(|file| Ok(file.read()?.appearance)).await
+    }
+
+    pub async fn set_appearance(&self, appearance: Appearance) -> Result<(), ProfileError> {
+        self.blocking(move |file| {
+            file.edit(|contents| {
+                contents.appearance = appearance;
+                Ok(())
+            })
+        })
+        .await
+    }
+}
+
+/// The file itself, its lock, and what this process found of it.
+struct StoreFile {
+    path: PathBuf,
+    /// Where an unreadable file was moved, by whichever call found it.
+    moved_aside: Mutex<Option<PathBuf>>,
+}
+
+impl StoreFile {
     fn io(&self, source: std::io::Error) -> ProfileError {
         ProfileError::Io {
             path: self.path.clone(),
             source,
         }
+    }
+
+    fn moved_aside(&self) -> Option<PathBuf> {
+        self.moved_aside
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    fn forget_moved_aside(&self) {
+        *self
+            .moved_aside
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner()) = None;
     }
 
     /// Holds the store's lock file until dropped (one writer across processes).
@@ -149,43 +316,52 @@ impl ProfileStore {
         Ok(lock)
     }
 
-    /// The saved profiles. An unreadable file is moved aside and reported.
-    pub fn load(&self) -> Result<Loaded, ProfileError> {
+    fn read(&self) -> Result<ProfileFile, ProfileError> {
         let _lock = self.lock()?;
-        self.load_locked()
+        self.read_locked()
     }
 
-    fn load_locked(&self) -> Result<Loaded, ProfileError> {
-        let (file, moved_aside) = self.file_locked()?;
-        Ok(Loaded {
-            profiles: file.profiles,
-            moved_aside,
-        })
+    /// Reads, changes and saves the file under one lock; nothing is saved
+    /// when `change` fails.
+    fn edit<T>(
+        &self,
+        change: impl FnOnce(&mut ProfileFile) -> Result<T, ProfileError>,
+    ) -> Result<T, ProfileError> {
+        let _lock = self.lock()?;
+        let mut contents = self.read_locked()?;
+        let answer = change(&mut contents)?;
+        self.save_locked(&contents)?;
+        Ok(answer)
     }
 
-    /// The whole file, and where an unreadable one was moved.
-    fn file_locked(&self) -> Result<(ProfileFile, Option<PathBuf>), ProfileError> {
+    /// The whole file. An unreadable one is moved aside, and where it went
+    /// is kept for [`ProfileStore::load`] to tell, whichever call found it.
+    fn read_locked(&self) -> Result<ProfileFile, ProfileError> {
         let bytes = match std::fs::read(&self.path) {
             Ok(bytes) => bytes,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
-                return Ok((ProfileFile::default(), None));
+                return Ok(ProfileFile::default());
             }
             Err(error) => return Err(self.io(error)),
         };
         match serde_json::from_slice::<ProfileFile>(&bytes) {
-            Ok(file) => Ok((file, None)),
+            Ok(contents) => Ok(contents),
             Err(error) => {
                 let backup = self.path.with_extension("json.bak");
                 tracing::warn!(%error, backup = %backup.display(), "profile file unreadable; moved aside");
                 std::fs::rename(&self.path, &backup).map_err(|e| self.io(e))?;
-                Ok((ProfileFile::default(), Some(backup)))
+                *self
+                    .moved_aside
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(backup);
+                Ok(ProfileFile::default())
             }
         }
     }
 
-    fn save_locked(&self, file: &ProfileFile) -> Result<(), ProfileError> {
+    fn save_locked(&self, contents: &ProfileFile) -> Result<(), ProfileError> {
         let bytes =
-            serde_json::to_vec_pretty(file).map_err(|e| self.io(std::io::Error::other(e)))?;
+            serde_json::to_vec_pretty(contents).map_err(|e| self.io(std::io::Error::other(e)))?;
         let temp = self
             .path
             .with_extension(format!("json.{}.tmp", std::process::id()));
@@ -210,91 +386,6 @@ impl ProfileStore {
             let _ = std::fs::remove_file(&temp);
         }
         written.map_err(|e| self.io(e))
-    }
-
-    /// Adds or replaces the profile with this id.
-    pub fn upsert(&self, profile: Profile) -> Result<(), ProfileError> {
-        validate(&profile)?;
-        let _lock = self.lock()?;
-        let (mut file, _) = self.file_locked()?;
-        match file
-            .profiles
-            .iter_mut()
-            .find(|existing| existing.id == profile.id)
-        {
-            Some(existing) => *existing = profile,
-            None => file.profiles.push(profile),
-        }
-        self.save_locked(&file)
-    }
-
-    /// Removes a profile from the file. Its keychain entry is the caller's to delete.
-    pub fn remove(&self, id: &str) -> Result<Profile, ProfileError> {
-        let _lock = self.lock()?;
-        let (mut file, _) = self.file_locked()?;
-        let index = file
-            .profiles
-            .iter()
-            .position(|profile| profile.id == id)
-            .ok_or_else(|| ProfileError::NotFound(id.to_owned()))?;
-        let removed = file.profiles.remove(index);
-        file.review_settings.remove(id);
-        self.save_locked(&file)?;
-        Ok(removed)
-    }
-
-    /// The access-review thresholds of a connection (the defaults until set).
-    pub fn review_settings(&self, id: &str) -> Result<ReviewSettings, ProfileError> {
-        let _lock = self.lock()?;
-        let (file, _) = self.file_locked()?;
-        Ok(file.review_settings.get(id).copied().unwrap_or_default())
-    }
-
-    /// Keeps a connection's access-review thresholds, after checking them.
-    pub fn set_review_settings(
-        &self,
-        id: &str,
-        settings: ReviewSettings,
-    ) -> Result<(), ProfileError> {
-        settings.check().map_err(ProfileError::Invalid)?;
-        let _lock = self.lock()?;
-        let (mut file, _) = self.file_locked()?;
-        if id != SANDBOX_PROFILE_ID && !file.profiles.iter().any(|profile| profile.id == id) {
-            return Err(ProfileError::NotFound(id.to_owned()));
-        }
-        file.review_settings.insert(id.to_owned(), settings);
-        self.save_locked(&file)
-    }
-
-    /// Whether the user allowed secrets to be sent to this host.
-    pub fn is_host_approved(&self, host: &str) -> Result<bool, ProfileError> {
-        let _lock = self.lock()?;
-        let (file, _) = self.file_locked()?;
-        Ok(file.approved_hosts.contains(host))
-    }
-
-    /// Remembers that the user allowed secrets to be sent to this host.
-    pub fn approve_host(&self, host: &str) -> Result<(), ProfileError> {
-        let _lock = self.lock()?;
-        let (mut file, _) = self.file_locked()?;
-        if file.approved_hosts.insert(host.to_owned()) {
-            self.save_locked(&file)?;
-        }
-        Ok(())
-    }
-
-    /// Light, dark or as the desktop says (until chosen).
-    pub fn appearance(&self) -> Result<Appearance, ProfileError> {
-        let _lock = self.lock()?;
-        let (file, _) = self.file_locked()?;
-        Ok(file.appearance)
-    }
-
-    pub fn set_appearance(&self, appearance: Appearance) -> Result<(), ProfileError> {
-        let _lock = self.lock()?;
-        let (mut file, _) = self.file_locked()?;
-        file.appearance = appearance;
-        self.save_locked(&file)
     }
 }
 
@@ -370,9 +461,9 @@ mod tests {
         assert_eq!(old.kind, ConnectionKind::ApiKey);
     }
 
-    #[test]
+    #[tokio::test]
     #[cfg(unix)]
-    fn the_folder_and_files_are_their_users_alone() {
+    async fn the_folder_and_files_are_their_users_alone() {
         use std::os::unix::fs::PermissionsExt;
         let mode = |path: &Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
         let home = tempfile::tempdir().unwrap();
@@ -385,30 +476,30 @@ mod tests {
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
 
         let store = ProfileStore::at(path.clone());
-        store.upsert(profile("a")).unwrap();
+        store.upsert(profile("a")).await.unwrap();
         assert_eq!(mode(&dir), 0o700, "the config folder");
         assert_eq!(mode(&path), 0o600, "profiles.json");
         assert_eq!(mode(&path.with_extension("lock")), 0o600, "its lock");
     }
 
-    #[test]
-    fn the_appearance_is_kept_beside_the_connections() {
+    #[tokio::test]
+    async fn the_appearance_is_kept_beside_the_connections() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("profiles.json");
         let store = ProfileStore::at(path.clone());
-        assert_eq!(store.appearance().unwrap(), Appearance::System);
-        store.upsert(profile("a")).unwrap();
-        store.set_appearance(Appearance::Dark).unwrap();
-        store.upsert(profile("b")).unwrap();
-        assert_eq!(store.appearance().unwrap(), Appearance::Dark);
-        assert_eq!(store.load().unwrap().profiles.len(), 2);
+        assert_eq!(store.appearance().await.unwrap(), Appearance::System);
+        store.upsert(profile("a")).await.unwrap();
+        store.set_appearance(Appearance::Dark).await.unwrap();
+        store.upsert(profile("b")).await.unwrap();
+        assert_eq!(store.appearance().await.unwrap(), Appearance::Dark);
+        assert_eq!(store.load().await.unwrap().profiles.len(), 2);
         assert!(
             std::fs::read_to_string(&path)
                 .unwrap()
                 .contains(r#""appearance": "dark""#)
         );
         // Back to the default, the file says nothing of it.
-        store.set_appearance(Appearance::System).unwrap();
+        store.set_appearance(Appearance::System).await.unwrap();
         assert!(
             !std::fs::read_to_string(&path)
                 .unwrap()
@@ -416,28 +507,29 @@ mod tests {
         );
     }
 
-    #[test]
-    fn review_settings_are_kept_per_connection_and_go_with_it() {
+    #[tokio::test]
+    async fn review_settings_are_kept_per_connection_and_go_with_it() {
         let dir = tempfile::tempdir().unwrap();
         let store = ProfileStore::at(dir.path().join("profiles.json"));
         assert_eq!(
-            store.review_settings("a").unwrap(),
+            store.review_settings("a").await.unwrap(),
             ReviewSettings::default()
         );
-        store.upsert(profile("a")).unwrap();
+        store.upsert(profile("a")).await.unwrap();
         let strict = ReviewSettings {
             unused_days: 30,
             expiry_warning_days: 14,
         };
-        store.set_review_settings("a", strict).unwrap();
+        store.set_review_settings("a", strict).await.unwrap();
         store
             .set_review_settings(SANDBOX_PROFILE_ID, ReviewSettings::default())
+            .await
             .unwrap();
         // Saving the profile again keeps them.
-        store.upsert(profile("a")).unwrap();
-        assert_eq!(store.review_settings("a").unwrap(), strict);
+        store.upsert(profile("a")).await.unwrap();
+        assert_eq!(store.review_settings("a").await.unwrap(), strict);
         assert!(matches!(
-            store.set_review_settings("nobody", strict),
+            store.set_review_settings("nobody", strict).await,
             Err(ProfileError::NotFound(_))
         ));
         let nonsense = ReviewSettings {
@@ -445,45 +537,54 @@ mod tests {
             expiry_warning_days: 7,
         };
         assert!(matches!(
-            store.set_review_settings("a", nonsense),
+            store.set_review_settings("a", nonsense).await,
             Err(ProfileError::Invalid(_))
         ));
-        store.remove("a").unwrap();
+        store.remove("a").await.unwrap();
         assert_eq!(
-            store.review_settings("a").unwrap(),
+            store.review_settings("a").await.unwrap(),
             ReviewSettings::default()
         );
     }
 
-    #[test]
-    fn round_trip_replace_and_remove() {
+    #[tokio::test]
+    async fn round_trip_replace_and_remove() {
         let dir = tempfile::tempdir().unwrap();
         let store = ProfileStore::at(dir.path().join("profiles.json"));
-        assert!(store.load().unwrap().profiles.is_empty());
-        store.upsert(profile("a")).unwrap();
-        store.upsert(profile("b")).unwrap();
+        assert!(store.load().await.unwrap().profiles.is_empty());
+        store.upsert(profile("a")).await.unwrap();
+        store.upsert(profile("b")).await.unwrap();
         let mut renamed = profile("a");
         renamed.name = "Production".into();
-        store.upsert(renamed.clone()).unwrap();
-        assert_eq!(store.load().unwrap().profiles, vec![renamed, profile("b")]);
-        assert_eq!(store.remove("b").unwrap(), profile("b"));
-        assert!(matches!(store.remove("b"), Err(ProfileError::NotFound(_))));
+        store.upsert(renamed.clone()).await.unwrap();
+        assert_eq!(
+            store.load().await.unwrap().profiles,
+            vec![renamed, profile("b")]
+        );
+        assert_eq!(store.remove("b").await.unwrap(), profile("b"));
         assert!(matches!(
-            store.upsert(profile(SANDBOX_PROFILE_ID)),
+            store.remove("b").await,
+            Err(ProfileError::NotFound(_))
+        ));
+        assert!(matches!(
+            store.upsert(profile(SANDBOX_PROFILE_ID)).await,
             Err(ProfileError::Invalid(_))
         ));
         let mut bad = profile("c");
         bad.base_url = "cloud.mongodb.com".into();
-        assert!(matches!(store.upsert(bad), Err(ProfileError::Invalid(_))));
+        assert!(matches!(
+            store.upsert(bad).await,
+            Err(ProfileError::Invalid(_))
+        ));
     }
 
-    #[test]
-    fn a_corrupt_file_is_moved_aside_and_reported() {
+    #[tokio::test]
+    async fn a_corrupt_file_is_moved_aside_and_reported() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("profiles.json");
         std::fs::write(&path, b"{ not json").unwrap();
         let store = ProfileStore::at(&path);
-        let loaded = store.load().unwrap();
+        let loaded = store.load().await.unwrap();
         assert!(loaded.profiles.is_empty());
         let backup = loaded.moved_aside.expect("reported");
         assert_eq!(
@@ -491,26 +592,87 @@ mod tests {
             b"{ not json",
             "kept as it was"
         );
-        store.upsert(profile("a")).unwrap();
-        assert_eq!(store.load().unwrap().profiles.len(), 1);
+        store.upsert(profile("a")).await.unwrap();
+        assert_eq!(store.load().await.unwrap().profiles.len(), 1);
     }
 
-    #[test]
-    fn concurrent_writers_lose_nothing() {
+    #[tokio::test]
+    async fn a_file_moved_aside_by_any_call_is_told_by_the_next_load() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("profiles.json");
-        std::thread::scope(|scope| {
-            for writer in 0..8 {
-                let path = path.clone();
-                scope.spawn(move || {
-                    let store = ProfileStore::at(path);
-                    for n in 0..10 {
-                        store.upsert(profile(&format!("w{writer}-{n}"))).unwrap();
-                    }
-                });
-            }
+        std::fs::write(&path, b"{ not json").unwrap();
+        let store = ProfileStore::at(&path);
+        // At start-up the app reads the appearance before anything else.
+        assert_eq!(store.appearance().await.unwrap(), Appearance::System);
+        let loaded = store.load().await.unwrap();
+        let backup = loaded
+            .moved_aside
+            .expect("told after the appearance found it");
+        assert_eq!(std::fs::read(&backup).unwrap(), b"{ not json");
+        assert!(
+            store.load().await.unwrap().moved_aside.is_some(),
+            "still told on the next visit"
+        );
+        // Once a connection is added again, the notice has done its work.
+        store.upsert(profile("a")).await.unwrap();
+        assert!(store.load().await.unwrap().moved_aside.is_none());
+    }
+
+    #[tokio::test(flavor = "current_thread")]
+    async fn waiting_for_the_file_lock_leaves_the_runtime_free() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("profiles.json");
+        let store = ProfileStore::at(&path);
+        store.upsert(profile("a")).await.unwrap();
+        // Another process holds the lock until told (or 5 s have passed).
+        let (held_tx, held_rx) = std::sync::mpsc::channel();
+        let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+        let lock_path = path.with_extension("lock");
+        let holder = std::thread::spawn(move || {
+            let lock = OpenOptions::new().write(true).open(lock_path).unwrap();
+            lock.lock().unwrap();
+            held_tx.send(()).unwrap();
+            let _ = release_rx.recv_timeout(std::time::Duration::from_secs(5));
         });
-        let loaded = ProfileStore::at(&path).load().unwrap();
+        held_rx.recv().unwrap();
+        let load = tokio::spawn({
+            let store = store.clone();
+            async move { store.load().await }
+        });
+        // One runtime thread: this sleep ends on time only if the load
+        // waits off the runtime.
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        assert!(
+            !load.is_finished(),
+            "the load blocked the runtime until the lock was let go"
+        );
+        release_tx.send(()).unwrap();
+        assert_eq!(load.await.unwrap().unwrap().profiles.len(), 1);
+        holder.join().unwrap();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn concurrent_writers_lose_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("profiles.json");
+        // Separate stores, as separate app processes would be.
+        let writers: Vec<_> = (0..8)
+            .map(|writer| {
+                let store = ProfileStore::at(path.clone());
+                tokio::spawn(async move {
+                    for n in 0..10 {
+                        store
+                            .upsert(profile(&format!("w{writer}-{n}")))
+                            .await
+                            .unwrap();
+                    }
+                })
+            })
+            .collect();
+        for writer in writers {
+            writer.await.unwrap();
+        }
+        let loaded = ProfileStore::at(&path).load().await.unwrap();
         assert_eq!(loaded.profiles.len(), 80);
         assert!(loaded.moved_aside.is_none());
         let leftovers: Vec<_> = std::fs::read_dir(dir.path())
