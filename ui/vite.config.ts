@@ -27,7 +27,7 @@ export default defineConfig({
   },
   test: {
     environment: "jsdom",
-    setupFiles: ["./src/test/setup.ts"],
+    setupFiles: ["./src/test/devtoolsHook.ts", "./src/test/setup.ts"],
     include: ["src/**/*.test.{ts,tsx}"],
   },
 });

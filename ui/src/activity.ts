@@ -3,14 +3,14 @@
 // names the app already knows.
 import { useMemo } from "react";
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import * as api from "./api";
 import type { ActivityEvent } from "./bindings/ActivityEvent";
 import type { ActivityFilter } from "./bindings/ActivityFilter";
 import type { Party } from "./bindings/Party";
-import type { ServiceAccount } from "./bindings/ServiceAccount";
 import { ACCESS_EVENT_TYPES } from "./bindings/constants";
-import { ago, serviceAccountListKey } from "./serviceAccounts";
+import { activityQuery, serviceAccountListQuery } from "./queries";
+import { ago } from "./serviceAccounts";
 import { useSession } from "./session";
+import { useReach } from "./standing";
 
 export type AccessEventType = (typeof ACCESS_EVENT_TYPES)[number];
 
@@ -121,10 +121,7 @@ export function sentenceWithTime(event: ActivityEvent, names: Names, now: number
 /** The names of what the open organization holds, from the caches the other screens fill. */
 export function useNames(orgId: string): Names {
   const { inventory } = useSession();
-  const accounts = useQuery<ServiceAccount[]>({
-    queryKey: serviceAccountListKey(orgId),
-    queryFn: () => api.loadServiceAccountList(orgId),
-  });
+  const accounts = useQuery(serviceAccountListQuery(orgId, useReach()));
   return useMemo(() => {
     const keys = new Map(inventory?.keys.map((item) => [item.key.publicKey, item.key.desc]));
     const projects = new Map(inventory?.projects.map((project) => [project.id, project.name]));
@@ -137,22 +134,9 @@ export function useNames(orgId: string): Names {
   }, [inventory, accounts.data]);
 }
 
-export const activityKey = (orgId: string, filter: ActivityFilter) =>
-  ["activity", orgId, filter] as const;
-
-/**
- * The events that pass `filter`, an Atlas page at a time. Read again each
- * time a screen shows it: events are what other screens' edits make.
- */
+/** The events that pass `filter`, an Atlas page at a time (see `activityQuery`). */
 export function useActivity(orgId: string, filter: ActivityFilter) {
-  const query = useInfiniteQuery({
-    queryKey: activityKey(orgId, filter),
-    queryFn: ({ pageParam }) => api.loadActivity(orgId, filter, pageParam),
-    initialPageParam: 1,
-    getNextPageParam: (last) => last.nextPage,
-    staleTime: 0,
-    refetchOnMount: "always",
-  });
+  const query = useInfiniteQuery(activityQuery(orgId, useReach(), filter));
   const events = useMemo(
     () => query.data?.pages.flatMap((page) => page.events) ?? [],
     [query.data],

@@ -3,6 +3,7 @@ import { useEffect, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import * as api from "./api";
 import { orgSettingsQuery } from "./queries";
+import { useReach } from "./standing";
 import type { CommandError } from "./bindings/CommandError";
 import type { Inventory } from "./bindings/Inventory";
 import type { ReviewInput } from "./bindings/ReviewInput";
@@ -107,7 +108,11 @@ export function useReview(input: ReviewInput | null) {
 
 /** The organization's settings, read again whenever the review opens (Atlas's own screens change them too). */
 export function useOrgSettings(orgId: string) {
-  return useQuery({ ...orgSettingsQuery(orgId), staleTime: 0, refetchOnMount: "always" });
+  return useQuery({
+    ...orgSettingsQuery(orgId, useReach()),
+    staleTime: 0,
+    refetchOnMount: "always",
+  });
 }
 
 /** A credential a finding names: an API key or a service account. */

@@ -4,14 +4,18 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import * as api from "./api";
+import {
+  type PartsByClientId,
+  keys,
+  serviceAccountListQuery,
+  serviceAccountPartsQuery,
+} from "./queries";
+import { useReach } from "./standing";
 import type { ServiceAccount } from "./bindings/ServiceAccount";
 import type { ServiceAccountEntry } from "./bindings/ServiceAccountEntry";
 import type { ServiceAccountInventory } from "./bindings/ServiceAccountInventory";
 import type { ServiceAccountParts } from "./bindings/ServiceAccountParts";
 import type { ServiceAccountSecret } from "./bindings/ServiceAccountSecret";
-
-export const serviceAccountListKey = (orgId: string) => ["serviceAccountList", orgId] as const;
-export const serviceAccountPartsKey = (orgId: string) => ["serviceAccountParts", orgId] as const;
 
 /** Under this, a secret's expiry shows in the warning colour. */
 export const EXPIRY_WARNING_DAYS = 7;
@@ -80,8 +84,6 @@ export function useNow(): number {
   return now;
 }
 
-type PartsByClientId = Record<string, ServiceAccountParts>;
-
 /**
  * The merged rows of an accounts list and its parts, shared by every screen
  * that shows them: a screen opened again gets the same rows, and what is
@@ -102,29 +104,21 @@ const mergedRows = new WeakMap<
 export function useServiceAccounts(orgId: string, enabled = true, withParts = true) {
   const queryClient = useQueryClient();
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
-  const list = useQuery({
-    queryKey: serviceAccountListKey(orgId),
-    queryFn: () => api.loadServiceAccountList(orgId),
-    enabled,
-  });
+  const reach = useReach();
+  const listQuery = serviceAccountListQuery(orgId, reach);
+  const list = useQuery({ ...listQuery, enabled });
   const parts = useQuery({
-    queryKey: serviceAccountPartsKey(orgId),
-    enabled: list.isSuccess && withParts,
-    queryFn: async (): Promise<PartsByClientId> => {
-      const accounts = queryClient.getQueryData<ServiceAccount[]>(serviceAccountListKey(orgId));
+    ...serviceAccountPartsQuery(
+      orgId,
+      reach,
       // The table opens sorted by name: those rows are read first.
-      const ids = [...(accounts ?? [])]
-        .sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()))
-        .map((account) => account.clientId);
-      try {
-        const read = await api.loadServiceAccountParts(orgId, ids, (done, total) =>
-          setProgress({ done, total }),
-        );
-        return Object.fromEntries(read.map((item) => [item.clientId, item]));
-      } finally {
-        setProgress(null);
-      }
-    },
+      () =>
+        [...(queryClient.getQueryData(listQuery.queryKey) ?? [])]
+          .sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()))
+          .map((account) => account.clientId),
+      setProgress,
+    ),
+    enabled: list.isSuccess && withParts,
   });
 
   // One merged row per account, the same object while neither its account
@@ -166,18 +160,22 @@ export function useServiceAccounts(orgId: string, enabled = true, withParts = tr
 
   const updateList = useCallback(
     (change: (accounts: ServiceAccount[]) => ServiceAccount[]) =>
-      queryClient.setQueryData<ServiceAccount[]>(serviceAccountListKey(orgId), (old) =>
-        old ? change(old) : old,
+      queryClient.setQueriesData<ServiceAccount[]>(
+        { queryKey: keys.serviceAccountList(orgId) },
+        (old) => (old ? change(old) : old),
       ),
     [queryClient, orgId],
   );
   const updateParts = useCallback(
     (clientId: string, change: (old: ServiceAccountParts) => ServiceAccountParts) =>
-      queryClient.setQueryData<PartsByClientId>(serviceAccountPartsKey(orgId), (old) => {
-        if (!old) return old;
-        const earlier = old[clientId] ?? { clientId, accessList: [], projects: [] };
-        return { ...old, [clientId]: change(earlier) };
-      }),
+      queryClient.setQueriesData<PartsByClientId>(
+        { queryKey: keys.serviceAccountParts(orgId) },
+        (old) => {
+          if (!old) return old;
+          const earlier = old[clientId] ?? { clientId, accessList: [], projects: [] };
+          return { ...old, [clientId]: change(earlier) };
+        },
+      ),
     [queryClient, orgId],
   );
 

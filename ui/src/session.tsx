@@ -11,7 +11,14 @@ import {
 import { QueryClient, QueryClientProvider, useQuery, useQueryClient } from "@tanstack/react-query";
 import * as api from "./api";
 import { keyItem, withProjectMember } from "./keyItems";
-import { serviceAccountListKey } from "./serviceAccounts";
+import {
+  type AccessLists,
+  accessListsQuery,
+  keyListQuery,
+  keys,
+  reachOf,
+  serviceAccountListQuery,
+} from "./queries";
 import type { AccessListEntry } from "./bindings/AccessListEntry";
 import type { ApiKey } from "./bindings/ApiKey";
 import type { CommandError } from "./bindings/CommandError";
@@ -31,14 +38,6 @@ const GONE_CODES = new Set([
   "GROUP_NOT_FOUND",
   "ORG_NOT_FOUND",
 ]);
-
-export const queryKeys = {
-  keyList: (orgId: string) => ["keyList", orgId] as const,
-  accessLists: (orgId: string) => ["accessLists", orgId] as const,
-  projectKeys: (projectId: string) => ["projectKeys", projectId] as const,
-};
-
-type AccessLists = Record<string, KeyAccessList>;
 
 export interface SessionContextValue {
   session: SessionView | null;
@@ -132,9 +131,9 @@ function SessionState({ children }: { children: ReactNode }) {
   } | null>(null);
   const [roles, setRoles] = useState<RoleInfo[]>([]);
 
+  const reach = reachOf(session?.standings.find((standing) => standing.orgId === orgId) ?? null);
   const keyList = useQuery({
-    queryKey: queryKeys.keyList(orgId ?? ""),
-    queryFn: () => api.loadKeyList(orgId ?? ""),
+    ...keyListQuery(orgId ?? "", reach),
     enabled: session !== null && orgId !== null,
   });
 
@@ -142,32 +141,21 @@ function SessionState({ children }: { children: ReactNode }) {
   // two), so their tab opens at once; their access lists wait for the tab.
   useEffect(() => {
     if (session === null || orgId === null) return;
-    void queryClient.prefetchQuery({
-      queryKey: serviceAccountListKey(orgId),
-      queryFn: () => api.loadServiceAccountList(orgId),
-    });
-  }, [session, orgId, queryClient]);
+    void queryClient.prefetchQuery(serviceAccountListQuery(orgId, reach));
+  }, [session, orgId, reach, queryClient]);
 
   const accessLists = useQuery({
-    queryKey: queryKeys.accessLists(orgId ?? ""),
+    ...accessListsQuery(
+      orgId ?? "",
+      reach,
+      // The table opens sorted by description: those rows' lists are read first.
+      () =>
+        [...(queryClient.getQueryData(keyListQuery(orgId ?? "", reach).queryKey)?.keys ?? [])]
+          .sort((a, b) => a.key.desc.toLowerCase().localeCompare(b.key.desc.toLowerCase()))
+          .map((item) => item.key.id),
+      setInventoryProgress,
+    ),
     enabled: session !== null && orgId !== null && keyList.isSuccess,
-    queryFn: async (): Promise<AccessLists> => {
-      const org = orgId ?? "";
-      const list = queryClient.getQueryData<Inventory>(queryKeys.keyList(org));
-      // The table opens sorted by description: those rows are read first.
-      const ids = [...(list?.keys ?? [])]
-        .sort((a, b) => a.key.desc.toLowerCase().localeCompare(b.key.desc.toLowerCase()))
-        .map((item) => item.key.id);
-      setInventoryProgress({ done: 0, total: ids.length });
-      try {
-        const lists = await api.loadAccessLists(org, ids, (done, total) =>
-          setInventoryProgress({ done, total }),
-        );
-        return Object.fromEntries(lists.map((list) => [list.keyId, list]));
-      } finally {
-        setInventoryProgress(null);
-      }
-    },
   });
 
   // One merged row per key, the same object while neither its key nor its
@@ -252,15 +240,15 @@ function SessionState({ children }: { children: ReactNode }) {
 
   const refresh = useCallback(async () => {
     if (!orgId) return;
-    await queryClient.invalidateQueries({ queryKey: queryKeys.keyList(orgId) });
-    await queryClient.invalidateQueries({ queryKey: queryKeys.accessLists(orgId) });
-    await queryClient.invalidateQueries({ queryKey: ["projectKeys"] });
+    await queryClient.invalidateQueries({ queryKey: keys.keyList(orgId) });
+    await queryClient.invalidateQueries({ queryKey: keys.accessLists(orgId) });
+    await queryClient.invalidateQueries({ queryKey: keys.projectKeys() });
   }, [orgId, queryClient]);
 
   const patchKey = useCallback(
     (key: ApiKey) => {
       if (!orgId) return;
-      queryClient.setQueryData<Inventory>(queryKeys.keyList(orgId), (old) => {
+      queryClient.setQueriesData<Inventory>({ queryKey: keys.keyList(orgId) }, (old) => {
         if (!old) return old;
         const item = keyItem(key);
         const known = old.keys.some((k) => k.key.id === key.id);
@@ -269,12 +257,12 @@ function SessionState({ children }: { children: ReactNode }) {
           keys: known ? old.keys.map((k) => (k.key.id === key.id ? item : k)) : [...old.keys, item],
         };
       });
-      for (const [queryKey, keys] of queryClient.getQueriesData<ApiKey[]>({
-        queryKey: ["projectKeys"],
+      for (const [queryKey, projectKeys] of queryClient.getQueriesData<ApiKey[]>({
+        queryKey: keys.projectKeys(),
       })) {
         const projectId = queryKey[1];
-        if (keys && typeof projectId === "string") {
-          queryClient.setQueryData(queryKey, withProjectMember(keys, projectId, key));
+        if (projectKeys && typeof projectId === "string") {
+          queryClient.setQueryData(queryKey, withProjectMember(projectKeys, projectId, key));
         }
       }
     },
@@ -284,16 +272,16 @@ function SessionState({ children }: { children: ReactNode }) {
   const removeKey = useCallback(
     (keyId: string) => {
       if (!orgId) return;
-      queryClient.setQueryData<Inventory>(queryKeys.keyList(orgId), (old) =>
+      queryClient.setQueriesData<Inventory>({ queryKey: keys.keyList(orgId) }, (old) =>
         old ? { ...old, keys: old.keys.filter((k) => k.key.id !== keyId) } : old,
       );
-      for (const [queryKey, keys] of queryClient.getQueriesData<ApiKey[]>({
-        queryKey: ["projectKeys"],
+      for (const [queryKey, projectKeys] of queryClient.getQueriesData<ApiKey[]>({
+        queryKey: keys.projectKeys(),
       })) {
-        if (keys)
+        if (projectKeys)
           queryClient.setQueryData(
             queryKey,
-            keys.filter((k) => k.id !== keyId),
+            projectKeys.filter((k) => k.id !== keyId),
           );
       }
     },
@@ -303,7 +291,7 @@ function SessionState({ children }: { children: ReactNode }) {
   const patchAccessList = useCallback(
     (keyId: string, entries: AccessListEntry[]) => {
       if (!orgId) return;
-      queryClient.setQueryData<AccessLists>(queryKeys.accessLists(orgId), (old) => ({
+      queryClient.setQueriesData<AccessLists>({ queryKey: keys.accessLists(orgId) }, (old) => ({
         ...old,
         [keyId]: { keyId, accessList: entries },
       }));

@@ -3,12 +3,18 @@
 // Atlas would do, and say which role the rest needs.
 import Banner from "@leafygreen-ui/banner";
 import type { Standing } from "./bindings/Standing";
+import { type Reach, reachOf } from "./queries";
 import { useSession } from "./session";
 
 /** The connection's standing in the organization shown; null before one opens. */
 export function useStanding(): Standing | null {
   const { session, orgId } = useSession();
   return session?.standings.find((standing) => standing.orgId === orgId) ?? null;
+}
+
+/** What the connection may read in the organization shown: part of every Atlas read's cache key. */
+export function useReach(): Reach {
+  return reachOf(useStanding());
 }
 
 /** True when the connection may change the organization's access (Organization Owner). */

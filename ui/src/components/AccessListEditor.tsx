@@ -4,6 +4,7 @@ import { Subtitle } from "@leafygreen-ui/typography";
 import { useQuery } from "@tanstack/react-query";
 import * as api from "../api";
 import { keyAccessListQuery } from "../queries";
+import { useReach } from "../standing";
 import type { CommandError } from "../bindings/CommandError";
 import type { LockoutCheck } from "../bindings/LockoutCheck";
 import { AddEntriesForm, EntriesTable, NO_ENTRIES, useEntryAdder } from "./AccessListParts";
@@ -32,7 +33,7 @@ export function AccessListEditor({
   const cached = accessListOf(keyId);
   const known = cached !== undefined;
   // Read only when the organization's load has not (yet, or could not).
-  const own = useQuery({ ...keyAccessListQuery(orgId, keyId), enabled: !known });
+  const own = useQuery({ ...keyAccessListQuery(orgId, useReach(), keyId), enabled: !known });
   const fetched = own.data ?? null;
   const removal = useAction();
   const [removing, setRemoving] = useState<{ entry: string; check: LockoutCheck | null } | null>(

@@ -5,6 +5,7 @@ import { LabelledSelect } from "./LabelledSelect";
 import TextInput from "@leafygreen-ui/text-input";
 import { useQuery } from "@tanstack/react-query";
 import { orgSettingsQuery } from "../queries";
+import { useReach } from "../standing";
 
 /** Atlas's bounds on a secret's lifetime: 8 hours, and the organization's maximum (a year by default). */
 export const MIN_SECRET_HOURS = 8;
@@ -21,7 +22,7 @@ const row = css`
  * Atlas's default if it cannot be read (Atlas checks again when sent).
  */
 export function useMaxSecretHours(orgId: string): number | null {
-  const settings = useQuery(orgSettingsQuery(orgId));
+  const settings = useQuery(orgSettingsQuery(orgId, useReach()));
   if (settings.isPending) return null;
   return settings.data?.maxServiceAccountSecretValidityInHours ?? DEFAULT_MAX_SECRET_HOURS;
 }

@@ -20,6 +20,7 @@ import { useNavigation } from "../navigate";
 import { type Concerned, concerned, sharedReviewInput, useOrgSettings, useReview } from "../review";
 import type { ServiceAccountInventory } from "../bindings/ServiceAccountInventory";
 import { useStanding } from "../standing";
+import { reviewSettingsQuery } from "../queries";
 import { useServiceAccounts } from "../serviceAccounts";
 import { useSession } from "../session";
 import { useAction } from "../useAction";
@@ -235,8 +236,8 @@ function FindingCard({ finding, input }: { finding: Finding; input: ReviewInput 
 function Thresholds({ onSaved }: { onSaved: () => void }) {
   const queryClient = useQueryClient();
   const { session } = useSession();
-  const key = ["reviewSettings", session?.profile.id ?? ""];
-  const settings = useQuery({ queryKey: key, queryFn: api.reviewSettings });
+  const settingsQuery = reviewSettingsQuery(session?.profile.id ?? "");
+  const settings = useQuery(settingsQuery);
   const [unused, setUnused] = useState<string | null>(null);
   const [expiring, setExpiring] = useState<string | null>(null);
   const saving = useAction();
@@ -252,7 +253,7 @@ function Thresholds({ onSaved }: { onSaved: () => void }) {
         unusedDays: Number(unusedText),
         expiryWarningDays: Number(expiringText),
       });
-      queryClient.setQueryData(key, saved);
+      queryClient.setQueryData(settingsQuery.queryKey, saved);
       setUnused(null);
       setExpiring(null);
       onSaved();

@@ -6,14 +6,14 @@ import { LabelledSelect } from "../components/LabelledSelect";
 import TextInput from "@leafygreen-ui/text-input";
 import { Body, H2 } from "@leafygreen-ui/typography";
 import { useQuery } from "@tanstack/react-query";
-import * as api from "../api";
 import type { ActivityFilter } from "../bindings/ActivityFilter";
 import type { Inventory } from "../bindings/Inventory";
 import { ACCESS_EVENT_TYPES } from "../bindings/constants";
 import { EVENT_TYPE_LABELS } from "../activity";
 import { ActivityFeed } from "../components/ActivityFeed";
 import { SessionGate } from "../components/SessionGate";
-import { serviceAccountListKey } from "../serviceAccounts";
+import { serviceAccountListQuery } from "../queries";
+import { useReach } from "../standing";
 import { stack } from "../layout";
 
 const filters = css`
@@ -38,10 +38,7 @@ export function ActivityPage() {
 
 /** Every credential of the organization, by the id events name it by, sorted by name. */
 function useCredentials(orgId: string, inventory: Inventory) {
-  const accounts = useQuery({
-    queryKey: serviceAccountListKey(orgId),
-    queryFn: () => api.loadServiceAccountList(orgId),
-  });
+  const accounts = useQuery(serviceAccountListQuery(orgId, useReach()));
   return useMemo(() => {
     const keys = inventory.keys.map((item) => ({
       id: item.key.publicKey,

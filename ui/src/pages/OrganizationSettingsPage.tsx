@@ -9,7 +9,7 @@ import { useToast } from "@leafygreen-ui/toast";
 import { Body, H2, H3, Label } from "@leafygreen-ui/typography";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import * as api from "../api";
-import { orgSettingsQuery } from "../queries";
+import { keys, orgSettingsQuery } from "../queries";
 import type { ApiKey } from "../bindings/ApiKey";
 import type { CommandError } from "../bindings/CommandError";
 import type { LiftCheck } from "../bindings/LiftCheck";
@@ -24,7 +24,7 @@ import {
   lifetimeProblem,
 } from "../components/SecretLifetime";
 import { SessionGate } from "../components/SessionGate";
-import { StandingNotice, useManagesOrg } from "../standing";
+import { StandingNotice, useManagesOrg, useReach } from "../standing";
 import { useAction } from "../useAction";
 import { stack } from "../layout";
 
@@ -47,11 +47,11 @@ function Settings({ orgId }: { orgId: string }) {
   const { pushToast } = useToast();
   const managesOrg = useManagesOrg();
   const queryClient = useQueryClient();
-  const read = useQuery(orgSettingsQuery(orgId));
+  const read = useQuery(orgSettingsQuery(orgId, useReach()));
   const settings = read.data ?? null;
   // An edit answers the settings: every reader of the entry shows them.
   const setSettings = (changed: OrgSettings) =>
-    queryClient.setQueryData(orgSettingsQuery(orgId).queryKey, changed);
+    queryClient.setQueriesData({ queryKey: keys.orgSettings(orgId) }, changed);
   const [changeError, setError] = useState<CommandError | null>(null);
   const error = changeError ?? (read.error ? api.asCommandError(read.error) : null);
   const [checking, setChecking] = useState(false);

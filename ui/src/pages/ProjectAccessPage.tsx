@@ -26,7 +26,8 @@ import { EmptyState } from "../components/EmptyState";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { OneTimeKeyDialog } from "../components/OneTimeKeyDialog";
 import { SessionGate } from "../components/SessionGate";
-import { queryKeys, useRoleName, useSession } from "../session";
+import { useRoleName, useSession } from "../session";
+import { projectKeysQuery } from "../queries";
 import { stack, wrappingButtons as buttons } from "../layout";
 import { InviteDialog } from "./project/InviteDialog";
 import { RolesDialog } from "./project/RolesDialog";
@@ -34,7 +35,7 @@ import { ConfirmDialog } from "./project/ConfirmDialog";
 import { CreateProjectKeyDialog } from "./project/CreateProjectKeyDialog";
 import { BulkInviteDialog } from "./project/BulkInviteDialog";
 import { ProjectServiceAccounts } from "./project/ProjectServiceAccounts";
-import { useOwnsProject, useStanding } from "../standing";
+import { useOwnsProject, useReach, useStanding } from "../standing";
 
 const toolbar = css`
   display: flex;
@@ -80,8 +81,7 @@ function ProjectAccess({ orgId, inventory }: { orgId: string; inventory: Invento
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const projectName = (id: string) => inventory.projects.find((p) => p.id === id)?.name ?? id;
   const projectKeys = useQuery({
-    queryKey: queryKeys.projectKeys(projectId),
-    queryFn: () => api.listProjectKeys(projectId),
+    ...projectKeysQuery(projectId, useReach()),
     enabled: projectId !== "",
   });
   const keys = projectKeys.data ?? null;

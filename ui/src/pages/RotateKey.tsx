@@ -1,11 +1,10 @@
-import { useCallback, useEffect, useState } from "react";
+import { useEffect, useState } from "react";
 import Banner from "@leafygreen-ui/banner";
 import Button from "@leafygreen-ui/button";
 import Card from "@leafygreen-ui/card";
 import Icon from "@leafygreen-ui/icon";
 import { Body, H2, Subtitle } from "@leafygreen-ui/typography";
 import * as api from "../api";
-import type { AccessListEntry } from "../bindings/AccessListEntry";
 import type { CommandError } from "../bindings/CommandError";
 import type { ConnectionSwitch } from "../bindings/ConnectionSwitch";
 import { SANDBOX_PROFILE_ID } from "../bindings/constants";
@@ -22,9 +21,10 @@ import {
 import { LifetimeField, useLifetimeChoice } from "../components/SecretLifetime";
 import { ClientIdLine } from "../components/ServiceAccountParts";
 import type { CreatedServiceAccountView } from "../bindings/CreatedServiceAccountView";
-import { useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { TypedDeleteDialog } from "../components/TypedDeleteDialog";
-import { serviceAccountListKey } from "../serviceAccounts";
+import { keyAccessListQuery, keys, serviceAccountUseQuery } from "../queries";
+import { useReach } from "../standing";
 import { useRoleName, useSession } from "../session";
 import { DeleteStep, StepResult, WatchStep, failed, type Step } from "./RotateKeySteps";
 import { useAction } from "../useAction";
@@ -63,12 +63,9 @@ export function RotateKey({
   const queryClient = useQueryClient();
   const [showing, setShowing] = useState(false);
   const [steps, setSteps] = useState<Step[]>([]);
-  const [oldUse, setOldUse] = useState<AccessListEntry[] | null>(null);
-  const [newUse, setNewUse] = useState<AccessListEntry[] | null>(null);
   const [deleting, setDeleting] = useState(false);
   const creation = useAction();
   const resumption = useAction();
-  const watching = useAction();
   const deletion = useAction();
   const isKeyInUse = session?.keyInUseId === old.id;
   // A saved connection that signs in with the old key is switched to the
@@ -87,38 +84,36 @@ export function RotateKey({
       ? { id: newAccount.clientId, name: newAccount.name }
       : null;
 
-  const readUse = useCallback(
-    (newId: string) =>
-      watching.run(async () => {
-        const before = await api.getAccessList(orgId, old.id);
-        setOldUse(before);
-        patchAccessList(old.id, before);
-        if (into === "key") {
-          const after = await api.getAccessList(orgId, newId);
-          setNewUse(after);
-          patchAccessList(newId, after);
-        } else {
-          const account = await api.getServiceAccount(orgId, newId);
-          setNewUse(
-            account.accessList.map((entry) => ({
-              name: entry.name,
-              ipAddress: entry.ipAddress,
-              cidrBlock: entry.cidrBlock,
-              lastUsed: entry.lastUsedAt,
-              lastUsedAddress: entry.lastUsedAddress,
-              count: entry.requestCount,
-            })),
-          );
-        }
-      }),
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [orgId, old.id, into, patchAccessList],
-  );
-
-  const replacementId = replacement?.id;
+  // Their use, read afresh once the replacement exists and on demand.
+  const reach = useReach();
+  const oldUse = useQuery({
+    ...keyAccessListQuery(orgId, reach, old.id),
+    enabled: replacement !== null,
+    staleTime: 0,
+  });
+  const newKeyUse = useQuery({
+    ...keyAccessListQuery(orgId, reach, newKey?.id ?? ""),
+    enabled: newKey !== undefined,
+    staleTime: 0,
+  });
+  const newAccountUse = useQuery({
+    ...serviceAccountUseQuery(orgId, reach, newAccount?.clientId ?? ""),
+    enabled: newAccount !== undefined,
+    staleTime: 0,
+  });
+  const newUse = newKey ? newKeyUse : newAccountUse;
+  const readUseAgain = () => {
+    void oldUse.refetch();
+    void newUse.refetch();
+  };
+  // What was read joins the organization's lists (the keys table shows it too).
   useEffect(() => {
-    if (replacementId) void readUse(replacementId);
-  }, [replacementId, readUse]);
+    if (oldUse.data) patchAccessList(old.id, oldUse.data);
+  }, [oldUse.data, old.id, patchAccessList]);
+  useEffect(() => {
+    if (newKey && newKeyUse.data) patchAccessList(newKey.id, newKeyUse.data);
+  }, [newKey, newKeyUse.data, patchAccessList]);
+  const useError = oldUse.error ?? newUse.error;
 
   const stepsOf = (
     accessList: StepOutcome,
@@ -138,7 +133,7 @@ export function RotateKey({
       const view = await api.moveKeyToServiceAccount(orgId, old.id, lifetime.hours);
       setCreatedAccount(view);
       setShowing(true);
-      void queryClient.invalidateQueries({ queryKey: serviceAccountListKey(orgId) });
+      void queryClient.invalidateQueries({ queryKey: keys.serviceAccountList(orgId) });
       setSteps(stepsOf(view.accessList, view.invitations));
     });
 
@@ -192,14 +187,14 @@ export function RotateKey({
         ...stepsOf(setup.accessList, setup.invitations).slice(1),
       ]);
       followSwitch(switch_);
-      await readUse(newKey.id);
+      readUseAgain();
       return setup;
     }
     if (newAccount) {
       const setup = await api.completeMove(orgId, old.id, newAccount.clientId);
-      void queryClient.invalidateQueries({ queryKey: serviceAccountListKey(orgId) });
+      void queryClient.invalidateQueries({ queryKey: keys.serviceAccountList(orgId) });
       setSteps(stepsOf(setup.accessList, setup.invitations));
-      await readUse(newAccount.clientId);
+      readUseAgain();
       return setup;
     }
     return { accessList: { status: "skipped" }, complete: true };
@@ -226,13 +221,12 @@ export function RotateKey({
         removeKey(newKey.id);
       } else if (newAccount) {
         await api.deleteServiceAccount(orgId, newAccount.clientId);
-        void queryClient.invalidateQueries({ queryKey: serviceAccountListKey(orgId) });
+        void queryClient.invalidateQueries({ queryKey: keys.serviceAccountList(orgId) });
       }
       setCreated(null);
       setCreatedAccount(null);
       setSteps([]);
       setSwitchWaiting(false);
-      setNewUse(null);
     },
   };
 
@@ -344,10 +338,11 @@ export function RotateKey({
           into={into}
           oldPublicKey={old.publicKey}
           replacementName={replacement.name}
-          oldUse={oldUse}
-          newUse={newUse}
-          watching={watching}
-          onRefresh={() => void readUse(replacement.id)}
+          oldUse={oldUse.data ?? null}
+          newUse={newUse.data ?? null}
+          reading={oldUse.isFetching || newUse.isFetching}
+          error={useError ? api.asCommandError(useError) : null}
+          onRefresh={readUseAgain}
         />
       )}
       {replacement && (

@@ -9,6 +9,7 @@ import type { AccessListEntry } from "../bindings/AccessListEntry";
 import type { StepOutcome } from "../bindings/StepOutcome";
 import { ErrorBanner } from "../components/ErrorBanner";
 import { ago, useNow } from "../serviceAccounts";
+import type { CommandError } from "../bindings/CommandError";
 import type { Action } from "../useAction";
 import { stack } from "../layout";
 
@@ -64,7 +65,8 @@ export function WatchStep({
   replacementName,
   oldUse,
   newUse,
-  watching,
+  reading,
+  error,
   onRefresh,
 }: {
   into: "key" | "serviceAccount";
@@ -72,7 +74,9 @@ export function WatchStep({
   replacementName: string;
   oldUse: AccessListEntry[] | null;
   newUse: AccessListEntry[] | null;
-  watching: Action;
+  /** Either is being read. */
+  reading: boolean;
+  error: CommandError | null;
   onRefresh: () => void;
 }) {
   return (
@@ -91,14 +95,14 @@ export function WatchStep({
       <div>
         <Button
           leftGlyph={<Icon glyph="Refresh" />}
-          disabled={watching.busy}
+          disabled={reading}
           onClick={onRefresh}
           data-testid="rotate-refresh-use"
         >
           Read their use again
         </Button>
       </div>
-      <ErrorBanner error={watching.error} testId="rotate-watch-error" />
+      <ErrorBanner error={error} testId="rotate-watch-error" />
     </Card>
   );
 }

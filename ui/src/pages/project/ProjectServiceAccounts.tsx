@@ -23,7 +23,8 @@ import { OneTimeSecretDialog } from "../../components/OneTimeKeyDialog";
 import { ClientIdLine } from "../../components/ServiceAccountParts";
 import { useRoleName } from "../../session";
 import { useServiceAccounts } from "../../serviceAccounts";
-import { useManagesOrg, useOwnsProject } from "../../standing";
+import { useManagesOrg, useOwnsProject, useReach } from "../../standing";
+import { keys, projectServiceAccountsQuery } from "../../queries";
 import { wrappingButtons as buttons } from "../../layout";
 import {
   AccountSelect,
@@ -43,8 +44,6 @@ const titleRow = css`
   justify-content: space-between;
   margin: 32px 0 16px;
 `;
-
-const projectAccountsKey = (projectId: string) => ["projectServiceAccounts", projectId] as const;
 
 type Dialog =
   | { kind: "invite" }
@@ -78,8 +77,7 @@ export function ProjectServiceAccounts({
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const projectName = (id: string) => projects.find((p) => p.id === id)?.name ?? id;
   const query = useQuery({
-    queryKey: projectAccountsKey(projectId),
-    queryFn: () => api.listProjectServiceAccounts(projectId),
+    ...projectServiceAccountsQuery(projectId, useReach()),
     enabled: projectId !== "",
   });
   const accounts = query.data ?? null;
@@ -88,10 +86,13 @@ export function ProjectServiceAccounts({
 
   /** An account's place in this project after an edit: in the list with its roles, or out. */
   const changed = (clientId: string, account: ServiceAccount | null, message: string) => {
-    queryClient.setQueryData<ServiceAccount[]>(projectAccountsKey(projectId), (old) => {
-      const others = (old ?? []).filter((item) => item.clientId !== clientId);
-      return account ? [...others, account] : others;
-    });
+    queryClient.setQueriesData<ServiceAccount[]>(
+      { queryKey: keys.projectServiceAccounts(projectId) },
+      (old) => {
+        const others = (old ?? []).filter((item) => item.clientId !== clientId);
+        return account ? [...others, account] : others;
+      },
+    );
     org.patchProjectRoles(clientId, projectId, account?.roles ?? []);
     pushToast({ variant: "success", title: message });
     setDialog(null);
@@ -249,10 +250,10 @@ export function ProjectServiceAccounts({
               roles,
               secretExpiresAfterHours: hours,
             });
-            queryClient.setQueryData<ServiceAccount[]>(projectAccountsKey(projectId), (old) => [
-              ...(old ?? []),
-              { ...created.account, roles },
-            ]);
+            queryClient.setQueriesData<ServiceAccount[]>(
+              { queryKey: keys.projectServiceAccounts(projectId) },
+              (old) => [...(old ?? []), { ...created.account, roles }],
+            );
             org.patchItem({
               account: created.account,
               accessList: [],
@@ -325,7 +326,9 @@ export function ProjectServiceAccounts({
               }),
               projects: report.projects,
             });
-            void queryClient.invalidateQueries({ queryKey: projectAccountsKey(projectId) });
+            void queryClient.invalidateQueries({
+              queryKey: keys.projectServiceAccounts(projectId),
+            });
             return report.results;
           }}
           onClose={() => setDialog(null)}
