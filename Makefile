@@ -82,9 +82,13 @@ test-ui: deps
 	cd ui && npm test
 
 # Every Rust suite, the end-to-end one included, in one session with a display
-# and a real Secret Service.
+# and a real Secret Service. The sandbox checks every request against the
+# spec and tallies them; the tally is printed per suite, and fails the run
+# if the spec refused a request of the app's own client.
 test-rust: app
-	$(IN_SESSION) cargo test --workspace --locked
+	rm -f target/contract-tally.tsv
+	AAM_CONTRACT_TALLY=$(CURDIR)/target/contract-tally.tsv $(IN_SESSION) cargo test --workspace --locked
+	tests/contract-tally.sh target/contract-tally.tsv
 
 # The sandbox binary against independent clients (curl, Python requests) and
 # schemathesis over the spec subset.

@@ -21,7 +21,6 @@ use crate::error::{ApiError, UNAUTHORIZED_BODY};
 use crate::faults::Fault;
 use crate::model::Grantee;
 use crate::oauth::TokenHolder;
-use crate::wire::{ATLAS_MEDIA_TYPE, SERVICE_ACCOUNT_MEDIA_TYPE};
 
 /// The connection a request came on: its peer, and a way to drop it.
 #[derive(Clone)]
@@ -470,13 +469,20 @@ fn check_version(request: &Request) -> Result<(), ApiError> {
         .map(|part| part.split(';').next().unwrap_or("").trim())
         .filter(|media| media.starts_with("application/vnd.atlas."))
         .collect();
-    // The service-account endpoints exist only in their own, later version.
-    let wanted = if request.uri().path().contains("/serviceAccounts") {
-        SERVICE_ACCOUNT_MEDIA_TYPE
-    } else {
-        ATLAS_MEDIA_TYPE
+    // Each operation answers in the versions the spec gives it (the
+    // service-account endpoints in their own, later one); a path the spec
+    // does not have is left to the router's 404.
+    let Some(operation) = crate::contract::contract()
+        .ok()
+        .and_then(|contract| contract.operation(request.method(), request.uri().path()))
+    else {
+        return Ok(());
     };
-    if versions.contains(&wanted) {
+    if operation
+        .media_types
+        .iter()
+        .any(|wanted| versions.contains(&wanted.as_str()))
+    {
         return Ok(());
     }
     let asked = versions.first().copied().unwrap_or(accept);
@@ -484,7 +490,8 @@ fn check_version(request: &Request) -> Result<(), ApiError> {
         StatusCode::NOT_ACCEPTABLE,
         "INVALID_VERSION_DATE",
         format!(
-            "The version in the Accept header is missing or not supported: \"{asked}\". Send Accept: {wanted}."
+            "The version in the Accept header is missing or not supported: \"{asked}\". Send Accept: {}.",
+            operation.media_types.join(" or ")
         ),
     )
     .with_parameters([asked]))

@@ -17,6 +17,7 @@
 //! ```
 
 mod api;
+mod contract;
 mod digest;
 mod error;
 mod events;
@@ -153,6 +154,8 @@ pub enum StartError {
     State(#[from] StateFileError),
     #[error("the state file holds no sandbox admin key")]
     NoAdminKey,
+    #[error(transparent)]
+    Contract(#[from] contract::ContractError),
 }
 
 /// What every handler shares.
@@ -167,6 +170,9 @@ pub(crate) struct Shared {
     tokens: oauth::Tokens,
     /// HTTP requests received, authenticated or not.
     exchanges: AtomicU64,
+    /// Requests checked against the spec's operations, and those refused.
+    checked: AtomicU64,
+    refused: AtomicU64,
 }
 
 /// A running sandbox. Dropping it stops it too; `stop` waits for that.
@@ -181,6 +187,8 @@ pub struct Sandbox {
 impl Sandbox {
     /// Seeds (or loads `state_file`), binds and starts serving.
     pub async fn start(config: Config) -> Result<Self, StartError> {
+        // The spec it keeps is read before anything is served.
+        contract::contract()?;
         let listener =
             TcpListener::bind(config.listen)
                 .await
@@ -262,6 +270,8 @@ impl Sandbox {
                 config.token_rate_window,
             ),
             exchanges: AtomicU64::new(0),
+            checked: AtomicU64::new(0),
+            refused: AtomicU64::new(0),
         });
         let (shutdown, shutdown_rx) = watch::channel(false);
         let server = tokio::spawn(serve(listener, router(shared.clone()), shutdown_rx));
@@ -292,6 +302,16 @@ impl Sandbox {
     /// challenge counts as one).
     pub fn exchanges(&self) -> u64 {
         self.shared.exchanges.load(Ordering::Relaxed)
+    }
+
+    /// Requests checked against the spec's operations so far.
+    pub fn requests_checked(&self) -> u64 {
+        self.shared.checked.load(Ordering::Relaxed)
+    }
+
+    /// Requests whose body the spec refuses, refused so far.
+    pub fn requests_refused(&self) -> u64 {
+        self.shared.refused.load(Ordering::Relaxed)
     }
 
     /// Requests refused with 429 `RATE_LIMITED` so far.
@@ -439,6 +459,10 @@ fn router(shared: Arc<Shared>) -> Router {
             delete(delete_group_account_access),
         )
         .route("/api/private/ipinfo", get(current_ip))
+        .route_layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            contract::keep,
+        ))
         .route_layer(axum::middleware::from_fn_with_state(
             shared.clone(),
             authorize,

@@ -11,12 +11,10 @@ use serde::Serialize;
 use crate::error::ApiError;
 use crate::model::{AccessEntry, ApiKey, Org, OrgSettings, Project, Scope};
 
-/// The only API version the sandbox speaks, as Atlas names it in media types.
-pub const ATLAS_MEDIA_TYPE: &str = "application/vnd.atlas.2023-01-01+json";
+/// The content types of its answers: the version of most endpoints, and
+/// the later one of the service-account endpoints.
 pub const ATLAS_CONTENT_TYPE: &str = "application/vnd.atlas.2023-01-01+json;charset=utf-8";
 
-/// The version of the service-account endpoints.
-pub const SERVICE_ACCOUNT_MEDIA_TYPE: &str = "application/vnd.atlas.2024-08-05+json";
 pub const SERVICE_ACCOUNT_CONTENT_TYPE: &str =
     "application/vnd.atlas.2024-08-05+json;charset=utf-8";
 

@@ -893,3 +893,68 @@ for_both_admins!(
     rate_limit_answers_429_with_retry_after,
     garbage_never_gets_a_server_error,
 );
+
+/// The sandbox refuses what the spec refuses, as Atlas does, before acting:
+/// an unknown attribute, a wrong type, a number out of range, a wrong version.
+#[tokio::test]
+async fn a_request_the_spec_refuses_is_refused_before_anything_changes() {
+    let sandbox = common::start(Config::default()).await;
+    let admin = Client::admin(&sandbox);
+    let org = sandbox.admin().org_id.clone();
+    let keys = keys_path(&org);
+    let before = key_count(&admin, &org).await;
+    let checked = sandbox.requests_checked();
+
+    let bogus = admin
+        .post(
+            &keys,
+            json!({"desc": "x", "roles": ["ORG_MEMBER"], "bogus": 1}),
+        )
+        .await;
+    assert_eq!(
+        (bogus.status, bogus.error_code()),
+        (400, "INVALID_ATTRIBUTE")
+    );
+    assert_eq!(bogus.body["detail"], "Invalid attribute bogus specified.");
+    assert_eq!(bogus.body["parameters"], json!(["bogus"]));
+
+    let (key_id, _) = create_key(&admin, &org, "spec target", &["ORG_MEMBER"]).await;
+    let wrong_type = admin
+        .call(
+            Method::PATCH,
+            &format!("{keys}/{key_id}"),
+            Some(json!({"desc": ["x"]})),
+        )
+        .await;
+    assert_eq!(
+        (wrong_type.status, wrong_type.error_code()),
+        (400, "INVALID_ATTRIBUTE")
+    );
+    assert_eq!(wrong_type.body["parameters"], json!(["desc"]));
+
+    let out_of_range = admin.get(&format!("{keys}?itemsPerPage=501")).await;
+    assert_eq!(
+        (out_of_range.status, out_of_range.error_code()),
+        (400, "INVALID_QUERY_PARAMETER")
+    );
+
+    let wrong_version = admin
+        .call_in(Method::GET, &keys, None, common::SERVICE_ACCOUNT_MEDIA_TYPE)
+        .await;
+    assert_eq!(
+        (wrong_version.status, wrong_version.error_code()),
+        (406, "INVALID_VERSION_DATE")
+    );
+
+    assert_eq!(
+        key_count(&admin, &org).await,
+        before + 1,
+        "only the valid key was made"
+    );
+    assert!(sandbox.requests_checked() > checked);
+    assert_eq!(
+        sandbox.requests_refused(),
+        3,
+        "the version is refused before"
+    );
+}
