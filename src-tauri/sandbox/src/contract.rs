@@ -26,7 +26,10 @@ use serde_json::{Map, Value};
 use crate::Shared;
 use crate::error::ApiError;
 
-const SPEC: &str = include_str!("../../../tests/fixtures/atlas-api/atlas-admin-v2.yaml");
+const SPEC: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../tests/fixtures/atlas-api/atlas-admin-v2.yaml"
+));
 /// Where the spec refuses requests Atlas is taken to accept (`request_relaxations`).
 const DEVIATIONS: &str = include_str!("../tests/spec-deviations.json");
 
