@@ -12,7 +12,7 @@ import {
   TableBody,
   TableHead,
 } from "@leafygreen-ui/table";
-import TextArea from "@leafygreen-ui/text-area";
+import { AddressesTextArea } from "./AddressesTextArea";
 import * as api from "../api";
 import type { AccessListEntry } from "../bindings/AccessListEntry";
 import type { CheckedEntry } from "../bindings/CheckedEntry";
@@ -218,7 +218,7 @@ export function AddEntriesForm({ adder, testId }: { adder: EntryAdder; testId: s
     : adder.text.trim() !== "";
   return (
     <>
-      <TextArea
+      <AddressesTextArea
         label="Add Access List Entry"
         description="IPv4 or IPv6 addresses and CIDR blocks; paste a list, one per line or separated by commas or spaces."
         value={adder.text}

@@ -57,4 +57,22 @@ describe("adding access-list entries", () => {
     );
     expect(screen.getByTestId("access-check")).toHaveTextContent("not-an-address");
   });
+
+  it("gives the field no title, whose native tooltip would outlive the page", () => {
+    installBackend();
+    render(
+      <LeafyGreenProvider>
+        <ToastProvider>
+          <SessionProvider>
+            <Form sent={[]} />
+          </SessionProvider>
+        </ToastProvider>
+      </LeafyGreenProvider>,
+    );
+    const field = screen.getByTestId("access-input");
+    expect(field.tagName).toBe("TEXTAREA");
+    expect(field.getAttribute("title") ?? "").toBe("");
+    // Still named by its label for a screen reader.
+    expect(screen.getByLabelText("Add Access List Entry")).toBe(field);
+  });
 });

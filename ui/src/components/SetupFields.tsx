@@ -2,7 +2,7 @@
 // optional access list, checked as it is typed, and projects to invite it
 // to with the project roles it gets there.
 import { useState, type Dispatch, type SetStateAction } from "react";
-import TextArea from "@leafygreen-ui/text-area";
+import { AddressesTextArea } from "./AddressesTextArea";
 import { Label } from "@leafygreen-ui/typography";
 import type { CheckedEntry } from "../bindings/CheckedEntry";
 import type { Project } from "../bindings/Project";
@@ -65,7 +65,7 @@ export function SetupFields({
 }) {
   return (
     <>
-      <TextArea
+      <AddressesTextArea
         label="API Access List (optional)"
         description={`Addresses or CIDR blocks the ${what} may be used from; paste a list if you like.`}
         value={setup.accessText}
