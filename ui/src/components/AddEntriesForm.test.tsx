@@ -16,6 +16,18 @@ function Form({ sent }: { sent: string[] }) {
   return <AddEntriesForm adder={adder} testId="access" />;
 }
 
+function renderForm(sent: string[]) {
+  render(
+    <LeafyGreenProvider>
+      <ToastProvider>
+        <SessionProvider>
+          <Form sent={sent} />
+        </SessionProvider>
+      </ToastProvider>
+    </LeafyGreenProvider>,
+  );
+}
+
 describe("adding access-list entries", () => {
   it("lets Add send a line typed a moment ago, before its check has answered", async () => {
     // The check of the typed text never answers here.
@@ -23,15 +35,7 @@ describe("adding access-list entries", () => {
       cmd === "check_access_entries" ? new Promise<CheckedEntry[]>(() => undefined) : undefined,
     );
     const sent: string[] = [];
-    render(
-      <LeafyGreenProvider>
-        <ToastProvider>
-          <SessionProvider>
-            <Form sent={sent} />
-          </SessionProvider>
-        </ToastProvider>
-      </LeafyGreenProvider>,
-    );
+    renderForm(sent);
     const add = screen.getByTestId("access-add");
     expect(add).toHaveAttribute("aria-disabled", "true");
     await userEvent.type(screen.getByTestId("access-input"), "198.51.100.7");
@@ -42,15 +46,7 @@ describe("adding access-list entries", () => {
 
   it("closes Add once the check says no line can be added", async () => {
     installBackend();
-    render(
-      <LeafyGreenProvider>
-        <ToastProvider>
-          <SessionProvider>
-            <Form sent={[]} />
-          </SessionProvider>
-        </ToastProvider>
-      </LeafyGreenProvider>,
-    );
+    renderForm([]);
     await userEvent.type(screen.getByTestId("access-input"), "not-an-address");
     await waitFor(() =>
       expect(screen.getByTestId("access-add")).toHaveAttribute("aria-disabled", "true"),
@@ -60,15 +56,7 @@ describe("adding access-list entries", () => {
 
   it("gives the field no title, whose native tooltip would outlive the page", () => {
     installBackend();
-    render(
-      <LeafyGreenProvider>
-        <ToastProvider>
-          <SessionProvider>
-            <Form sent={[]} />
-          </SessionProvider>
-        </ToastProvider>
-      </LeafyGreenProvider>,
-    );
+    renderForm([]);
     const field = screen.getByTestId("access-input");
     expect(field.tagName).toBe("TEXTAREA");
     expect(field.getAttribute("title") ?? "").toBe("");
