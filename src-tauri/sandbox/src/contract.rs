@@ -262,19 +262,7 @@ impl Contract {
     }
 
     fn resolve<'a>(&'a self, schema: &'a Value) -> &'a Value {
-        let mut schema = schema;
-        // A chain of references ends; a loop is cut after a few steps.
-        for _ in 0..8 {
-            let Some(reference) = schema.get("$ref").and_then(Value::as_str) else {
-                break;
-            };
-            let pointer = reference.trim_start_matches("#/components");
-            match self.components.pointer(pointer) {
-                Some(target) => schema = target,
-                None => break,
-            }
-        }
-        schema
+        resolve(&self.components, schema)
     }
 
     /// The first attribute of `value` that its schema does not name, as a
@@ -335,23 +323,25 @@ impl Contract {
 /// on it; counts every request checked and every one refused. Runs after
 /// the role check, as Atlas tells a caller without the role nothing more.
 pub async fn keep(State(shared): State<Arc<Shared>>, request: Request, next: Next) -> Response {
-    let Some(operation) = contract()
-        .ok()
-        .and_then(|contract| contract.operation(request.method(), request.uri().path()))
-    else {
+    // Read at start (`Sandbox::start` fails without it).
+    let Ok(contract) = contract() else {
+        return next.run(request).await;
+    };
+    let Some(operation) = contract.operation(request.method(), request.uri().path()) else {
         return next.run(request).await;
     };
     shared.checked.fetch_add(1, Ordering::Relaxed);
-    let query = contract()
-        .map_err(|error| ApiError::bad_request("UNEXPECTED_ERROR", error.to_string()))
-        .and_then(|contract| {
-            contract.check_path(operation, request.uri().path())?;
-            contract.check_query(operation, request.uri().query())
-        });
-    if let Err(refusal) = query {
+    let refuse = |refusal: ApiError| {
         tally(&operation.id, Some(&refusal));
         shared.refused.fetch_add(1, Ordering::Relaxed);
-        return refusal.into_response();
+        tracing::info!(operation = %operation.id, code = refusal.code, detail = %refusal.detail, "request refused by the spec");
+        refusal.into_response()
+    };
+    let parameters = contract
+        .check_path(operation, request.uri().path())
+        .and_then(|()| contract.check_query(operation, request.uri().query()));
+    if let Err(refusal) = parameters {
+        return refuse(refusal);
     }
     if operation.body.is_none() {
         tally(&operation.id, None);
@@ -363,15 +353,10 @@ pub async fn keep(State(shared): State<Arc<Shared>>, request: Request, next: Nex
         return ApiError::bad_request("REQUEST_TOO_LARGE", "The request body was cut off.")
             .into_response();
     };
-    let verdict = contract()
-        .map_err(|error| ApiError::bad_request("UNEXPECTED_ERROR", error.to_string()))
-        .and_then(|contract| contract.check_body(operation, &bytes));
-    tally(&operation.id, verdict.as_ref().err());
-    if let Err(refusal) = verdict {
-        shared.refused.fetch_add(1, Ordering::Relaxed);
-        tracing::info!(operation = %operation.id, code = refusal.code, detail = %refusal.detail, "request refused by the spec");
-        return refusal.into_response();
+    if let Err(refusal) = contract.check_body(operation, &bytes) {
+        return refuse(refusal);
     }
+    tally(&operation.id, None);
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
 }
@@ -595,6 +580,23 @@ fn as_request_schema(schema: &mut Value) {
     }
 }
 
+/// What `value` refers to (`$ref: '#/components/…'`), through a chain of
+/// references (cut after a few steps, should one loop); `null` for a
+/// reference the components do not have; `value` itself if it refers to
+/// nothing.
+fn resolve<'a>(components: &'a Value, value: &'a Value) -> &'a Value {
+    let mut value = value;
+    for _ in 0..8 {
+        let Some(reference) = value.get("$ref").and_then(Value::as_str) else {
+            break;
+        };
+        value = components
+            .pointer(reference.trim_start_matches("#/components"))
+            .unwrap_or(&Value::Null);
+    }
+    value
+}
+
 /// The operation's path parameters, each with the segment it fills; a
 /// keyword `relaxed` names for a parameter is left out of its schema.
 fn path_parameters(
@@ -618,14 +620,7 @@ fn path_parameters(
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
-            .map(
-                |parameter| match parameter.get("$ref").and_then(Value::as_str) {
-                    Some(reference) => components
-                        .pointer(reference.trim_start_matches("#/components"))
-                        .unwrap_or(&Value::Null),
-                    None => parameter,
-                },
-            )
+            .map(|parameter| resolve(components, parameter))
             .find(|parameter| {
                 parameter.get("in").and_then(Value::as_str) == Some("path")
                     && parameter.get("name").and_then(Value::as_str) == Some(name)
@@ -664,12 +659,7 @@ fn query_parameters(
         .into_iter()
         .flatten()
     {
-        let parameter = match parameter.get("$ref").and_then(Value::as_str) {
-            Some(reference) => components
-                .pointer(reference.trim_start_matches("#/components"))
-                .unwrap_or(&Value::Null),
-            None => parameter,
-        };
+        let parameter = resolve(components, parameter);
         if parameter.get("in").and_then(Value::as_str) != Some("query") {
             continue;
         }
@@ -685,12 +675,7 @@ fn query_parameters(
         } else {
             schema
         };
-        let resolved = match schema.get("$ref").and_then(Value::as_str) {
-            Some(reference) => components
-                .pointer(reference.trim_start_matches("#/components"))
-                .unwrap_or(&Value::Null),
-            None => schema,
-        };
+        let resolved = resolve(components, schema);
         let kind = match resolved.get("type").and_then(Value::as_str) {
             Some("boolean") => ValueKind::Boolean,
             Some("integer") => ValueKind::Integer,
