@@ -508,18 +508,7 @@ impl App {
             }
             self.click_option_in_dom(option).await?;
             let showing = wait_for("the select to show it", Duration::from_secs(3), || async {
-                let text = self
-                    .client
-                    .execute(
-                        // WebKitWebDriver reads the select's button text as "".
-                        "const e = document.querySelector(`[data-testid='${arguments[0]}']`);\n\
-                         return e ? e.textContent.replace(/\\s+/g, ' ').trim() : '';",
-                        vec![select.into()],
-                    )
-                    .await?
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_owned();
+                let text = self.select_text(select).await?;
                 let showing = shown(&text);
                 *last.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = text;
                 Ok(showing.then_some(()))
@@ -535,6 +524,28 @@ impl App {
         Err(HarnessError::Check(format!(
             "{select} never showed {option:?} after choosing it three times; it shows {last:?}"
         )))
+    }
+
+    /// What the select with this `data-testid` shows, read from the DOM:
+    /// WebKitWebDriver reads a LeafyGreen select's button text as "".
+    async fn select_text(&self, select: &str) -> Result<String> {
+        Ok(self
+            .client
+            .execute(
+                "const e = document.querySelector(`[data-testid='${arguments[0]}']`);\n\
+                 return e ? e.textContent.replace(/\\s+/g, ' ').trim() : '';",
+                vec![select.into()],
+            )
+            .await?
+            .as_str()
+            .unwrap_or_default()
+            .to_owned())
+    }
+
+    /// Waits until the select with this `data-testid` shows a choice that
+    /// satisfies `test`, and answers what it shows.
+    pub async fn wait_select(&self, select: &str, test: impl Fn(&str) -> bool) -> Result<String> {
+        wait_shown(select, "choice", test, || self.select_text(select)).await
     }
 
     /// Whether an option with this whole text is on screen (its menu open).
@@ -640,20 +651,10 @@ impl App {
 
     /// Waits until the text of the element with this `data-testid` satisfies `test`.
     pub async fn wait_text(&self, test_id: &str, test: impl Fn(&str) -> bool) -> Result<String> {
-        let last = std::sync::Mutex::new(String::new());
-        let waited = wait_for(test_id, UI_TIMEOUT, || async {
-            let text = self.text(test_id).await.unwrap_or_default();
-            let answer = test(&text).then(|| text.clone());
-            *last.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = text;
-            Ok(answer)
+        wait_shown(test_id, "text", test, || async {
+            Ok(self.text(test_id).await.unwrap_or_default())
         })
-        .await;
-        waited.map_err(|_| {
-            let last = last.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            HarnessError::Check(format!(
-                "{test_id} never showed the expected text; last: {last:?}"
-            ))
-        })
+        .await
     }
 
     /// Clicks the element whose whole visible text is `text` (an option of a
@@ -1214,6 +1215,34 @@ where
 
 /// Waits until `condition` answers true, within [`UI_TIMEOUT`]; fails
 /// with `what`.
+/// Waits until what `read` reads of `what` satisfies `test`; fails naming
+/// what it last showed.
+async fn wait_shown<F, Fut>(
+    what: &str,
+    kind: &str,
+    test: impl Fn(&str) -> bool,
+    read: F,
+) -> Result<String>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<String>>,
+{
+    let last = std::sync::Mutex::new(String::new());
+    let waited = wait_for(what, UI_TIMEOUT, || async {
+        let text = read().await?;
+        let answer = test(&text).then(|| text.clone());
+        *last.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = text;
+        Ok(answer)
+    })
+    .await;
+    waited.map_err(|_| {
+        let last = last.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        HarnessError::Check(format!(
+            "{what} never showed the expected {kind}; last: {last:?}"
+        ))
+    })
+}
+
 pub async fn wait_until<F, Fut>(what: impl Into<String>, mut condition: F) -> Result<()>
 where
     F: FnMut() -> Fut,

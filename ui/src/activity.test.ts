@@ -69,6 +69,18 @@ describe("activity sentences", () => {
     ).toBe(
       "Nightly exporter (mdb_sa_id_1) required an access list for every API request of the organization from 198.51.100.7",
     );
+    expect(
+      sentence(
+        event({
+          eventType: "ORG_DELEGATION_SETTINGS_UPDATED",
+          target: undefined,
+          entry: undefined,
+        }),
+        names,
+      ),
+    ).toBe(
+      "Sandbox administrator (jqhzbdsw) changed the organization's delegated access (MCP clients, partner apps, refresh-token lifetimes) from 198.51.100.7",
+    );
   });
 
   it("has a sentence and a label for every event type it asks for", () => {

@@ -37,6 +37,7 @@ export const EVENT_TYPE_LABELS: Record<AccessEventType, string> = {
   ORG_PUBLIC_API_ACCESS_LIST_REQUIRED: "Access list required",
   ORG_PUBLIC_API_ACCESS_LIST_NOT_REQUIRED: "Access list no longer required",
   ORG_SERVICE_ACCOUNT_MAX_SECRET_VALIDITY_EDITED: "Maximum secret lifetime changed",
+  ORG_DELEGATION_SETTINGS_UPDATED: "Delegated access changed",
 };
 
 /** The names the app knows: keys by public key, accounts by client id, projects by id. */
@@ -105,6 +106,8 @@ export function sentence(event: ActivityEvent, names: Names): string {
         return "stopped requiring an access list for the organization's API requests";
       case "ORG_SERVICE_ACCOUNT_MAX_SECRET_VALIDITY_EDITED":
         return "changed the maximum lifetime of service-account secrets";
+      case "ORG_DELEGATION_SETTINGS_UPDATED":
+        return "changed the organization's delegated access (MCP clients, partner apps, refresh-token lifetimes)";
       default:
         return `did ${event.eventType}${event.target ? ` to ${target}` : ""}`;
     }

@@ -8,6 +8,7 @@ import type { AccessListEntry } from "./bindings/AccessListEntry";
 import type { Appearance } from "./bindings/Appearance";
 import type { ActivityFilter } from "./bindings/ActivityFilter";
 import type { CommandError } from "./bindings/CommandError";
+import type { DelegationChange } from "./bindings/DelegationChange";
 import type { ExportFormat } from "./bindings/ExportFormat";
 import type { Commands } from "./bindings/commands";
 import { CLIPBOARD_CLEARED_EVENT, SESSION_CLOSED_EVENT } from "./bindings/constants";
@@ -19,6 +20,7 @@ import type { ProgressEvent } from "./bindings/ProgressEvent";
 import type { ReviewInput } from "./bindings/ReviewInput";
 import type { ReviewSettings } from "./bindings/ReviewSettings";
 import type { SessionClosed } from "./bindings/SessionClosed";
+import type { Widening } from "./bindings/Widening";
 
 export type CommandName = keyof Commands;
 export type Args<N extends CommandName> = Commands[N]["args"];
@@ -111,6 +113,18 @@ export const setRequireAccessList = (
   required: boolean,
   acknowledged: string[] = [],
 ) => call("set_require_access_list", { orgId, required, acknowledged });
+
+/** The organization's delegated-access policy (MCP clients, partner apps). */
+export const delegationSettings = (orgId: string) => call("delegation_settings", { orgId });
+/** What a change of delegated access would widen, in words, checked against Atlas's settings now. */
+export const checkDelegationChange = (orgId: string, change: DelegationChange) =>
+  call("check_delegation_change", { orgId, change, acknowledged: [] });
+/** Changes delegated access; `acknowledged` names every widening the person confirmed. */
+export const setDelegationSettings = (
+  orgId: string,
+  change: DelegationChange,
+  acknowledged: Widening[],
+) => call("set_delegation_settings", { orgId, change, acknowledged });
 
 // Project Access Manager
 export const listProjectKeys = (projectId: string) => call("list_project_keys", { projectId });

@@ -4,13 +4,15 @@
 import { createContext, useContext } from "react";
 import type { SectionId } from "./navigation";
 
-/** A section, and the credential to open in it. */
+/** A section, and the credential or setting to open in it. */
 export interface Destination {
   section: SectionId;
   keyId?: string;
   clientId?: string;
   /** Open the key's rotation rather than its details. */
   rotate?: boolean;
+  /** A setting of the section to bring into view (its anchor). */
+  setting?: string;
 }
 
 interface Navigation {

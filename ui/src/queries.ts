@@ -36,6 +36,7 @@ export const keys = {
     ["serviceAccountUse", orgId, clientId] as const,
   projectServiceAccounts: (projectId: string) => ["projectServiceAccounts", projectId] as const,
   orgSettings: (orgId: string) => ["orgSettings", orgId] as const,
+  delegation: (orgId: string) => ["delegation", orgId] as const,
   activity: (orgId: string) => ["activity", orgId] as const,
 };
 
@@ -152,6 +153,13 @@ export const orgSettingsQuery = (orgId: string, reach: Reach) =>
   queryOptions({
     queryKey: [...keys.orgSettings(orgId), reach] as const,
     queryFn: () => api.orgSettings(orgId),
+  });
+
+/** The organization's delegated-access policy: MCP clients and partner apps acting for its people. */
+export const delegationQuery = (orgId: string, reach: Reach) =>
+  queryOptions({
+    queryKey: [...keys.delegation(orgId), reach] as const,
+    queryFn: () => api.delegationSettings(orgId),
   });
 
 /**

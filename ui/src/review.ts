@@ -2,17 +2,19 @@
 import { useEffect, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import * as api from "./api";
-import { orgSettingsQuery } from "./queries";
+import { delegationQuery, orgSettingsQuery } from "./queries";
 import { useReach } from "./standing";
 import type { CommandError } from "./bindings/CommandError";
+import type { DelegationSettings } from "./bindings/DelegationSettings";
 import type { Inventory } from "./bindings/Inventory";
 import type { ReviewInput } from "./bindings/ReviewInput";
 import type { ReviewReport } from "./bindings/ReviewReport";
 import type { ServiceAccountInventory } from "./bindings/ServiceAccountInventory";
 
 /**
- * The organization's credentials as core reviews them. A list not read yet
- * (still loading, or failed) is left out, so it is never taken for empty.
+ * The organization's credentials as core reviews them, with its
+ * delegated-access policy where it was read. A list not read yet (still
+ * loading, or failed) is left out, so it is never taken for empty.
  */
 export function reviewInput(
   orgId: string,
@@ -21,9 +23,11 @@ export function reviewInput(
   accounts: ServiceAccountInventory[],
   partsRead: boolean,
   accessListRequired: boolean,
+  delegation: DelegationSettings | undefined,
 ): ReviewInput {
   return {
     accessListRequired,
+    delegation,
     keys: inventory.keys.map((item) => ({
       id: item.key.id,
       publicKey: item.key.publicKey,
@@ -110,6 +114,15 @@ export function useReview(input: ReviewInput | null) {
 export function useOrgSettings(orgId: string) {
   return useQuery({
     ...orgSettingsQuery(orgId, useReach()),
+    staleTime: 0,
+    refetchOnMount: "always",
+  });
+}
+
+/** The delegated-access policy, read again whenever the review opens. */
+export function useDelegation(orgId: string) {
+  return useQuery({
+    ...delegationQuery(orgId, useReach()),
     staleTime: 0,
     refetchOnMount: "always",
   });

@@ -391,7 +391,7 @@ async fn with_no_session_every_command_says_so() {
         "expiresAfterHours": 24, "secretExpiresAfterHours": 24, "hours": 24,
         "format": "csv", "pages": 1, "filter": {"eventTypes": []}, "page": 1,
         "accessListRequired": false, "keys": [], "accounts": [],
-        "unusedDays": 90, "expiryWarningDays": 14,
+        "unusedDays": 90, "expiryWarningDays": 14, "change": {"mcpAccess": "READ_ONLY"},
     });
     let input = serde_json::json!({
         "desc": "d", "name": "n", "description": "d", "roles": ["ORG_MEMBER"],
@@ -409,8 +409,11 @@ async fn with_no_session_every_command_says_so() {
             continue;
         }
         let mut args = args.clone();
-        // The one field two commands read differently.
-        if *name == "set_require_access_list" {
+        // The one field some commands read differently.
+        if matches!(
+            *name,
+            "set_require_access_list" | "check_delegation_change" | "set_delegation_settings"
+        ) {
             args["acknowledged"] = serde_json::json!([]);
         }
         let answer = crate::ipc::dispatch(&ctx, name, args)

@@ -330,7 +330,7 @@ use crate::commands::keys::{
     NewOrgKeyRequest, OrgKeyRef, UpdateOrgKey,
 };
 use crate::commands::keys::{ResumedRotationView, RotateOrgKey, RotatedKeyView, RotationRef};
-use crate::commands::organization::SetRequirement;
+use crate::commands::organization::{DelegationChangeRequest, SetRequirement};
 use crate::commands::projects::{
     BulkInvite, NewProjectKey, ProjectKeyRef, ProjectKeyRoles, ProjectRef,
 };
@@ -342,6 +342,7 @@ use crate::commands::service_accounts::{
 };
 use crate::commands::{self, AppInfo, OrgRef};
 use atlas_access_core::access::access_list::CheckedEntry;
+use atlas_access_core::access::delegation::DelegationCheck;
 use atlas_access_core::access::edits::{
     AddEntriesReport, AddServiceAccountEntriesReport, BulkInviteReport,
     ServiceAccountBulkInviteReport,
@@ -353,7 +354,7 @@ use atlas_access_core::access::usecases::{
     Inventory, KeyAccessList, ServiceAccountInventory, ServiceAccountParts,
 };
 use atlas_access_core::atlas::{
-    AccessListEntry, ApiKey, OrgSettings, ServiceAccount, ServiceAccountEntry,
+    AccessListEntry, ApiKey, DelegationSettings, OrgSettings, ServiceAccount, ServiceAccountEntry,
 };
 use atlas_access_core::audit::activity::ActivityPage;
 use atlas_access_core::audit::review::{ReviewInput, ReviewReport, ReviewSettings};

@@ -40,6 +40,9 @@ ipc_surface! {
     check_require_access_list(OrgRef) -> LockoutCheck = commands::organization::check_require_access_list;
     check_lift_access_list(OrgRef) -> LiftCheck = commands::organization::check_lift_access_list;
     set_require_access_list(SetRequirement) -> OrgSettings = commands::organization::set_require_access_list;
+    delegation_settings(OrgRef) -> DelegationSettings = commands::organization::delegation_settings;
+    check_delegation_change(DelegationChangeRequest) -> DelegationCheck = commands::organization::check_delegation_change;
+    set_delegation_settings(DelegationChangeRequest) -> DelegationSettings = commands::organization::set_delegation_settings;
 
     list_project_keys(ProjectRef) -> Vec<ApiKey> = commands::projects::list_project_keys;
     invite_key_to_project(ProjectKeyRoles) -> ApiKey = commands::projects::invite_key_to_project;

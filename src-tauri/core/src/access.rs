@@ -3,6 +3,7 @@
 //! and the use cases (edits, reads, rotations, multi-step creations).
 
 pub mod access_list;
+pub mod delegation;
 pub mod edits;
 pub mod gate;
 pub mod lockout;

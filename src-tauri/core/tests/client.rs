@@ -5,31 +5,16 @@
 
 use std::time::Duration;
 
+mod common;
+
 use atlas_access_core::atlas::{AccessListRequest, AtlasClient, AtlasError, ClientOptions};
 use atlas_sandbox::{Config, Sandbox, Seed};
+use common::{admin_client, fast_retries};
 use futures::StreamExt;
 use secrecy::{ExposeSecret, SecretString};
 
 async fn sandbox(config: Config) -> Sandbox {
     Sandbox::start(config).await.expect("sandbox starts")
-}
-
-fn fast_retries() -> ClientOptions {
-    ClientOptions {
-        backoff_base: Duration::from_millis(5),
-        ..ClientOptions::default()
-    }
-}
-
-fn admin_client(sandbox: &Sandbox) -> AtlasClient {
-    let admin = sandbox.admin();
-    AtlasClient::with_options(
-        &admin.base_url,
-        &admin.public_key,
-        &SecretString::from(admin.private_key.clone()),
-        fast_retries(),
-    )
-    .expect("client")
 }
 
 fn roles(names: &[&str]) -> Vec<String> {

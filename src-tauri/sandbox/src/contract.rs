@@ -530,16 +530,7 @@ fn relax_for_requests(
 fn as_request_schema(schema: &mut Value) {
     match schema {
         Value::Object(object) => {
-            if object.get("nullable") == Some(&Value::Bool(true))
-                && let Some(Value::String(kind)) = object.get("type").cloned()
-            {
-                object.insert("type".to_owned(), serde_json::json!([kind, "null"]));
-                if let Some(Value::Array(choices)) = object.get_mut("enum")
-                    && !choices.contains(&Value::Null)
-                {
-                    choices.push(Value::Null);
-                }
-            }
+            allow_null(object);
             let range = match object.get("format").and_then(Value::as_str) {
                 Some("int32") => Some((i64::from(i32::MIN), i64::from(i32::MAX))),
                 Some("int64") => Some((i64::MIN, i64::MAX)),
@@ -577,6 +568,33 @@ fn as_request_schema(schema: &mut Value) {
         }
         Value::Array(items) => items.iter_mut().for_each(as_request_schema),
         _ => {}
+    }
+}
+
+/// OpenAPI 3.0's `nullable: true` as JSON Schema, at every level of
+/// `schema`: `null` among the types (and in the enum). Answers are read
+/// with it too.
+pub fn nullable_as_json_schema(schema: &mut Value) {
+    match schema {
+        Value::Object(object) => {
+            allow_null(object);
+            object.values_mut().for_each(nullable_as_json_schema);
+        }
+        Value::Array(items) => items.iter_mut().for_each(nullable_as_json_schema),
+        _ => {}
+    }
+}
+
+fn allow_null(object: &mut serde_json::Map<String, Value>) {
+    if object.get("nullable") == Some(&Value::Bool(true))
+        && let Some(Value::String(kind)) = object.get("type").cloned()
+    {
+        object.insert("type".to_owned(), serde_json::json!([kind, "null"]));
+        if let Some(Value::Array(choices)) = object.get_mut("enum")
+            && !choices.contains(&Value::Null)
+        {
+            choices.push(Value::Null);
+        }
     }
 }
 

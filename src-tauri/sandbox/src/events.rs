@@ -74,6 +74,10 @@ pub const EVENT_TYPES: &[(&str, &str)] = &[
         "ORG_SERVICE_ACCOUNT_MAX_SECRET_VALIDITY_EDITED",
         "Maximum validity of Service Account secrets edited",
     ),
+    (
+        "ORG_DELEGATION_SETTINGS_UPDATED",
+        "Organization delegation settings updated",
+    ),
     ("GROUP_CREATED", "Project created"),
 ];
 

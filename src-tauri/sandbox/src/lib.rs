@@ -46,6 +46,7 @@ use tokio::task::JoinSet;
 use tower::ServiceExt;
 
 pub use api::{Need, OPERATIONS, Operation, operation_for};
+pub use contract::nullable_as_json_schema;
 pub use faults::{FaultSpec, FaultSpecError};
 pub use seed::ADMIN_ACCOUNT_NAME;
 pub use seed::{Seed, SeedError};
@@ -381,6 +382,10 @@ fn router(shared: Arc<Shared>) -> Router {
         .route(
             "/api/atlas/v2/orgs/{orgId}/settings",
             get(get_settings).patch(update_settings),
+        )
+        .route(
+            "/api/atlas/v2/orgs/{orgId}/delegationSettings",
+            get(get_delegation).patch(update_delegation),
         )
         .route(
             "/api/atlas/v2/orgs/{orgId}/apiKeys",

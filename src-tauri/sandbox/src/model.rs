@@ -42,6 +42,22 @@ pub struct Org {
     pub id: String,
     pub name: String,
     pub settings: OrgSettings,
+    /// Delegated access (App Connections); a state file saved before the
+    /// sandbox served it reads as Atlas's defaults.
+    #[serde(default)]
+    pub delegation: DelegationSettings,
+}
+
+/// An organization's policy for delegated access: MCP clients, MongoDB's
+/// own apps and partner apps acting on a person's behalf. `None` is the
+/// system default (DISALLOWED for the two policies).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "camelCase")]
+pub struct DelegationSettings {
+    pub delegated_mcp_access: Option<String>,
+    pub delegated_partner_access: Option<String>,
+    pub maximum_refresh_token_lifetime: Option<i64>,
+    pub idle_refresh_token_lifetime: Option<i64>,
 }
 
 /// The organization settings the Admin API reads and writes.

@@ -13,8 +13,8 @@ use rand::{Rng, SeedableRng};
 use crate::digest;
 use crate::events::Happening;
 use crate::model::{
-    AccessEntry, Actor, ApiKey, Data, Event, Grantee, Org, OrgSettings, PROJECT_ROLES, Project,
-    Role, Scope, Secret, ServiceAccount, Target,
+    AccessEntry, Actor, ApiKey, Data, DelegationSettings, Event, Grantee, Org, OrgSettings,
+    PROJECT_ROLES, Project, Role, Scope, Secret, ServiceAccount, Target,
 };
 use crate::store::new_public_key;
 
@@ -126,9 +126,16 @@ impl Builder {
                 id: id.clone(),
                 name: name.to_owned(),
                 settings,
+                delegation: DelegationSettings::default(),
             },
         );
         id
+    }
+
+    fn delegate_mcp(&mut self, org_id: &str, policy: &str) {
+        if let Some(org) = self.data.orgs.get_mut(org_id) {
+            org.delegation.delegated_mcp_access = Some(policy.to_owned());
+        }
     }
 
     fn project(&mut self, org_id: &str, name: &str, days_ago: i64) -> String {
@@ -349,6 +356,9 @@ fn demo(apparent_ip: Option<IpAddr>) -> Seeded {
     let mut b = Builder::new(2026);
     let corp = b.org("Acme Corp");
     let research = b.org("Acme Research");
+    // MCP clients may act, read and write, for anyone in Acme Corp: the
+    // delegated access the access lists do not cover.
+    b.delegate_mcp(&corp, "READ_WRITE");
     let production = b.project(&corp, "Production", 700);
     let staging = b.project(&corp, "Staging", 540);
     let analytics = b.project(&corp, "Analytics", 300);

@@ -9,7 +9,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
 use crate::error::ApiError;
-use crate::model::{AccessEntry, ApiKey, Org, OrgSettings, Project, Scope};
+use crate::model::{AccessEntry, ApiKey, DelegationSettings, Org, OrgSettings, Project, Scope};
 
 /// The content types of its answers: the version of most endpoints, and
 /// the later one of the service-account endpoints.
@@ -282,6 +282,34 @@ impl From<&OrgSettings> for SettingsView {
             restrict_employee_access: settings.restrict_employee_access,
             security_contact: settings.security_contact.clone(),
             streams_cross_group_enabled: settings.streams_cross_group_enabled,
+        }
+    }
+}
+
+/// `OrgDelegationSettingsResponse`. The two policies are answered as they
+/// apply, DISALLOWED when never set; a lifetime left to the system default
+/// is `null` (both guesses, see spec-deviations.json).
+#[derive(Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DelegationView {
+    pub delegated_mcp_access: String,
+    pub delegated_partner_access: String,
+    pub maximum_refresh_token_lifetime: Option<i64>,
+    pub idle_refresh_token_lifetime: Option<i64>,
+}
+
+/// What a delegated-access policy is when the organization never set it.
+pub const DELEGATION_DEFAULT: &str = "DISALLOWED";
+
+impl From<&DelegationSettings> for DelegationView {
+    fn from(settings: &DelegationSettings) -> Self {
+        let policy =
+            |value: &Option<String>| value.clone().unwrap_or_else(|| DELEGATION_DEFAULT.into());
+        Self {
+            delegated_mcp_access: policy(&settings.delegated_mcp_access),
+            delegated_partner_access: policy(&settings.delegated_partner_access),
+            maximum_refresh_token_lifetime: settings.maximum_refresh_token_lifetime,
+            idle_refresh_token_lifetime: settings.idle_refresh_token_lifetime,
         }
     }
 }

@@ -892,7 +892,169 @@ for_both_admins!(
     state_survives_a_restart_and_is_written_atomically,
     rate_limit_answers_429_with_retry_after,
     garbage_never_gets_a_server_error,
+    delegated_access_is_served_as_the_spec_says,
 );
+
+async fn delegation(
+    client: &Client,
+    org: &str,
+    method: Method,
+    body: Option<Value>,
+) -> common::Answer {
+    let path = format!("/api/atlas/v2/orgs/{org}/delegationSettings");
+    client
+        .checked_in(common::DELEGATION_MEDIA_TYPE, method, &path, body)
+        .await
+}
+
+/// `GET|PATCH /orgs/{orgId}/delegationSettings` in version 2025-03-12: the
+/// defaults, a change of only what is sent, `null` back to the default, the
+/// spec's enums and ranges, the roles, and one event per change.
+async fn delegated_access_is_served_as_the_spec_says(admin_kind: AdminKind) {
+    let sandbox = common::start_as(
+        admin_kind,
+        Config {
+            seed: Seed::Empty,
+            ..Config::default()
+        },
+    )
+    .await;
+    let admin = Client::admin(&sandbox);
+    let org = sandbox.admin().org_id.clone();
+    let path = format!("/api/atlas/v2/orgs/{org}/delegationSettings");
+    let updates = || async {
+        let events = admin
+            .get(&format!(
+                "/api/atlas/v2/orgs/{org}/events?eventType=ORG_DELEGATION_SETTINGS_UPDATED"
+            ))
+            .await;
+        events.body["results"].as_array().expect("results").len()
+    };
+
+    let fresh = delegation(&admin, &org, Method::GET, None).await;
+    assert_eq!(fresh.status, 200, "{:?}", fresh.body);
+    assert_eq!(
+        fresh.body,
+        json!({"delegatedMcpAccess": "DISALLOWED", "delegatedPartnerAccess": "DISALLOWED",
+               "maximumRefreshTokenLifetime": null, "idleRefreshTokenLifetime": null})
+    );
+
+    let changed = delegation(
+        &admin,
+        &org,
+        Method::PATCH,
+        Some(json!({"delegatedMcpAccess": "READ_ONLY", "maximumRefreshTokenLifetime": 86_400})),
+    )
+    .await;
+    assert_eq!(changed.status, 200, "{:?}", changed.body);
+    assert_eq!(changed.body["delegatedMcpAccess"], "READ_ONLY");
+    assert_eq!(changed.body["delegatedPartnerAccess"], "DISALLOWED");
+    assert_eq!(changed.body["maximumRefreshTokenLifetime"], 86_400);
+    assert_eq!(updates().await, 1);
+
+    // The same again changes nothing and records nothing.
+    let same = delegation(
+        &admin,
+        &org,
+        Method::PATCH,
+        Some(json!({"delegatedMcpAccess": "READ_ONLY"})),
+    )
+    .await;
+    assert_eq!(same.status, 200);
+    assert_eq!(updates().await, 1);
+
+    let reset = delegation(
+        &admin,
+        &org,
+        Method::PATCH,
+        Some(json!({"maximumRefreshTokenLifetime": null, "delegatedPartnerAccess": "READ_WRITE"})),
+    )
+    .await;
+    assert_eq!(reset.status, 200, "{:?}", reset.body);
+    assert_eq!(reset.body["maximumRefreshTokenLifetime"], Value::Null);
+    assert_eq!(reset.body["delegatedPartnerAccess"], "READ_WRITE");
+    assert_eq!(
+        reset.body["delegatedMcpAccess"], "READ_ONLY",
+        "left as it was"
+    );
+    assert_eq!(updates().await, 2);
+
+    for (body, code) in [
+        (
+            json!({"delegatedMcpAccess": "EVERYTHING"}),
+            "INVALID_ENUM_VALUE",
+        ),
+        (
+            json!({"delegatedPartnerAccess": "READ_ONLY"}),
+            "INVALID_ENUM_VALUE",
+        ),
+        (json!({"idleRefreshTokenLifetime": 0}), "INVALID_ATTRIBUTE"),
+        (
+            json!({"idleRefreshTokenLifetime": 31_536_001}),
+            "INVALID_ATTRIBUTE",
+        ),
+        (
+            json!({"maximumRefreshTokenLifetime": "1 day"}),
+            "INVALID_ATTRIBUTE",
+        ),
+        (json!({"bogus": true}), "INVALID_ATTRIBUTE"),
+    ] {
+        let refused = delegation(&admin, &org, Method::PATCH, Some(body.clone())).await;
+        assert_eq!(
+            (refused.status, refused.error_code()),
+            (400, code),
+            "{body}"
+        );
+    }
+    let wrong_version = admin
+        .call_in(Method::GET, &path, None, common::MEDIA_TYPE)
+        .await;
+    assert_eq!(
+        (wrong_version.status, wrong_version.error_code()),
+        (406, "INVALID_VERSION_DATE")
+    );
+
+    // Organization Member reads; only Organization Owner changes.
+    let (_, member) = create_key(&admin, &org, "member", &["ORG_MEMBER"]).await;
+    assert_eq!(
+        delegation(&member, &org, Method::GET, None).await.status,
+        200
+    );
+    let refused = delegation(
+        &member,
+        &org,
+        Method::PATCH,
+        Some(json!({"delegatedMcpAccess": "DISALLOWED"})),
+    )
+    .await;
+    assert_eq!(
+        (refused.status, refused.error_code()),
+        (401, "USER_UNAUTHORIZED")
+    );
+    let after = delegation(&admin, &org, Method::GET, None).await;
+    assert_eq!(after.body, reset.body, "nothing refused changed anything");
+    assert_eq!(updates().await, 2);
+    sandbox.stop().await;
+}
+
+/// The demo's first organization lets MCP clients read and write.
+#[tokio::test]
+async fn the_demo_lets_mcp_clients_read_and_write() {
+    let sandbox = common::demo().await;
+    let admin = Client::admin(&sandbox);
+    let org = sandbox.admin().org_id.clone();
+    let answer = admin
+        .checked_in(
+            common::DELEGATION_MEDIA_TYPE,
+            Method::GET,
+            &format!("/api/atlas/v2/orgs/{org}/delegationSettings"),
+            None,
+        )
+        .await;
+    assert_eq!(answer.body["delegatedMcpAccess"], "READ_WRITE");
+    assert_eq!(answer.body["delegatedPartnerAccess"], "DISALLOWED");
+    sandbox.stop().await;
+}
 
 /// The sandbox refuses what the spec refuses, as Atlas does, before acting:
 /// an unknown attribute, a wrong type, a number out of range, a wrong version.

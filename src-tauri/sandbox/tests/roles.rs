@@ -9,7 +9,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use common::{Answer, Client, MEDIA_TYPE, SERVICE_ACCOUNT_MEDIA_TYPE};
+use common::{Answer, Client, DELEGATION_MEDIA_TYPE, MEDIA_TYPE, SERVICE_ACCOUNT_MEDIA_TYPE};
 use reqwest::Method;
 use serde_json::{Value, json};
 
@@ -127,7 +127,9 @@ fn operations() -> Vec<Spec> {
                 })
                 .unwrap_or_default();
             let versions = serde_json::to_string(&operation["responses"]).unwrap();
-            let media_type = if versions.contains("2024-08-05") {
+            let media_type = if versions.contains("2025-03-12") {
+                DELEGATION_MEDIA_TYPE
+            } else if versions.contains("2024-08-05") {
                 SERVICE_ACCOUNT_MEDIA_TYPE
             } else {
                 MEDIA_TYPE
@@ -187,7 +189,7 @@ fn the_sandbox_table_is_the_spec() {
             )
         })
         .collect();
-    assert_eq!(spec.len(), 51);
+    assert_eq!(spec.len(), 53);
     assert_eq!(
         spec.difference(&table).collect::<Vec<_>>(),
         Vec::<&(String, String, String, String)>::new(),
@@ -437,6 +439,7 @@ fn request(world: &World, t: &Targets, op: &Spec, n: usize) -> (String, Option<V
         "createAccessList" | "createOrgAccessList" | "createOrgAccessEntry" => Some(entries),
         "createGroupSecret" | "createOrgSecret" => Some(json!({"secretExpiresAfterHours": 24})),
         "updateOrgSettings" => Some(json!({"genAIFeaturesEnabled": true})),
+        "updateOrgDelegationSettings" => Some(json!({"idleRefreshTokenLifetime": 3600})),
         _ => None,
     };
     (path, body)
@@ -469,7 +472,7 @@ async fn every_operation_answers_each_administrator_as_the_spec_says() {
             tried += 1;
         }
     }
-    assert_eq!(tried, 51 * 5);
+    assert_eq!(tried, 53 * 5);
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }
 

@@ -17,6 +17,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 mod audit;
 mod connections;
+mod delegation;
 mod keys;
 mod roles;
 mod rotation;

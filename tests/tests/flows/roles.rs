@@ -182,6 +182,10 @@ async fn auditor(app: &App) -> Result<()> {
     app.find_css("[data-testid='require-access-list'][aria-disabled='true'], [data-testid='require-access-list'][disabled]")
         .await?;
     app.wait_gone("max-secret-lifetime-save").await?;
+    // Delegated access: read (Organization Member may), not offered for change.
+    app.wait_select("delegated-mcp", |text| text.contains("Read and write"))
+        .await?;
+    app.wait_gone("delegated-save").await?;
 
     // Project Access: the keys of a project, no invitation or creation.
     app.click("nav-project").await?;

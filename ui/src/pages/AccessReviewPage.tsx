@@ -9,6 +9,7 @@ import { Body, Description, H2, Subtitle } from "@leafygreen-ui/typography";
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import * as api from "../api";
 import type { Finding } from "../bindings/Finding";
+import type { FindingKind } from "../bindings/FindingKind";
 import type { Inventory } from "../bindings/Inventory";
 import type { ReviewInput } from "../bindings/ReviewInput";
 import type { Severity } from "../bindings/Severity";
@@ -17,7 +18,15 @@ import { ExportButtons } from "../components/ExportButtons";
 import { linkButton } from "../components/TableParts";
 import { SessionGate } from "../components/SessionGate";
 import { useNavigation } from "../navigate";
-import { type Concerned, concerned, sharedReviewInput, useOrgSettings, useReview } from "../review";
+import {
+  type Concerned,
+  concerned,
+  sharedReviewInput,
+  useDelegation,
+  useOrgSettings,
+  useReview,
+} from "../review";
+import { DELEGATED_ACCESS_ANCHOR } from "./DelegatedAccess";
 import type { ServiceAccountInventory } from "../bindings/ServiceAccountInventory";
 import { useStanding } from "../standing";
 import { reviewSettingsQuery } from "../queries";
@@ -85,9 +94,12 @@ function Review({ orgId, inventory }: { orgId: string; inventory: Inventory }) {
   const accounts = readsAccounts ? serviceAccounts.accounts : NO_ACCOUNTS;
   const partsLoading = readsAccounts && serviceAccounts.partsLoading;
   const settings = useOrgSettings(orgId);
+  const delegation = useDelegation(orgId);
+  // A policy that cannot be read is left out of the review, and said to be.
+  const delegationSettled = delegation.data !== undefined || delegation.isError;
   const input = useMemo(
     () =>
-      accounts && settings.data
+      accounts && settings.data && delegationSettled
         ? sharedReviewInput(
             orgId,
             inventory,
@@ -95,9 +107,19 @@ function Review({ orgId, inventory }: { orgId: string; inventory: Inventory }) {
             accounts,
             !partsLoading,
             settings.data.apiAccessListRequired,
+            delegation.data,
           )
         : null,
-    [orgId, inventory, accessListsLoading, accounts, partsLoading, settings.data],
+    [
+      orgId,
+      inventory,
+      accessListsLoading,
+      accounts,
+      partsLoading,
+      settings.data,
+      delegationSettled,
+      delegation.data,
+    ],
   );
   const { report, error, rerun } = useReview(input);
   const settingsError = settings.error ? api.asCommandError(settings.error) : null;
@@ -109,13 +131,18 @@ function Review({ orgId, inventory }: { orgId: string; inventory: Inventory }) {
       data-not-read={report?.notRead ?? ""}
     >
       <Body>
-        What to look at in the organization&apos;s API keys and service accounts, the most severe
-        first, from what this app has read. Each finding links to where it is fixed.
+        What to look at in the organization&apos;s API keys, service accounts and delegated access,
+        the most severe first, from what this app has read. Each finding links to where it is fixed.
       </Body>
       {!readsAccounts && standing && (
         <Description data-testid="review-accounts-unread">
           Service accounts are not in this review: reading them needs Organization Read Only or
           Organization Owner, and this connection is {standing.role}.
+        </Description>
+      )}
+      {delegation.error && (
+        <Description data-testid="review-delegation-unread">
+          Delegated access is not in this review: {api.asCommandError(delegation.error).message}
         </Description>
       )}
       <Thresholds onSaved={rerun} />
@@ -144,6 +171,13 @@ function Review({ orgId, inventory }: { orgId: string; inventory: Inventory }) {
   );
 }
 
+/** The findings about the organization's own delegated access: each leads to the setting. */
+const ORGANIZATION_FINDINGS = new Set<FindingKind>([
+  "mcpReadWrite",
+  "partnerAccessAllowed",
+  "refreshTokensSystemDefault",
+]);
+
 /** How many of a finding's credentials show at first, and more at each click. */
 const SHOWN = 5;
 const MORE = 100;
@@ -170,52 +204,66 @@ function FindingCard({ finding, input }: { finding: Finding; input: ReviewInput 
         <Subtitle data-testid={`finding-${finding.kind}-title`}>{finding.title}</Subtitle>
       </div>
       <Body>{finding.detail}</Body>
-      <div>
-        {finding.items.slice(0, shown).map((item) => {
-          const credential = concerned(input, item.credential);
-          if (!credential) return null;
-          const id = credentialId(credential);
-          return (
-            <div
-              key={item.credential}
-              className={itemRow}
-              data-testid={`finding-${finding.kind}-item`}
-              data-credential={id}
-            >
-              <Body>
-                <strong>{credential.name || id}</strong> ({id}): {item.note}
-              </Body>
-              {/* Plain buttons, as in the tables: a finding can show hundreds. */}
-              <div className={buttons}>
-                {credential.kind === "apiKey" && (
+      {ORGANIZATION_FINDINGS.has(finding.kind) && (
+        <div>
+          <button
+            type="button"
+            className={action}
+            onClick={() => go({ section: "org-settings", setting: DELEGATED_ACCESS_ANCHOR })}
+            data-testid={`finding-${finding.kind}-open-setting`}
+          >
+            Open Delegated Access settings
+          </button>
+        </div>
+      )}
+      {finding.items.length > 0 && (
+        <div>
+          {finding.items.slice(0, shown).map((item) => {
+            const credential = concerned(input, item.credential);
+            if (!credential) return null;
+            const id = credentialId(credential);
+            return (
+              <div
+                key={item.credential}
+                className={itemRow}
+                data-testid={`finding-${finding.kind}-item`}
+                data-credential={id}
+              >
+                <Body>
+                  <strong>{credential.name || id}</strong> ({id}): {item.note}
+                </Body>
+                {/* Plain buttons, as in the tables: a finding can show hundreds. */}
+                <div className={buttons}>
+                  {credential.kind === "apiKey" && (
+                    <button
+                      type="button"
+                      className={action}
+                      onClick={() =>
+                        go({ section: "organization", keyId: credential.id, rotate: true })
+                      }
+                      data-testid={`finding-${finding.kind}-rotate-${id}`}
+                    >
+                      Rotate
+                    </button>
+                  )}
                   <button
                     type="button"
                     className={action}
-                    onClick={() =>
-                      go({ section: "organization", keyId: credential.id, rotate: true })
-                    }
-                    data-testid={`finding-${finding.kind}-rotate-${id}`}
+                    onClick={() => open(credential)}
+                    data-testid={`finding-${finding.kind}-open-${id}`}
                   >
-                    Rotate
+                    {finding.kind === "openToInternet" ||
+                    finding.kind === "noAccessList" ||
+                    finding.kind === "overlappingEntries"
+                      ? "Edit access list"
+                      : "Open"}
                   </button>
-                )}
-                <button
-                  type="button"
-                  className={action}
-                  onClick={() => open(credential)}
-                  data-testid={`finding-${finding.kind}-open-${id}`}
-                >
-                  {finding.kind === "openToInternet" ||
-                  finding.kind === "noAccessList" ||
-                  finding.kind === "overlappingEntries"
-                    ? "Edit access list"
-                    : "Open"}
-                </button>
+                </div>
               </div>
-            </div>
-          );
-        })}
-      </div>
+            );
+          })}
+        </div>
+      )}
       {finding.items.length > shown && (
         <div>
           <Button

@@ -24,6 +24,7 @@ import {
   lifetimeProblem,
 } from "../components/SecretLifetime";
 import { SessionGate } from "../components/SessionGate";
+import { DelegatedAccessSetting } from "./DelegatedAccess";
 import { StandingNotice, useManagesOrg, useReach } from "../standing";
 import { useAction } from "../useAction";
 import { stack } from "../layout";
@@ -247,6 +248,7 @@ function Settings({ orgId }: { orgId: string }) {
           onSaved={managesOrg ? setSettings : undefined}
         />
       )}
+      <DelegatedAccessSetting orgId={orgId} />
     </div>
   );
 }

@@ -3,6 +3,7 @@
 pub mod base_url;
 pub mod client;
 pub mod credentials;
+mod delegation;
 pub mod error;
 mod events;
 pub mod models;
@@ -14,6 +15,7 @@ mod transport;
 
 pub use client::{AtlasClient, ClientOptions, DEFAULT_BASE_URL, MEDIA_TYPE};
 pub use credentials::{CredentialsProvider, KeychainCredentials};
+pub use delegation::DELEGATION_MEDIA_TYPE;
 pub use error::AtlasError;
 pub use events::{AtlasEvent, EventQuery};
 pub use models::*;

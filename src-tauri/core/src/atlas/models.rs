@@ -317,6 +317,73 @@ pub struct OrgSettings {
     pub max_service_account_secret_validity_in_hours: Option<i64>,
 }
 
+/// Whether MCP clients (AI assistants and agents) may reach the Admin API on
+/// a person's behalf, and how far.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum McpAccess {
+    #[default]
+    Disallowed,
+    ReadOnly,
+    ReadWrite,
+}
+
+/// Whether partner apps may reach the Admin API on a person's behalf.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, TS,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum PartnerAccess {
+    #[default]
+    Disallowed,
+    ReadWrite,
+}
+
+/// An organization's policy for delegated access (App Connections: MCP
+/// clients, MongoDB's own apps, partner apps), which neither the API access
+/// lists nor "Require IP Access List" cover. `GET|PATCH
+/// /orgs/{orgId}/delegationSettings`, version 2025-03-12.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct DelegationSettings {
+    pub delegated_mcp_access: McpAccess,
+    pub delegated_partner_access: PartnerAccess,
+    /// The longest a refresh token lives, in seconds; `null` for the system
+    /// default.
+    pub maximum_refresh_token_lifetime: Option<u32>,
+    /// The longest a refresh token may go unused, in seconds; `null` for the
+    /// system default.
+    pub idle_refresh_token_lifetime: Option<u32>,
+}
+
+/// [`DelegationSettings`] as Atlas writes them: a policy never set may be
+/// `null`, which is its default.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct DelegationSettingsWire {
+    #[serde(default)]
+    delegated_mcp_access: Option<McpAccess>,
+    #[serde(default)]
+    delegated_partner_access: Option<PartnerAccess>,
+    #[serde(default)]
+    maximum_refresh_token_lifetime: Option<u32>,
+    #[serde(default)]
+    idle_refresh_token_lifetime: Option<u32>,
+}
+
+impl From<DelegationSettingsWire> for DelegationSettings {
+    fn from(wire: DelegationSettingsWire) -> Self {
+        Self {
+            delegated_mcp_access: wire.delegated_mcp_access.unwrap_or_default(),
+            delegated_partner_access: wire.delegated_partner_access.unwrap_or_default(),
+            maximum_refresh_token_lifetime: wire.maximum_refresh_token_lifetime,
+            idle_refresh_token_lifetime: wire.idle_refresh_token_lifetime,
+        }
+    }
+}
+
 /// `GET /api/atlas/v2`: who the key in use is.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]

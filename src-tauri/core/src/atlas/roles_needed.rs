@@ -185,6 +185,16 @@ pub const ROLES_NEEDED: &[(&str, &str, &str)] = &[
     ),
     ("GET", "/orgs/{orgId}/settings", "Organization Member"),
     ("PATCH", "/orgs/{orgId}/settings", "Organization Owner"),
+    (
+        "GET",
+        "/orgs/{orgId}/delegationSettings",
+        "Organization Member",
+    ),
+    (
+        "PATCH",
+        "/orgs/{orgId}/delegationSettings",
+        "Organization Owner",
+    ),
 ];
 
 /// The role (in the spec's words) the request `method path` needs, if the

@@ -1,7 +1,7 @@
 //! Activity: an organization's access-related events (keys, service
 //! accounts, access lists, project assignments, the access-list
-//! requirement), newest first, read a page of Atlas's at a time and told as
-//! who did what to which credential, from where.
+//! requirement, delegated access), newest first, read a page of Atlas's at a
+//! time and told as who did what to which credential, from where.
 
 use chrono::{DateTime, NaiveDate, NaiveTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
@@ -33,6 +33,7 @@ pub const ACCESS_EVENT_TYPES: &[&str] = &[
     "ORG_PUBLIC_API_ACCESS_LIST_REQUIRED",
     "ORG_PUBLIC_API_ACCESS_LIST_NOT_REQUIRED",
     "ORG_SERVICE_ACCOUNT_MAX_SECRET_VALIDITY_EDITED",
+    "ORG_DELEGATION_SETTINGS_UPDATED",
 ];
 
 /// Who acted, or the credential acted on.

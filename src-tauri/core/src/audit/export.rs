@@ -348,8 +348,9 @@ struct ExportedFinding {
     credentials: Vec<ExportedItem>,
 }
 
-/// Findings as a file: one CSV row per credential of each finding, or the
-/// findings as JSON, each credential named.
+/// Findings as a file: one CSV row per credential of each finding (one for
+/// a finding about the organization itself), or the findings as JSON, each
+/// credential named.
 pub fn review_file(
     input: &ReviewInput,
     report: &ReviewReport,
@@ -389,16 +390,32 @@ pub fn review_file(
         ExportFormat::Csv => csv_file(
             ["severity", "finding", "kind", "id", "name", "note"],
             findings.iter().flat_map(|finding| {
-                finding.credentials.iter().map(move |item| {
+                // A finding about the organization itself (its delegated
+                // access) concerns no credential: one row, its detail as note.
+                let organization = finding.credentials.is_empty().then(|| {
                     [
                         finding.severity.clone(),
                         finding.title.clone(),
-                        item.kind.to_owned(),
-                        item.id.clone(),
-                        item.name.clone(),
-                        item.note.clone(),
+                        "organization".to_owned(),
+                        String::new(),
+                        String::new(),
+                        finding.detail.clone(),
                     ]
-                })
+                });
+                finding
+                    .credentials
+                    .iter()
+                    .map(move |item| {
+                        [
+                            finding.severity.clone(),
+                            finding.title.clone(),
+                            item.kind.to_owned(),
+                            item.id.clone(),
+                            item.name.clone(),
+                            item.note.clone(),
+                        ]
+                    })
+                    .chain(organization)
             }),
         ),
     }
@@ -469,7 +486,7 @@ pub fn export_review(
         rows: report
             .findings
             .iter()
-            .map(|finding| finding.items.len())
+            .map(|finding| finding.items.len().max(1))
             .sum(),
     })
 }
@@ -546,5 +563,35 @@ mod tests {
         assert_eq!(value["organization"], "Acme");
         assert_eq!(value["credentials"][0]["accessList"][0]["requests"], 3);
         assert_eq!(value["credentials"][0]["orgRoles"][1], "ORG_READ_ONLY");
+    }
+
+    #[test]
+    fn a_finding_about_the_organization_is_a_row_of_its_own() {
+        use crate::atlas::{DelegationSettings, McpAccess};
+        use crate::audit::review::{ReviewSettings, review_now};
+        let input = ReviewInput {
+            access_list_required: true,
+            keys: Vec::new(),
+            accounts: Vec::new(),
+            delegation: Some(DelegationSettings {
+                delegated_mcp_access: McpAccess::ReadWrite,
+                maximum_refresh_token_lifetime: Some(86_400),
+                idle_refresh_token_lifetime: Some(3_600),
+                ..DelegationSettings::default()
+            }),
+        };
+        let report = review_now(&input, &ReviewSettings::default());
+        let export = export_review(&input, &report, ExportFormat::Csv).unwrap();
+        assert_eq!(export.rows, 1);
+        let text = String::from_utf8(export.bytes).unwrap();
+        let rows: Vec<&str> = text.lines().collect();
+        assert_eq!(rows.len(), 2, "{text}");
+        assert!(
+            rows[1].starts_with(
+                "medium,MCP delegated access is read and write,organization,,,\"MCP clients"
+            ),
+            "{}",
+            rows[1]
+        );
     }
 }

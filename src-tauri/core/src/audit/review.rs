@@ -1,7 +1,8 @@
 //! Access review: what an administrator should look at in an organization's
 //! credentials, from what the app has already read (no request to Atlas):
 //! open to the internet, no access list, owners, unused, secrets expiring or
-//! expired, overlapping entries, credentials that can do nothing.
+//! expired, overlapping entries, credentials that can do nothing; and the
+//! delegated access the access lists do not cover.
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -10,6 +11,8 @@ use chrono::{DateTime, Duration, Utc};
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
+
+use crate::atlas::{DelegationSettings, McpAccess, PartnerAccess};
 
 /// The thresholds of a review, kept with each connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -114,6 +117,11 @@ pub struct ReviewInput {
     pub access_list_required: bool,
     pub keys: Vec<ReviewedKey>,
     pub accounts: Vec<ReviewedAccount>,
+    /// The organization's delegated-access policy; absent while not read
+    /// (or not readable with the connection's role).
+    #[ts(optional)]
+    #[serde(default)]
+    pub delegation: Option<DelegationSettings>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, TS)]
@@ -139,6 +147,13 @@ pub enum FindingKind {
     CanDoNothing,
     ListUnknown,
     NoProjectLiveSecrets,
+    /// The organization's, not a credential's: MCP clients may change things.
+    McpReadWrite,
+    /// The organization's: partner apps may act for its people.
+    PartnerAccessAllowed,
+    /// The organization's: delegated access is allowed, and its refresh
+    /// tokens last as long as Atlas's default lets them.
+    RefreshTokensSystemDefault,
 }
 
 /// A credential a finding concerns: where its fix is.
@@ -265,6 +280,62 @@ impl Findings {
     }
 }
 
+impl Findings {
+    /// A finding about the organization itself: no credential, a note.
+    fn add_org(&mut self, kind: FindingKind, severity: Severity, note: String) {
+        self.0.insert(
+            (severity, kind as usize),
+            Finding {
+                kind,
+                severity,
+                title: String::new(),
+                detail: note,
+                items: Vec::new(),
+            },
+        );
+    }
+}
+
+/// What the organization lets apps do on a person's behalf, where the
+/// access lists and the access-list requirement do not reach.
+fn review_delegation(delegation: &DelegationSettings, findings: &mut Findings) {
+    if delegation.delegated_mcp_access == McpAccess::ReadWrite {
+        findings.add_org(
+            FindingKind::McpReadWrite,
+            Severity::Medium,
+            "MCP clients (AI assistants and agents) signed in as anyone in the organization may change what that person can change, from any address: the API access lists and the access-list requirement do not apply to delegated access. Set MCP access to Read only or Disallowed unless changes through MCP are needed.".to_owned(),
+        );
+    }
+    if delegation.delegated_partner_access == PartnerAccess::ReadWrite {
+        findings.add_org(
+            FindingKind::PartnerAccessAllowed,
+            Severity::Medium,
+            "Partner apps signed in as anyone in the organization may read and change what that person can, from any address: the API access lists do not apply to them. Disallow it unless a partner integration needs it.".to_owned(),
+        );
+    }
+    let delegated = delegation.delegated_mcp_access != McpAccess::Disallowed
+        || delegation.delegated_partner_access != PartnerAccess::Disallowed;
+    let defaults: Vec<&str> = [
+        ("maximum", delegation.maximum_refresh_token_lifetime),
+        ("idle", delegation.idle_refresh_token_lifetime),
+    ]
+    .into_iter()
+    .filter(|(_, lifetime)| lifetime.is_none())
+    .map(|(name, _)| name)
+    .collect();
+    if delegated && !defaults.is_empty() {
+        findings.add_org(
+            FindingKind::RefreshTokensSystemDefault,
+            Severity::Low,
+            format!(
+                "Delegated access is allowed, and its refresh tokens' {} {} Atlas's system default: an app keeps signing in as the person for as long as Atlas allows. Set lifetimes as short as the apps need.",
+                defaults.join(" and "),
+                if defaults.len() == 1 { "lifetime is" } else { "lifetimes are" }
+            ),
+        );
+    }
+}
+
 /// Reviews `input` as of `now`.
 pub fn review(input: &ReviewInput, settings: &ReviewSettings, now: DateTime<Utc>) -> ReviewReport {
     let mut subjects: Vec<Subject> = Vec::new();
@@ -281,6 +352,9 @@ pub fn review(input: &ReviewInput, settings: &ReviewSettings, now: DateTime<Utc>
         });
     }
     let mut findings = Findings::default();
+    if let Some(delegation) = &input.delegation {
+        review_delegation(delegation, &mut findings);
+    }
     for (index, account) in input.accounts.iter().enumerate() {
         let concerned = (input.keys.len() + index) as u32;
         for secret in &account.secrets {
@@ -456,7 +530,10 @@ pub fn review(input: &ReviewInput, settings: &ReviewSettings, now: DateTime<Utc>
         .map(|mut finding| {
             let (title, detail) = words(finding.kind, finding.items.len(), settings);
             finding.title = title;
-            finding.detail = detail;
+            // An organization's finding keeps the note it was made with.
+            if !detail.is_empty() {
+                finding.detail = detail;
+            }
             finding
         })
         .collect();
@@ -531,6 +608,17 @@ fn words(kind: FindingKind, count: usize, settings: &ReviewSettings) -> (String,
             format!("{credentials} whose access list is unknown"),
             "Only a key itself and an Organization Owner may read its access list, so whether these are open to every address cannot be told with this connection. Review them with an Organization Owner connection.".to_owned(),
         ),
+        FindingKind::McpReadWrite => (
+            "MCP delegated access is read and write".to_owned(),
+            String::new(),
+        ),
+        FindingKind::PartnerAccessAllowed => {
+            ("Partner access is allowed".to_owned(), String::new())
+        }
+        FindingKind::RefreshTokensSystemDefault => (
+            "Refresh tokens last the system default".to_owned(),
+            String::new(),
+        ),
     }
 }
 
@@ -596,6 +684,7 @@ mod tests {
                     ..account("atlas-own", Some(0), "2027-06-01T00:00:00Z")
                 },
             ],
+            delegation: None,
         };
         let report = review(&input, &ReviewSettings::default(), now());
         assert_eq!(
@@ -614,6 +703,7 @@ mod tests {
             access_list_required: false,
             keys: vec![unreadable, key("pending", &["ORG_MEMBER"], 1, None)],
             accounts: Vec::new(),
+            delegation: None,
         };
         let report = review(&input, &ReviewSettings::default(), now());
         assert_eq!(
@@ -717,6 +807,7 @@ mod tests {
                 entries: Some(vec![entry("198.51.100.1", None)]),
                 system_managed: false,
             }],
+            delegation: None,
         };
         let report = review(&input, &ReviewSettings::default(), now());
         assert_eq!(
@@ -791,6 +882,7 @@ mod tests {
                 key("nolist", &["ORG_READ_ONLY"], 0, Some(vec![])),
             ],
             accounts: vec![],
+            delegation: None,
         };
         let report = review(&input, &ReviewSettings::default(), now());
         assert!(find_in(&input, &report, FindingKind::NoAccessList).is_empty());
@@ -814,5 +906,97 @@ mod tests {
             .is_err()
         );
         assert!(ReviewSettings::default().check().is_ok());
+    }
+
+    #[test]
+    fn delegated_access_the_access_lists_do_not_cover_is_found_on_the_organization() {
+        let input = |delegation| ReviewInput {
+            access_list_required: true,
+            keys: vec![],
+            accounts: vec![],
+            delegation,
+        };
+        let kinds = |report: &ReviewReport| -> Vec<FindingKind> {
+            report.findings.iter().map(|finding| finding.kind).collect()
+        };
+        let settings = ReviewSettings::default();
+        // Not read: nothing said about it.
+        assert!(review(&input(None), &settings, now()).findings.is_empty());
+        // Atlas's defaults: nothing delegated, so nothing to find.
+        let defaults = DelegationSettings::default();
+        assert!(
+            review(&input(Some(defaults)), &settings, now())
+                .findings
+                .is_empty()
+        );
+        let open = DelegationSettings {
+            delegated_mcp_access: McpAccess::ReadWrite,
+            delegated_partner_access: PartnerAccess::ReadWrite,
+            maximum_refresh_token_lifetime: Some(86_400),
+            idle_refresh_token_lifetime: None,
+        };
+        let report = review(&input(Some(open)), &settings, now());
+        assert_eq!(
+            kinds(&report),
+            [
+                FindingKind::McpReadWrite,
+                FindingKind::PartnerAccessAllowed,
+                FindingKind::RefreshTokensSystemDefault
+            ]
+        );
+        let titles: Vec<&str> = report.findings.iter().map(|f| f.title.as_str()).collect();
+        assert_eq!(
+            titles,
+            [
+                "MCP delegated access is read and write",
+                "Partner access is allowed",
+                "Refresh tokens last the system default"
+            ]
+        );
+        assert!(
+            report
+                .findings
+                .iter()
+                .all(|finding| finding.items.is_empty())
+        );
+        assert!(
+            report.findings[0]
+                .detail
+                .contains("the API access lists and the access-list requirement do not apply")
+        );
+        assert!(
+            report.findings[2]
+                .detail
+                .contains("idle lifetime is Atlas's"),
+            "{}",
+            report.findings[2].detail
+        );
+        // Read only, lifetimes set: nothing to find.
+        let tight = DelegationSettings {
+            delegated_mcp_access: McpAccess::ReadOnly,
+            delegated_partner_access: PartnerAccess::Disallowed,
+            maximum_refresh_token_lifetime: Some(86_400),
+            idle_refresh_token_lifetime: Some(3_600),
+        };
+        assert!(
+            review(&input(Some(tight)), &settings, now())
+                .findings
+                .is_empty()
+        );
+        // Read only with default lifetimes: only the lifetimes.
+        let report = review(
+            &input(Some(DelegationSettings {
+                delegated_mcp_access: McpAccess::ReadOnly,
+                ..DelegationSettings::default()
+            })),
+            &settings,
+            now(),
+        );
+        assert_eq!(kinds(&report), [FindingKind::RefreshTokensSystemDefault]);
+        assert!(
+            report.findings[0]
+                .detail
+                .contains("maximum and idle lifetimes are")
+        );
     }
 }

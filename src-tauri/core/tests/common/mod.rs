@@ -9,6 +9,26 @@ use atlas_access_core::access::gate::Caller;
 use atlas_access_core::atlas::{AccessListRequest, AtlasClient, ClientOptions, CreatedApiKey};
 use tracing_subscriber::fmt::MakeWriter;
 
+/// Short pauses between retries: the tests' faults need not wait.
+pub fn fast_retries() -> ClientOptions {
+    ClientOptions {
+        backoff_base: std::time::Duration::from_millis(5),
+        ..ClientOptions::default()
+    }
+}
+
+/// A client signed in as the sandbox's admin key.
+pub fn admin_client(sandbox: &atlas_sandbox::Sandbox) -> AtlasClient {
+    let admin = sandbox.admin();
+    AtlasClient::with_options(
+        &admin.base_url,
+        &admin.public_key,
+        &secrecy::SecretString::from(admin.private_key.clone()),
+        fast_retries(),
+    )
+    .expect("client")
+}
+
 /// A client signed in as a key `admin` just made, whose access list first
 /// gets this computer's address (127.0.0.1), with short retry pauses.
 pub async fn from_here_as(
@@ -25,15 +45,11 @@ pub async fn from_here_as(
         )
         .await
         .unwrap();
-    let options = ClientOptions {
-        backoff_base: std::time::Duration::from_millis(5),
-        ..ClientOptions::default()
-    };
     AtlasClient::with_options(
         base_url,
         &created.key.public_key,
         &created.private_key,
-        options,
+        fast_retries(),
     )
     .unwrap()
 }

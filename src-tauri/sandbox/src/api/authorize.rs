@@ -336,6 +336,18 @@ pub const OPERATIONS: &[Operation] = &[
         "updateOrgSettings",
         Need::OrgOwner,
     ),
+    op(
+        "GET",
+        "/api/atlas/v2/orgs/{orgId}/delegationSettings",
+        "getOrgDelegationSettings",
+        Need::OrgMember,
+    ),
+    op(
+        "PATCH",
+        "/api/atlas/v2/orgs/{orgId}/delegationSettings",
+        "updateOrgDelegationSettings",
+        Need::OrgOwner,
+    ),
 ];
 
 /// The operation a request on a matched route is. `POST

@@ -46,8 +46,8 @@ use crate::model::{
 };
 use crate::store::{new_object_id, new_public_key};
 use crate::wire::{
-    AccessEntryView, ApiKeyDetails, GroupView, Json, Link, OrgView, PageQuery, RoleView,
-    SettingsView, atlas_ip, atlas_net, entry_path_segment, no_content, paginate,
+    AccessEntryView, ApiKeyDetails, DelegationView, GroupView, Json, Link, OrgView, PageQuery,
+    RoleView, SettingsView, atlas_ip, atlas_net, entry_path_segment, no_content, paginate,
 };
 
 type Result<T> = std::result::Result<T, ApiError>;

@@ -257,3 +257,79 @@ pub async fn update_settings(
         Ok(answer)
     })
 }
+
+pub async fn get_delegation(State(shared): Ctx, params: Params) -> Result<Response> {
+    let org_id = params.id("orgId")?;
+    shared.store.read(|data| {
+        let org = data
+            .orgs
+            .get(org_id)
+            .ok_or_else(|| ApiError::org_not_found(org_id))?;
+        Ok(ok(DelegationView::from(&org.delegation)))
+    })
+}
+
+/// One attribute of a PATCH: left out (unchanged), `null` (the system
+/// default) or a value.
+fn patched<T>(
+    map: &Map<String, Value>,
+    name: &str,
+    read: impl Fn(&Value) -> Option<T>,
+) -> Result<Option<Option<T>>> {
+    match map.get(name) {
+        None => Ok(None),
+        Some(Value::Null) => Ok(Some(None)),
+        Some(value) => read(value)
+            .map(|value| Some(Some(value)))
+            .ok_or_else(|| ApiError::invalid_attribute(name, "the value is not one Atlas takes.")),
+    }
+}
+
+/// Only what the body names changes; `null` puts a setting back to the
+/// system default. One `ORG_DELEGATION_SETTINGS_UPDATED` when anything
+/// changed (the spec has checked enums and ranges before this runs).
+pub async fn update_delegation(
+    State(shared): Ctx,
+    Extension(who): Extension<Caller>,
+    params: Params,
+    body: Bytes,
+) -> Result<Response> {
+    let org_id = params.id("orgId")?;
+    let map = object(json_body(&body)?)?;
+    let text = |value: &Value| value.as_str().map(str::to_owned);
+    let seconds = |value: &Value| value.as_i64().filter(|s| (1..=31_536_000).contains(s));
+    let mcp = patched(&map, "delegatedMcpAccess", text)?;
+    let partner = patched(&map, "delegatedPartnerAccess", text)?;
+    let maximum = patched(&map, "maximumRefreshTokenLifetime", seconds)?;
+    let idle = patched(&map, "idleRefreshTokenLifetime", seconds)?;
+    shared.store.change(|data| {
+        let org = data
+            .orgs
+            .get_mut(org_id)
+            .ok_or_else(|| ApiError::org_not_found(org_id))?;
+        let before = org.delegation.clone();
+        let settings = &mut org.delegation;
+        if let Some(value) = mcp {
+            settings.delegated_mcp_access = value;
+        }
+        if let Some(value) = partner {
+            settings.delegated_partner_access = value;
+        }
+        if let Some(value) = maximum {
+            settings.maximum_refresh_token_lifetime = value;
+        }
+        if let Some(value) = idle {
+            settings.idle_refresh_token_lifetime = value;
+        }
+        let answer = DelegationView::from(&*settings);
+        let changed = DelegationView::from(&before) != answer;
+        if changed {
+            record(
+                data,
+                &who,
+                Happening::new("ORG_DELEGATION_SETTINGS_UPDATED", org_id),
+            );
+        }
+        Ok(ok(answer))
+    })
+}
