@@ -7,6 +7,7 @@ import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { AccessListEntry } from "./bindings/AccessListEntry";
 import type { Appearance } from "./bindings/Appearance";
 import type { ActivityFilter } from "./bindings/ActivityFilter";
+import type { CliProfilesRequest } from "./bindings/CliProfilesRequest";
 import type { CommandError } from "./bindings/CommandError";
 import type { DelegationChange } from "./bindings/DelegationChange";
 import type { ExportFormat } from "./bindings/ExportFormat";
@@ -19,6 +20,7 @@ import type { ProfileInput } from "./bindings/ProfileInput";
 import type { ProgressEvent } from "./bindings/ProgressEvent";
 import type { ReviewInput } from "./bindings/ReviewInput";
 import type { ReviewSettings } from "./bindings/ReviewSettings";
+import type { SaveToAtlasCli } from "./bindings/SaveToAtlasCli";
 import type { SessionClosed } from "./bindings/SessionClosed";
 import type { Widening } from "./bindings/Widening";
 
@@ -65,6 +67,10 @@ export const saveProfile = (input: ProfileInput) => call("save_profile", input);
 export const deleteProfile = (id: string) => call("delete_profile", { id });
 export const testConnection = (id: string) => call("test_connection", { id });
 export const importAtlasCli = () => call("import_atlas_cli", none);
+/** The Atlas CLI profiles a new credential could go to: those using it (or the one it replaces), and a new name. */
+export const atlasCliProfiles = (args: CliProfilesRequest) => call("atlas_cli_profiles", args);
+/** Saves the secret Rust holds for a one-time dialog to an Atlas CLI profile. */
+export const saveToAtlasCli = (args: SaveToAtlasCli) => call("save_to_atlas_cli", args);
 export const connect = (id: string) => call("connect", { id });
 /** Switches organization; answers the new window title. */
 export const selectOrg = (orgId: string) => call("select_org", { orgId });

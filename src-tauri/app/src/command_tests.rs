@@ -363,6 +363,7 @@ const SESSION_FREE: &[&str] = &[
     "delete_profile",
     "test_connection",
     "import_atlas_cli",
+    "atlas_cli_profiles",
     "connect",
     "check_access_entries",
     "copy_private_key",
@@ -392,6 +393,7 @@ async fn with_no_session_every_command_says_so() {
         "format": "csv", "pages": 1, "filter": {"eventTypes": []}, "page": 1,
         "accessListRequired": false, "keys": [], "accounts": [],
         "unusedDays": 90, "expiryWarningDays": 14, "change": {"mcpAccess": "READ_ONLY"},
+        "heldId": id, "kind": "apiKey", "identity": "abcdefgh", "mode": "new", "profile": "p",
     });
     let input = serde_json::json!({
         "desc": "d", "name": "n", "description": "d", "roles": ["ORG_MEMBER"],

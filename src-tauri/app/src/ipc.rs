@@ -320,6 +320,7 @@ macro_rules! ipc_surface {
 }
 
 use crate::commands::activity::ActivityRequest;
+use crate::commands::atlas_cli::{CliProfilesRequest, SaveToAtlasCli};
 use crate::commands::connections::{
     ConnectionReport, ProfileList, ProfileRef, ProfileView, SessionView, SwitchSecret,
 };
@@ -358,6 +359,7 @@ use atlas_access_core::atlas::{
 };
 use atlas_access_core::audit::activity::ActivityPage;
 use atlas_access_core::audit::review::{ReviewInput, ReviewReport, ReviewSettings};
+use atlas_access_core::credentials::atlas_cli::{CliProfileChoices, SavedToCli};
 use atlas_access_core::credentials::connections::ProfileInput;
 use atlas_access_core::credentials::profiles::{Appearance, ImportedProfile};
 

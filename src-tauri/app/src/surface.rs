@@ -16,6 +16,8 @@ ipc_surface! {
     delete_profile(ProfileRef) -> () = commands::connections::delete_profile;
     test_connection(ProfileRef) -> ConnectionReport = commands::connections::test_connection;
     import_atlas_cli(NoArgs) -> Vec<ImportedProfile> = commands::connections::import_atlas_cli;
+    atlas_cli_profiles(CliProfilesRequest) -> CliProfileChoices = commands::atlas_cli::atlas_cli_profiles;
+    save_to_atlas_cli(SaveToAtlasCli) -> SavedToCli = commands::atlas_cli::save_to_atlas_cli;
     connect(ProfileRef) -> SessionView = commands::connections::connect;
     select_org(OrgRef) -> String = commands::connections::select_org;
     switch_connection_secret(SwitchSecret) -> SessionView = commands::connections::switch_connection_secret;

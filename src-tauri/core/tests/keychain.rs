@@ -468,3 +468,238 @@ async fn atlas_cli_import_reads_what_the_cli_keeps_in_its_keychain_entries() {
         keychain::delete_secret(&item.profile.id).await.unwrap();
     }
 }
+
+/// What the Atlas CLI would read for `property` of `profile` (go-keyring
+/// searches by `service` and `username` alone).
+#[cfg(target_os = "linux")]
+fn read_as_the_atlas_cli(profile: &str, property: &str) -> String {
+    let lookup = std::process::Command::new("secret-tool")
+        .args([
+            "lookup",
+            "service",
+            &format!("atlascli_{profile}"),
+            "username",
+            property,
+        ])
+        .output()
+        .unwrap();
+    String::from_utf8(lookup.stdout).unwrap()
+}
+
+#[cfg(windows)]
+fn read_as_the_atlas_cli(profile: &str, property: &str) -> String {
+    let blob = windows_credentials::read(&format!("atlascli_{profile}:{property}")).unwrap();
+    String::from_utf8(blob).unwrap()
+}
+
+#[cfg(target_os = "macos")]
+fn read_as_the_atlas_cli(profile: &str, property: &str) -> String {
+    let found = std::process::Command::new("security")
+        .args([
+            "find-generic-password",
+            "-s",
+            &format!("atlascli_{profile}"),
+            "-a",
+            property,
+            "-w",
+        ])
+        .output()
+        .unwrap();
+    String::from_utf8(found.stdout)
+        .unwrap()
+        .trim_end()
+        .to_owned()
+}
+
+/// A new secret handed to the Atlas CLI: the file as the CLI reads it,
+/// nothing secret in it, the other profiles and comments kept, the secret
+/// where the CLI looks; it comes back whole through the app's own import;
+/// an existing profile is replaced only when confirmed, with a backup, and
+/// an entry the CLI itself wrote is replaced rather than doubled.
+#[tokio::test]
+async fn a_new_secret_saved_to_an_atlas_cli_profile_is_where_the_cli_reads_it() {
+    require_session();
+    use atlas_access_core::credentials::atlas_cli::{CliSaveMode, CliTarget, choices, save};
+    use atlas_access_core::credentials::connections::import_atlas_cli;
+    use atlas_access_core::credentials::profiles::{ConnectionKind, ProfileStore};
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("atlascli").join("config.toml");
+    std::fs::create_dir_all(config.parent().unwrap()).unwrap();
+    let neighbour = account("clineighbour");
+    let original = format!(
+        "# kept by hand\n[{neighbour}]\n  # the shared project\n  org_id = \"a0123456789abcdef012345a\"\n  public_api_key = \"zzzzzzzz\"\n"
+    );
+    std::fs::write(&config, &original).unwrap();
+
+    let profile = account("clisaved");
+    let secret = "b6f1e2d3-c4a5-4b6c-8d7e-9f0a1b2c3d4e";
+    let target = CliTarget {
+        profile: profile.clone(),
+        kind: ConnectionKind::ApiKey,
+        identity: "abcdefgh".to_owned(),
+        org_id: "a0123456789abcdef012345a".to_owned(),
+        base_url: "https://cloud.mongodb.com".to_owned(),
+    };
+    let saved = save(
+        &config,
+        &target,
+        &SecretString::from(secret),
+        CliSaveMode::New,
+    )
+    .await
+    .unwrap();
+    assert!(!saved.replaced);
+    assert_eq!(saved.keychain_service, format!("atlascli_{profile}"));
+    let backup = saved.backup_path.expect("the old config is kept");
+    assert_eq!(std::fs::read_to_string(&backup).unwrap(), original);
+
+    // The file: no secret, the neighbour and the comments as they were.
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(!text.contains(secret), "{text}");
+    assert!(text.starts_with(&original), "the rest is as it was: {text}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&config).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "readable by the user alone");
+    }
+    // The keychain, as another client (the CLI's library) reads it.
+    assert_eq!(read_as_the_atlas_cli(&profile, "private_api_key"), secret);
+    assert_eq!(
+        read_as_the_atlas_cli(&profile, "public_api_key"),
+        "abcdefgh"
+    );
+
+    // Back through the app's own import: the same credential.
+    let store = ProfileStore::at(dir.path().join("profiles.json"));
+    let imported = import_atlas_cli(&store, &text).await.unwrap();
+    let mine = imported
+        .iter()
+        .find(|item| item.profile.id == format!("atlascli-{profile}"))
+        .unwrap();
+    assert_eq!(mine.profile.public_key, "abcdefgh");
+    assert_eq!(
+        mine.profile.default_org_id.as_deref(),
+        Some("a0123456789abcdef012345a")
+    );
+    assert!(mine.private_key_stored);
+    assert_eq!(
+        keychain::read_secret(&mine.profile.id)
+            .await
+            .unwrap()
+            .expose_secret(),
+        secret
+    );
+
+    // The profile now uses this key: offered for the key that replaces it.
+    let offered = choices(&config, &["newnewnw", "abcdefgh"], "Rotated key")
+        .await
+        .unwrap();
+    assert_eq!(
+        offered
+            .using
+            .iter()
+            .map(|p| p.name.as_str())
+            .collect::<Vec<_>>(),
+        [profile.as_str()]
+    );
+    assert!(offered.taken.contains(&neighbour));
+
+    // Replacing needs the confirmation; a new save of the name is refused.
+    let rotated = CliTarget {
+        identity: "newnewnw".to_owned(),
+        ..target.clone()
+    };
+    let new_secret = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
+    let refused = save(
+        &config,
+        &rotated,
+        &SecretString::from(new_secret),
+        CliSaveMode::New,
+    )
+    .await
+    .unwrap_err();
+    assert!(refused.advice().contains("already has a profile"));
+    assert_eq!(read_as_the_atlas_cli(&profile, "private_api_key"), secret);
+    let replaced = save(
+        &config,
+        &rotated,
+        &SecretString::from(new_secret),
+        CliSaveMode::ReplaceConfirmed,
+    )
+    .await
+    .unwrap();
+    assert!(replaced.replaced);
+    assert_eq!(
+        std::fs::read_to_string(replaced.backup_path.unwrap()).unwrap(),
+        text,
+        "the config before the replacement is kept"
+    );
+    assert_eq!(
+        read_as_the_atlas_cli(&profile, "private_api_key"),
+        new_secret
+    );
+    assert_eq!(
+        read_as_the_atlas_cli(&profile, "public_api_key"),
+        "newnewnw"
+    );
+
+    // An entry the CLI itself wrote (no `target` attribute) is replaced, not doubled.
+    let legacy = account("clilegacy");
+    store_as_the_atlas_cli(&legacy, "client_secret", "mdb_sa_sk_old");
+    std::fs::write(
+        &config,
+        format!("[{legacy}]\n  auth_type = \"service_account\"\n  client_id = \"mdb_sa_id_x\"\n"),
+    )
+    .unwrap();
+    save(
+        &config,
+        &CliTarget {
+            profile: legacy.clone(),
+            kind: ConnectionKind::ServiceAccount,
+            identity: "mdb_sa_id_x".to_owned(),
+            ..target.clone()
+        },
+        &SecretString::from("mdb_sa_sk_new"),
+        CliSaveMode::ReplaceConfirmed,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        read_as_the_atlas_cli(&legacy, "client_secret"),
+        "mdb_sa_sk_new"
+    );
+    #[cfg(target_os = "linux")]
+    {
+        let search = std::process::Command::new("secret-tool")
+            .args([
+                "search",
+                "--all",
+                "service",
+                &format!("atlascli_{legacy}"),
+                "username",
+                "client_secret",
+            ])
+            .output()
+            .unwrap();
+        let found = String::from_utf8_lossy(&search.stdout)
+            .matches("[/")
+            .count()
+            + String::from_utf8_lossy(&search.stderr)
+                .matches("[/")
+                .count();
+        assert_eq!(found, 1, "one entry, not two");
+    }
+
+    for (name, property) in [
+        (&profile, "public_api_key"),
+        (&profile, "private_api_key"),
+        (&legacy, "client_id"),
+        (&legacy, "client_secret"),
+    ] {
+        atlas_access_core::credentials::keychain::atlas_cli::delete(name, property)
+            .await
+            .unwrap();
+    }
+    keychain::delete_secret(&mine.profile.id).await.unwrap();
+}

@@ -15,6 +15,7 @@ use e2e::{
 };
 use secrecy::{ExposeSecret, SecretString};
 
+mod atlas_cli;
 mod audit;
 mod connections;
 mod delegation;

@@ -14,6 +14,7 @@ import type { ProjectOutcome } from "../bindings/ProjectOutcome";
 import type { ServiceAccountEntry } from "../bindings/ServiceAccountEntry";
 import type { StepOutcome } from "../bindings/StepOutcome";
 import { ErrorBanner } from "./ErrorBanner";
+import { type CliHandOff, SaveToAtlasCli } from "./SaveToAtlasCli";
 import { stack } from "../layout";
 
 const row = css`
@@ -115,11 +116,17 @@ function outcomeText(outcome: StepOutcome): string {
 /** A new API key's private key, shown this once. */
 export function OneTimeKeyDialog({
   created,
+  orgId,
+  replaces,
   projectName,
   repair,
   onClosed,
 }: {
   created: CreatedKeyView;
+  /** The organization the key is in, for an Atlas CLI profile. */
+  orgId: string;
+  /** After a rotation, the public key this one replaces. */
+  replaces?: string;
   projectName: (id: string) => string;
   repair?: SetupRepair;
   onClosed: () => void;
@@ -139,6 +146,13 @@ export function OneTimeKeyDialog({
       heldId={created.key.id}
       copy={api.copyPrivateKey}
       forget={api.forgetPrivateKey}
+      cli={{
+        kind: "apiKey",
+        identity: created.key.publicKey,
+        orgId,
+        description: created.key.desc,
+        replaces,
+      }}
       accessList={created.accessList}
       invitations={created.invitations}
       projectName={projectName}
@@ -167,6 +181,7 @@ export function OneTimeSecretDialog({
   invitations = [],
   projectName = (id) => id,
   repair,
+  cli,
   children,
   onClosed,
 }: {
@@ -185,6 +200,8 @@ export function OneTimeSecretDialog({
   projectName?: (id: string) => string;
   /** Retry and Delete, offered when the access-list step failed. */
   repair?: SetupRepair;
+  /** The credential as an Atlas CLI profile would hold it: offers to save it there. */
+  cli?: CliHandOff;
   /** Anything else to say, under the secret. */
   children?: ReactNode;
   onClosed: () => void;
@@ -310,6 +327,10 @@ export function OneTimeSecretDialog({
         )}
         {cleared && <Body data-testid="one-time-cleared">The clipboard was cleared.</Body>}
         <ErrorBanner error={error} testId="one-time-error" />
+        {cli && (
+          // Saved where the CLI reads it: that counts as copied.
+          <SaveToAtlasCli handOff={cli} heldId={heldId} onSaved={() => setConfirmed(true)} />
+        )}
         {children}
         {listOutcome && listOutcome.status !== "skipped" && (
           <Body data-testid="one-time-access-list-outcome">

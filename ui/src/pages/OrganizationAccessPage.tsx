@@ -308,6 +308,7 @@ function ApiKeys({ orgId, inventory }: { orgId: string; inventory: Inventory }) 
       {created && (
         <OneTimeKeyDialog
           created={created.view}
+          orgId={orgId}
           projectName={projectName}
           repair={keySetupRepair(
             orgId,

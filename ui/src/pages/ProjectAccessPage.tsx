@@ -261,6 +261,7 @@ function ProjectAccess({ orgId, inventory }: { orgId: string; inventory: Invento
       {dialog?.kind === "created" && (
         <OneTimeKeyDialog
           created={dialog.created}
+          orgId={orgId}
           projectName={projectName}
           // A project key can do nothing until it has an access list: go there next.
           onClosed={() => setDialog({ kind: "access", key: dialog.created.key })}

@@ -397,6 +397,8 @@ export function RotateKey({
       {created && showing && (
         <OneTimeKeyDialog
           created={created}
+          orgId={orgId}
+          replaces={old.publicKey}
           projectName={projectName}
           repair={repair}
           onClosed={() => {

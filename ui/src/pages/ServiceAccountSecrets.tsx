@@ -240,6 +240,12 @@ export function Secrets({
           heldId={rotation.secret.id}
           copy={api.copyClientSecret}
           forget={api.forgetClientSecret}
+          cli={{
+            kind: "serviceAccount",
+            identity: account.clientId,
+            orgId,
+            description: account.name,
+          }}
           onClosed={() => setRotation(null)}
         >
           {switched === "done" && (

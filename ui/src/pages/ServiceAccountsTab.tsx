@@ -238,6 +238,12 @@ export function ServiceAccountsTab({ orgId, projects }: { orgId: string; project
           heldId={created.view.secretId}
           copy={api.copyClientSecret}
           forget={api.forgetClientSecret}
+          cli={{
+            kind: "serviceAccount",
+            identity: created.view.account.clientId,
+            orgId,
+            description: created.view.account.name,
+          }}
           accessList={created.view.accessList}
           invitations={created.view.invitations}
           projectName={projectName}

@@ -133,7 +133,7 @@ pub async fn test_connection(
 }
 
 /// Where the Atlas CLI keeps its profiles on this system.
-fn atlas_cli_config() -> Option<PathBuf> {
+pub(crate) fn atlas_cli_config() -> Option<PathBuf> {
     directories::BaseDirs::new().map(|dirs| dirs.config_dir().join("atlascli").join("config.toml"))
 }
 

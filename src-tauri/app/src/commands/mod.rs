@@ -2,6 +2,7 @@
 //! calls one use case of `atlas-access-core` and maps its error; nothing more.
 
 pub mod activity;
+pub mod atlas_cli;
 pub mod connections;
 pub mod desktop;
 pub mod export;

@@ -230,6 +230,64 @@ pub mod atlas_cli {
         .await
     }
 
+    /// Writes one property of an Atlas CLI profile where the CLI reads it
+    /// (mongodb/atlas-cli-core, `config/secure/go_keyring.go`: service
+    /// `atlascli_<profile>`, username the property, the value as UTF-8),
+    /// replacing what is there.
+    pub async fn write(
+        profile: &str,
+        property: &str,
+        value: &SecretString,
+    ) -> Result<(), KeychainError> {
+        let service = format!("atlascli_{profile}");
+        let property = property.to_owned();
+        let value = value.clone();
+        blocking(move || {
+            let _guard = KEYCHAIN_LOCK
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let account = format!("{property} of the Atlas CLI profile {service}");
+            let failed = |error| KeychainError::from_keyring(error, &account);
+            let existing = entry(&service, &property).map_err(failed)?;
+            // UTF-8 bytes, as go-keyring writes and reads them everywhere
+            // (Windows's `set_password` would write UTF-16).
+            let bytes = secrecy::ExposeSecret::expose_secret(&value).as_bytes();
+            match existing.get_secret() {
+                Ok(mut old) => {
+                    zeroize::Zeroize::zeroize(&mut old);
+                    existing.set_secret(bytes).map_err(failed)
+                }
+                Err(keyring::Error::NoEntry) => new_entry(&service, &property)
+                    .map_err(failed)?
+                    .set_secret(bytes)
+                    .map_err(failed),
+                Err(error) => Err(failed(error)),
+            }
+        })
+        .await
+    }
+
+    /// Removes one property of an Atlas CLI profile; none there is no error.
+    pub async fn delete(profile: &str, property: &str) -> Result<(), KeychainError> {
+        let service = format!("atlascli_{profile}");
+        let property = property.to_owned();
+        blocking(move || {
+            let _guard = KEYCHAIN_LOCK
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let account = format!("{property} of the Atlas CLI profile {service}");
+            let failed = |error| KeychainError::from_keyring(error, &account);
+            match entry(&service, &property)
+                .map_err(failed)?
+                .delete_credential()
+            {
+                Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+                Err(error) => Err(failed(error)),
+            }
+        })
+        .await
+    }
+
     /// go-keyring's Secret Service items carry only `service` and `username`
     /// attributes, not the `target` keyring adds to its own.
     #[cfg(target_os = "linux")]
@@ -237,6 +295,21 @@ pub mod atlas_cli {
         let credential =
             keyring::secret_service::SsCredential::new_with_no_target(service, property)?;
         Ok(keyring::Entry::new_with_credential(Box::new(credential)))
+    }
+
+    /// A new item must name a collection: the default one, where go-keyring
+    /// puts its own. Its extra attributes do not hide it from a search by
+    /// `service` and `username`, which is how go-keyring looks.
+    #[cfg(target_os = "linux")]
+    fn new_entry(service: &str, property: &str) -> keyring::Result<keyring::Entry> {
+        let credential =
+            keyring::secret_service::SsCredential::new_with_target(None, service, property)?;
+        Ok(keyring::Entry::new_with_credential(Box::new(credential)))
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn new_entry(service: &str, property: &str) -> keyring::Result<keyring::Entry> {
+        entry(service, property)
     }
 
     /// go-keyring names a Windows credential `<service>:<username>`

@@ -278,6 +278,12 @@ export function ProjectServiceAccounts({
           heldId={dialog.created.secretId}
           copy={api.copyClientSecret}
           forget={api.forgetClientSecret}
+          cli={{
+            kind: "serviceAccount",
+            identity: dialog.created.account.clientId,
+            orgId,
+            description: dialog.created.account.name,
+          }}
           // Straight into its access list, as for a project key.
           onClosed={() => setDialog({ kind: "access", account: dialog.created.account })}
         />
