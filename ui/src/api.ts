@@ -16,6 +16,7 @@ import { CLIPBOARD_CLEARED_EVENT, SESSION_CLOSED_EVENT } from "./bindings/consta
 import type { NewOrgKeyInput } from "./bindings/NewOrgKeyInput";
 import type { NewServiceAccount } from "./bindings/NewServiceAccount";
 import type { NewServiceAccountInput } from "./bindings/NewServiceAccountInput";
+import type { OrgReview } from "./bindings/OrgReview";
 import type { ProfileInput } from "./bindings/ProfileInput";
 import type { ProgressEvent } from "./bindings/ProgressEvent";
 import type { ReviewInput } from "./bindings/ReviewInput";
@@ -258,6 +259,14 @@ export const inviteServiceAccountToProjects = (
   });
 export const setMaxSecretLifetime = (orgId: string, hours: number) =>
   call("set_max_secret_lifetime", { orgId, hours });
+/** Reads and reviews every organization the connection sees, one after another. */
+export const reviewEveryOrg = (onProgress?: OnProgress) =>
+  call("review_every_org", { progress: progressChannel(onProgress) });
+/** Stops the review of every organization; what it did not reach is listed as stopped. */
+export const stopReviewEveryOrg = () => call("stop_review_every_org", none);
+/** The reviews of every organization as a file, with an Organization column. */
+export const exportEveryOrgReview = (reviews: OrgReview[], format: ExportFormat) =>
+  call("export_every_org_review", { reviews, format });
 /** The findings about these credentials, with the open connection's thresholds. */
 export const reviewAccess = (input: ReviewInput) => call("review_access", input);
 /** The open connection's access-review thresholds. */

@@ -364,6 +364,7 @@ const SESSION_FREE: &[&str] = &[
     "test_connection",
     "import_atlas_cli",
     "atlas_cli_profiles",
+    "stop_review_every_org",
     "connect",
     "check_access_entries",
     "copy_private_key",
@@ -394,6 +395,7 @@ async fn with_no_session_every_command_says_so() {
         "accessListRequired": false, "keys": [], "accounts": [],
         "unusedDays": 90, "expiryWarningDays": 14, "change": {"mcpAccess": "READ_ONLY"},
         "heldId": id, "kind": "apiKey", "identity": "abcdefgh", "mode": "new", "profile": "p",
+        "reviews": [],
     });
     let input = serde_json::json!({
         "desc": "d", "name": "n", "description": "d", "roles": ["ORG_MEMBER"],

@@ -335,6 +335,7 @@ use crate::commands::organization::{DelegationChangeRequest, SetRequirement};
 use crate::commands::projects::{
     BulkInvite, NewProjectKey, ProjectKeyRef, ProjectKeyRoles, ProjectRef,
 };
+use crate::commands::review::{ExportEveryOrgReview, ReviewEveryOrg};
 use crate::commands::service_accounts::{
     AccountEntryRef, AccountEntryRemoval, AccountPartsRequest, AccountRef, AccountSecretRef,
     AddAccountEntries, BulkAccountInvite, CreatedServiceAccountView, MoveKey, MoveRef,
@@ -358,6 +359,7 @@ use atlas_access_core::atlas::{
     AccessListEntry, ApiKey, DelegationSettings, OrgSettings, ServiceAccount, ServiceAccountEntry,
 };
 use atlas_access_core::audit::activity::ActivityPage;
+use atlas_access_core::audit::every_org::OrgReview;
 use atlas_access_core::audit::review::{ReviewInput, ReviewReport, ReviewSettings};
 use atlas_access_core::credentials::atlas_cli::{CliProfileChoices, SavedToCli};
 use atlas_access_core::credentials::connections::ProfileInput;

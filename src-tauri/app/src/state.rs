@@ -20,6 +20,7 @@ use tokio::sync::{OnceCell, RwLock};
 use crate::CommandError;
 use crate::ipc::{AppEvent, Host, SessionClosed};
 use crate::one_time::OneTimeKeys;
+use atlas_access_core::audit::every_org::Stop;
 
 /// The address the built-in sandbox says requests come from: a documentation
 /// address, so "Use Current IP Address" adds something Atlas-like, not 127.0.0.1.
@@ -86,6 +87,9 @@ pub struct AppState {
     sandbox: OnceCell<Sandbox>,
     session: RwLock<Option<Arc<Session>>>,
     pub one_time: Arc<OneTimeKeys>,
+    /// The long run under way that the page may stop (the review of every
+    /// organization).
+    run: std::sync::Mutex<Option<Stop>>,
 }
 
 impl AppState {
@@ -95,6 +99,31 @@ impl AppState {
             sandbox: OnceCell::new(),
             session: RwLock::new(None),
             one_time: Arc::default(),
+            run: std::sync::Mutex::default(),
+        }
+    }
+
+    /// A new stoppable run: the one before, if any, is stopped.
+    pub fn start_stoppable_run(&self) -> Stop {
+        let stop = Stop::default();
+        let mut run = self
+            .run
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(earlier) = run.replace(stop.clone()) {
+            earlier.stop();
+        }
+        stop
+    }
+
+    /// Stops the run under way, if any.
+    pub fn stop_runs(&self) {
+        let run = self
+            .run
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(stop) = run.as_ref() {
+            stop.stop();
         }
     }
 

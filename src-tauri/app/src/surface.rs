@@ -79,6 +79,9 @@ ipc_surface! {
     review_settings(NoArgs) -> ReviewSettings = commands::review::review_settings;
     set_review_settings(ReviewSettings) -> ReviewSettings = commands::review::set_review_settings;
     review_access(ReviewInput) -> ReviewReport = commands::review::review_access;
+    review_every_org(ReviewEveryOrg) -> Vec<OrgReview> = commands::review::review_every_org;
+    stop_review_every_org(NoArgs) -> () = commands::review::stop_review_every_org;
+    export_every_org_review(ExportEveryOrgReview) -> ExportReport = commands::review::export_every_org_review;
 
     export_inventory(ExportInventory) -> ExportReport = commands::export::export_inventory;
     export_activity(ExportActivity) -> ExportReport = commands::export::export_activity;

@@ -2,5 +2,6 @@
 //! activity feed, the access review and the exports.
 
 pub mod activity;
+pub mod every_org;
 pub mod export;
 pub mod review;

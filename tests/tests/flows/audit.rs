@@ -249,3 +249,71 @@ async fn export_inventory(app: &App) -> Result<()> {
     }
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn flow30_every_organization_is_reviewed_with_a_finding_count_each_and_exported() -> Result<()>
+{
+    launch()
+        .await?
+        .run("flow30-every-organization", every_organization)
+        .await
+}
+
+async fn every_organization(app: &App) -> Result<()> {
+    app.click("nav-review").await?;
+    app.click("every-org-start").await?;
+    app.find_css("[data-testid='every-org'][data-state='reviewed']")
+        .await?;
+    let mut rows = Vec::new();
+    for row in app.find_all_css("[data-testid='every-org-row']").await? {
+        rows.push((
+            row.attr("data-org").await?.unwrap_or_default(),
+            row.attr("data-status").await?.unwrap_or_default(),
+            row.attr("data-findings")
+                .await?
+                .unwrap_or_default()
+                .parse::<usize>()
+                .unwrap_or(0),
+        ));
+    }
+    check(
+        rows.len() == 2
+            && rows
+                .iter()
+                .all(|(_, status, findings)| status == "reviewed" && *findings > 0),
+        format!("both organizations reviewed, each with its findings: {rows:?}"),
+    )?;
+    let corp = rows.iter().find(|(name, _, _)| name == "Acme Corp");
+    check(corp.is_some(), format!("Acme Corp is listed: {rows:?}"))?;
+    app.screenshot("review-every-organization").await?;
+
+    // The export: an Organization column, and each organization's count.
+    let dir = tempfile::tempdir().map_err(io("make a folder for the export"))?;
+    let path = dir.path().join("every-org.csv");
+    app.click("export-every-org-csv").await?;
+    save_in_dialog(app, &path).await?;
+    let text = wait_for("the export to be written", e2e::UI_TIMEOUT, || async {
+        Ok(
+            (app.attr("export-every-org", "data-busy").await? == "false")
+                .then(|| std::fs::read_to_string(&path).ok())
+                .flatten(),
+        )
+    })
+    .await?;
+    check(
+        text.starts_with("organization,findings,review,severity,finding,credential"),
+        format!("the header: {}", text.lines().next().unwrap_or_default()),
+    )?;
+    for (name, _, findings) in &rows {
+        check(
+            text.lines()
+                .any(|line| line.starts_with(&format!("{name},{findings},reviewed,"))),
+            format!("{name} with its {findings} findings: {text}"),
+        )?;
+    }
+    check(
+        text.contains("Acme Corp,") && text.contains("MCP delegated access is read and write"),
+        "the organization's own findings are in it",
+    )?;
+    Ok(())
+}

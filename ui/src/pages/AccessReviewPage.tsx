@@ -27,6 +27,7 @@ import {
   useReview,
 } from "../review";
 import { DELEGATED_ACCESS_ANCHOR } from "./DelegatedAccess";
+import { EveryOrgReview } from "./EveryOrgReview";
 import type { ServiceAccountInventory } from "../bindings/ServiceAccountInventory";
 import { useStanding } from "../standing";
 import { reviewSettingsQuery } from "../queries";
@@ -146,6 +147,7 @@ function Review({ orgId, inventory }: { orgId: string; inventory: Inventory }) {
         </Description>
       )}
       <Thresholds onSaved={rerun} />
+      <EveryOrgReview />
       {input && report && (
         <ExportButtons
           what="findings"

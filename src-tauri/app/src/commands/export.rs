@@ -55,7 +55,7 @@ pub struct ExportReport {
     pub rows: u32,
 }
 
-async fn choose(ctx: &Ctx<'_>, name: &str, format: ExportFormat) -> Option<PathBuf> {
+pub(crate) async fn choose(ctx: &Ctx<'_>, name: &str, format: ExportFormat) -> Option<PathBuf> {
     let extension = format.extension();
     ctx.host
         .choose_save_path(&format!("{name}.{extension}"), extension)
@@ -64,7 +64,7 @@ async fn choose(ctx: &Ctx<'_>, name: &str, format: ExportFormat) -> Option<PathB
         .flatten()
 }
 
-fn write(path: PathBuf, export: Export) -> Result<ExportReport, CommandError> {
+pub(crate) fn write(path: PathBuf, export: Export) -> Result<ExportReport, CommandError> {
     write_private(&path, &export.bytes).map_err(|error| {
         CommandError::internal(format!(
             "The export could not be written to {}: {error}",

@@ -1,10 +1,36 @@
 //! Access review: findings from what the page has already read, with the
-//! thresholds kept with the open connection.
+//! thresholds kept with the open connection; and the review of every
+//! organization the connection sees, which reads them itself.
 
+use atlas_access_core::access::usecases::INVENTORY_CONCURRENCY;
+use atlas_access_core::audit::every_org::{self, OrgReview};
+use atlas_access_core::audit::export::ExportFormat;
 use atlas_access_core::audit::review::{ReviewInput, ReviewReport, ReviewSettings, review_now};
+use serde::Deserialize;
+use ts_rs::TS;
 
+use super::export::{ExportReport, choose, write};
+use super::progress_sender;
 use crate::CommandError;
-use crate::ipc::{Ctx, NoArgs};
+use crate::ipc::{Ctx, NoArgs, ProgressChannel};
+
+/// Review every organization the open connection sees.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewEveryOrg {
+    /// Where the progress goes (organizations done): a channel the page made.
+    #[serde(default)]
+    #[ts(optional)]
+    pub progress: Option<ProgressChannel>,
+}
+
+/// The reviews of every organization, as a file.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportEveryOrgReview {
+    pub reviews: Vec<OrgReview>,
+    pub format: ExportFormat,
+}
 
 /// The open connection's review thresholds.
 pub async fn review_settings(ctx: &Ctx<'_>, _: NoArgs) -> Result<ReviewSettings, CommandError> {
@@ -38,4 +64,59 @@ pub async fn review_access(ctx: &Ctx<'_>, args: ReviewInput) -> Result<ReviewRep
         .review_settings(&session.profile.id)
         .await?;
     Ok(review_now(&args, &settings))
+}
+
+/// Reads and reviews every organization the connection sees, one after
+/// another, each as the review screen reads one; [`stop_review_every_org`]
+/// stops it.
+pub async fn review_every_org(
+    ctx: &Ctx<'_>,
+    args: ReviewEveryOrg,
+) -> Result<Vec<OrgReview>, CommandError> {
+    let session = ctx.state.session().await?;
+    let settings = ctx
+        .state
+        .profiles
+        .review_settings(&session.profile.id)
+        .await?;
+    let stop = ctx.state.start_stoppable_run();
+    let orgs: Vec<_> = session
+        .orgs
+        .iter()
+        .filter(|org| !org.is_deleted)
+        .cloned()
+        .collect();
+    Ok(every_org::review_every_org(
+        &session.client,
+        &orgs,
+        &settings,
+        INVENTORY_CONCURRENCY,
+        &stop,
+        &progress_sender(ctx, args.progress.as_ref()),
+    )
+    .await)
+}
+
+/// Stops the review of every organization, if one runs.
+pub async fn stop_review_every_org(ctx: &Ctx<'_>, _: NoArgs) -> Result<(), CommandError> {
+    ctx.state.stop_runs();
+    Ok(())
+}
+
+pub async fn export_every_org_review(
+    ctx: &Ctx<'_>,
+    args: ExportEveryOrgReview,
+) -> Result<ExportReport, CommandError> {
+    ctx.state.session().await?;
+    let Some(path) = choose(ctx, "atlas-access-review-every-organization", args.format).await
+    else {
+        return Ok(ExportReport {
+            path: None,
+            rows: 0,
+        });
+    };
+    write(
+        path,
+        every_org::every_org_review_file(&args.reviews, args.format)?,
+    )
 }

@@ -184,7 +184,7 @@ fn cell(text: &str) -> String {
     }
 }
 
-fn csv_file<const N: usize>(
+pub(crate) fn csv_file<const N: usize>(
     header: [&str; N],
     rows: impl Iterator<Item = [String; N]>,
 ) -> Result<Vec<u8>, CoreError> {
@@ -202,7 +202,7 @@ fn csv_file<const N: usize>(
         .map_err(|error| CoreError::Internal(format!("the CSV was not written: {error}")))
 }
 
-fn json_file(value: &impl Serialize) -> Result<Vec<u8>, CoreError> {
+pub(crate) fn json_file(value: &impl Serialize) -> Result<Vec<u8>, CoreError> {
     let mut bytes = serde_json::to_vec_pretty(value)
         .map_err(|error| CoreError::Internal(format!("the JSON was not written: {error}")))?;
     bytes.push(b'\n');

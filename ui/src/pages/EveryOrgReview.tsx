@@ -1,0 +1,127 @@
+// The access review over every organization the connection sees: each read
+// and reviewed in Rust, one after another, with how far it is and a Stop;
+// an organization that cannot be read is listed with why. The result can be
+// exported with an Organization column.
+import { useState } from "react";
+import Badge from "@leafygreen-ui/badge";
+import Button from "@leafygreen-ui/button";
+import Card from "@leafygreen-ui/card";
+import { Body, Description, Subtitle } from "@leafygreen-ui/typography";
+import * as api from "../api";
+import type { OrgReview } from "../bindings/OrgReview";
+import { ErrorBanner } from "../components/ErrorBanner";
+import { ExportButtons } from "../components/ExportButtons";
+import { buttons, stack } from "../layout";
+import { useSession } from "../session";
+import { useAction } from "../useAction";
+
+/** What one organization's row says about how its review went. */
+export function outcomeText(review: OrgReview): string {
+  switch (review.outcome.status) {
+    case "reviewed": {
+      const count = review.outcome.findings.length;
+      const findings = count === 1 ? "1 finding" : `${count} findings`;
+      const partly = review.outcome.partly ? `; ${review.outcome.partly}` : "";
+      return `${findings} in ${review.outcome.credentials} credentials${partly}`;
+    }
+    case "unreadable":
+      return `not readable with this connection: ${review.outcome.reason}`;
+    case "cancelled":
+      return "stopped before it was read";
+  }
+}
+
+export function EveryOrgReview() {
+  const { session } = useSession();
+  const [reviews, setReviews] = useState<OrgReview[] | null>(null);
+  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
+  const running = useAction();
+  const orgCount = session?.orgs.length ?? 0;
+  if (orgCount < 2) return null;
+  const start = () =>
+    running.run(async () => {
+      setReviews(null);
+      try {
+        const done = await api.reviewEveryOrg((doneOrgs, total) =>
+          setProgress({ done: doneOrgs, total }),
+        );
+        setReviews(done);
+        return `Reviewed ${done.filter((review) => review.outcome.status === "reviewed").length} of ${done.length} organizations`;
+      } finally {
+        setProgress(null);
+      }
+    });
+  return (
+    <Card
+      className={stack}
+      data-testid="every-org"
+      data-state={running.busy ? "running" : reviews ? "reviewed" : "idle"}
+    >
+      <Subtitle>Every organization</Subtitle>
+      <Body>
+        This connection sees {orgCount} organizations. Review each the same way, one after another,
+        with a finding count per organization.
+      </Body>
+      <div className={buttons}>
+        <Button disabled={running.busy} onClick={start} data-testid="every-org-start">
+          Review Every Organization
+        </Button>
+        {running.busy && (
+          <Button onClick={() => void api.stopReviewEveryOrg()} data-testid="every-org-stop">
+            Stop
+          </Button>
+        )}
+        {reviews && (
+          <ExportButtons
+            what="rows"
+            run={(format) => api.exportEveryOrgReview(reviews, format)}
+            testId="export-every-org"
+          />
+        )}
+      </div>
+      {running.busy && (
+        <Description data-testid="every-org-progress">
+          {progress ? `${progress.done} of ${progress.total} organizations reviewed…` : "Starting…"}
+        </Description>
+      )}
+      <ErrorBanner error={running.error} testId="every-org-error" />
+      {reviews && (
+        <ul data-testid="every-org-results">
+          {reviews.map((review) => (
+            <li
+              key={review.orgId}
+              data-testid="every-org-row"
+              data-org={review.name}
+              data-status={review.outcome.status}
+              data-findings={
+                review.outcome.status === "reviewed" ? review.outcome.findings.length : ""
+              }
+            >
+              <strong>{review.name}</strong>: {outcomeText(review)}
+              {review.outcome.status === "reviewed" && review.outcome.findings.length > 0 && (
+                <ul>
+                  {review.outcome.findings.map((finding) => (
+                    <li key={finding.kind}>
+                      <Badge
+                        variant={
+                          finding.severity === "high"
+                            ? "red"
+                            : finding.severity === "medium"
+                              ? "yellow"
+                              : "lightgray"
+                        }
+                      >
+                        {finding.severity}
+                      </Badge>{" "}
+                      {finding.title}
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </Card>
+  );
+}
