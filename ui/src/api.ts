@@ -264,6 +264,9 @@ export const reviewEveryOrg = (onProgress?: OnProgress) =>
   call("review_every_org", { progress: progressChannel(onProgress) });
 /** Stops the review of every organization; what it did not reach is listed as stopped. */
 export const stopReviewEveryOrg = () => call("stop_review_every_org", none);
+/** Every organization's credentials as a file, with an Organization column. */
+export const exportEveryInventory = (format: ExportFormat, onProgress?: OnProgress) =>
+  call("export_every_inventory", { format, progress: progressChannel(onProgress) });
 /** The reviews of every organization as a file, with an Organization column. */
 export const exportEveryOrgReview = (reviews: OrgReview[], format: ExportFormat) =>
   call("export_every_org_review", { reviews, format });

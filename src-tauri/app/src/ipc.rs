@@ -325,7 +325,9 @@ use crate::commands::connections::{
     ConnectionReport, ProfileList, ProfileRef, ProfileView, SessionView, SwitchSecret,
 };
 use crate::commands::desktop::Diagnostics;
-use crate::commands::export::{ExportActivity, ExportInventory, ExportReport, ExportReview};
+use crate::commands::export::{
+    ExportActivity, ExportEveryInventory, ExportInventory, ExportReport, ExportReview,
+};
 use crate::commands::keys::{
     AccessListsRequest, AddEntries, CheckEntries, CreatedKeyView, EntryRef, EntryRemoval, KeyRef,
     NewOrgKeyRequest, OrgKeyRef, UpdateOrgKey,

@@ -84,6 +84,7 @@ ipc_surface! {
     export_every_org_review(ExportEveryOrgReview) -> ExportReport = commands::review::export_every_org_review;
 
     export_inventory(ExportInventory) -> ExportReport = commands::export::export_inventory;
+    export_every_inventory(ExportEveryInventory) -> ExportReport = commands::export::export_every_inventory;
     export_activity(ExportActivity) -> ExportReport = commands::export::export_activity;
     export_review(ExportReview) -> ExportReport = commands::export::export_review;
 }

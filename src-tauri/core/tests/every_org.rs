@@ -106,3 +106,43 @@ async fn every_organization_is_reviewed_and_one_that_cannot_be_read_is_said_so()
     );
     sandbox.stop().await;
 }
+
+#[tokio::test]
+async fn every_organizations_inventory_is_one_file_with_an_organization_column() {
+    use atlas_access_core::audit::export::{ExportFormat, export_every_org_credentials};
+    let sandbox = Sandbox::start(Config::default()).await.expect("sandbox");
+    let client = admin_client(&sandbox);
+    let mut orgs = client.list_orgs().await.unwrap();
+    orgs.push(Organization {
+        id: "0123456789abcdef01234567".to_owned(),
+        name: "Elsewhere Inc".to_owned(),
+        is_deleted: false,
+    });
+    let export = export_every_org_credentials(&client, &orgs, ExportFormat::Csv, 4, &|_| {})
+        .await
+        .unwrap();
+    let text = String::from_utf8(export.bytes).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "organization,kind,id,name,organization roles,projects,access list,secrets,not read"
+    );
+    let of = |org: &str| {
+        lines
+            .iter()
+            .filter(|l| l.starts_with(&format!("{org},")))
+            .count()
+    };
+    assert!(of("Acme Corp") > 10, "{text}");
+    assert!(of("Acme Research") >= 3, "{text}");
+    let elsewhere: Vec<&&str> = lines
+        .iter()
+        .filter(|l| l.starts_with("Elsewhere Inc,"))
+        .collect();
+    assert_eq!(elsewhere.len(), 1, "one row saying why: {text}");
+    assert!(elsewhere[0].starts_with("Elsewhere Inc,organization,"));
+    assert_eq!(export.rows, lines.len() - 1);
+    // Never a secret: the admin's private key is nowhere in it.
+    assert!(!text.contains(&sandbox.admin().private_key));
+    sandbox.stop().await;
+}

@@ -315,5 +315,29 @@ async fn every_organization(app: &App) -> Result<()> {
         text.contains("Acme Corp,") && text.contains("MCP delegated access is read and write"),
         "the organization's own findings are in it",
     )?;
+
+    // The inventory of every organization: one file, an Organization column.
+    let path = dir.path().join("every-inventory.csv");
+    app.click("export-every-inventory-csv").await?;
+    save_in_dialog(app, &path).await?;
+    let text = wait_for("the export to be written", e2e::UI_TIMEOUT, || async {
+        Ok(
+            (app.attr("export-every-inventory", "data-busy").await? == "false")
+                .then(|| std::fs::read_to_string(&path).ok())
+                .flatten(),
+        )
+    })
+    .await?;
+    check(
+        text.starts_with("organization,kind,id,name,"),
+        format!("the header: {}", text.lines().next().unwrap_or_default()),
+    )?;
+    for name in ["Acme Corp", "Acme Research"] {
+        check(
+            text.lines()
+                .any(|line| line.starts_with(&format!("{name},API key,"))),
+            format!("{name}'s keys are in it"),
+        )?;
+    }
     Ok(())
 }

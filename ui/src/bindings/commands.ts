@@ -32,6 +32,7 @@ import type { Diagnostics } from "./Diagnostics";
 import type { EntryRef } from "./EntryRef";
 import type { EntryRemoval } from "./EntryRemoval";
 import type { ExportActivity } from "./ExportActivity";
+import type { ExportEveryInventory } from "./ExportEveryInventory";
 import type { ExportEveryOrgReview } from "./ExportEveryOrgReview";
 import type { ExportInventory } from "./ExportInventory";
 import type { ExportReport } from "./ExportReport";
@@ -163,6 +164,7 @@ export interface Commands {
   stop_review_every_org: { args: NoArgs; result: null };
   export_every_org_review: { args: ExportEveryOrgReview; result: ExportReport };
   export_inventory: { args: ExportInventory; result: ExportReport };
+  export_every_inventory: { args: ExportEveryInventory; result: ExportReport };
   export_activity: { args: ExportActivity; result: ExportReport };
   export_review: { args: ExportReview; result: ExportReport };
 }

@@ -1,7 +1,8 @@
 // The access review over every organization the connection sees: each read
 // and reviewed in Rust, one after another, with how far it is and a Stop;
 // an organization that cannot be read is listed with why. The result can be
-// exported with an Organization column.
+// exported with an Organization column, as can every organization's
+// inventory.
 import { useState } from "react";
 import Badge from "@leafygreen-ui/badge";
 import Button from "@leafygreen-ui/button";
@@ -78,6 +79,14 @@ export function EveryOrgReview() {
             testId="export-every-org"
           />
         )}
+      </div>
+      <div className={buttons}>
+        <Body>The inventory of every organization:</Body>
+        <ExportButtons
+          what="rows"
+          run={(format, onProgress) => api.exportEveryInventory(format, onProgress)}
+          testId="export-every-inventory"
+        />
       </div>
       {running.busy && (
         <Description data-testid="every-org-progress">

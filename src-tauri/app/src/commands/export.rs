@@ -27,6 +27,17 @@ pub struct ExportInventory {
     pub progress: Option<ProgressChannel>,
 }
 
+/// Every organization's credentials as a file.
+#[derive(Debug, Clone, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+pub struct ExportEveryInventory {
+    pub format: ExportFormat,
+    /// Where the progress goes (organizations done): a channel the page made.
+    #[serde(default)]
+    #[ts(optional)]
+    pub progress: Option<ProgressChannel>,
+}
+
 /// The activity the screen shows (its filter, and the Atlas pages read).
 #[derive(Debug, Clone, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -118,6 +129,33 @@ pub async fn export_inventory(
         &session.client,
         &args.org_id,
         &organization,
+        args.format,
+        INVENTORY_CONCURRENCY,
+        &progress_sender(ctx, args.progress.as_ref()),
+    )
+    .await?;
+    write(path, export)
+}
+
+/// Every organization the connection sees, read one after another, with
+/// an Organization column.
+pub async fn export_every_inventory(
+    ctx: &Ctx<'_>,
+    args: ExportEveryInventory,
+) -> Result<ExportReport, CommandError> {
+    let session = ctx.state.session().await?;
+    let Some(path) = choose(ctx, "atlas-credentials-every-organization", args.format).await else {
+        return Ok(cancelled());
+    };
+    let orgs: Vec<_> = session
+        .orgs
+        .iter()
+        .filter(|org| !org.is_deleted)
+        .cloned()
+        .collect();
+    let export = export::export_every_org_credentials(
+        &session.client,
+        &orgs,
         args.format,
         INVENTORY_CONCURRENCY,
         &progress_sender(ctx, args.progress.as_ref()),

@@ -236,56 +236,169 @@ pub fn credentials_file(
                 credentials,
             })
         }
+        ExportFormat::Csv => csv_file(CREDENTIAL_COLUMNS, credentials.iter().map(credential_row)),
+    }
+}
+
+const CREDENTIAL_COLUMNS: [&str; 8] = [
+    "kind",
+    "id",
+    "name",
+    "organization roles",
+    "projects",
+    "access list",
+    "secrets",
+    "not read",
+];
+
+/// The credential columns with an Organization column first.
+fn every_org_columns() -> [&'static str; 9] {
+    let mut columns = ["organization"; 9];
+    columns[1..].copy_from_slice(&CREDENTIAL_COLUMNS);
+    columns
+}
+
+/// One credential as a CSV row (lists joined with "; ").
+fn credential_row(credential: &ExportedCredential) -> [String; 8] {
+    [
+        credential.kind.to_owned(),
+        credential.id.clone(),
+        credential.name.clone(),
+        credential.org_roles.join("; "),
+        credential
+            .projects
+            .iter()
+            .map(|project| format!("{}: {}", project.project, project.roles.join(", ")))
+            .collect::<Vec<_>>()
+            .join("; "),
+        credential
+            .access_list
+            .iter()
+            .map(|entry| match &entry.last_used {
+                Some(at) => format!("{} (last used {at})", entry.entry),
+                None => format!("{} (never used)", entry.entry),
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        credential
+            .secrets
+            .iter()
+            .map(|secret| {
+                format!(
+                    "created {}, expires {}, last used {}",
+                    secret.created,
+                    secret.expires,
+                    secret.last_used.as_deref().unwrap_or("never")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        optional(&credential.unread),
+    ]
+}
+
+/// One organization's credentials, or why it could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrgCredentials {
+    pub organization: String,
+    pub credentials: Vec<ExportedCredential>,
+    /// Why the organization (or its service accounts) could not be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unread: Option<String>,
+}
+
+/// Every organization's credentials as a file: the CSV's rows each with an
+/// Organization column first (and a row saying what of an organization
+/// could not be read, and why), or a JSON document with each organization.
+pub fn every_org_credentials_file(
+    exported_at: &str,
+    orgs: &[OrgCredentials],
+    format: ExportFormat,
+) -> Result<Vec<u8>, CoreError> {
+    match format {
+        ExportFormat::Json => {
+            #[derive(Serialize)]
+            #[serde(rename_all = "camelCase")]
+            struct Document<'a> {
+                exported_at: &'a str,
+                organizations: &'a [OrgCredentials],
+            }
+            json_file(&Document {
+                exported_at,
+                organizations: orgs,
+            })
+        }
         ExportFormat::Csv => csv_file(
-            [
-                "kind",
-                "id",
-                "name",
-                "organization roles",
-                "projects",
-                "access list",
-                "secrets",
-                "not read",
-            ],
-            credentials.iter().map(|credential| {
-                [
-                    credential.kind.to_owned(),
-                    credential.id.clone(),
-                    credential.name.clone(),
-                    credential.org_roles.join("; "),
-                    credential
-                        .projects
-                        .iter()
-                        .map(|project| format!("{}: {}", project.project, project.roles.join(", ")))
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                    credential
-                        .access_list
-                        .iter()
-                        .map(|entry| match &entry.last_used {
-                            Some(at) => format!("{} (last used {at})", entry.entry),
-                            None => format!("{} (never used)", entry.entry),
-                        })
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                    credential
-                        .secrets
-                        .iter()
-                        .map(|secret| {
-                            format!(
-                                "created {}, expires {}, last used {}",
-                                secret.created,
-                                secret.expires,
-                                secret.last_used.as_deref().unwrap_or("never")
-                            )
-                        })
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                    optional(&credential.unread),
-                ]
+            every_org_columns(),
+            orgs.iter().flat_map(|org| {
+                let unread = org.unread.as_ref().map(|why| {
+                    let mut row: [String; 9] = Default::default();
+                    row[0] = org.organization.clone();
+                    row[1] = "organization".to_owned();
+                    row[3] = org.organization.clone();
+                    row[8] = why.clone();
+                    row
+                });
+                org.credentials
+                    .iter()
+                    .map(|credential| {
+                        let [a, b, c, d, e, f, g, h] = credential_row(credential);
+                        [org.organization.clone(), a, b, c, d, e, f, g, h]
+                    })
+                    .chain(unread)
             }),
         ),
     }
+}
+
+/// Every organization of `orgs`, read one after another as
+/// [`export_credentials`] reads one, as a file. `on_progress` counts the
+/// organizations done.
+pub async fn export_every_org_credentials(
+    client: &AtlasClient,
+    orgs: &[crate::atlas::Organization],
+    format: ExportFormat,
+    concurrency: usize,
+    on_progress: &(dyn Fn(Progress) + Send + Sync),
+) -> Result<Export, CoreError> {
+    let total = orgs.len();
+    let mut read = Vec::with_capacity(total);
+    for (done, org) in orgs.iter().enumerate() {
+        on_progress(Progress { done, total });
+        let org_credentials = match load_inventory(client, &org.id, concurrency, &|_| {}).await {
+            Err(error) => OrgCredentials {
+                organization: org.name.clone(),
+                credentials: Vec::new(),
+                unread: Some(error.advice()),
+            },
+            Ok(inventory) => {
+                let (accounts, unread) =
+                    match load_service_accounts(client, &org.id, concurrency, &|_| {}).await {
+                        Ok(accounts) => (accounts, None),
+                        Err(error) => (
+                            Vec::new(),
+                            Some(format!("service accounts not read: {}", error.advice())),
+                        ),
+                    };
+                OrgCredentials {
+                    organization: org.name.clone(),
+                    credentials: credentials(&org.id, &inventory, &accounts),
+                    unread,
+                }
+            }
+        };
+        read.push(org_credentials);
+    }
+    on_progress(Progress { done: total, total });
+    let rows = read
+        .iter()
+        .map(|org| org.credentials.len() + usize::from(org.unread.is_some()))
+        .sum();
+    Ok(Export {
+        bytes: every_org_credentials_file(&now_text(), &read, format)?,
+        rows,
+    })
 }
 
 fn party(party: &Party) -> String {
