@@ -30,11 +30,17 @@ pub enum Seed {
         accounts: usize,
         events: usize,
     },
+    /// `orgs:ORGS:KEYS`: ORGS organizations of KEYS keys each, the admin an
+    /// Owner in every one (for those who administer many).
+    Orgs {
+        orgs: usize,
+        keys: usize,
+    },
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error(
-    "invalid --seed \"{0}\": use demo, empty or scale:KEYS:PROJECTS[:ACCOUNTS[:EVENTS]] (KEYS up to 100000, PROJECTS up to 10000, ACCOUNTS up to 10000, EVENTS up to 1000000)"
+    "invalid --seed \"{0}\": use demo, empty, scale:KEYS:PROJECTS[:ACCOUNTS[:EVENTS]] (KEYS up to 100000, PROJECTS up to 10000, ACCOUNTS up to 10000, EVENTS up to 1000000) or orgs:ORGS:KEYS (ORGS up to 100, KEYS up to 10000)"
 )]
 pub struct SeedError(String);
 
@@ -48,8 +54,18 @@ impl std::str::FromStr for Seed {
             _ => {
                 let error = || SeedError(text.to_owned());
                 let mut parts = text.split(':');
-                if parts.next() != Some("scale") {
-                    return Err(error());
+                match parts.next() {
+                    Some("scale") => {}
+                    Some("orgs") => {
+                        let mut number = || parts.next().and_then(|n| n.parse::<usize>().ok());
+                        let (orgs, keys) =
+                            (number().ok_or_else(error)?, number().ok_or_else(error)?);
+                        if parts.next().is_some() || !(1..=100).contains(&orgs) || keys > 10_000 {
+                            return Err(error());
+                        }
+                        return Ok(Self::Orgs { orgs, keys });
+                    }
+                    _ => return Err(error()),
                 }
                 let keys: usize = parts
                     .next()
@@ -349,7 +365,23 @@ pub fn build(seed: Seed, apparent_ip: Option<IpAddr>) -> Seeded {
             accounts,
             events,
         } => scale(keys, projects, accounts, events, apparent_ip),
+        Seed::Orgs { orgs, keys } => many_orgs(orgs, keys, apparent_ip),
     }
+}
+
+/// `orgs` organizations of `keys` keys each, as the scale seed makes them.
+fn many_orgs(orgs: usize, keys: usize, apparent_ip: Option<IpAddr>) -> Seeded {
+    let mut b = Builder::new(43);
+    let mut org_ids = Vec::new();
+    for o in 1..=orgs {
+        let org = b.org(&format!("Organization {o:03}"));
+        let project_ids: Vec<String> = (1..=3)
+            .map(|n| b.project(&org, &format!("project-{o:03}-{n}"), 30))
+            .collect();
+        scale_keys(&mut b, &org, &project_ids, keys);
+        org_ids.push(org);
+    }
+    b.admin(&org_ids, apparent_ip)
 }
 
 fn demo(apparent_ip: Option<IpAddr>) -> Seeded {
@@ -707,20 +739,11 @@ fn scale_history(data: &mut Data, admin_key_id: &str, count: usize) {
         .collect();
 }
 
-fn scale(
-    keys: usize,
-    projects: usize,
-    accounts: usize,
-    events: usize,
-    apparent_ip: Option<IpAddr>,
-) -> Seeded {
-    let mut b = Builder::new(42);
-    let org = b.org("Scale Test Organization");
-    let project_ids: Vec<String> = (1..=projects)
-        .map(|n| b.project(&org, &format!("project-{n:04}"), 30))
-        .collect();
+/// `keys` keys of `org`: Organization Member, up to three project roles, up
+/// to five entries from 198.18.0.0/15, the range set aside for benchmarks.
+fn scale_keys(b: &mut Builder, org: &str, project_ids: &[String], keys: usize) {
     for n in 1..=keys {
-        let mut roles = vec![Role::org(&org, "ORG_MEMBER")];
+        let mut roles = vec![Role::org(org, "ORG_MEMBER")];
         if !project_ids.is_empty() {
             for _ in 0..b.rng.random_range(0..=3) {
                 let project = &project_ids[b.rng.random_range(0..project_ids.len())];
@@ -753,6 +776,21 @@ fn scale(
         }
         b.key(&format!("Service key {n:05}"), roles, &unique);
     }
+}
+
+fn scale(
+    keys: usize,
+    projects: usize,
+    accounts: usize,
+    events: usize,
+    apparent_ip: Option<IpAddr>,
+) -> Seeded {
+    let mut b = Builder::new(42);
+    let org = b.org("Scale Test Organization");
+    let project_ids: Vec<String> = (1..=projects)
+        .map(|n| b.project(&org, &format!("project-{n:04}"), 30))
+        .collect();
+    scale_keys(&mut b, &org, &project_ids, keys);
     // Service accounts with two secrets (a rotation under way) and up to
     // five entries, some of them in a project.
     for n in 1..=accounts {
@@ -813,7 +851,13 @@ mod tests {
                 events: 20_000,
             })
         );
+        assert_eq!("orgs:5:400".parse(), Ok(Seed::Orgs { orgs: 5, keys: 400 }));
         for bad in [
+            "orgs:0:1",
+            "orgs:101:1",
+            "orgs:5",
+            "orgs:5:400:1",
+            "orgs:5:10001",
             "",
             "scale",
             "scale:1",

@@ -1479,6 +1479,96 @@ async fn review_figures(figures: &mut Vec<Figure>) -> BenchResult<()> {
     Ok(())
 }
 
+/// Organizations and keys in each for the review of every organization.
+const MANY_ORGS: usize = 5;
+const KEYS_PER_ORG: usize = 400;
+
+/// The review of every organization (5 × 400 keys, 20 ms round trip),
+/// side by side in one run with the same 5 organizations reviewed one run
+/// each: reading them one after another costs no more than that, and each
+/// organization is read as one is (the same requests, 8 at a time).
+async fn every_org_figures(figures: &mut Vec<Figure>) -> BenchResult<()> {
+    use atlas_access_core::audit::every_org::{OrgReviewOutcome, Stop, review_every_org};
+    use atlas_access_core::audit::review::ReviewSettings;
+    let sandbox = sandbox(
+        Seed::Orgs {
+            orgs: MANY_ORGS,
+            keys: KEYS_PER_ORG,
+        },
+        None,
+    )
+    .await?;
+    let admin = sandbox.admin().clone();
+    let client = client(&admin)?;
+    let orgs = client.list_orgs().await?;
+    if orgs.len() != MANY_ORGS {
+        return Err(format!("{} organizations seen", orgs.len()).into());
+    }
+    let settings = ReviewSettings::default();
+    let (mut every, mut singles, mut requests) = (Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..RUNS {
+        let before = sandbox.requests_checked();
+        let started = Instant::now();
+        let reviews = review_every_org(
+            &client,
+            &orgs,
+            &settings,
+            INVENTORY_CONCURRENCY,
+            &Stop::default(),
+            &|_| {},
+        )
+        .await;
+        every.push(started.elapsed().as_secs_f64());
+        requests.push((sandbox.requests_checked() - before) as f64);
+        if !reviews
+            .iter()
+            .all(|review| matches!(review.outcome, OrgReviewOutcome::Reviewed { .. }))
+        {
+            return Err("an organization was not reviewed".into());
+        }
+        let started = Instant::now();
+        for org in &orgs {
+            review_every_org(
+                &client,
+                std::slice::from_ref(org),
+                &settings,
+                INVENTORY_CONCURRENCY,
+                &Stop::default(),
+                &|_| {},
+            )
+            .await;
+        }
+        singles.push(started.elapsed().as_secs_f64());
+    }
+    let single = median(&singles);
+    let figure = Figure::new(
+        &format!(
+            "access review of every organization: {MANY_ORGS} × {KEYS_PER_ORG} keys, read and reviewed ({INVENTORY_CONCURRENCY} at a time)"
+        ),
+        "wall time",
+        "s",
+        every,
+    )
+    .compared_with(&format!("{MANY_ORGS} single-organization runs"), single);
+    let met = figure.median <= single * 1.1;
+    figures.push(figure.goal("≤ 1.1× the single-organization runs", met));
+    let per_org = median(&requests) / MANY_ORGS as f64;
+    figures.push(
+        Figure::new(
+            "the same: requests per organization",
+            "requests",
+            "",
+            vec![per_org],
+        )
+        .goal(
+            &format!("≤ keys + 12 ({})", KEYS_PER_ORG + 12),
+            per_org <= (KEYS_PER_ORG + 12) as f64,
+        ),
+    );
+    sandbox.stop().await;
+    Ok(())
+}
+
 /// What typing into the service-accounts filter narrows to: the scale
 /// seed's accounts 00100–00199.
 const ACCOUNT_FILTER_TEXT: &str = "account 001";
@@ -1643,7 +1733,7 @@ async fn main() -> BenchResult<()> {
         LATENCY.as_millis()
     );
     // `bench PHASE…` runs only those phases (requests, inventory, rate-limit,
-    // service-accounts, edits, account-screens, activity, review, app).
+    // service-accounts, edits, account-screens, activity, review, every-org, app).
     let only: Vec<String> = std::env::args().skip(1).collect();
     let wanted = |phase: &str| only.is_empty() || only.iter().any(|p| p == phase);
     let mut figures = Vec::new();
@@ -1694,6 +1784,12 @@ async fn main() -> BenchResult<()> {
         println!("access review …");
         if let Err(error) = review_figures(&mut figures).await {
             failures.push(format!("access review: {error}"));
+        }
+    }
+    if wanted("every-org") {
+        println!("the review of every organization …");
+        if let Err(error) = every_org_figures(&mut figures).await {
+            failures.push(format!("every organization: {error}"));
         }
     }
     if wanted("app") {
