@@ -262,8 +262,8 @@ export const setMaxSecretLifetime = (orgId: string, hours: number) =>
 /** Reads and reviews every organization the connection sees, one after another. */
 export const reviewEveryOrg = (onProgress?: OnProgress) =>
   call("review_every_org", { progress: progressChannel(onProgress) });
-/** Stops the review of every organization; what it did not reach is listed as stopped. */
-export const stopReviewEveryOrg = () => call("stop_review_every_org", none);
+/** Stops the run over every organization (the review, or the inventory export). */
+export const stopEveryOrgRun = () => call("stop_every_org_run", none);
 /** Every organization's credentials as a file, with an Organization column. */
 export const exportEveryInventory = (format: ExportFormat, onProgress?: OnProgress) =>
   call("export_every_inventory", { format, progress: progressChannel(onProgress) });

@@ -364,7 +364,7 @@ const SESSION_FREE: &[&str] = &[
     "test_connection",
     "import_atlas_cli",
     "atlas_cli_profiles",
-    "stop_review_every_org",
+    "stop_every_org_run",
     "connect",
     "check_access_entries",
     "copy_private_key",

@@ -80,7 +80,7 @@ ipc_surface! {
     set_review_settings(ReviewSettings) -> ReviewSettings = commands::review::set_review_settings;
     review_access(ReviewInput) -> ReviewReport = commands::review::review_access;
     review_every_org(ReviewEveryOrg) -> Vec<OrgReview> = commands::review::review_every_org;
-    stop_review_every_org(NoArgs) -> () = commands::review::stop_review_every_org;
+    stop_every_org_run(NoArgs) -> () = commands::review::stop_every_org_run;
     export_every_org_review(ExportEveryOrgReview) -> ExportReport = commands::review::export_every_org_review;
 
     export_inventory(ExportInventory) -> ExportReport = commands::export::export_inventory;

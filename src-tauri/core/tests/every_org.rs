@@ -118,9 +118,17 @@ async fn every_organizations_inventory_is_one_file_with_an_organization_column()
         name: "Elsewhere Inc".to_owned(),
         is_deleted: false,
     });
-    let export = export_every_org_credentials(&client, &orgs, ExportFormat::Csv, 4, &|_| {})
-        .await
-        .unwrap();
+    let export = export_every_org_credentials(
+        &client,
+        &orgs,
+        ExportFormat::Csv,
+        4,
+        &Stop::default(),
+        &|_| {},
+    )
+    .await
+    .unwrap()
+    .expect("not stopped");
     let text = String::from_utf8(export.bytes).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(
@@ -144,5 +152,16 @@ async fn every_organizations_inventory_is_one_file_with_an_organization_column()
     assert_eq!(export.rows, lines.len() - 1);
     // Never a secret: the admin's private key is nowhere in it.
     assert!(!text.contains(&sandbox.admin().private_key));
+
+    // Stopped: no file, and no request after the stop.
+    let stop = Stop::default();
+    stop.stop();
+    let checked = sandbox.requests_checked();
+    let stopped =
+        export_every_org_credentials(&client, &orgs, ExportFormat::Csv, 4, &stop, &|_| {})
+            .await
+            .unwrap();
+    assert!(stopped.is_none(), "half an inventory is not written");
+    assert_eq!(sandbox.requests_checked(), checked);
     sandbox.stop().await;
 }

@@ -161,7 +161,7 @@ export interface Commands {
   set_review_settings: { args: ReviewSettings; result: ReviewSettings };
   review_access: { args: ReviewInput; result: ReviewReport };
   review_every_org: { args: ReviewEveryOrg; result: Array<OrgReview> };
-  stop_review_every_org: { args: NoArgs; result: null };
+  stop_every_org_run: { args: NoArgs; result: null };
   export_every_org_review: { args: ExportEveryOrgReview; result: ExportReport };
   export_inventory: { args: ExportInventory; result: ExportReport };
   export_every_inventory: { args: ExportEveryInventory; result: ExportReport };

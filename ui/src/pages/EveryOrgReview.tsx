@@ -37,6 +37,8 @@ export function EveryOrgReview() {
   const [reviews, setReviews] = useState<OrgReview[] | null>(null);
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
   const running = useAction();
+  // The inventory export is a run over every organization too: Stop ends it.
+  const [exporting, setExporting] = useState(false);
   const orgCount = session?.orgs.length ?? 0;
   if (orgCount < 2) return null;
   const start = () =>
@@ -67,8 +69,8 @@ export function EveryOrgReview() {
         <Button disabled={running.busy} onClick={start} data-testid="every-org-start">
           Review Every Organization
         </Button>
-        {running.busy && (
-          <Button onClick={() => void api.stopReviewEveryOrg()} data-testid="every-org-stop">
+        {(running.busy || exporting) && (
+          <Button onClick={() => void api.stopEveryOrgRun()} data-testid="every-org-stop">
             Stop
           </Button>
         )}
@@ -84,7 +86,14 @@ export function EveryOrgReview() {
         <Body>The inventory of every organization:</Body>
         <ExportButtons
           what="rows"
-          run={(format, onProgress) => api.exportEveryInventory(format, onProgress)}
+          run={async (format, onProgress) => {
+            setExporting(true);
+            try {
+              return await api.exportEveryInventory(format, onProgress);
+            } finally {
+              setExporting(false);
+            }
+          }}
           testId="export-every-inventory"
         />
       </div>

@@ -153,15 +153,18 @@ pub async fn export_every_inventory(
         .filter(|org| !org.is_deleted)
         .cloned()
         .collect();
+    let stop = ctx.state.start_stoppable_run();
     let export = export::export_every_org_credentials(
         &session.client,
         &orgs,
         args.format,
         INVENTORY_CONCURRENCY,
+        &stop,
         &progress_sender(ctx, args.progress.as_ref()),
     )
     .await?;
-    write(path, export)
+    // Stopped: no file, as when the dialog is cancelled.
+    export.map_or_else(|| Ok(cancelled()), |export| write(path, export))
 }
 
 pub async fn export_activity(

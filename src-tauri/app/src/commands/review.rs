@@ -67,7 +67,7 @@ pub async fn review_access(ctx: &Ctx<'_>, args: ReviewInput) -> Result<ReviewRep
 }
 
 /// Reads and reviews every organization the connection sees, one after
-/// another, each as the review screen reads one; [`stop_review_every_org`]
+/// another, each as the review screen reads one; [`stop_every_org_run`]
 /// stops it.
 pub async fn review_every_org(
     ctx: &Ctx<'_>,
@@ -97,8 +97,9 @@ pub async fn review_every_org(
     .await)
 }
 
-/// Stops the review of every organization, if one runs.
-pub async fn stop_review_every_org(ctx: &Ctx<'_>, _: NoArgs) -> Result<(), CommandError> {
+/// Stops the run over every organization under way (the review, or the
+/// inventory export), if one is.
+pub async fn stop_every_org_run(ctx: &Ctx<'_>, _: NoArgs) -> Result<(), CommandError> {
     ctx.state.stop_runs();
     Ok(())
 }

@@ -166,7 +166,7 @@ impl Stop {
         self.0.send_replace(true);
     }
 
-    async fn stopped(&self) {
+    pub(crate) async fn stopped(&self) {
         let mut receiver = self.0.subscribe();
         // An error means the sender is gone: never stopped, then.
         if receiver.wait_for(|stopped| *stopped).await.is_err() {

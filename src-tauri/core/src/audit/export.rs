@@ -354,39 +354,27 @@ pub fn every_org_credentials_file(
 
 /// Every organization of `orgs`, read one after another as
 /// [`export_credentials`] reads one, as a file. `on_progress` counts the
-/// organizations done.
+/// organizations done. Stopped through `stop`, it ends at once and makes no
+/// file (`None`): half an inventory would read as the whole.
 pub async fn export_every_org_credentials(
     client: &AtlasClient,
     orgs: &[crate::atlas::Organization],
     format: ExportFormat,
     concurrency: usize,
+    stop: &crate::audit::every_org::Stop,
     on_progress: &(dyn Fn(Progress) + Send + Sync),
-) -> Result<Export, CoreError> {
+) -> Result<Option<Export>, CoreError> {
     let total = orgs.len();
     let mut read = Vec::with_capacity(total);
     for (done, org) in orgs.iter().enumerate() {
         on_progress(Progress { done, total });
-        let org_credentials = match load_inventory(client, &org.id, concurrency, &|_| {}).await {
-            Err(error) => OrgCredentials {
-                organization: org.name.clone(),
-                credentials: Vec::new(),
-                unread: Some(error.advice()),
-            },
-            Ok(inventory) => {
-                let (accounts, unread) =
-                    match load_service_accounts(client, &org.id, concurrency, &|_| {}).await {
-                        Ok(accounts) => (accounts, None),
-                        Err(error) => (
-                            Vec::new(),
-                            Some(format!("service accounts not read: {}", error.advice())),
-                        ),
-                    };
-                OrgCredentials {
-                    organization: org.name.clone(),
-                    credentials: credentials(&org.id, &inventory, &accounts),
-                    unread,
-                }
+        let org_credentials = tokio::select! {
+            biased;
+            () = stop.stopped() => {
+                tracing::info!(done, total, "inventory of every organization stopped");
+                return Ok(None);
             }
+            read = read_org_credentials(client, org, concurrency) => read,
         };
         read.push(org_credentials);
     }
@@ -395,10 +383,40 @@ pub async fn export_every_org_credentials(
         .iter()
         .map(|org| org.credentials.len() + usize::from(org.unread.is_some()))
         .sum();
-    Ok(Export {
+    Ok(Some(Export {
         bytes: every_org_credentials_file(&now_text(), &read, format)?,
         rows,
-    })
+    }))
+}
+
+/// One organization's credentials, or what of it could not be read.
+async fn read_org_credentials(
+    client: &AtlasClient,
+    org: &crate::atlas::Organization,
+    concurrency: usize,
+) -> OrgCredentials {
+    match load_inventory(client, &org.id, concurrency, &|_| {}).await {
+        Err(error) => OrgCredentials {
+            organization: org.name.clone(),
+            credentials: Vec::new(),
+            unread: Some(error.advice()),
+        },
+        Ok(inventory) => {
+            let (accounts, unread) =
+                match load_service_accounts(client, &org.id, concurrency, &|_| {}).await {
+                    Ok(accounts) => (accounts, None),
+                    Err(error) => (
+                        Vec::new(),
+                        Some(format!("service accounts not read: {}", error.advice())),
+                    ),
+                };
+            OrgCredentials {
+                organization: org.name.clone(),
+                credentials: credentials(&org.id, &inventory, &accounts),
+                unread,
+            }
+        }
+    }
 }
 
 fn party(party: &Party) -> String {
