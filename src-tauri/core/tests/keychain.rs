@@ -25,8 +25,14 @@ fn require_session() {
 /// What another client of the store reads for the app's `account`.
 #[cfg(target_os = "linux")]
 fn read_as_another_client(account: &str) -> String {
+    secret_tool_lookup(SERVICE, account)
+}
+
+/// What `secret-tool`, another client of the Secret Service, reads.
+#[cfg(target_os = "linux")]
+fn secret_tool_lookup(service: &str, username: &str) -> String {
     let lookup = std::process::Command::new("secret-tool")
-        .args(["lookup", "service", SERVICE, "username", account])
+        .args(["lookup", "service", service, "username", username])
         .output()
         .unwrap();
     String::from_utf8(lookup.stdout).unwrap()
@@ -473,17 +479,7 @@ async fn atlas_cli_import_reads_what_the_cli_keeps_in_its_keychain_entries() {
 /// searches by `service` and `username` alone).
 #[cfg(target_os = "linux")]
 fn read_as_the_atlas_cli(profile: &str, property: &str) -> String {
-    let lookup = std::process::Command::new("secret-tool")
-        .args([
-            "lookup",
-            "service",
-            &format!("atlascli_{profile}"),
-            "username",
-            property,
-        ])
-        .output()
-        .unwrap();
-    String::from_utf8(lookup.stdout).unwrap()
+    secret_tool_lookup(&format!("atlascli_{profile}"), property)
 }
 
 #[cfg(windows)]

@@ -13,22 +13,11 @@ async fn flow29_a_new_and_a_rotated_key_go_straight_to_atlas_cli_profiles() -> R
 }
 
 /// What the Atlas CLI's keyring library reads for `property` of `profile`.
-async fn cli_keychain(profile: &str, property: &str) -> Result<String> {
-    let found = tokio::process::Command::new("secret-tool")
-        .args([
-            "lookup",
-            "service",
-            &format!("atlascli_{profile}"),
-            "username",
-            property,
-        ])
-        .output()
-        .await
-        .map_err(io("run secret-tool"))?;
-    Ok(String::from_utf8_lossy(&found.stdout).into_owned())
+async fn cli_keychain(profile: &str, property: &str) -> String {
+    secret_service_lookup(&format!("atlascli_{profile}"), property).await
 }
 
-/// Saves the one-time dialog's secret to the profile the panel offers.
+/// Opens the one-time dialog's panel that saves to an Atlas CLI profile.
 async fn open_cli_panel(app: &App) -> Result<()> {
     app.click("one-time-cli-open").await?;
     app.find("one-time-cli").await?;
@@ -106,7 +95,7 @@ async fn save_to_atlas_cli(app: &App) -> Result<()> {
         format!("the profile as the CLI reads it: {bot:?}"),
     )?;
     check(
-        cli_keychain("e2e-cli-bot", "private_api_key").await? == secret,
+        cli_keychain("e2e-cli-bot", "private_api_key").await == secret,
         "the private key is under the CLI's service and property",
     )?;
 
@@ -148,7 +137,7 @@ async fn save_to_atlas_cli(app: &App) -> Result<()> {
         format!("ops now signs in with the new key: {:?}", table["ops"]),
     )?;
     check(
-        cli_keychain("ops", "private_api_key").await? == rotated,
+        cli_keychain("ops", "private_api_key").await == rotated,
         "the new private key is where the CLI reads ops's",
     )?;
     let backups: Vec<String> = std::fs::read_dir(config.parent().unwrap_or(&config))
@@ -166,19 +155,8 @@ async fn save_to_atlas_cli(app: &App) -> Result<()> {
         name == "ops (Atlas CLI)"
     })
     .await?;
-    let stored = tokio::process::Command::new("secret-tool")
-        .args([
-            "lookup",
-            "service",
-            "atlas-access-manager",
-            "username",
-            "atlascli-ops",
-        ])
-        .output()
-        .await
-        .map_err(io("run secret-tool"))?;
     check(
-        String::from_utf8_lossy(&stored.stdout) == rotated,
+        keychain_entry("atlascli-ops").await == rotated,
         "the imported profile holds the rotated key",
     )?;
     Ok(())

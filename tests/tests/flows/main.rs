@@ -240,14 +240,18 @@ fn through_service_account(base_url: &str, client_id: &str, secret: &str) -> Res
 
 /// What the Secret Service holds for this connection (empty for nothing).
 async fn keychain_entry(profile_id: &str) -> String {
+    secret_service_lookup(
+        atlas_access_core::credentials::keychain::SERVICE,
+        profile_id,
+    )
+    .await
+}
+
+/// What another client of the Secret Service (`secret-tool`) reads for
+/// `service` and `username`; empty for nothing.
+async fn secret_service_lookup(service: &str, username: &str) -> String {
     let lookup = tokio::process::Command::new("secret-tool")
-        .args([
-            "lookup",
-            "service",
-            atlas_access_core::credentials::keychain::SERVICE,
-            "username",
-            profile_id,
-        ])
+        .args(["lookup", "service", service, "username", username])
         .kill_on_drop(true)
         .output();
     match tokio::time::timeout(Duration::from_secs(10), lookup).await {

@@ -195,21 +195,49 @@ pub mod atlas_cli {
     const BASE64_PREFIX: &str = "go-keyring-base64:";
     const HEX_PREFIX: &str = "go-keyring-encoded:";
 
+    /// One property of one profile: where it is, and how errors name it.
+    struct Slot {
+        service: String,
+        property: String,
+        account: String,
+    }
+
+    impl Slot {
+        fn failed(&self, error: keyring::Error) -> KeychainError {
+            KeychainError::from_keyring(error, &self.account)
+        }
+    }
+
+    /// Runs `use_it` on the entry of `property` of `profile`, off the async
+    /// runtime and under the keychain lock.
+    async fn with_entry<T: Send + 'static>(
+        profile: &str,
+        property: &str,
+        use_it: impl FnOnce(&Slot, keyring::Entry) -> Result<T, KeychainError> + Send + 'static,
+    ) -> Result<T, KeychainError> {
+        let service = format!("atlascli_{profile}");
+        let slot = Slot {
+            account: format!("{property} of the Atlas CLI profile {service}"),
+            service,
+            property: property.to_owned(),
+        };
+        blocking(move || {
+            let _guard = KEYCHAIN_LOCK
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let entry = entry(&slot.service, &slot.property).map_err(|e| slot.failed(e))?;
+            use_it(&slot, entry)
+        })
+        .await
+    }
+
     /// Reads one property of an Atlas CLI profile; `None` when the CLI keeps
     /// none there.
     pub async fn read(
         profile: &str,
         property: &str,
     ) -> Result<Option<SecretString>, KeychainError> {
-        let service = format!("atlascli_{profile}");
-        let property = property.to_owned();
-        blocking(move || {
-            let _guard = KEYCHAIN_LOCK
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            let account = format!("{property} of the Atlas CLI profile {service}");
-            let entry = entry(&service, &property)
-                .map_err(|error| KeychainError::from_keyring(error, &account))?;
+        with_entry(profile, property, |slot, entry| {
             // The bytes as go-keyring wrote them: UTF-8 on every system,
             // where `get_password` would read Windows's blob as UTF-16.
             match entry.get_secret() {
@@ -220,11 +248,11 @@ pub mod atlas_cli {
                         zeroize::Zeroize::zeroize(&mut error.into_bytes());
                         KeychainError::Failed {
                             backend: super::backend_name(),
-                            detail: format!("{account} is not text"),
+                            detail: format!("{} is not text", slot.account),
                         }
                     }),
                 Err(keyring::Error::NoEntry) => Ok(None),
-                Err(error) => Err(KeychainError::from_keyring(error, &account)),
+                Err(error) => Err(slot.failed(error)),
             }
         })
         .await
@@ -239,29 +267,21 @@ pub mod atlas_cli {
         property: &str,
         value: &SecretString,
     ) -> Result<(), KeychainError> {
-        let service = format!("atlascli_{profile}");
-        let property = property.to_owned();
         let value = value.clone();
-        blocking(move || {
-            let _guard = KEYCHAIN_LOCK
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            let account = format!("{property} of the Atlas CLI profile {service}");
-            let failed = |error| KeychainError::from_keyring(error, &account);
-            let existing = entry(&service, &property).map_err(failed)?;
+        with_entry(profile, property, move |slot, existing| {
             // UTF-8 bytes, as go-keyring writes and reads them everywhere
             // (Windows's `set_password` would write UTF-16).
             let bytes = secrecy::ExposeSecret::expose_secret(&value).as_bytes();
             match existing.get_secret() {
                 Ok(mut old) => {
                     zeroize::Zeroize::zeroize(&mut old);
-                    existing.set_secret(bytes).map_err(failed)
+                    existing.set_secret(bytes).map_err(|e| slot.failed(e))
                 }
-                Err(keyring::Error::NoEntry) => new_entry(&service, &property)
-                    .map_err(failed)?
+                Err(keyring::Error::NoEntry) => new_entry(&slot.service, &slot.property)
+                    .map_err(|e| slot.failed(e))?
                     .set_secret(bytes)
-                    .map_err(failed),
-                Err(error) => Err(failed(error)),
+                    .map_err(|e| slot.failed(e)),
+                Err(error) => Err(slot.failed(error)),
             }
         })
         .await
@@ -269,20 +289,10 @@ pub mod atlas_cli {
 
     /// Removes one property of an Atlas CLI profile; none there is no error.
     pub async fn delete(profile: &str, property: &str) -> Result<(), KeychainError> {
-        let service = format!("atlascli_{profile}");
-        let property = property.to_owned();
-        blocking(move || {
-            let _guard = KEYCHAIN_LOCK
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            let account = format!("{property} of the Atlas CLI profile {service}");
-            let failed = |error| KeychainError::from_keyring(error, &account);
-            match entry(&service, &property)
-                .map_err(failed)?
-                .delete_credential()
-            {
+        with_entry(profile, property, |slot, entry| {
+            match entry.delete_credential() {
                 Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-                Err(error) => Err(failed(error)),
+                Err(error) => Err(slot.failed(error)),
             }
         })
         .await
