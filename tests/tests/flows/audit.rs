@@ -341,3 +341,77 @@ async fn every_organization(app: &App) -> Result<()> {
     }
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn flow31_a_run_over_every_organization_stops_when_asked() -> Result<()> {
+    // Eight organizations of 300 keys: each takes about a second to read, so
+    // Stop lands while the run is under way.
+    let app = App::launch_with_env(&[("AAM_SANDBOX_SEED", "orgs:8:300")]).await?;
+    app.find("keys-table").await?;
+    app.run("flow31-every-organization-stop", stop_every_organization)
+        .await
+}
+
+async fn stop_every_organization(app: &App) -> Result<()> {
+    app.click("nav-review").await?;
+    app.click("every-org-start").await?;
+    // Stop once an organization is done and before the last is.
+    app.wait_text("every-org-progress", |text| {
+        under_way(text, " of 8 organizations")
+    })
+    .await?;
+    app.click("every-org-stop").await?;
+    app.find_css("[data-testid='every-org'][data-state='reviewed']")
+        .await?;
+    let mut statuses = Vec::new();
+    for row in app.find_all_css("[data-testid='every-org-row']").await? {
+        statuses.push(row.attr("data-status").await?.unwrap_or_default());
+    }
+    let reviewed = statuses.iter().filter(|s| *s == "reviewed").count();
+    // Reviewed ones first, then the stopped ones: nothing read after Stop.
+    check(
+        statuses.len() == 8
+            && (1..8).contains(&reviewed)
+            && statuses[reviewed..].iter().all(|s| s == "cancelled"),
+        format!("some reviewed, the rest stopped: {statuses:?}"),
+    )?;
+    check(
+        app.text_css("[data-testid='every-org-results']")
+            .await?
+            .contains("stopped before it was read"),
+        "a stopped organization says so",
+    )?;
+    wait_for_words(
+        app,
+        &format!("Stopped: reviewed {reviewed} of 8 organizations"),
+    )
+    .await?;
+    // Its export lists the stopped organizations as such.
+    app.find("export-every-org-csv").await?;
+
+    // The inventory of every organization, stopped: no file, and it says so.
+    let dir = tempfile::tempdir().map_err(io("make a folder for the export"))?;
+    let path = dir.path().join("every-inventory.csv");
+    app.click("export-every-inventory-csv").await?;
+    save_in_dialog(app, &path).await?;
+    app.wait_text("export-every-inventory-progress", |text| {
+        under_way(text.trim_start_matches("Reading "), " of 8")
+    })
+    .await?;
+    app.click("every-org-stop").await?;
+    wait_until("the export to end", || async {
+        Ok(app.attr("export-every-inventory", "data-busy").await? == "false")
+    })
+    .await?;
+    wait_for_words(app, "Stopped: no file was written").await?;
+    check(!path.exists(), "a stopped export writes no file")?;
+    Ok(())
+}
+
+/// Whether a progress line "N{rest}…" counts at least one done and not all.
+fn under_way(progress: &str, rest: &str) -> bool {
+    progress
+        .split_once(rest)
+        .and_then(|(done, _)| done.parse::<usize>().ok())
+        .is_some_and(|done| (1..7).contains(&done))
+}

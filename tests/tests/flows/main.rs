@@ -353,6 +353,19 @@ async fn save_in_dialog(app: &App, path: &std::path::Path) -> Result<()> {
     Ok(())
 }
 
+/// Waits until the window shows `words` (a toast's, which has no test id).
+async fn wait_for_words(app: &App, words: &str) -> Result<()> {
+    wait_until(format!("the words \"{words}\""), || async {
+        let text = app
+            .client()
+            .execute("return document.body.innerText;", vec![])
+            .await
+            .map_err(failed)?;
+        Ok(text.as_str().is_some_and(|text| text.contains(words)))
+    })
+    .await
+}
+
 /// The export's text once Rust has read the organization from Atlas and
 /// written the file whole.
 async fn exported(app: &App, path: &std::path::Path) -> Result<String> {

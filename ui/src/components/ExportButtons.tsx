@@ -33,6 +33,7 @@ export function ExportButtons({
     exporting.run(async () => {
       try {
         const report = await run(format, (done, total) => setProgress({ done, total }));
+        if (report.stopped) return "Stopped: no file was written";
         return report.path ? `Exported ${report.rows} ${what} to ${report.path}` : undefined;
       } finally {
         setProgress(null);

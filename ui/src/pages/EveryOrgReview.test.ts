@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { OrgReview } from "../bindings/OrgReview";
 import { nameProblem } from "../components/SaveToAtlasCli";
-import { outcomeText } from "./EveryOrgReview";
+import { outcomeText, reviewedSummary } from "./EveryOrgReview";
 
 const org = (outcome: OrgReview["outcome"]): OrgReview => ({ orgId: "o", name: "Acme", outcome });
 
@@ -28,6 +28,15 @@ describe("every organization's line", () => {
       "not readable with this connection: Refused.",
     );
     expect(outcomeText(org({ status: "cancelled" }))).toBe("stopped before it was read");
+  });
+
+  it("ends saying how many were reviewed, and that it was stopped", () => {
+    const reviewed = org({ status: "reviewed", findings: [], credentials: 3 });
+    const unreadable = org({ status: "unreadable", reason: "Refused." });
+    expect(reviewedSummary([reviewed, unreadable])).toBe("Reviewed 1 of 2 organizations");
+    expect(reviewedSummary([reviewed, org({ status: "cancelled" })])).toBe(
+      "Stopped: reviewed 1 of 2 organizations",
+    );
   });
 });
 

@@ -32,6 +32,13 @@ export function outcomeText(review: OrgReview): string {
   }
 }
 
+/** What the run says when it ends: how many were reviewed, and whether it was stopped. */
+export function reviewedSummary(reviews: OrgReview[]): string {
+  const reviewed = reviews.filter((review) => review.outcome.status === "reviewed").length;
+  const stopped = reviews.some((review) => review.outcome.status === "cancelled");
+  return `${stopped ? "Stopped: reviewed" : "Reviewed"} ${reviewed} of ${reviews.length} organizations`;
+}
+
 export function EveryOrgReview() {
   const { session } = useSession();
   const [reviews, setReviews] = useState<OrgReview[] | null>(null);
@@ -49,7 +56,7 @@ export function EveryOrgReview() {
           setProgress({ done: doneOrgs, total }),
         );
         setReviews(done);
-        return `Reviewed ${done.filter((review) => review.outcome.status === "reviewed").length} of ${done.length} organizations`;
+        return reviewedSummary(done);
       } finally {
         setProgress(null);
       }

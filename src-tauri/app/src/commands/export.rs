@@ -56,7 +56,8 @@ pub struct ExportReview {
     pub format: ExportFormat,
 }
 
-/// Where the file went and what it holds; no path when the dialog was cancelled.
+/// Where the file went and what it holds; no path when the dialog was
+/// cancelled or the run stopped (`stopped`: nothing was written).
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 pub struct ExportReport {
@@ -64,6 +65,7 @@ pub struct ExportReport {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
     pub rows: u32,
+    pub stopped: bool,
 }
 
 pub(crate) async fn choose(ctx: &Ctx<'_>, name: &str, format: ExportFormat) -> Option<PathBuf> {
@@ -86,6 +88,7 @@ pub(crate) fn write(path: PathBuf, export: Export) -> Result<ExportReport, Comma
     Ok(ExportReport {
         path: Some(path.display().to_string()),
         rows: u32::try_from(export.rows).unwrap_or(u32::MAX),
+        stopped: false,
     })
 }
 
@@ -105,10 +108,12 @@ fn write_private(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     file.sync_all()
 }
 
-fn cancelled() -> ExportReport {
+/// The save dialog was cancelled: no file.
+pub(crate) fn cancelled() -> ExportReport {
     ExportReport {
         path: None,
         rows: 0,
+        stopped: false,
     }
 }
 
@@ -163,8 +168,16 @@ pub async fn export_every_inventory(
         &progress_sender(ctx, args.progress.as_ref()),
     )
     .await?;
-    // Stopped: no file, as when the dialog is cancelled.
-    export.map_or_else(|| Ok(cancelled()), |export| write(path, export))
+    // Stopped: no half inventory, no file.
+    export.map_or_else(
+        || {
+            Ok(ExportReport {
+                stopped: true,
+                ..cancelled()
+            })
+        },
+        |export| write(path, export),
+    )
 }
 
 pub async fn export_activity(

@@ -9,7 +9,7 @@ use atlas_access_core::audit::review::{ReviewInput, ReviewReport, ReviewSettings
 use serde::Deserialize;
 use ts_rs::TS;
 
-use super::export::{ExportReport, choose, write};
+use super::export::{ExportReport, cancelled, choose, write};
 use super::progress_sender;
 use crate::CommandError;
 use crate::ipc::{Ctx, NoArgs, ProgressChannel};
@@ -111,10 +111,7 @@ pub async fn export_every_org_review(
     ctx.state.session().await?;
     let Some(path) = choose(ctx, "atlas-access-review-every-organization", args.format).await
     else {
-        return Ok(ExportReport {
-            path: None,
-            rows: 0,
-        });
+        return Ok(cancelled());
     };
     write(
         path,

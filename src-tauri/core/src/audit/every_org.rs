@@ -188,12 +188,18 @@ async fn review_one(
     on_progress: &(dyn Fn(Progress) + Send + Sync),
 ) -> OrgReviewOutcome {
     let org_id = org.id.as_str();
-    // What every role may read first: a refusal here means the organization
-    // cannot be reviewed at all.
-    let (inventory, org_settings) = match futures::try_join!(
-        load_inventory(client, org_id, concurrency, on_progress),
-        client.org_settings(org_id)
-    ) {
+    // What every role may read: a refusal here means the organization cannot
+    // be reviewed at all. Delegated access, one request, is read alongside.
+    let (readable, delegation) = futures::join!(
+        async {
+            futures::try_join!(
+                load_inventory(client, org_id, concurrency, on_progress),
+                client.org_settings(org_id)
+            )
+        },
+        client.delegation_settings(org_id)
+    );
+    let (inventory, org_settings) = match readable {
         Ok(read) => read,
         Err(error) => {
             return OrgReviewOutcome::Unreadable {
@@ -209,7 +215,7 @@ async fn review_one(
             None
         }
     };
-    let delegation = match client.delegation_settings(org_id).await {
+    let delegation = match delegation {
         Ok(delegation) => Some(delegation),
         Err(error) => {
             partly.push(format!("delegated access not read ({})", reason(&error)));
