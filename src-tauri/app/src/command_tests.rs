@@ -1349,3 +1349,33 @@ async fn a_connections_file_found_unreadable_at_start_up_is_told_on_the_connecti
         b"{ \"profiles\": [ oops"
     );
 }
+
+#[tokio::test]
+async fn a_run_over_every_organization_stops_when_its_connection_ends() {
+    let harness = Harness::new();
+    harness.connect_sandbox().await;
+
+    let run = harness.state.start_stoppable_run();
+    harness
+        .state
+        .close_if("another-connection", "edited", harness.host.as_ref())
+        .await;
+    assert!(!run.is_stopped(), "another connection's end leaves it be");
+    harness.connect_sandbox().await;
+    assert!(
+        run.is_stopped(),
+        "a connection opened in its place stops it"
+    );
+
+    let run = harness.state.start_stoppable_run();
+    harness
+        .state
+        .close_if(SANDBOX_PROFILE_ID, "edited", harness.host.as_ref())
+        .await;
+    assert!(run.is_stopped(), "its connection closed stops it");
+
+    let later = harness.state.start_stoppable_run();
+    assert!(!later.is_stopped());
+    harness.state.close_on_exit().await;
+    assert!(later.is_stopped(), "the app quitting stops it");
+}

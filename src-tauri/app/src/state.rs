@@ -116,7 +116,7 @@ impl AppState {
         stop
     }
 
-    /// Stops the run under way, if any.
+    /// Stops the run under way, if any (Stop, or its connection ended).
     pub fn stop_runs(&self) {
         let run = self
             .run
@@ -283,9 +283,12 @@ impl AppState {
         Ok(())
     }
 
+    /// Opens a connection in place of the open one. A run over every
+    /// organization reads through the connection it started with: it stops.
     pub async fn open(&self, session: Session) -> Arc<Session> {
         let session = Arc::new(session);
         let replaced = self.session.write().await.replace(session.clone());
+        self.stop_runs();
         end(replaced);
         session
     }
@@ -295,6 +298,7 @@ impl AppState {
     pub async fn close_if(&self, profile_id: &str, reason: &str, host: &dyn Host) {
         let mut session = self.session.write().await;
         if session.as_ref().is_some_and(|s| s.profile.id == profile_id) {
+            self.stop_runs();
             end(session.take());
             tracing::info!(profile = %profile_id, reason, "connection closed");
             host.emit(AppEvent::SessionClosed(SessionClosed {
@@ -308,6 +312,7 @@ impl AppState {
     /// revocation (where `close_if` leaves that to the background).
     pub async fn close_on_exit(&self) {
         let session = self.session.write().await.take();
+        self.stop_runs();
         if let Some(session) = session {
             session.client.close().await;
             tracing::info!(profile = %session.profile.id, "connection closed: the app quits");

@@ -360,6 +360,13 @@ async fn stop_every_organization(app: &App) -> Result<()> {
         under_way(text, " of 8 organizations")
     })
     .await?;
+    // The inventory export would stop it: it is not offered meanwhile.
+    check(
+        app.attr("export-every-inventory-csv", "aria-disabled")
+            .await?
+            == "true",
+        "no inventory export during the review",
+    )?;
     app.click("every-org-stop").await?;
     app.find_css("[data-testid='every-org'][data-state='reviewed']")
         .await?;
@@ -398,6 +405,10 @@ async fn stop_every_organization(app: &App) -> Result<()> {
         under_way(text.trim_start_matches("Reading "), " of 8")
     })
     .await?;
+    check(
+        app.attr("every-org-start", "aria-disabled").await? == "true",
+        "no review during the inventory export",
+    )?;
     app.click("every-org-stop").await?;
     wait_until("the export to end", || async {
         Ok(app.attr("export-every-inventory", "data-busy").await? == "false")

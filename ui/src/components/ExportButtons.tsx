@@ -22,10 +22,13 @@ export function ExportButtons({
   what,
   run,
   testId,
+  disabled = false,
 }: {
   what: string;
   run: (format: ExportFormat, onProgress: OnProgress) => Promise<ExportReport>;
   testId: string;
+  /** Another run is under way that this one would stop. */
+  disabled?: boolean;
 }) {
   const exporting = useAction();
   const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
@@ -44,7 +47,7 @@ export function ExportButtons({
       <div className={buttons}>
         <Button
           size="small"
-          disabled={exporting.busy}
+          disabled={exporting.busy || disabled}
           onClick={() => void start("csv")}
           data-testid={`${testId}-csv`}
         >
@@ -52,7 +55,7 @@ export function ExportButtons({
         </Button>
         <Button
           size="small"
-          disabled={exporting.busy}
+          disabled={exporting.busy || disabled}
           onClick={() => void start("json")}
           data-testid={`${testId}-json`}
         >

@@ -73,7 +73,9 @@ export function EveryOrgReview() {
         with a finding count per organization.
       </Body>
       <div className={buttons}>
-        <Button disabled={running.busy} onClick={start} data-testid="every-org-start">
+        {/* One run over every organization at a time: Rust stops the one
+            before when another starts, so neither is offered during the other. */}
+        <Button disabled={running.busy || exporting} onClick={start} data-testid="every-org-start">
           Review Every Organization
         </Button>
         {(running.busy || exporting) && (
@@ -102,6 +104,7 @@ export function EveryOrgReview() {
             }
           }}
           testId="export-every-inventory"
+          disabled={running.busy}
         />
       </div>
       {running.busy && (

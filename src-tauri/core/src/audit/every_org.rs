@@ -166,6 +166,10 @@ impl Stop {
         self.0.send_replace(true);
     }
 
+    pub fn is_stopped(&self) -> bool {
+        *self.0.borrow()
+    }
+
     pub(crate) async fn stopped(&self) {
         let mut receiver = self.0.subscribe();
         // An error means the sender is gone: never stopped, then.
