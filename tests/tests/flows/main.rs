@@ -366,15 +366,16 @@ async fn wait_for_words(app: &App, words: &str) -> Result<()> {
     .await
 }
 
-/// The export's text once Rust has read the organization from Atlas and
-/// written the file whole.
-async fn exported(app: &App, path: &std::path::Path) -> Result<String> {
+/// Exports as CSV with the `{export}-csv` button to `path`, as a person
+/// would through the save dialog; answers the file's text once Rust has
+/// read what it needs from Atlas and written the file whole.
+async fn export_csv(app: &App, export: &str, path: &std::path::Path) -> Result<String> {
+    app.click(&format!("{export}-csv")).await?;
+    save_in_dialog(app, path).await?;
     wait_for("the export to be written", e2e::UI_TIMEOUT, || async {
-        Ok(
-            (app.attr("export-inventory", "data-busy").await? == "false")
-                .then(|| std::fs::read_to_string(path).ok())
-                .flatten(),
-        )
+        Ok((app.attr(export, "data-busy").await? == "false")
+            .then(|| std::fs::read_to_string(path).ok())
+            .flatten())
     })
     .await
 }

@@ -156,9 +156,7 @@ async fn auditor(app: &App) -> Result<()> {
     let path = dir.path().join("audit.csv");
     app.click("nav-organization").await?;
     app.find("keys-table").await?;
-    app.click("export-inventory-csv").await?;
-    save_in_dialog(app, &path).await?;
-    let text = exported(app, &path).await?;
+    let text = export_csv(app, "export-inventory", &path).await?;
     let row_of = |id: &str| {
         text.lines()
             .find(|row| row.starts_with(&format!("API key,{id},")))
