@@ -256,6 +256,7 @@ pub async fn invite_to_projects(
 
 /// One key of an organization with all the app shows about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[cfg_attr(test, derive(Deserialize))]
 #[serde(rename_all = "camelCase")]
 pub struct KeyInventory {
     pub key: ApiKey,
@@ -269,6 +270,7 @@ pub struct KeyInventory {
 
 /// An organization's keys, projects and access lists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[cfg_attr(test, derive(Deserialize))]
 #[serde(rename_all = "camelCase")]
 pub struct Inventory {
     pub keys: Vec<KeyInventory>,
@@ -391,6 +393,7 @@ pub async fn load_inventory(
 /// One service account with its access list and projects, or why they
 /// could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[cfg_attr(test, derive(Deserialize))]
 #[serde(rename_all = "camelCase")]
 pub struct ServiceAccountInventory {
     pub account: ServiceAccount,

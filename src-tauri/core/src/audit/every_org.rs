@@ -386,6 +386,44 @@ mod tests {
     use super::*;
     use crate::audit::export::ExportFormat;
 
+    /// One organization as read, and the review input made of it.
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct ReadOrganization {
+        org_id: String,
+        access_list_required: bool,
+        delegation: Option<crate::atlas::DelegationSettings>,
+        inventory: Inventory,
+        accounts: Vec<ServiceAccountInventory>,
+        input: ReviewInput,
+    }
+
+    /// The review screen makes its input in TypeScript (ui/src/review.ts,
+    /// from its caches); `ui/src/review.test.ts` reads the same file, so the
+    /// two ways agree.
+    #[test]
+    fn the_review_input_is_made_as_the_review_screen_makes_it() {
+        let read: ReadOrganization =
+            serde_json::from_str(include_str!("../../../../ui/src/test/review-input.json"))
+                .unwrap();
+        let made = review_input(
+            &read.org_id,
+            &read.inventory,
+            Some(&read.accounts),
+            read.access_list_required,
+            read.delegation,
+        );
+        assert_eq!(made, read.input);
+        assert!(
+            made.keys.iter().any(|key| key.list_unreadable)
+                && made
+                    .accounts
+                    .iter()
+                    .any(|account| account.entries.is_none()),
+            "the file has a list that could not be read, of a key and of an account"
+        );
+    }
+
     #[test]
     fn every_organization_is_a_row_or_more_with_its_name_and_count() {
         let reviews = vec![
