@@ -403,9 +403,11 @@ mod tests {
     /// two ways agree.
     #[test]
     fn the_review_input_is_made_as_the_review_screen_makes_it() {
-        let read: ReadOrganization =
-            serde_json::from_str(include_str!("../../../../ui/src/test/review-input.json"))
-                .unwrap();
+        let read: ReadOrganization = serde_json::from_str(include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../ui/src/test/review-input.json"
+        )))
+        .unwrap();
         let made = review_input(
             &read.org_id,
             &read.inventory,
