@@ -148,6 +148,9 @@ pub async fn export_every_inventory(
     ctx: &Ctx<'_>,
     args: ExportEveryInventory,
 ) -> Result<ExportReport, CommandError> {
+    // Started before the connection is read: a connection opened or closed
+    // from then on stops it, so it never reads through one that is gone.
+    let stop = ctx.state.start_stoppable_run();
     let session = ctx.state.session().await?;
     let Some(path) = choose(ctx, "atlas-credentials-every-organization", args.format).await else {
         return Ok(cancelled());
@@ -158,7 +161,6 @@ pub async fn export_every_inventory(
         .filter(|org| !org.is_deleted)
         .cloned()
         .collect();
-    let stop = ctx.state.start_stoppable_run();
     let export = export::export_every_org_credentials(
         &session.client,
         &orgs,
