@@ -116,6 +116,25 @@ impl AppState {
         stop
     }
 
+    /// A run over every organization the open connection sees: its Stop,
+    /// the connection, and the organizations (deleted ones left out). The
+    /// run is registered before the connection is read, so a connection
+    /// opened or closed from then on stops it: it never reads through one
+    /// that is gone.
+    pub async fn start_run_over_every_org(
+        &self,
+    ) -> Result<(Stop, Arc<Session>, Vec<Organization>), CommandError> {
+        let stop = self.start_stoppable_run();
+        let session = self.session().await?;
+        let orgs = session
+            .orgs
+            .iter()
+            .filter(|org| !org.is_deleted)
+            .cloned()
+            .collect();
+        Ok((stop, session, orgs))
+    }
+
     /// Stops the run under way, if any (Stop, or its connection ended).
     pub fn stop_runs(&self) {
         let run = self

@@ -148,19 +148,10 @@ pub async fn export_every_inventory(
     ctx: &Ctx<'_>,
     args: ExportEveryInventory,
 ) -> Result<ExportReport, CommandError> {
-    // Started before the connection is read: a connection opened or closed
-    // from then on stops it, so it never reads through one that is gone.
-    let stop = ctx.state.start_stoppable_run();
-    let session = ctx.state.session().await?;
+    let (stop, session, orgs) = ctx.state.start_run_over_every_org().await?;
     let Some(path) = choose(ctx, "atlas-credentials-every-organization", args.format).await else {
         return Ok(cancelled());
     };
-    let orgs: Vec<_> = session
-        .orgs
-        .iter()
-        .filter(|org| !org.is_deleted)
-        .cloned()
-        .collect();
     let export = export::export_every_org_credentials(
         &session.client,
         &orgs,

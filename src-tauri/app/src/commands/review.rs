@@ -73,21 +73,12 @@ pub async fn review_every_org(
     ctx: &Ctx<'_>,
     args: ReviewEveryOrg,
 ) -> Result<Vec<OrgReview>, CommandError> {
-    // Started before the connection is read: a connection opened or closed
-    // from then on stops it, so it never reads through one that is gone.
-    let stop = ctx.state.start_stoppable_run();
-    let session = ctx.state.session().await?;
+    let (stop, session, orgs) = ctx.state.start_run_over_every_org().await?;
     let settings = ctx
         .state
         .profiles
         .review_settings(&session.profile.id)
         .await?;
-    let orgs: Vec<_> = session
-        .orgs
-        .iter()
-        .filter(|org| !org.is_deleted)
-        .cloned()
-        .collect();
     Ok(every_org::review_every_org(
         &session.client,
         &orgs,

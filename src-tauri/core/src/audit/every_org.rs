@@ -35,13 +35,7 @@ pub fn review_input(
             id: item.key.id.clone(),
             public_key: item.key.public_key.clone(),
             desc: item.key.desc.clone(),
-            org_roles: item
-                .key
-                .roles
-                .iter()
-                .filter(|role| role.org_id.as_deref() == Some(org_id))
-                .map(|role| role.role_name.clone())
-                .collect(),
+            org_roles: item.key.org_roles(org_id).map(str::to_owned).collect(),
             project_count: u32::try_from(item.project_roles.len()).unwrap_or(u32::MAX),
             entries: item.access_list_error.is_none().then(|| {
                 item.access_list

@@ -93,13 +93,7 @@ pub fn credentials(
             kind: "API key",
             id: item.key.public_key.clone(),
             name: item.key.desc.clone(),
-            org_roles: item
-                .key
-                .roles
-                .iter()
-                .filter(|role| role.org_id.as_deref() == Some(org_id))
-                .map(|role| role.role_name.clone())
-                .collect(),
+            org_roles: item.key.org_roles(org_id).map(str::to_owned).collect(),
             projects: item
                 .project_roles
                 .iter()
